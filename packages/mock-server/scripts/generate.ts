@@ -31,4 +31,41 @@ for (const [name, file] of [
     `export const ${name}Document: Readonly<Record<string, unknown>> = ${JSON.stringify(loadDocument(file))};`,
   );
 }
+
+// The route table: every operation of both documents, so the server registers exactly what the spec declares.
+type Operation = { operationId?: string; security?: unknown[]; requestBody?: { required?: boolean } };
+const table: { operationId: string; method: string; path: string; document: string; auth: boolean; body: string }[] =
+  [];
+for (const [document, file, prefix] of [
+  ['freshchat', 'freshchat.yaml', '/v2'],
+  ['control', 'mock-control.yaml', ''],
+] as const) {
+  const doc = loadDocument(file) as { paths: Record<string, Record<string, Operation>>; security?: unknown[] };
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!op.operationId) continue;
+      table.push({
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        path: prefix + path,
+        document,
+        auth: (op.security ?? doc.security ?? []).length > 0,
+        body: op.requestBody ? (op.requestBody.required ? 'required' : 'optional') : 'none',
+      });
+    }
+  }
+}
+lines.push(
+  '/** One operation of the documents: where it is served, whether it needs a token, whether it takes a body. */',
+);
+lines.push(
+  "export type OperationRoute = { operationId: string; method: string; path: string; document: 'freshchat' | 'control'; auth: boolean; body: 'none' | 'optional' | 'required' };",
+);
+lines.push('/** The operations the spec leaves without security: they are answered without a token. */');
+const publicIds = table.filter((t) => !t.auth).map((t) => JSON.stringify(t.operationId));
+lines.push(`export type PublicOperationId = ${publicIds.join(' | ') || 'never'};`);
+lines.push('/** The operationId of every operation served (webhooks are sent, not served). */');
+lines.push(`export type RouteOperationId = ${table.map((t) => JSON.stringify(t.operationId)).join(' | ')};`);
+lines.push("/** Every operation of both documents; `path` is the full path, `/v2` included for Freshchat's. */");
+lines.push(`export const operationRoutes: readonly OperationRoute[] = ${JSON.stringify(table, null, 2)};`);
 writeFileSync(join(out, 'documents.ts'), `${lines.join('\n')}\n`);

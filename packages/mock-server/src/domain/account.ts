@@ -1,0 +1,132 @@
+import { AgentRoster, type AgentRoutingType } from './agent-roster.js';
+import { StatusCatalog } from './agent-status.js';
+import { FaultPlan } from './fault-plan.js';
+import { RateWindow } from './rate-window.js';
+import type { ReportJob } from './report-job.js';
+import { RequestJournal } from './request-journal.js';
+import { SandboxError } from './sandbox-error.js';
+import { StatusHistory } from './status-history.js';
+import { WebhookSubscriptions } from './webhook-subscriptions.js';
+
+/** An account's starting data, as a seed file or `POST /_mock/accounts` gives it. */
+export type AccountSeed = {
+  token?: string | undefined;
+  app_id?: string | undefined;
+  admin_id?: string | undefined;
+  statuses?: { id?: string | undefined; name: string; emoji?: string | undefined }[] | undefined;
+  agents?:
+    | {
+        id?: string | undefined;
+        first_name: string;
+        last_name: string;
+        email?: string | undefined;
+        agent_status_id?: string | undefined;
+        since?: string | undefined;
+        is_deactivated?: boolean | undefined;
+        routing_type?: AgentRoutingType | undefined;
+        groups?: string[] | undefined;
+      }[]
+    | undefined;
+};
+
+/** Limits that apply to every account. */
+export type AccountLimits = {
+  /** Requests per minute across the account's `/v2` operations. */
+  requestsPerMinute: number;
+  /** Report requests accepted per minute. */
+  reportsPerMinute: number;
+  /** Journal entries kept. */
+  journalCapacity: number;
+};
+
+/**
+ * One Freshchat account in the sandbox: its token, statuses, agents and their history, report jobs, rate-limit
+ * windows, faults, journal and webhook subscriptions. Accounts share nothing.
+ */
+export class Account {
+  readonly statuses = new StatusCatalog();
+  readonly history = new StatusHistory();
+  readonly agents = new AgentRoster(this.statuses, this.history);
+  readonly reports = new Map<string, ReportJob>();
+  readonly faults = new FaultPlan();
+  readonly webhooks = new WebhookSubscriptions();
+  readonly journal: RequestJournal;
+  readonly requestWindow: RateWindow;
+  readonly reportWindow: RateWindow;
+
+  private constructor(
+    readonly token: string,
+    readonly appId: string,
+    readonly adminId: string,
+    limits: AccountLimits,
+  ) {
+    this.journal = new RequestJournal(limits.journalCapacity);
+    this.requestWindow = new RateWindow(limits.requestsPerMinute, 60_000);
+    this.reportWindow = new RateWindow(limits.reportsPerMinute, 60_000);
+  }
+
+  /** Builds an account from a seed at clock time `now`. Invalid references in the seed answer 400 naming them. */
+  static fromSeed(seed: AccountSeed, now: number, limits: AccountLimits): Account {
+    const account = new Account(
+      seed.token ?? `sbx_${crypto.randomUUID().replaceAll('-', '')}`,
+      seed.app_id ?? crypto.randomUUID(),
+      seed.admin_id ?? crypto.randomUUID(),
+      limits,
+    );
+    seed.statuses?.forEach((status, i) => {
+      try {
+        account.statuses.create(status);
+      } catch (error) {
+        throw prefixed(error, `statuses[${i}].`);
+      }
+    });
+    // History is kept in clock order, so agents are added in the order of their `since`.
+    const agents = (seed.agents ?? []).map((agent, i) => ({
+      agent,
+      i,
+      since: agent.since === undefined ? now : Date.parse(agent.since),
+    }));
+    agents.sort((a, b) => a.since - b.since);
+    for (const { agent, i, since } of agents) {
+      if (since > now) throw new SandboxError(400, 'INVALID_VALUE', `agents[${i}].since: must not be in the future`);
+      try {
+        account.agents.add({
+          id: agent.id,
+          firstName: agent.first_name,
+          lastName: agent.last_name,
+          email: agent.email,
+          isDeactivated: agent.is_deactivated,
+          routingType: agent.routing_type,
+          groups: agent.groups,
+          statusId: agent.agent_status_id,
+          createdAt: Math.min(since, now),
+          since,
+          actor: { type: 'admin', id: account.adminId },
+        });
+      } catch (error) {
+        throw prefixed(error, `agents[${i}].`);
+      }
+    }
+    return account;
+  }
+
+  /** Agent's display name, as reports write it. */
+  agentName(agentId: string): string {
+    const agent = this.agents.get(agentId);
+    return `${agent.firstName} ${agent.lastName}`.trim();
+  }
+
+  /** The report job with this id; 404 when the account has none (another account's ids included). */
+  report(id: string): ReportJob {
+    const job = this.reports.get(id);
+    if (!job) throw new SandboxError(404, 'REPORT_NOT_FOUND', 'id: report not found');
+    return job;
+  }
+}
+
+/** Seed errors name the seed's field path, not just the field. */
+function prefixed(error: unknown, prefix: string): unknown {
+  if (!(error instanceof SandboxError)) return error;
+  const status = error.status === 404 ? 400 : error.status;
+  return new SandboxError(status, status === 400 ? 'INVALID_VALUE' : error.code, `${prefix}${error.message}`);
+}

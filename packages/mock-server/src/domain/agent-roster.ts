@@ -1,0 +1,189 @@
+import {
+  ACTIVE_STATUS_ID,
+  type AgentStatus,
+  isActiveStatus,
+  type StatusCatalog,
+  UNAVAILABLE_STATUS_ID,
+} from './agent-status.js';
+import { SandboxError } from './sandbox-error.js';
+import type { Actor, HistoryEntry, StatusHistory } from './status-history.js';
+
+/** How chats reach an agent. */
+export type AgentRoutingType = 'INTELLIASSIGN' | 'OCR' | 'DISABLED';
+
+/** An agent of an account. Its current status is the latest entry of the account's history. */
+export type Agent = {
+  readonly id: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly email: string;
+  readonly isDeactivated: boolean;
+  readonly routingType: AgentRoutingType;
+  readonly groups: readonly string[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+};
+
+/** A status change as the API asks for it: a status id, an availability, or both (then the status id wins). */
+export type StatusChange = {
+  agent_status?: { id: string } | undefined;
+  availability_status?: 'AVAILABLE' | 'UNAVAILABLE' | undefined;
+};
+
+/** What a status change did. `changed` is false when the agent already had the status (nothing recorded). */
+export type StatusChangeResult = {
+  agent: Agent;
+  status: AgentStatus | { id: string; name: string };
+  availability: 'AVAILABLE' | 'UNAVAILABLE';
+  changed: boolean;
+  entry: HistoryEntry | undefined;
+};
+
+/** Which agents `list` returns and in which order. */
+export type AgentQuery = {
+  page: number;
+  itemsPerPage: number;
+  sortBy: 'first_name' | 'last_name' | 'email' | 'created_time';
+  sortOrder: 'asc' | 'desc';
+  groups?: string | undefined;
+  isDeactivated?: boolean | undefined;
+  availabilityStatus?: 'AVAILABLE' | 'UNAVAILABLE' | undefined;
+};
+
+const SORT_KEYS = {
+  first_name: (a: Agent) => a.firstName.toLowerCase(),
+  last_name: (a: Agent) => a.lastName.toLowerCase(),
+  email: (a: Agent) => a.email.toLowerCase(),
+  created_time: (a: Agent) => a.createdAt,
+} as const;
+
+/** One account's agents, and the rules for changing their status. */
+export class AgentRoster {
+  private readonly agents = new Map<string, Agent>();
+
+  constructor(
+    private readonly statuses: StatusCatalog,
+    private readonly history: StatusHistory,
+  ) {}
+
+  /** Adds an agent on `statusId` (default "Active on IntelliAssign") since `since`. */
+  add(
+    input: Omit<Agent, 'id' | 'email' | 'isDeactivated' | 'routingType' | 'groups'> & {
+      id?: string | undefined;
+      email?: string | undefined;
+      isDeactivated?: boolean | undefined;
+      routingType?: AgentRoutingType | undefined;
+      groups?: readonly string[] | undefined;
+      statusId?: string | undefined;
+      since: number;
+      actor: Actor;
+    },
+  ): Agent {
+    const id = input.id ?? crypto.randomUUID();
+    if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
+    const status = this.statuses.get(input.statusId ?? ACTIVE_STATUS_ID, 'agent_status_id');
+    const email =
+      input.email ?? `${`${input.firstName}.${input.lastName}`.toLowerCase().replace(/[^a-z0-9.]+/g, '')}@example.com`;
+    const agent: Agent = {
+      id,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      email,
+      isDeactivated: input.isDeactivated ?? false,
+      routingType: input.routingType ?? 'INTELLIASSIGN',
+      groups: input.groups ?? [],
+      createdAt: input.createdAt,
+    };
+    this.agents.set(id, agent);
+    this.history.record({
+      agentId: id,
+      statusId: status.id,
+      statusName: status.name,
+      active: isActiveStatus(status.id),
+      at: input.since,
+      actor: input.actor,
+    });
+    return agent;
+  }
+
+  /** The agent with this id; 404 `AGENT_NOT_FOUND` otherwise. */
+  get(id: string): Agent {
+    const agent = this.agents.get(id);
+    if (!agent) throw new SandboxError(404, 'AGENT_NOT_FOUND', 'agent_id: agent not found');
+    return agent;
+  }
+
+  /** The status the agent is on now. */
+  currentStatus(agentId: string): { id: string; name: string; active: boolean } {
+    const entry = this.history.current(agentId) as HistoryEntry;
+    // The catalog holds the live name; a status deleted while nobody is on it cannot be current.
+    const live = this.statuses.find(entry.statusId);
+    return { id: entry.statusId, name: live?.name ?? entry.statusName, active: entry.active };
+  }
+
+  /** How many agents are on the status now. */
+  countOn(statusId: string): number {
+    let n = 0;
+    for (const agent of this.agents.values()) if (this.history.current(agent.id)?.statusId === statusId) n++;
+    return n;
+  }
+
+  /** Every agent, in order of creation. */
+  all(): Agent[] {
+    return [...this.agents.values()];
+  }
+
+  /** One page of agents, filtered and sorted. */
+  list(query: AgentQuery): { agents: Agent[]; totalItems: number; totalPages: number } {
+    const matching = this.all().filter(
+      (a) =>
+        (query.groups === undefined || a.groups.includes(query.groups)) &&
+        (query.isDeactivated === undefined || a.isDeactivated === query.isDeactivated) &&
+        (query.availabilityStatus === undefined ||
+          (this.currentStatus(a.id).active ? 'AVAILABLE' : 'UNAVAILABLE') === query.availabilityStatus),
+    );
+    const key = SORT_KEYS[query.sortBy];
+    const direction = query.sortOrder === 'desc' ? -1 : 1;
+    matching.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return (ka < kb ? -1 : ka > kb ? 1 : 0) * direction;
+    });
+    const start = (query.page - 1) * query.itemsPerPage;
+    return {
+      agents: matching.slice(start, start + query.itemsPerPage),
+      totalItems: matching.length,
+      totalPages: Math.ceil(matching.length / query.itemsPerPage),
+    };
+  }
+
+  /**
+   * Applies a status change made by `actor` at `at`. `agent_status` wins over `availability_status`; AVAILABLE
+   * means "Active on IntelliAssign"; UNAVAILABLE means "Unavailable" unless the agent is already on a status that
+   * counts as unavailable. A change to the status the agent already has records nothing.
+   */
+  changeStatus(agentId: string, change: StatusChange, actor: Actor, at: number): StatusChangeResult {
+    const agent = this.get(agentId);
+    const current = this.currentStatus(agentId);
+    let target: AgentStatus | { id: string; name: string };
+    if (change.agent_status) {
+      const status = this.statuses.find(change.agent_status.id);
+      if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status.id: no status with this id');
+      target = status;
+    } else if (change.availability_status === 'AVAILABLE') {
+      target = this.statuses.get(ACTIVE_STATUS_ID);
+    } else if (change.availability_status === 'UNAVAILABLE') {
+      target = current.active ? this.statuses.get(UNAVAILABLE_STATUS_ID) : current;
+    } else {
+      throw new SandboxError(400, 'INVALID_VALUE', 'body: give agent_status or availability_status');
+    }
+    if (agent.isDeactivated) {
+      throw new SandboxError(409, 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
+    }
+    const active = isActiveStatus(target.id);
+    const availability = active ? 'AVAILABLE' : 'UNAVAILABLE';
+    if (target.id === current.id) return { agent, status: target, availability, changed: false, entry: undefined };
+    const entry = this.history.record({ agentId, statusId: target.id, statusName: target.name, active, at, actor });
+    return { agent, status: target, availability, changed: true, entry };
+  }
+}

@@ -1,0 +1,111 @@
+import { SandboxError } from './sandbox-error.js';
+
+/** The id every account gives "Active on IntelliAssign". Fixed, so tests and docs can name it. */
+export const ACTIVE_STATUS_ID = '00000000-0000-4000-8000-000000000001';
+/** The id every account gives "Unavailable". */
+export const UNAVAILABLE_STATUS_ID = '00000000-0000-4000-8000-000000000002';
+
+/** A status an agent can be on: one of the two built-in ones or a custom one an admin created. */
+export type AgentStatus = {
+  id: string;
+  name: string;
+  emoji: string;
+  builtIn: boolean;
+};
+
+const BUILT_IN: readonly AgentStatus[] = [
+  { id: ACTIVE_STATUS_ID, name: 'Active on IntelliAssign', emoji: '', builtIn: true },
+  { id: UNAVAILABLE_STATUS_ID, name: 'Unavailable', emoji: '', builtIn: true },
+];
+
+/** Whether a status counts as AVAILABLE for IntelliAssign: only "Active on IntelliAssign" does. */
+export function isActiveStatus(statusId: string): boolean {
+  return statusId === ACTIVE_STATUS_ID;
+}
+
+/**
+ * One account's statuses: the two built-in ones, which cannot be edited or deleted, and custom ones in order of
+ * creation. Names are unique within the account (case-insensitively), as in Freshchat's admin screen.
+ */
+export class StatusCatalog {
+  private readonly statuses = new Map<string, AgentStatus>();
+
+  constructor() {
+    for (const status of BUILT_IN) this.statuses.set(status.id, { ...status });
+  }
+
+  /** Every status, built-in ones first. */
+  all(): AgentStatus[] {
+    return [...this.statuses.values()];
+  }
+
+  /** Custom statuses only, in order of creation (what `GET /agents/status` lists). */
+  custom(): AgentStatus[] {
+    return this.all().filter((s) => !s.builtIn);
+  }
+
+  /** The status with this id, or undefined. */
+  find(id: string): AgentStatus | undefined {
+    return this.statuses.get(id);
+  }
+
+  /** The status with this id; a 404 naming `field` when there is none. */
+  get(id: string, field = 'status_id'): AgentStatus {
+    const status = this.statuses.get(id);
+    if (!status) throw new SandboxError(404, 'STATUS_NOT_FOUND', `${field}: status not found`);
+    return status;
+  }
+
+  /** Creates a custom status. `id` may be given (seeds); otherwise a new one is made. */
+  create(input: { name: string; emoji?: string | undefined; id?: string | undefined }): AgentStatus {
+    const name = input.name.trim();
+    if (name.length === 0) throw new SandboxError(400, 'INVALID_VALUE', 'name: must not be blank');
+    this.assertNameFree(name);
+    const id = input.id ?? crypto.randomUUID();
+    if (this.statuses.has(id)) throw new SandboxError(409, 'STATUS_EXISTS', `id: a status with id ${id} exists`);
+    const status: AgentStatus = { id, name, emoji: input.emoji ?? '', builtIn: false };
+    this.statuses.set(id, status);
+    return status;
+  }
+
+  /** Renames a custom status or changes its emoji; built-in statuses answer 403. */
+  update(id: string, patch: { name?: string | undefined; emoji?: string | undefined }): AgentStatus {
+    const status = this.getCustom(id);
+    if (patch.name !== undefined) {
+      const name = patch.name.trim();
+      if (name.length === 0) throw new SandboxError(400, 'INVALID_VALUE', 'name: must not be blank');
+      if (name.toLowerCase() !== status.name.toLowerCase()) this.assertNameFree(name);
+      status.name = name;
+    }
+    if (patch.emoji !== undefined) status.emoji = patch.emoji;
+    return status;
+  }
+
+  /** Deletes a custom status. `agentsOnIt` counts the agents on it now: more than zero answers 409. */
+  delete(id: string, agentsOnIt: number): void {
+    this.getCustom(id);
+    if (agentsOnIt > 0) {
+      throw new SandboxError(
+        409,
+        'STATUS_IN_USE',
+        `status_id: ${agentsOnIt} agent${agentsOnIt === 1 ? ' is' : 's are'} on this status`,
+      );
+    }
+    this.statuses.delete(id);
+  }
+
+  private getCustom(id: string): AgentStatus {
+    const status = this.get(id);
+    if (status.builtIn) {
+      throw new SandboxError(403, 'BUILT_IN_STATUS', 'status_id: built-in statuses cannot be edited or deleted');
+    }
+    return status;
+  }
+
+  private assertNameFree(name: string): void {
+    const lower = name.toLowerCase();
+    if (this.all().some((s) => s.name.toLowerCase() === lower)) {
+      throw new SandboxError(409, 'STATUS_NAME_TAKEN', `name: a status named "${name}" exists`);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { SandboxError } from './sandbox-error.js';
+
+/** A Freshchat operation a fault can target, by operationId. */
+export type FreshchatOperationId =
+  | 'listAgentStatuses'
+  | 'listAgents'
+  | 'getAgent'
+  | 'updateAgentStatus'
+  | 'requestRawReport'
+  | 'getRawReport';
+
+/** A fault as the control API describes it. */
+export type Fault = {
+  id: string;
+  type: 'report_failure' | 'latency' | 'error';
+  operation?: FreshchatOperationId | undefined;
+  ms?: number | undefined;
+  status?: number | undefined;
+  /** How many more times it fires; null for until removed. */
+  remaining: number | null;
+};
+
+/** A fault to add, as `POST /_mock/faults` receives it. */
+export type FaultInput =
+  | { type: 'report_failure'; count?: number | undefined }
+  | { type: 'latency'; operation?: FreshchatOperationId | undefined; ms: number; count?: number | undefined }
+  | {
+      type: 'error';
+      operation?: FreshchatOperationId | undefined;
+      status?: 429 | 503 | undefined;
+      count?: number | undefined;
+    };
+
+/** One account's active faults: failed reports, added latency, forced error answers. */
+export class FaultPlan {
+  private faults: Fault[] = [];
+
+  /** Every active fault, oldest first. */
+  all(): Fault[] {
+    return [...this.faults];
+  }
+
+  /** Adds a fault and returns it. */
+  add(input: FaultInput): Fault {
+    const base = { id: crypto.randomUUID(), type: input.type };
+    const fault: Fault =
+      input.type === 'report_failure'
+        ? { ...base, remaining: input.count ?? 1 }
+        : input.type === 'latency'
+          ? { ...base, operation: input.operation, ms: input.ms, remaining: input.count ?? null }
+          : { ...base, operation: input.operation, status: input.status ?? 503, remaining: input.count ?? null };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  /** Removes one fault; 404 when there is none with that id. */
+  remove(id: string): void {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    if (this.faults.length === before) throw new SandboxError(404, 'FAULT_NOT_FOUND', 'fault_id: fault not found');
+  }
+
+  /** Removes every fault. */
+  clear(): void {
+    this.faults = [];
+  }
+
+  /**
+   * The first fault of `type` that applies to `operation`, used up once (removed when its count runs out), or
+   * undefined when none applies.
+   */
+  take(type: Fault['type'], operation?: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.type === type && (f.operation === undefined || f.operation === operation));
+    if (!fault) return undefined;
+    if (fault.remaining !== null) {
+      fault.remaining--;
+      if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    }
+    return fault;
+  }
+}

@@ -1,0 +1,49 @@
+/** What the `X-RateLimit-*` headers report. */
+export type RateLimitState = { limit: number; remaining: number; resetAt: number };
+
+/**
+ * A fixed window of `limit` accepted requests per `windowMs` of clock time. The window opens at the first request
+ * taken after the previous one closed, so "one report per minute" means a minute from the accepted request.
+ *
+ * @example
+ * const reports = new RateWindow(1, 60_000);
+ * reports.take(now); // true
+ * reports.take(now + 1_000); // false: retry after reports.state(now + 1_000).resetAt
+ */
+export class RateWindow {
+  private openedAt = Number.NEGATIVE_INFINITY;
+  private used = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** The window as of `now`, without taking anything. */
+  state(now: number): RateLimitState {
+    if (now >= this.openedAt + this.windowMs)
+      return { limit: this.limit, remaining: this.limit, resetAt: now + this.windowMs };
+    return {
+      limit: this.limit,
+      remaining: Math.max(this.limit - this.used, 0),
+      resetAt: this.openedAt + this.windowMs,
+    };
+  }
+
+  /** Takes one request if the window has room; returns whether it did. */
+  take(now: number): boolean {
+    if (now >= this.openedAt + this.windowMs) {
+      this.openedAt = now;
+      this.used = 0;
+    }
+    if (this.used >= this.limit) return false;
+    this.used++;
+    return true;
+  }
+
+  /** Whole seconds until the window has room again (0 when it has room now). */
+  retryAfterSeconds(now: number): number {
+    const state = this.state(now);
+    return state.remaining > 0 ? 0 : Math.max(Math.ceil((state.resetAt - now) / 1000), 1);
+  }
+}

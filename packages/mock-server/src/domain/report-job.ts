@@ -1,0 +1,90 @@
+import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from './calendar.js';
+import { SandboxError } from './sandbox-error.js';
+
+/** The event names whose reports are about agent status; both spellings are the same report. */
+export const AGENT_ACTIVITY_EVENTS = ['Agent-IntelliAssign-Activity', 'Agent-Intelliassign-Activity'] as const;
+
+/** A report request, as the API receives it (already checked against the schema). */
+export type ReportRequest = {
+  start: string;
+  end: string;
+  event: string;
+  format: 'csv';
+  should_exclude_pii?: boolean | undefined;
+};
+
+/** The status of a report job. */
+export type ReportStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
+
+/**
+ * One Extract API report job. Its status is derived from the clock: PENDING until `completesAt`, then COMPLETED
+ * (or FAILED when a fault marked it). Its content is derived from the history up to `completesAt`, which is what
+ * makes a completed report a snapshot of the history at the moment it completed.
+ */
+export type ReportJob = {
+  readonly id: string;
+  readonly event: string;
+  readonly start: number;
+  readonly end: number;
+  readonly excludePii: boolean;
+  readonly requestedAt: number;
+  readonly completesAt: number;
+  readonly failing: boolean;
+};
+
+/** Status of the job at `now`. */
+export function reportStatus(job: ReportJob, now: number): ReportStatus {
+  if (now < job.completesAt) return 'PENDING';
+  return job.failing ? 'FAILED' : 'COMPLETED';
+}
+
+/** The job's `interval` string, as Freshchat writes it. */
+export function reportInterval(job: ReportJob): string {
+  return `${formatIntervalTime(job.start)} ${formatIntervalTime(job.end)}`;
+}
+
+/** The sub-reports of a job: one per UTC calendar day its window touches. */
+export function reportParts(job: ReportJob): { from: number; to: number }[] {
+  return splitByUtcDay(job.start, job.end);
+}
+
+/** Whether the job's event is the agent-status report (the only one with simulated content). */
+export function isAgentActivity(event: string): boolean {
+  return (AGENT_ACTIVITY_EVENTS as readonly string[]).includes(event);
+}
+
+const UTC_SUFFIX = /(?:Z|[+-]00:?00)$/i;
+
+/**
+ * Checks the Extract API's window rules: times in UTC, `start` not earlier than 15 calendar months before `now`,
+ * `end` after `start` and not later than one calendar month after it. Returns the window in epoch ms.
+ */
+export function checkReportWindow(request: ReportRequest, now: number): { start: number; end: number } {
+  for (const field of ['start', 'end'] as const) {
+    if (!UTC_SUFFIX.test(request[field])) {
+      throw new SandboxError(400, 'INVALID_VALUE', `${field}: must be a UTC time (ending in Z)`);
+    }
+  }
+  const start = Date.parse(request.start);
+  const end = Date.parse(request.end);
+  if (Number.isNaN(start)) throw new SandboxError(400, 'INVALID_VALUE', 'start: not a valid date-time');
+  if (Number.isNaN(end)) throw new SandboxError(400, 'INVALID_VALUE', 'end: not a valid date-time');
+  const earliest = addCalendarMonths(now, -15);
+  if (start < earliest) {
+    throw new SandboxError(
+      400,
+      'INVALID_VALUE',
+      `start: must not be earlier than 15 months before now (${new Date(earliest).toISOString()})`,
+    );
+  }
+  if (end <= start) throw new SandboxError(400, 'INVALID_VALUE', 'end: must be after start');
+  const latest = addCalendarMonths(start, 1);
+  if (end > latest) {
+    throw new SandboxError(
+      400,
+      'INVALID_VALUE',
+      `end: must not be later than one month after start (${new Date(latest).toISOString()})`,
+    );
+  }
+  return { start, end };
+}

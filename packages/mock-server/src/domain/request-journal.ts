@@ -1,0 +1,40 @@
+/** One answered request, as `GET /_mock/requests` lists it. */
+export type JournalEntry = {
+  id: number;
+  at: string;
+  method: string;
+  path: string;
+  operation?: string | undefined;
+  status: number;
+  duration_ms: number;
+};
+
+/**
+ * The last `capacity` requests of an account, oldest first. Bounded so that a long benchmark or a busy CI job
+ * cannot grow the sandbox's memory without limit; the oldest entries are dropped first.
+ */
+export class RequestJournal {
+  private readonly ring: (JournalEntry | undefined)[];
+  private next = 0;
+  private size = 0;
+
+  constructor(readonly capacity = 1000) {
+    this.ring = new Array(capacity);
+  }
+
+  /** Records an entry, dropping the oldest when full. */
+  add(entry: JournalEntry): void {
+    this.ring[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+    this.size = Math.min(this.size + 1, this.capacity);
+  }
+
+  /** The last `limit` entries (all kept ones by default), oldest first. */
+  entries(limit = this.size): JournalEntry[] {
+    const count = Math.min(limit, this.size);
+    const out: JournalEntry[] = [];
+    for (let i = count; i > 0; i--)
+      out.push(this.ring[(this.next - i + this.capacity) % this.capacity] as JournalEntry);
+    return out;
+  }
+}

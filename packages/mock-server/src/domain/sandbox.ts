@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { seedFileValidator } from '../generated/validators.js';
+import { Account, type AccountLimits, type AccountSeed } from './account.js';
+import type { StatusChange, StatusChangeResult } from './agent-roster.js';
+import { DEFAULT_SEED } from './default-seed.js';
+import { checkReportWindow, type ReportJob, type ReportRequest } from './report-job.js';
+import { SandboxError } from './sandbox-error.js';
+import type { Actor } from './status-history.js';
+import { StorageLinkSigner } from './storage-link.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
+export type SeedFile = { accounts: AccountSeed[] };
+
+/** How a sandbox is set up. Every field has a default. */
+export type SandboxOptions = {
+  /** The accounts to start with; the document's examples by default. */
+  seed?: SeedFile | undefined;
+  /** The clock; a fresh one following real time by default. */
+  clock?: VirtualClock | undefined;
+  /** Clock-seconds from a report request to its completion (30 by default). */
+  reportDelaySeconds?: number | undefined;
+  /** Per-account limits. */
+  limits?: Partial<AccountLimits> | undefined;
+};
+
+/** A status change that happened, for whoever listens (the webhook dispatcher). */
+export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
+
+const DEFAULT_LIMITS: AccountLimits = { requestsPerMinute: 5000, reportsPerMinute: 1, journalCapacity: 1000 };
+
+/** Checks a seed against the control API's `SeedFile` schema, naming the offending field. */
+export function checkSeedFile(seed: unknown): SeedFile {
+  if (!seedFileValidator(seed)) {
+    const error = seedFileValidator.errors?.[0];
+    const field = (error?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.') || 'seed';
+    throw new SandboxError(400, 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
+  }
+  return seed as SeedFile;
+}
+
+/**
+ * The whole sandbox: accounts by token, the clock, the link signer and the rules that span modules (report
+ * requests, status changes). Plain TypeScript, no HTTP: the routes translate to and from these calls.
+ *
+ * @example
+ * const sandbox = new Sandbox({ reportDelaySeconds: 5 });
+ * const account = sandbox.authenticate('sandbox-token');
+ */
+export class Sandbox {
+  readonly clock: VirtualClock;
+  readonly links = new StorageLinkSigner();
+  readonly reportDelayMs: number;
+  readonly limits: AccountLimits;
+  private readonly seed: SeedFile;
+  private accounts = new Map<string, Account>();
+  private reportOwners = new Map<string, Account>();
+  private readonly listeners = new Set<(event: StatusChangeEvent) => void>();
+  private readonly resetListeners = new Set<() => void>();
+
+  constructor(options: SandboxOptions = {}) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
+    this.load();
+  }
+
+  /** The account a token reaches, or undefined. Tokens are compared by their SHA-256, which takes the same time whatever the token. */
+  authenticate(token: string): Account | undefined {
+    return this.accounts.get(tokenKey(token));
+  }
+
+  /** Every account, the default one first. */
+  allAccounts(): Account[] {
+    return [...this.accounts.values()];
+  }
+
+  /** Creates an account from a seed; 409 when its token or app id is taken. */
+  createAccount(seed: AccountSeed): Account {
+    if (seed.token !== undefined && this.authenticate(seed.token)) {
+      throw new SandboxError(409, 'ACCOUNT_EXISTS', 'token: an account with this token exists');
+    }
+    if (seed.app_id !== undefined && this.allAccounts().some((a) => a.appId === seed.app_id)) {
+      throw new SandboxError(409, 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+    }
+    const account = Account.fromSeed(seed, this.clock.now(), this.limits);
+    this.accounts.set(tokenKey(account.token), account);
+    return account;
+  }
+
+  /** Every account back to the seed; the clock keeps its time. */
+  reset(): void {
+    this.clock.clearTasks();
+    for (const listener of this.resetListeners) listener();
+    this.load();
+  }
+
+  /** Listens to every status change of every account. Returns the function that stops listening. */
+  onStatusChange(listener: (event: StatusChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs `listener` on every reset, before the seed is loaded again. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
+  }
+
+  /** Changes an agent's status as `actor` and tells the listeners when something changed. */
+  changeStatus(account: Account, agentId: string, change: StatusChange, actor: Actor): StatusChangeResult {
+    const at = this.clock.now();
+    const result = account.agents.changeStatus(agentId, change, actor, at);
+    if (result.changed) for (const listener of this.listeners) listener({ account, result, actor, at });
+    return result;
+  }
+
+  /**
+   * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
+   * use it up), then a `report_failure` fault if one is set.
+   */
+  requestReport(account: Account, request: ReportRequest): ReportJob {
+    const now = this.clock.now();
+    const window = checkReportWindow(request, now);
+    if (!account.reportWindow.take(now)) {
+      const retryAfter = account.reportWindow.retryAfterSeconds(now);
+      throw new SandboxError(
+        429,
+        'TOO_MANY_REQUESTS',
+        `only ${account.reportWindow.limit} report request is accepted per minute; retry after ${retryAfter} seconds`,
+        { 'Retry-After': String(retryAfter) },
+      );
+    }
+    const job: ReportJob = {
+      id: crypto.randomUUID(),
+      event: request.event,
+      start: window.start,
+      end: window.end,
+      excludePii: request.should_exclude_pii ?? false,
+      requestedAt: now,
+      completesAt: now + this.reportDelayMs,
+      failing: account.faults.take('report_failure') !== undefined,
+    };
+    account.reports.set(job.id, job);
+    this.reportOwners.set(job.id, account);
+    return job;
+  }
+
+  /** The account and job a storage link names, if both still exist. */
+  reportForDownload(jobId: string): { account: Account; job: ReportJob } | undefined {
+    const account = this.reportOwners.get(jobId);
+    const job = account?.reports.get(jobId);
+    return account && job ? { account, job } : undefined;
+  }
+
+  private load(): void {
+    this.accounts = new Map();
+    this.reportOwners = new Map();
+    for (const seed of this.seed.accounts) this.createAccount(seed);
+  }
+}
+
+function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64');
+}

@@ -1,0 +1,169 @@
+import { sign } from 'node:crypto';
+import type { Account } from './account.js';
+import type { Sandbox, StatusChangeEvent } from './sandbox.js';
+import type { WebhookSubscription } from './webhook-subscriptions.js';
+
+/** Clock-minutes to wait before each retry of a failed delivery: six attempts in all. */
+export const RETRY_SCHEDULE_MINUTES = [1, 5, 30, 120, 360] as const;
+
+/** Payload format version sent in `X-Freshchat-Payload-Version`. */
+export const PAYLOAD_VERSION = '1';
+
+/** One delivery attempt, as `GET /_mock/webhooks/deliveries` lists it. */
+export type DeliveryAttempt = {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  url: string;
+  action: string;
+  retry_count: number;
+  attempted_at: string;
+  outcome: 'delivered' | 'failed';
+  response_status?: number;
+  error?: string;
+  duration_ms: number;
+  next_attempt_at?: string;
+};
+
+/** A signed event, ready to send: the exact bytes, and the signature over them. */
+type SignedEvent = { id: string; action: string; body: Uint8Array<ArrayBuffer>; signature: string };
+
+/** How deliveries are made. */
+export type DispatcherOptions = {
+  /** The fetch that reaches subscribers; an in-process receiver can be plugged in here. */
+  fetch?: typeof fetch | undefined;
+  /** Real milliseconds before an attempt counts as timed out. */
+  timeoutMs?: number | undefined;
+};
+
+/**
+ * Sends every status change to the account's subscribers as Freshchat's signed `agent_availability` webhook, off
+ * the request's path. A failed attempt (non-2xx, timeout, refused) is retried on the virtual clock after 1, 5, 30,
+ * 120 and 360 minutes; every attempt is logged.
+ *
+ * @example
+ * const dispatcher = new WebhookDispatcher(sandbox);
+ * await dispatcher.idle(); // every attempt under way has finished
+ */
+export class WebhookDispatcher {
+  private logs = new WeakMap<Account, DeliveryAttempt[]>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private generation = 0;
+  private readonly fetch: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly sandbox: Sandbox,
+    options: DispatcherOptions = {},
+  ) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    sandbox.onStatusChange((event) => this.dispatch(event));
+    sandbox.onReset(() => {
+      // Attempts under way when the sandbox resets finish unlogged: they belong to a world that is gone.
+      this.generation++;
+      this.logs = new WeakMap();
+    });
+  }
+
+  /** The account's delivery attempts, oldest first. */
+  deliveries(account: Account): DeliveryAttempt[] {
+    return [...(this.logs.get(account) ?? [])];
+  }
+
+  /** Resolves once no attempt is under way (retries scheduled on the clock are not waited for). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Signs an event body with the account's key. */
+  signEvent(account: Account, action: string, payload: unknown): SignedEvent {
+    const body = new TextEncoder().encode(JSON.stringify(payload));
+    const signature = sign('sha256', body, account.webhooks.keyPair().privateKey).toString('base64');
+    return { id: crypto.randomUUID(), action, body, signature };
+  }
+
+  /** Sends a signed event to every current subscriber of the account. */
+  send(account: Account, event: SignedEvent): void {
+    for (const subscription of account.webhooks.all()) this.attempt(account, subscription, event, 0);
+  }
+
+  private dispatch({ account, result, actor, at }: StatusChangeEvent): void {
+    if (account.webhooks.all().length === 0) return;
+    const payload = {
+      actor: { actor_type: actor.type, actor_id: actor.id },
+      action: 'agent_availability',
+      action_time: new Date(at).toISOString(),
+      data: {
+        agent_availability: {
+          status: result.availability,
+          routing_type: result.agent.routingType === 'OCR' ? 'OCR' : 'INTELLIASSIGN',
+          app_id: account.appId,
+          agent_id: result.agent.id,
+          metadata: { agent_status: { id: result.status.id, name: result.status.name } },
+        },
+      },
+    };
+    this.send(account, this.signEvent(account, 'agent_availability', payload));
+  }
+
+  private attempt(account: Account, subscription: WebhookSubscription, event: SignedEvent, retry: number): void {
+    const generation = this.generation;
+    const attemptedAt = this.sandbox.clock.now();
+    const started = performance.now();
+    const run = (async () => {
+      let status: number | undefined;
+      let error: string | undefined;
+      try {
+        const response = await this.fetch(subscription.url, {
+          method: 'POST',
+          body: event.body,
+          headers: {
+            'Content-Type': 'application/json',
+            'User-Agent': 'Freshchat-Sandbox-Webhook/1',
+            'X-Freshchat-Signature': event.signature,
+            'X-Freshchat-Payload-Version': PAYLOAD_VERSION,
+            'X-Retry-Count': String(retry),
+            'X-Sandbox-Event-Id': event.id,
+          },
+          signal: AbortSignal.timeout(this.timeoutMs),
+          redirect: 'manual',
+        });
+        status = response.status;
+        await response.body?.cancel();
+      } catch (caught) {
+        const cause = (caught as { cause?: { code?: string } }).cause?.code;
+        error =
+          (caught as Error).name === 'TimeoutError'
+            ? `timeout after ${this.timeoutMs} ms`
+            : (cause ?? (caught as Error).message);
+      }
+      if (generation !== this.generation) return;
+      const delivered = status !== undefined && status >= 200 && status < 300;
+      const delay = RETRY_SCHEDULE_MINUTES[retry];
+      const nextAt = !delivered && delay !== undefined ? this.sandbox.clock.now() + delay * 60_000 : undefined;
+      const entry: DeliveryAttempt = {
+        id: crypto.randomUUID(),
+        event_id: event.id,
+        subscription_id: subscription.id,
+        url: subscription.url,
+        action: event.action,
+        retry_count: retry,
+        attempted_at: new Date(attemptedAt).toISOString(),
+        outcome: delivered ? 'delivered' : 'failed',
+        ...(status !== undefined ? { response_status: status } : {}),
+        ...(error !== undefined ? { error } : {}),
+        duration_ms: Math.round(performance.now() - started),
+        ...(nextAt !== undefined ? { next_attempt_at: new Date(nextAt).toISOString() } : {}),
+      };
+      const log = this.logs.get(account) ?? [];
+      log.push(entry);
+      this.logs.set(account, log);
+      if (nextAt !== undefined) {
+        this.sandbox.clock.schedule(nextAt, () => this.attempt(account, subscription, event, retry + 1));
+      }
+    })();
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+}

@@ -1,0 +1,51 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { SandboxError } from './sandbox-error.js';
+
+/** A URL that receives the account's webhooks. */
+export type WebhookSubscription = { id: string; url: string; createdAt: number };
+
+/**
+ * One account's webhook subscriptions and its signing key pair. The key pair is made on first use: RSA key
+ * generation takes tens of milliseconds, and most sandboxes never sign anything.
+ */
+export class WebhookSubscriptions {
+  private readonly subscriptions: WebhookSubscription[] = [];
+  private keys: { privateKey: KeyObject; publicKeyPem: string } | undefined;
+
+  /** Every subscription, oldest first. */
+  all(): WebhookSubscription[] {
+    return [...this.subscriptions];
+  }
+
+  /** Subscribes `url`; only http and https URLs are accepted. */
+  add(url: string, at: number): WebhookSubscription {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an absolute URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an http or https URL');
+    }
+    const subscription = { id: crypto.randomUUID(), url: parsed.toString(), createdAt: at };
+    this.subscriptions.push(subscription);
+    return subscription;
+  }
+
+  /** Removes a subscription; 404 when there is none with that id. */
+  remove(id: string): void {
+    const index = this.subscriptions.findIndex((s) => s.id === id);
+    if (index < 0) throw new SandboxError(404, 'SUBSCRIPTION_NOT_FOUND', 'subscription_id: subscription not found');
+    this.subscriptions.splice(index, 1);
+  }
+
+  /** The account's signing key pair: the private key signs, the PEM public key verifies. */
+  keyPair(): { privateKey: KeyObject; publicKeyPem: string } {
+    if (!this.keys) {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      this.keys = { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    }
+    return this.keys;
+  }
+}

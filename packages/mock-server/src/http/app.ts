@@ -1,0 +1,72 @@
+import { Hono } from 'hono';
+import type { Sandbox } from '../domain/sandbox.js';
+import { SandboxError } from '../domain/sandbox-error.js';
+import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
+import { controlHandlers } from './control-handlers.js';
+import { docsPage } from './docs-page.js';
+import { freshchatHandlers } from './freshchat-handlers.js';
+import { type BodyLimits, errorResponse, operationRoute } from './operation-route.js';
+import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
+import { storageHandlers } from './storage-handlers.js';
+
+/** How the HTTP layer is set up. */
+export type AppOptions = {
+  /** Largest request body accepted, in bytes: 64 KiB for `/v2`, 1 MiB for `/_mock` by default. */
+  bodyLimits?: Partial<BodyLimits> | undefined;
+  /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
+  extraHandlers: OperationHandlers<'listWebhookDeliveries'>;
+};
+
+/** `/agents/{agent_id}` → `/agents/:agent_id`. */
+const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/**
+ * The Hono app: every operation of both documents, registered from the generated route table and answered by the
+ * typed handlers; `/openapi.yaml`, `/mock-control.yaml` and `/docs`; 404 and 405 in Freshchat's error shape.
+ *
+ * @example
+ * const app = createApp(new Sandbox(), { extraHandlers });
+ * const res = await app.request('/v2/agents/status', { headers: { Authorization: 'Bearer sandbox-token' } });
+ */
+export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
+  const handlers: AllOperationHandlers = {
+    ...freshchatHandlers,
+    ...controlHandlers,
+    ...storageHandlers,
+    ...options.extraHandlers,
+  };
+  const ctx = {
+    sandbox,
+    bodyLimits: { freshchat: 64 * 1024, control: 1024 * 1024, ...options.bodyLimits },
+    journalSeq: { next: 1 },
+  };
+  const app = new Hono();
+  for (const route of operationRoutes) {
+    const handler = handlers[route.operationId as OperationId] as OperationHandler<OperationId>;
+    app.on(route.method, honoPath(route.path), operationRoute(route, handler, ctx));
+  }
+  const yaml = (text: string) => () =>
+    new Response(text, { headers: { 'Content-Type': 'application/yaml; charset=utf-8' } });
+  app.get('/openapi.yaml', yaml(freshchatYaml));
+  app.get('/mock-control.yaml', yaml(mockControlYaml));
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/', (c) => c.redirect('/docs'));
+
+  const patterns = operationRoutes.map((r) => ({
+    method: r.method,
+    regex: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  }));
+  app.notFound((c) => {
+    const allowed = patterns.filter((p) => p.regex.test(c.req.path)).map((p) => p.method);
+    if (allowed.length > 0) {
+      const response = errorResponse(
+        new SandboxError(405, 'METHOD_NOT_ALLOWED', `method: ${c.req.method} is not allowed on ${c.req.path}`),
+      );
+      response.headers.set('Allow', allowed.join(', '));
+      return response;
+    }
+    return errorResponse(new SandboxError(404, 'NOT_FOUND', `path: no operation at ${c.req.method} ${c.req.path}`));
+  });
+  app.onError((error) => errorResponse(error));
+  return app;
+}

@@ -1,0 +1,153 @@
+import type { components } from '@freshchat-sandbox/client';
+import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
+import { SandboxError } from '../domain/sandbox-error.js';
+import { agentView } from './agent-view.js';
+import type { OperationHandlers, OperationId } from './operation-types.js';
+
+type ControlOperationId = Exclude<
+  OperationId,
+  | 'listAgentStatuses'
+  | 'listAgents'
+  | 'getAgent'
+  | 'updateAgentStatus'
+  | 'requestRawReport'
+  | 'getRawReport'
+  | 'downloadReportPart'
+  | 'listWebhookDeliveries'
+>;
+
+const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
+const ref = (s: { id: string; name: string }): components['schemas']['AgentStatusRef'] => ({ id: s.id, name: s.name });
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Handlers of the control API (`/_mock`), except webhook deliveries, which the dispatcher answers. */
+export const controlHandlers: OperationHandlers<ControlOperationId> = {
+  resetSandbox: ({ sandbox }) => {
+    sandbox.reset();
+    return { status: 200, body: { now: sandbox.clock.date().toISOString() } };
+  },
+
+  getClock: ({ sandbox }) => ({ status: 200, body: { now: sandbox.clock.date().toISOString() } }),
+
+  advanceClock: ({ sandbox, body }) => ({
+    status: 200,
+    body: { now: sandbox.clock.advance(body.seconds).toISOString() },
+  }),
+
+  getAccount: ({ account }) => ({
+    status: 200,
+    body: {
+      app_id: account.appId,
+      admin_id: account.adminId,
+      built_in_statuses: {
+        active: ref(account.statuses.get(ACTIVE_STATUS_ID)),
+        unavailable: ref(account.statuses.get(UNAVAILABLE_STATUS_ID)),
+      },
+    },
+  }),
+
+  createAccount: ({ sandbox, body }) => {
+    const created = sandbox.createAccount(body ?? {});
+    return { status: 201, body: { app_id: created.appId, token: created.token } };
+  },
+
+  listManagedStatuses: ({ account }) => ({ status: 200, body: { states: account.statuses.all().map(managed) } }),
+
+  createStatus: ({ account, body }) => ({ status: 201, body: managed(account.statuses.create(body)) }),
+
+  updateStatus: ({ account, path, body }) => ({
+    status: 200,
+    body: managed(account.statuses.update(path.status_id, body)),
+  }),
+
+  deleteStatus: ({ account, path }) => {
+    account.statuses.delete(path.status_id, account.agents.countOn(path.status_id));
+    return { status: 204 };
+  },
+
+  createAgent: ({ account, sandbox, body }) => {
+    const now = sandbox.clock.now();
+    const since = body.since === undefined ? now : Date.parse(body.since);
+    if (since > now || since < account.history.lastAt) {
+      throw new SandboxError(
+        400,
+        'INVALID_VALUE',
+        'since: must not be in the future nor earlier than the last recorded status change',
+      );
+    }
+    const agent = account.agents.add({
+      id: body.id,
+      firstName: body.first_name,
+      lastName: body.last_name,
+      email: body.email,
+      isDeactivated: body.is_deactivated,
+      routingType: body.routing_type,
+      groups: body.groups,
+      statusId: body.agent_status_id,
+      createdAt: now,
+      since,
+      actor: { type: 'admin', id: account.adminId },
+    });
+    return { status: 201, body: agentView(account, agent) };
+  },
+
+  setAgentStatusAsAgent: ({ account, sandbox, path, body }) => {
+    const result = sandbox.changeStatus(account, path.agent_id, body, { type: 'agent', id: path.agent_id });
+    return { status: 200, body: { availability_status: result.availability, agent_status: ref(result.status) } };
+  },
+
+  getAgentHistory: ({ account, path }) => {
+    account.agents.get(path.agent_id);
+    return {
+      status: 200,
+      body: {
+        agent_id: path.agent_id,
+        history: account.history.forAgent(path.agent_id).map((entry) => {
+          const previous = account.history.previousOf(entry);
+          return {
+            at: iso(entry.at),
+            actor: { actor_type: entry.actor.type, actor_id: entry.actor.id },
+            from: previous ? { id: previous.statusId, name: previous.statusName } : null,
+            to: { id: entry.statusId, name: entry.statusName },
+          };
+        }),
+      },
+    };
+  },
+
+  listWebhookSubscriptions: ({ account }) => ({
+    status: 200,
+    body: {
+      subscriptions: account.webhooks.all().map((s) => ({ id: s.id, url: s.url, created_at: iso(s.createdAt) })),
+    },
+  }),
+
+  subscribeWebhook: ({ account, sandbox, body }) => {
+    const s = account.webhooks.add(body.url, sandbox.clock.now());
+    return { status: 201, body: { id: s.id, url: s.url, created_at: iso(s.createdAt) } };
+  },
+
+  unsubscribeWebhook: ({ account, path }) => {
+    account.webhooks.remove(path.subscription_id);
+    return { status: 204 };
+  },
+
+  getWebhookPublicKey: ({ account }) =>
+    new Response(account.webhooks.keyPair().publicKeyPem, { headers: { 'Content-Type': 'application/x-pem-file' } }),
+
+  listFaults: ({ account }) => ({ status: 200, body: { faults: account.faults.all() } }),
+
+  injectFault: ({ account, body }) => ({ status: 201, body: account.faults.add(body) }),
+
+  clearFaults: ({ account }) => {
+    account.faults.clear();
+    return { status: 204 };
+  },
+
+  removeFault: ({ account, path }) => {
+    account.faults.remove(path.fault_id);
+    return { status: 204 };
+  },
+
+  listRequests: ({ account, query }) => ({ status: 200, body: { requests: account.journal.entries(query.limit) } }),
+};

@@ -1,0 +1,205 @@
+import type { Context } from 'hono';
+import type { Account } from '../domain/account.js';
+import type { Sandbox } from '../domain/sandbox.js';
+import { SandboxError } from '../domain/sandbox-error.js';
+import { storageErrorXml } from '../domain/storage-link.js';
+import type { OperationRoute } from '../generated/documents.js';
+import { operationValidators, type Validator } from '../generated/validators.js';
+import type { OperationHandler, OperationId } from './operation-types.js';
+import { describeValidationError, type InputLocation } from './validation-message.js';
+
+/** Body size limits, in bytes. */
+export type BodyLimits = { freshchat: number; control: number };
+
+/** What every operation route shares. */
+export type RouteContext = {
+  sandbox: Sandbox;
+  bodyLimits: BodyLimits;
+  /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
+  journalSeq: { next: number };
+};
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | Response;
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * The Hono handler of one operation: authentication, faults and rate limits for Freshchat operations, inputs
+ * checked with the validators compiled from the spec, the typed handler, errors in Freshchat's shape, and the
+ * journal entry.
+ */
+export function operationRoute(route: OperationRoute, handler: OperationHandler<OperationId>, ctx: RouteContext) {
+  const validators = operationValidators[route.operationId] ?? {};
+  const isFreshchat = route.document === 'freshchat';
+  const bodyLimit = isFreshchat ? ctx.bodyLimits.freshchat : ctx.bodyLimits.control;
+  return async (c: Context): Promise<Response> => {
+    const started = performance.now();
+    const at = ctx.sandbox.clock.now();
+    let account: Account | undefined;
+    let response: Response;
+    try {
+      if (route.auth) account = authenticate(ctx.sandbox, c.req.header('authorization'));
+      if (isFreshchat && account) await applyFaults(account, route.operationId);
+      if (isFreshchat && account && !account.requestWindow.take(at)) {
+        throw rateLimited(account.requestWindow.retryAfterSeconds(at), 'too many requests in this minute');
+      }
+      const path = checked(validators.path, { ...c.req.param() }, 'path');
+      const query = checked(validators.query, firstValues(c.req.queries()), 'query');
+      const body = route.body === 'none' ? undefined : await readBody(c.req.raw, route.body === 'required', bodyLimit);
+      if (body !== undefined) checked(validators.body, body, 'body');
+      const reply = (await handler({
+        account: account as never,
+        sandbox: ctx.sandbox,
+        path: path as never,
+        query: query as never,
+        body: body as never,
+        origin: new URL(c.req.url).origin,
+      })) as Reply;
+      response = toResponse(reply);
+      if (isFreshchat && account) setRateHeaders(response, account, route.operationId, ctx.sandbox.clock.now());
+    } catch (error) {
+      response = route.auth ? errorResponse(error) : storageError(error);
+    }
+    account?.journal.add({
+      id: ctx.journalSeq.next++,
+      at: new Date(at).toISOString(),
+      method: c.req.method,
+      path: c.req.path + (c.req.url.includes('?') ? c.req.url.slice(c.req.url.indexOf('?')) : ''),
+      operation: route.operationId,
+      status: response.status,
+      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+    return response;
+  };
+}
+
+function authenticate(sandbox: Sandbox, header: string | undefined): Account {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) throw new SandboxError(401, 'UNAUTHORIZED', 'Authorization: a bearer token is required');
+  const account = sandbox.authenticate(match[1] as string);
+  if (!account) throw new SandboxError(401, 'UNAUTHORIZED', 'Authorization: the token is not valid');
+  return account;
+}
+
+async function applyFaults(account: Account, operationId: string): Promise<void> {
+  const latency = account.faults.take('latency', operationId);
+  if (latency?.ms) await new Promise((resolve) => setTimeout(resolve, latency.ms));
+  const error = account.faults.take('error', operationId);
+  if (error?.status === 429) throw rateLimited(1, 'too many requests (injected fault)');
+  if (error) throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
+}
+
+function rateLimited(retryAfter: number, message: string): SandboxError {
+  return new SandboxError(429, 'TOO_MANY_REQUESTS', `${message}; retry after ${retryAfter} seconds`, {
+    'Retry-After': String(retryAfter),
+  });
+}
+
+function setRateHeaders(response: Response, account: Account, operationId: string, now: number): void {
+  // The report request's own limit (one per minute) is what a client of that operation needs to see.
+  const window = operationId === 'requestRawReport' ? account.reportWindow : account.requestWindow;
+  const state = window.state(now);
+  response.headers.set('X-RateLimit-Limit', String(state.limit));
+  response.headers.set('X-RateLimit-Remaining', String(state.remaining));
+  response.headers.set('X-RateLimit-Reset', String(Math.ceil(state.resetAt / 1000)));
+}
+
+function checked<T>(validator: Validator | undefined, value: T, location: InputLocation): T {
+  if (validator && !validator(value)) {
+    throw new SandboxError(400, 'INVALID_VALUE', describeValidationError(validator.errors, location));
+  }
+  return value;
+}
+
+/** Query values arrive as lists; the spec's query parameters are all single-valued. */
+function firstValues(queries: Record<string, string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, values] of Object.entries(queries)) if (values[0] !== undefined) out[key] = values[0];
+  return out;
+}
+
+/**
+ * Reads a JSON body: 413 past the limit (before reading when Content-Length says so, else while reading), 415 for
+ * a body that is not declared JSON, 400 for malformed JSON or a missing required body.
+ */
+async function readBody(request: Request, required: boolean, limit: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  const tooLarge = () => new SandboxError(413, 'PAYLOAD_TOO_LARGE', `body: must not be larger than ${limit} bytes`);
+  if (declared > limit) throw tooLarge();
+  const hasBody = request.body !== null && declared !== 0;
+  const type = request.headers.get('content-type');
+  if (hasBody && type !== null && !JSON_TYPE.test(type)) {
+    throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: must be application/json');
+  }
+  const bytes = hasBody ? await readLimited(request, limit, tooLarge) : new Uint8Array(0);
+  if (bytes.length === 0) {
+    if (required) throw new SandboxError(400, 'INVALID_VALUE', 'body: is required');
+    return {};
+  }
+  if (type === null) throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: must be application/json');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SandboxError(400, 'MALFORMED_JSON', 'body: is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SandboxError(400, 'MALFORMED_JSON', `body: malformed JSON (${(error as Error).message})`);
+  }
+}
+
+async function readLimited(request: Request, limit: number, tooLarge: () => SandboxError): Promise<Uint8Array> {
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function toResponse(reply: Reply): Response {
+  if (reply instanceof Response) return reply;
+  if (reply.body === undefined) return new Response(null, { status: reply.status, headers: reply.headers });
+  return new Response(JSON.stringify(reply.body), {
+    status: reply.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers },
+  });
+}
+
+/** Freshchat's error body; anything that is not a SandboxError is the sandbox's own bug, answered 500. */
+export function errorResponse(error: unknown): Response {
+  const known =
+    error instanceof SandboxError
+      ? error
+      : new SandboxError(500, 'INTERNAL_ERROR', `internal error: ${(error as Error)?.message ?? String(error)}`);
+  if (!(error instanceof SandboxError)) console.error(error);
+  return new Response(JSON.stringify(known.toBody()), {
+    status: known.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...known.headers },
+  });
+}
+
+/** The storage stand-in answers every refusal as the storage service does: 403 with an XML body. */
+function storageError(error: unknown): Response {
+  if (!(error instanceof SandboxError)) return errorResponse(error);
+  return new Response(storageErrorXml({ code: 'AccessDenied', message: 'Access Denied' }), {
+    status: 403,
+    headers: { 'Content-Type': 'application/xml' },
+  });
+}

@@ -1,0 +1,39 @@
+import { ACTIVITY_COLUMNS, activityRows, zippedCsv } from '../domain/report-content.js';
+import { isAgentActivity, reportParts, reportStatus } from '../domain/report-job.js';
+import { storageErrorXml } from '../domain/storage-link.js';
+import type { OperationHandlers } from './operation-types.js';
+
+const denied = (code: 'AccessDenied' | 'SignatureDoesNotMatch', message: string) =>
+  new Response(storageErrorXml({ code, message }), { status: 403, headers: { 'Content-Type': 'application/xml' } });
+
+/** The storage stand-in: serves a sub-report's zipped CSV to whoever holds a valid pre-signed link. */
+export const storageHandlers: OperationHandlers<'downloadReportPart'> = {
+  downloadReportPart: ({ sandbox, path, query }) => {
+    const key = `extraction/${path.account_hash}/${path.year}/${path.month}/${path.object}`;
+    const checked = sandbox.links.verify(
+      key,
+      { date: query['X-Amz-Date'], expires: String(query['X-Amz-Expires']), signature: query['X-Amz-Signature'] },
+      sandbox.clock.now(),
+    );
+    if (!checked.ok) return denied(checked.refusal.code, checked.refusal.message);
+    const found = sandbox.reportForDownload(checked.object.jobId);
+    const part = found && reportParts(found.job).find((p) => p.from === checked.object.from);
+    // A link to a job that a reset removed is refused as the storage service refuses a missing key to a stranger.
+    if (!found || !part || reportStatus(found.job, sandbox.clock.now()) !== 'COMPLETED') {
+      return denied('AccessDenied', 'Access Denied');
+    }
+    const { account, job } = found;
+    const rows = isAgentActivity(job.event)
+      ? activityRows(account.history, part, job.completesAt, (id) => account.agentName(id), job.excludePii)
+      : [][Symbol.iterator]();
+    const columns = isAgentActivity(job.event) ? ACTIVITY_COLUMNS : ['id', 'created_at'];
+    const file = `${job.id}-${part.from}`;
+    return new Response(zippedCsv(`${file}.csv`, columns, rows), {
+      status: 200,
+      headers: {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="${file}.zip"`,
+      },
+    });
+  },
+};

@@ -1,0 +1,57 @@
+import type { ValidationError } from '../generated/validators.js';
+
+/** Where an input came from; body fields are named bare (`agent_status.id`), as Freshchat's messages do. */
+export type InputLocation = 'path' | 'query' | 'body';
+
+/** `/statuses/0/name` → `statuses[0].name`. */
+function fieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce(
+      (path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment),
+      '',
+    );
+}
+
+/**
+ * Turns validation errors into one message that names the field, as Freshchat's error bodies do:
+ * `agent_status.id: must match format "uuid"`, `start: is required`, `format: must be one of csv`. The deepest error
+ * is the most specific one; where only alternatives' required fields failed, the message lists them.
+ */
+export function describeValidationError(
+  errors: readonly ValidationError[] | null | undefined,
+  location: InputLocation,
+): string {
+  const list = errors ?? [];
+  const depth = (e: ValidationError) => e.instancePath.split('/').length;
+  const deepest = Math.max(...list.map(depth));
+  const candidates = list.filter((e) => depth(e) === deepest && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  const error = candidates.find((e) => e.keyword !== 'required') ?? candidates[0];
+  if (!error) return `${location}: is invalid`;
+  const path = fieldPath(error.instancePath);
+  const join = (name: string) => (path ? `${path}.${name}` : name);
+  const required = candidates.filter((e) => e.keyword === 'required').map((e) => String(e.params.missingProperty));
+  switch (error.keyword) {
+    case 'required':
+      return required.length > 1
+        ? `${required.map(join).join(' or ')}: one is required`
+        : `${join(required[0] as string)}: is required`;
+    case 'additionalProperties':
+      return `${join(String(error.params.additionalProperty))}: is not allowed`;
+    case 'enum':
+      return `${path || location}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'const': {
+      // Alternatives told apart by a constant (`type` of a fault) each report theirs: list them all.
+      const allowed = candidates
+        .filter((e) => e.keyword === 'const' && e.instancePath === error.instancePath)
+        .map((e) => String(e.params.allowedValue));
+      return `${path || location}: must be ${allowed.length > 1 ? `one of ${allowed.join(', ')}` : JSON.stringify(error.params.allowedValue)}`;
+    }
+    case 'minProperties':
+      return `${path || location}: must not be empty`;
+    default:
+      return `${path || location}: ${error.message ?? 'is invalid'}`;
+  }
+}

@@ -1,0 +1,66 @@
+import type { Hono } from 'hono';
+import type { AccountLimits } from './domain/account.js';
+import { Sandbox, type SeedFile } from './domain/sandbox.js';
+import type { VirtualClock } from './domain/virtual-clock.js';
+import { type DispatcherOptions, WebhookDispatcher } from './domain/webhook-dispatcher.js';
+import { type AppOptions, createApp } from './http/app.js';
+
+/** How a mock server is set up. Every field has a default. */
+export type MockServerOptions = {
+  /** The accounts to start with (and return to on reset); the document's examples by default. */
+  seed?: SeedFile | undefined;
+  /** The virtual clock; a fresh one following real time by default. */
+  clock?: VirtualClock | undefined;
+  /** Clock-seconds from a report request to its completion; 30 by default. */
+  reportDelaySeconds?: number | undefined;
+  /** Per-account limits: requests per minute (5000), reports per minute (1), journal entries kept (1000). */
+  limits?: Partial<AccountLimits> | undefined;
+  /** Largest request bodies, in bytes. */
+  bodyLimits?: AppOptions['bodyLimits'];
+  /** How webhooks are delivered (the fetch used, the timeout). */
+  webhooks?: DispatcherOptions | undefined;
+};
+
+/** A running sandbox: the Hono app to serve or call in-process, and the state behind it. */
+export type MockServer = {
+  /** The Hono app. `app.fetch(request)` answers in-process; serve it with `@hono/node-server` for a port. */
+  app: Hono;
+  /** The sandbox's state: accounts, seed, reset. */
+  state: Sandbox;
+  /** The virtual clock every part of the sandbox reads. */
+  clock: VirtualClock;
+  /** The webhook dispatcher; `await webhooks.idle()` waits for deliveries under way. */
+  webhooks: WebhookDispatcher;
+  /** Stops the clock's real-time timer so the process can exit. */
+  close(): void;
+};
+
+/**
+ * Creates a sandbox of Freshchat's agent-status API. One instance per test gives full isolation.
+ *
+ * @example
+ * import { createFreshchatClient } from '@freshchat-sandbox/client';
+ * const mock = createMockServer({ reportDelaySeconds: 5 });
+ * const client = createFreshchatClient({
+ *   baseUrl: 'http://sandbox.local/v2',
+ *   token: 'sandbox-token',
+ *   fetch: (req) => mock.app.fetch(req),
+ * });
+ * const { data } = await client.GET('/agents/status');
+ */
+export function createMockServer(options: MockServerOptions = {}): MockServer {
+  const state = new Sandbox({
+    seed: options.seed,
+    clock: options.clock,
+    reportDelaySeconds: options.reportDelaySeconds,
+    limits: options.limits,
+  });
+  const webhooks = new WebhookDispatcher(state, options.webhooks);
+  const app = createApp(state, {
+    bodyLimits: options.bodyLimits,
+    extraHandlers: {
+      listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
+    },
+  });
+  return { app, state, clock: state.clock, webhooks, close: () => state.clock.stop() };
+}
