@@ -202,17 +202,25 @@ export interface components {
             states: components["schemas"]["AgentStatusRef"][];
         };
         /** @description The status to set. Give `agent_status`, `availability_status`, or both (then `agent_status` wins). */
-        AgentStatusUpdate: {
-            /** @description The status to put the agent on. */
-            agent_status?: {
-                /**
-                 * Format: uuid
-                 * @description The id of a custom or built-in status.
-                 */
-                id: string;
-            };
+        AgentStatusUpdate: components["schemas"]["AgentStatusUpdateByStatus"] | components["schemas"]["AgentStatusUpdateByAvailability"];
+        /** @description A change that names the status to put the agent on. */
+        AgentStatusUpdateByStatus: {
+            agent_status: components["schemas"]["AgentStatusChoice"];
             availability_status?: components["schemas"]["AvailabilityStatus"];
-        } | unknown | unknown;
+        };
+        /** @description A change that names only the availability for IntelliAssign. */
+        AgentStatusUpdateByAvailability: {
+            agent_status?: components["schemas"]["AgentStatusChoice"];
+            availability_status: components["schemas"]["AvailabilityStatus"];
+        };
+        /** @description The status to put the agent on. */
+        AgentStatusChoice: {
+            /**
+             * Format: uuid
+             * @description The id of a custom or built-in status.
+             */
+            id: string;
+        };
         /** @description The status that is now set on the agent. */
         AgentStatusUpdateResult: {
             availability_status: components["schemas"]["AvailabilityStatus"];
