@@ -14,6 +14,7 @@ writeFileSync(
   compileValidators({
     documents: ['freshchat.yaml', 'mock-control.yaml'],
     operations: true,
+    webhooks: true,
     schemas: { seedFileValidator: 'mock-control.yaml#/components/schemas/SeedFile' },
   }),
 );

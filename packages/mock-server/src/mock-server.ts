@@ -3,6 +3,7 @@ import type { AccountLimits } from './domain/account.js';
 import { Sandbox, type SeedFile } from './domain/sandbox.js';
 import type { VirtualClock } from './domain/virtual-clock.js';
 import { type DispatcherOptions, WebhookDispatcher } from './domain/webhook-dispatcher.js';
+import { triggeredPayload } from './domain/webhook-trigger.js';
 import { type AppOptions, createApp } from './http/app.js';
 
 /** How a mock server is set up. Every field has a default. */
@@ -21,10 +22,13 @@ export type MockServerOptions = {
   webhooks?: DispatcherOptions | undefined;
 };
 
+/** The sandbox's Hono app, whose `fetch` always answers with a promise, so it fits a client's `fetch` option as is. */
+export type MockServerApp = { fetch: (...args: Parameters<Hono['fetch']>) => Promise<Response> } & Hono;
+
 /** A running sandbox: the Hono app to serve or call in-process, and the state behind it. */
 export type MockServer = {
   /** The Hono app. `app.fetch(request)` answers in-process; serve it with `@hono/node-server` for a port. */
-  app: Hono;
+  app: MockServerApp;
   /** The sandbox's state: accounts, seed, reset. */
   state: Sandbox;
   /** The virtual clock every part of the sandbox reads. */
@@ -60,7 +64,19 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     bodyLimits: options.bodyLimits,
     extraHandlers: {
       listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
+      triggerWebhook: ({ account, body }) => {
+        const payload = triggeredPayload(account, body, state.clock.now());
+        const event = webhooks.signEvent(account, body.action, payload);
+        webhooks.send(account, event);
+        return {
+          status: 202,
+          body: { event_id: event.id, action: body.action, subscribers: account.webhooks.all().length, payload },
+        };
+      },
     },
   });
-  return { app, state, clock: state.clock, webhooks, close: () => state.clock.stop() };
+  // Hono answers synchronously when a handler does; a promise every time is what a `fetch` option expects.
+  const dispatch = app.fetch;
+  app.fetch = async (...args) => dispatch(...args);
+  return { app: app as MockServerApp, state, clock: state.clock, webhooks, close: () => state.clock.stop() };
 }

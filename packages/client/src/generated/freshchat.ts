@@ -151,6 +151,86 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    message_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A message was sent in a conversation
+         * @description Sent when a user, an agent or a bot sends a message. Signed like every Freshchat webhook.
+         */
+        post: operations["onMessageCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    conversation_assignment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A conversation was assigned
+         * @description Sent when a conversation is assigned to an agent or a group, or moved from one to another.
+         */
+        post: operations["onConversationAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    conversation_resolution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A conversation was resolved
+         * @description Sent when an agent, a bot or the system resolves a conversation.
+         */
+        post: operations["onConversationResolution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    conversation_reopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A resolved conversation was reopened
+         * @description Sent when a resolved conversation is reopened, usually because the user wrote again.
+         */
+        post: operations["onConversationReopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -202,17 +282,25 @@ export interface components {
             states: components["schemas"]["AgentStatusRef"][];
         };
         /** @description The status to set. Give `agent_status`, `availability_status`, or both (then `agent_status` wins). */
-        AgentStatusUpdate: {
-            /** @description The status to put the agent on. */
-            agent_status?: {
-                /**
-                 * Format: uuid
-                 * @description The id of a custom or built-in status.
-                 */
-                id: string;
-            };
+        AgentStatusUpdate: components["schemas"]["AgentStatusUpdateByStatus"] | components["schemas"]["AgentStatusUpdateByAvailability"];
+        /** @description A change that names the status to put the agent on. */
+        AgentStatusUpdateByStatus: {
+            agent_status: components["schemas"]["AgentStatusChoice"];
             availability_status?: components["schemas"]["AvailabilityStatus"];
-        } | unknown | unknown;
+        };
+        /** @description A change that names only the availability for IntelliAssign. */
+        AgentStatusUpdateByAvailability: {
+            agent_status?: components["schemas"]["AgentStatusChoice"];
+            availability_status: components["schemas"]["AvailabilityStatus"];
+        };
+        /** @description The status to put the agent on. */
+        AgentStatusChoice: {
+            /**
+             * Format: uuid
+             * @description The id of a custom or built-in status.
+             */
+            id: string;
+        };
         /** @description The status that is now set on the agent. */
         AgentStatusUpdateResult: {
             availability_status: components["schemas"]["AvailabilityStatus"];
@@ -475,6 +563,175 @@ export interface components {
                     metadata: {
                         agent_status: components["schemas"]["AgentStatusRef"];
                     };
+                };
+            };
+        };
+        /** @description Who caused a conversation event. */
+        ConversationActor: {
+            /**
+             * @description The kind of actor.
+             * @enum {string}
+             */
+            actor_type: "user" | "agent" | "admin" | "bot" | "system";
+            /** @description The actor's id. */
+            actor_id: string;
+        };
+        /** @description The conversation an event is about, as webhooks carry it. */
+        Conversation: {
+            /** @description The conversation's id. */
+            conversation_id: string;
+            /** @description The id of the Freshchat account. */
+            app_id: string;
+            /** @description The channel (topic) the conversation is in. */
+            channel_id?: string;
+            /**
+             * @description The conversation's status after the event.
+             * @enum {string}
+             */
+            status: "new" | "assigned" | "resolved" | "reopened";
+            /** @description The agent the conversation is assigned to, if any. */
+            assigned_agent_id?: string;
+            /** @description The group the conversation is assigned to, if any. */
+            assigned_group_id?: string;
+        };
+        /** @description The `message_create` webhook payload. */
+        MessageCreateEvent: {
+            actor: components["schemas"]["ConversationActor"];
+            /**
+             * @description Always `message_create`.
+             * @constant
+             */
+            action: "message_create";
+            /**
+             * Format: date-time
+             * @description When the message was sent.
+             */
+            action_time: string;
+            /** @description The message. */
+            data: {
+                /** @description The message that was sent. */
+                message: {
+                    /** @description The message's id. */
+                    id: string;
+                    /** @description The parts of the message (text, images, buttons). */
+                    message_parts: {
+                        [key: string]: unknown;
+                    }[];
+                    /** @description The id of the Freshchat account. */
+                    app_id: string;
+                    /** @description Who sent the message. */
+                    actor_id?: string;
+                    /**
+                     * @description The kind of sender.
+                     * @enum {string}
+                     */
+                    actor_type: "user" | "agent" | "bot" | "system";
+                    /** @description The channel the message was sent in. */
+                    channel_id?: string;
+                    /** @description The conversation the message belongs to. */
+                    conversation_id: string;
+                    /**
+                     * @description `private` for agents' notes.
+                     * @enum {string}
+                     */
+                    message_type?: "normal" | "private" | "system";
+                    /**
+                     * Format: date-time
+                     * @description When the message was created.
+                     */
+                    created_time: string;
+                };
+            };
+        };
+        /** @description The `conversation_assignment` webhook payload. */
+        ConversationAssignmentEvent: {
+            actor: components["schemas"]["ConversationActor"];
+            /**
+             * @description Always `conversation_assignment`.
+             * @constant
+             */
+            action: "conversation_assignment";
+            /**
+             * Format: date-time
+             * @description When the conversation was assigned.
+             */
+            action_time: string;
+            /** @description The assignment. */
+            data: {
+                /** @description Who assigned the conversation, from whom and to whom. Empty strings where there is none. */
+                assignment: {
+                    /**
+                     * @description The kind of actor that assigned it.
+                     * @enum {string}
+                     */
+                    assignor: "user" | "agent" | "admin" | "bot" | "system";
+                    /** @description The id of the actor that assigned it. */
+                    assignor_id?: string;
+                    /** @description The agent it is now assigned to. */
+                    to_agent_id?: string;
+                    /** @description The group it is now assigned to. */
+                    to_group_id?: string;
+                    /** @description The agent it was assigned to before. */
+                    from_agent_id?: string;
+                    /** @description The group it was assigned to before. */
+                    from_group_id?: string;
+                    conversation: components["schemas"]["Conversation"];
+                };
+            };
+        };
+        /** @description The `conversation_resolution` webhook payload. */
+        ConversationResolutionEvent: {
+            actor: components["schemas"]["ConversationActor"];
+            /**
+             * @description Always `conversation_resolution`.
+             * @constant
+             */
+            action: "conversation_resolution";
+            /**
+             * Format: date-time
+             * @description When the conversation was resolved.
+             */
+            action_time: string;
+            /** @description The resolution. */
+            data: {
+                /** @description Who resolved the conversation. */
+                resolve: {
+                    /**
+                     * @description The kind of actor that resolved it.
+                     * @enum {string}
+                     */
+                    resolver: "user" | "agent" | "admin" | "bot" | "system";
+                    /** @description The id of the actor that resolved it. */
+                    resolver_id?: string;
+                    conversation: components["schemas"]["Conversation"];
+                };
+            };
+        };
+        /** @description The `conversation_reopen` webhook payload. */
+        ConversationReopenEvent: {
+            actor: components["schemas"]["ConversationActor"];
+            /**
+             * @description Always `conversation_reopen`.
+             * @constant
+             */
+            action: "conversation_reopen";
+            /**
+             * Format: date-time
+             * @description When the conversation was reopened.
+             */
+            action_time: string;
+            /** @description The reopening. */
+            data: {
+                /** @description Who reopened the conversation. */
+                reopen: {
+                    /**
+                     * @description The kind of actor that reopened it.
+                     * @enum {string}
+                     */
+                    reopener: "user" | "agent" | "admin" | "bot" | "system";
+                    /** @description The id of the actor that reopened it. */
+                    reopener_id?: string;
+                    conversation: components["schemas"]["Conversation"];
                 };
             };
         };
@@ -816,6 +1073,142 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AgentAvailabilityEvent"];
+            };
+        };
+        responses: {
+            /** @description The receiver accepted the event. Any 2xx status counts as accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onMessageCreate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Base64 RSA PKCS#1 v1.5 signature over the SHA-256 of the raw body bytes. */
+                "X-Freshchat-Signature": components["parameters"]["FreshchatSignature"];
+                /** @description Version of the payload format. */
+                "X-Freshchat-Payload-Version": components["parameters"]["FreshchatPayloadVersion"];
+                /** @description 0 on the first delivery attempt, n on the n-th retry of the same event. */
+                "X-Retry-Count": components["parameters"]["RetryCount"];
+                /**
+                 * @description Sandbox extension, not sent by the real service: a stable id for the event, the same on every retry, so a
+                 *     receiver can de-duplicate deliveries.
+                 */
+                "X-Sandbox-Event-Id"?: components["parameters"]["SandboxEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageCreateEvent"];
+            };
+        };
+        responses: {
+            /** @description The receiver accepted the event. Any 2xx status counts as accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onConversationAssignment: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Base64 RSA PKCS#1 v1.5 signature over the SHA-256 of the raw body bytes. */
+                "X-Freshchat-Signature": components["parameters"]["FreshchatSignature"];
+                /** @description Version of the payload format. */
+                "X-Freshchat-Payload-Version": components["parameters"]["FreshchatPayloadVersion"];
+                /** @description 0 on the first delivery attempt, n on the n-th retry of the same event. */
+                "X-Retry-Count": components["parameters"]["RetryCount"];
+                /**
+                 * @description Sandbox extension, not sent by the real service: a stable id for the event, the same on every retry, so a
+                 *     receiver can de-duplicate deliveries.
+                 */
+                "X-Sandbox-Event-Id"?: components["parameters"]["SandboxEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationAssignmentEvent"];
+            };
+        };
+        responses: {
+            /** @description The receiver accepted the event. Any 2xx status counts as accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onConversationResolution: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Base64 RSA PKCS#1 v1.5 signature over the SHA-256 of the raw body bytes. */
+                "X-Freshchat-Signature": components["parameters"]["FreshchatSignature"];
+                /** @description Version of the payload format. */
+                "X-Freshchat-Payload-Version": components["parameters"]["FreshchatPayloadVersion"];
+                /** @description 0 on the first delivery attempt, n on the n-th retry of the same event. */
+                "X-Retry-Count": components["parameters"]["RetryCount"];
+                /**
+                 * @description Sandbox extension, not sent by the real service: a stable id for the event, the same on every retry, so a
+                 *     receiver can de-duplicate deliveries.
+                 */
+                "X-Sandbox-Event-Id"?: components["parameters"]["SandboxEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationResolutionEvent"];
+            };
+        };
+        responses: {
+            /** @description The receiver accepted the event. Any 2xx status counts as accepted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onConversationReopen: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Base64 RSA PKCS#1 v1.5 signature over the SHA-256 of the raw body bytes. */
+                "X-Freshchat-Signature": components["parameters"]["FreshchatSignature"];
+                /** @description Version of the payload format. */
+                "X-Freshchat-Payload-Version": components["parameters"]["FreshchatPayloadVersion"];
+                /** @description 0 on the first delivery attempt, n on the n-th retry of the same event. */
+                "X-Retry-Count": components["parameters"]["RetryCount"];
+                /**
+                 * @description Sandbox extension, not sent by the real service: a stable id for the event, the same on every retry, so a
+                 *     receiver can de-duplicate deliveries.
+                 */
+                "X-Sandbox-Event-Id"?: components["parameters"]["SandboxEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationReopenEvent"];
             };
         };
         responses: {

@@ -252,6 +252,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/webhooks/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire any documented webhook
+         * @description Sends a signed event of any documented action to every subscriber, built from the document's example for
+         *     that action with `actor`, `action_time` and the event id made afresh. `data`, when given, replaces the
+         *     example's `data`; the resulting payload must still match the action's schema. Lets receivers be tested
+         *     for events the sandbox does not otherwise simulate (messages, conversation assignment and resolution).
+         */
+        post: operations["triggerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/webhooks/deliveries": {
         parameters: {
             query?: never;
@@ -358,7 +381,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/_storage/{key}": {
+    "/_storage/extraction/{account_hash}/{year}/{month}/{object}": {
         parameters: {
             query: {
                 /** @description When the link was issued, as `YYYYMMDDTHHMMSSZ`. */
@@ -370,8 +393,14 @@ export interface paths {
             };
             header?: never;
             path: {
-                /** @description The object's key, as issued in a report's link. */
-                key: string;
+                /** @description The account's part of the object key. */
+                account_hash: string;
+                /** @description The year the sub-report starts in. */
+                year: string;
+                /** @description The month the sub-report starts in. */
+                month: string;
+                /** @description The sub-report's file, `<job id>-<start in epoch ms>.zip`. */
+                object: string;
             };
             cookie?: never;
         };
@@ -643,10 +672,10 @@ export interface components {
         /** @description The next report jobs end FAILED instead of COMPLETED. */
         ReportFailureFault: {
             /**
-             * @description The kind of fault. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description The kind of fault.
+             * @constant
              */
-            type: "ReportFailureFault";
+            type: "report_failure";
             /**
              * @description How many report jobs fail.
              * @default 1
@@ -656,10 +685,10 @@ export interface components {
         /** @description Answers are delayed by `ms` real milliseconds. */
         LatencyFault: {
             /**
-             * @description The kind of fault. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description The kind of fault.
+             * @constant
              */
-            type: "LatencyFault";
+            type: "latency";
             operation?: components["schemas"]["FreshchatOperation"];
             /** @description Added delay, in real milliseconds. */
             ms: number;
@@ -669,10 +698,10 @@ export interface components {
         /** @description Answers are replaced by an error answer in Freshchat's error shape. */
         ErrorFault: {
             /**
-             * @description The kind of fault. (enum property replaced by openapi-typescript)
-             * @enum {string}
+             * @description The kind of fault.
+             * @constant
              */
-            type: "ErrorFault";
+            type: "error";
             operation?: components["schemas"]["FreshchatOperation"];
             /**
              * @description The error status to answer with (a 429 carries `Retry-After`).
@@ -737,6 +766,35 @@ export interface components {
         RequestJournal: {
             /** @description The entries. */
             requests: components["schemas"]["JournalEntry"][];
+        };
+        /** @description The event to fire. */
+        WebhookTrigger: {
+            /**
+             * @description The webhook action.
+             * @enum {string}
+             */
+            action: "agent_availability" | "message_create" | "conversation_assignment" | "conversation_resolution" | "conversation_reopen";
+            actor?: components["schemas"]["ConversationActor"];
+            /** @description Replaces the example's `data`. */
+            data?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description The event that was fired. */
+        TriggeredWebhook: {
+            /**
+             * Format: uuid
+             * @description The event's id (the `X-Sandbox-Event-Id` header).
+             */
+            event_id: string;
+            /** @description The webhook action. */
+            action: string;
+            /** @description How many subscriptions the event is being sent to. */
+            subscribers: number;
+            /** @description The exact payload sent. */
+            payload: {
+                [key: string]: unknown;
+            };
         };
         /** @description Freshchat's error body. */
         Error: {
@@ -831,18 +889,26 @@ export interface components {
              */
             created_time?: string;
         };
-        /** @description The status to set. Give `agent_status`, `availability_status`, or both (then `agent_status` wins). */
-        AgentStatusUpdate: {
-            /** @description The status to put the agent on. */
-            agent_status?: {
-                /**
-                 * Format: uuid
-                 * @description The id of a custom or built-in status.
-                 */
-                id: string;
-            };
+        /** @description The status to put the agent on. */
+        AgentStatusChoice: {
+            /**
+             * Format: uuid
+             * @description The id of a custom or built-in status.
+             */
+            id: string;
+        };
+        /** @description A change that names the status to put the agent on. */
+        AgentStatusUpdateByStatus: {
+            agent_status: components["schemas"]["AgentStatusChoice"];
             availability_status?: components["schemas"]["AvailabilityStatus"];
-        } | unknown | unknown;
+        };
+        /** @description A change that names only the availability for IntelliAssign. */
+        AgentStatusUpdateByAvailability: {
+            agent_status?: components["schemas"]["AgentStatusChoice"];
+            availability_status: components["schemas"]["AvailabilityStatus"];
+        };
+        /** @description The status to set. Give `agent_status`, `availability_status`, or both (then `agent_status` wins). */
+        AgentStatusUpdate: components["schemas"]["AgentStatusUpdateByStatus"] | components["schemas"]["AgentStatusUpdateByAvailability"];
         /** @description The status that is now set on the agent. */
         AgentStatusUpdateResult: {
             availability_status: components["schemas"]["AvailabilityStatus"];
@@ -856,6 +922,16 @@ export interface components {
              */
             actor_type: "agent" | "admin";
             /** @description The id of the person who made the change. */
+            actor_id: string;
+        };
+        /** @description Who caused a conversation event. */
+        ConversationActor: {
+            /**
+             * @description The kind of actor.
+             * @enum {string}
+             */
+            actor_type: "user" | "agent" | "admin" | "bot" | "system";
+            /** @description The actor's id. */
             actor_id: string;
         };
     };
@@ -1322,6 +1398,34 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    triggerWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTrigger"];
+            };
+        };
+        responses: {
+            /** @description The event is being delivered. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggeredWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     listWebhookDeliveries: {
         parameters: {
             query?: never;
@@ -1492,8 +1596,14 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The object's key, as issued in a report's link. */
-                key: string;
+                /** @description The account's part of the object key. */
+                account_hash: string;
+                /** @description The year the sub-report starts in. */
+                year: string;
+                /** @description The month the sub-report starts in. */
+                month: string;
+                /** @description The sub-report's file, `<job id>-<start in epoch ms>.zip`. */
+                object: string;
             };
             cookie?: never;
         };

@@ -14,7 +14,7 @@ export type AppOptions = {
   /** Largest request body accepted, in bytes: 64 KiB for `/v2`, 1 MiB for `/_mock` by default. */
   bodyLimits?: Partial<BodyLimits> | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<'listWebhookDeliveries'>;
+  extraHandlers: OperationHandlers<'listWebhookDeliveries' | 'triggerWebhook'>;
 };
 
 /** `/agents/{agent_id}` → `/agents/:agent_id`. */

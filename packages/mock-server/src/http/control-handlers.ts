@@ -14,6 +14,7 @@ type ControlOperationId = Exclude<
   | 'getRawReport'
   | 'downloadReportPart'
   | 'listWebhookDeliveries'
+  | 'triggerWebhook'
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });

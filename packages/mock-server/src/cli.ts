@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/**
+ * The sandbox's command line: a thin shell around `listen`.
+ *
+ *   freshchat-sandbox [--port 4010] [--host 127.0.0.1] [--seed seed.json] [--report-delay 30]
+ *                     [--rate-limit 5000] [--quiet]
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { checkSeedFile, type SeedFile } from './domain/sandbox.js';
+import { SandboxError } from './domain/sandbox-error.js';
+import { listen } from './listen.js';
+
+const usage = `Usage: freshchat-sandbox [options]
+
+Serves a stateful mock of Freshchat's agent-status API (under /v2) and its control API (under /_mock).
+
+Options:
+  --port <n>            port to listen on (env PORT; default 4010; 0 picks a free one)
+  --host <addr>         interface to listen on (env HOST; default 127.0.0.1)
+  --seed <file.json>    accounts to start with and return to on reset (default: the document's examples)
+  --report-delay <s>    clock-seconds before a report completes (default 30)
+  --rate-limit <n>      requests per minute per account on /v2 (default 5000)
+  --quiet               no request log
+  --help                this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`freshchat-sandbox: ${message}\n`);
+  process.exit(2);
+}
+
+function number(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) fail(`${name} must be an integer >= ${min}, not "${text}"`);
+  return value;
+}
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      'report-delay': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }).values;
+}
+try {
+  args = parse();
+} catch (error) {
+  fail(`${(error as Error).message}\n\n${usage}`);
+}
+if (args.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+
+let seed: SeedFile | undefined;
+if (args.seed) {
+  try {
+    seed = checkSeedFile(JSON.parse(readFileSync(args.seed, 'utf8')));
+  } catch (error) {
+    fail(`cannot use seed ${args.seed}: ${(error as Error).message}`);
+  }
+}
+
+const quiet = args.quiet;
+try {
+  const sandbox = await listen({
+    port: number('--port', args.port ?? process.env.PORT, 4010, 0),
+    host: args.host ?? process.env.HOST ?? '127.0.0.1',
+    seed,
+    reportDelaySeconds: number('--report-delay', args['report-delay'], 30, 0),
+    limits: { requestsPerMinute: number('--rate-limit', args['rate-limit'], 5000, 1) },
+    onRequest: quiet
+      ? undefined
+      : ({ method, path, status, ms }) => process.stdout.write(`${method} ${path} ${status} ${ms.toFixed(1)}ms\n`),
+  });
+  process.stdout.write(
+    `Freshchat sandbox listening on ${sandbox.url} (API ${sandbox.url}/v2, docs ${sandbox.url}/docs, token sandbox-token)\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!quiet) process.stdout.write(`${signal}: stopping\n`);
+    // In-flight requests and webhook attempts get five seconds to finish.
+    const deadline = setTimeout(() => process.exit(0), 5000);
+    deadline.unref();
+    void sandbox.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message})`);
+  if (error instanceof SandboxError) fail(error.message);
+  throw error;
+}

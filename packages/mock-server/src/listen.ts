@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
+
+/** Where and how to listen. */
+export type ListenOptions = MockServerOptions & {
+  /** Port; 0 picks a free one. Default 4010. */
+  port?: number | undefined;
+  /** Interface; default 127.0.0.1. */
+  host?: string | undefined;
+  /** Called after each answer, for a request log. */
+  onRequest?: ((entry: { method: string; path: string; status: number; ms: number }) => void) | undefined;
+};
+
+/** A mock server listening on a port. */
+export type ListeningMockServer = MockServer & {
+  /** The origin it answers on, such as `http://127.0.0.1:4010`; the Freshchat API is under `${url}/v2`. */
+  url: string;
+  /** Stops accepting, finishes in-flight requests and webhook attempts, and stops the clock. */
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts a mock server on a port.
+ *
+ * @example
+ * const sandbox = await listen({ port: 0 });
+ * const client = createFreshchatClient({ baseUrl: `${sandbox.url}/v2`, token: 'sandbox-token' });
+ * await sandbox.stop();
+ */
+export async function listen(options: ListenOptions = {}): Promise<ListeningMockServer> {
+  const mock = createMockServer(options);
+  const host = options.host ?? '127.0.0.1';
+  const onRequest = options.onRequest;
+  const fetch = onRequest
+    ? async (request: Request) => {
+        const started = performance.now();
+        const response = await mock.app.fetch(request);
+        const url = new URL(request.url);
+        onRequest({
+          method: request.method,
+          path: url.pathname,
+          status: response.status,
+          ms: performance.now() - started,
+        });
+        return response;
+      }
+    : mock.app.fetch;
+  const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
+    (resolve, reject) => {
+      const server = serve({ fetch, port: options.port ?? 4010, hostname: host }, (address) =>
+        resolve({ server, address }),
+      );
+      server.once('error', reject);
+    },
+  );
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    ...mock,
+    url: `http://${shownHost}:${address.port}`,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open; in-flight requests still finish.
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
+      await mock.webhooks.idle();
+      mock.close();
+    },
+  };
+}
