@@ -85,7 +85,8 @@ export class WebhookDispatcher {
 
   /** Sends a signed event to every current subscriber of the account. */
   send(account: Account, event: SignedEvent): void {
-    for (const subscription of account.webhooks.all()) this.attempt(account, subscription, event, 0);
+    const now = this.sandbox.clock.now();
+    for (const subscription of account.webhooks.all()) this.attempt(account, subscription, event, 0, now);
   }
 
   private dispatch({ account, result, actor, at }: StatusChangeEvent): void {
@@ -107,9 +108,19 @@ export class WebhookDispatcher {
     this.send(account, this.signEvent(account, 'agent_availability', payload));
   }
 
-  private attempt(account: Account, subscription: WebhookSubscription, event: SignedEvent, retry: number): void {
+  /**
+   * One attempt, due at `dueAt` on the clock. The next retry is due a delay after this one was due, not after it
+   * finished: one large clock advance then runs every retry that falls within it, as the real schedule would.
+   */
+  private attempt(
+    account: Account,
+    subscription: WebhookSubscription,
+    event: SignedEvent,
+    retry: number,
+    dueAt: number,
+  ): void {
     const generation = this.generation;
-    const attemptedAt = this.sandbox.clock.now();
+    const attemptedAt = dueAt;
     const started = performance.now();
     const run = (async () => {
       let status: number | undefined;
@@ -141,7 +152,7 @@ export class WebhookDispatcher {
       if (generation !== this.generation) return;
       const delivered = status !== undefined && status >= 200 && status < 300;
       const delay = RETRY_SCHEDULE_MINUTES[retry];
-      const nextAt = !delivered && delay !== undefined ? this.sandbox.clock.now() + delay * 60_000 : undefined;
+      const nextAt = !delivered && delay !== undefined ? dueAt + delay * 60_000 : undefined;
       const entry: DeliveryAttempt = {
         id: crypto.randomUUID(),
         event_id: event.id,
@@ -160,7 +171,7 @@ export class WebhookDispatcher {
       log.push(entry);
       this.logs.set(account, log);
       if (nextAt !== undefined) {
-        this.sandbox.clock.schedule(nextAt, () => this.attempt(account, subscription, event, retry + 1));
+        this.sandbox.clock.schedule(nextAt, () => this.attempt(account, subscription, event, retry + 1, nextAt));
       }
     })();
     this.inFlight.add(run);
