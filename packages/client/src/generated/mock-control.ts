@@ -680,7 +680,7 @@ export interface components {
              * @description How many report jobs fail.
              * @default 1
              */
-            count: number;
+            count?: number;
         };
         /** @description Answers are delayed by `ms` real milliseconds. */
         LatencyFault: {
@@ -708,7 +708,7 @@ export interface components {
              * @default 503
              * @enum {integer}
              */
-            status: 429 | 503;
+            status?: 429 | 503;
             /** @description How many answers are replaced; every one until the fault is removed when left out. */
             count?: number;
         };

@@ -81,7 +81,9 @@ export class AgentRoster {
   ): Agent {
     const id = input.id ?? crypto.randomUUID();
     if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
-    const status = this.statuses.get(input.statusId ?? ACTIVE_STATUS_ID, 'agent_status_id');
+    // An unknown status is bad input (400), like in a status change, not a missing resource.
+    const status = this.statuses.find(input.statusId ?? ACTIVE_STATUS_ID);
+    if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status_id: no status with this id');
     const email =
       input.email ?? `${`${input.firstName}.${input.lastName}`.toLowerCase().replace(/[^a-z0-9.]+/g, '')}@example.com`;
     const agent: Agent = {

@@ -57,7 +57,8 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     regex: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}/?$`),
   }));
   app.notFound((c) => {
-    const allowed = patterns.filter((p) => p.regex.test(c.req.path)).map((p) => p.method);
+    // `/v2/agents/status` matches two path templates, both with a GET: name each method once.
+    const allowed = [...new Set(patterns.filter((p) => p.regex.test(c.req.path)).map((p) => p.method))];
     if (allowed.length > 0) {
       const response = errorResponse(
         new SandboxError(405, 'METHOD_NOT_ALLOWED', `method: ${c.req.method} is not allowed on ${c.req.path}`),

@@ -53,10 +53,13 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
         path: path as never,
         query: query as never,
         body: body as never,
-        origin: new URL(c.req.url).origin,
+        get origin() {
+          return new URL(c.req.url).origin;
+        },
       })) as Reply;
-      response = toResponse(reply);
-      if (isFreshchat && account) setRateHeaders(response, account, route.operationId, ctx.sandbox.clock.now());
+      const rate =
+        isFreshchat && account ? rateHeaders(account, route.operationId, ctx.sandbox.clock.now()) : undefined;
+      response = toResponse(reply, rate);
     } catch (error) {
       response = route.auth ? errorResponse(error) : storageError(error);
     }
@@ -95,13 +98,15 @@ function rateLimited(retryAfter: number, message: string): SandboxError {
   });
 }
 
-function setRateHeaders(response: Response, account: Account, operationId: string, now: number): void {
+function rateHeaders(account: Account, operationId: string, now: number): Record<string, string> {
   // The report request's own limit (one per minute) is what a client of that operation needs to see.
   const window = operationId === 'requestRawReport' ? account.reportWindow : account.requestWindow;
   const state = window.state(now);
-  response.headers.set('X-RateLimit-Limit', String(state.limit));
-  response.headers.set('X-RateLimit-Remaining', String(state.remaining));
-  response.headers.set('X-RateLimit-Reset', String(Math.ceil(state.resetAt / 1000)));
+  return {
+    'X-RateLimit-Limit': String(state.limit),
+    'X-RateLimit-Remaining': String(state.remaining),
+    'X-RateLimit-Reset': String(Math.ceil(state.resetAt / 1000)),
+  };
 }
 
 function checked<T>(validator: Validator | undefined, value: T, location: InputLocation): T {
@@ -173,12 +178,20 @@ async function readLimited(request: Request, limit: number, tooLarge: () => Sand
   return bytes;
 }
 
-function toResponse(reply: Reply): Response {
-  if (reply instanceof Response) return reply;
-  if (reply.body === undefined) return new Response(null, { status: reply.status, headers: reply.headers });
+/**
+ * Headers go in when the Response is made: @hono/node-server writes such a Response straight from what it was
+ * built with, while touching `response.headers` afterwards makes it build a full Headers object first.
+ */
+function toResponse(reply: Reply, extra: Record<string, string> | undefined): Response {
+  if (reply instanceof Response) {
+    if (extra) for (const [name, value] of Object.entries(extra)) reply.headers.set(name, value);
+    return reply;
+  }
+  if (reply.body === undefined)
+    return new Response(null, { status: reply.status, headers: { ...reply.headers, ...extra } });
   return new Response(JSON.stringify(reply.body), {
     status: reply.status,
-    headers: { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers },
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...reply.headers, ...extra },
   });
 }
 

@@ -1,4 +1,4 @@
-import { ACTIVITY_COLUMNS, activityRows, zippedCsv } from '../domain/report-content.js';
+import { activityCsvLines, csvLine, zippedCsv } from '../domain/report-content.js';
 import { isAgentActivity, reportParts, reportStatus } from '../domain/report-job.js';
 import { storageErrorXml } from '../domain/storage-link.js';
 import type { OperationHandlers } from './operation-types.js';
@@ -23,12 +23,12 @@ export const storageHandlers: OperationHandlers<'downloadReportPart'> = {
       return denied('AccessDenied', 'Access Denied');
     }
     const { account, job } = found;
-    const rows = isAgentActivity(job.event)
-      ? activityRows(account.history, part, job.completesAt, (id) => account.agentName(id), job.excludePii)
-      : [][Symbol.iterator]();
-    const columns = isAgentActivity(job.event) ? ACTIVITY_COLUMNS : ['id', 'created_at'];
+    // The sandbox simulates no conversations: other events' files hold a header only.
+    const lines = isAgentActivity(job.event)
+      ? activityCsvLines(account.history, part, job.completesAt, (id) => account.agentName(id), job.excludePii)
+      : [csvLine(['id', 'created_at'])][Symbol.iterator]();
     const file = `${job.id}-${part.from}`;
-    return new Response(zippedCsv(`${file}.csv`, columns, rows), {
+    return new Response(zippedCsv(`${file}.csv`, lines), {
       status: 200,
       headers: {
         'Content-Type': 'application/zip',

@@ -27,12 +27,18 @@ export function describeValidationError(
   const list = errors ?? [];
   const depth = (e: ValidationError) => e.instancePath.split('/').length;
   const deepest = Math.max(...list.map(depth));
-  const candidates = list.filter((e) => depth(e) === deepest && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  const deepestErrors = list.filter((e) => depth(e) === deepest && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+  // Beside another error, a failed `const` only says that an alternative (a fault of another `type`) does not apply.
+  const specific = deepestErrors.filter((e) => e.keyword !== 'const' && e.keyword !== 'required');
+  const candidates = specific.length > 0 ? deepestErrors.filter((e) => e.keyword !== 'const') : deepestErrors;
   const error = candidates.find((e) => e.keyword !== 'required') ?? candidates[0];
   if (!error) return `${location}: is invalid`;
   const path = fieldPath(error.instancePath);
   const join = (name: string) => (path ? `${path}.${name}` : name);
-  const required = candidates.filter((e) => e.keyword === 'required').map((e) => String(e.params.missingProperty));
+  // Alternatives that all lack the same property report it once each: name it once.
+  const required = [
+    ...new Set(candidates.filter((e) => e.keyword === 'required').map((e) => String(e.params.missingProperty))),
+  ];
   switch (error.keyword) {
     case 'required':
       return required.length > 1
