@@ -3,7 +3,7 @@
  * The sandbox's command line: a thin shell around `listen`.
  *
  *   freshchat-sandbox [--port 4010] [--host 127.0.0.1] [--seed seed.json] [--report-delay 30]
- *                     [--rate-limit 5000] [--quiet]
+ *                     [--rate-limit 5000] [--data-dir dir] [--quiet]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ Options:
   --seed <file.json>    accounts to start with and return to on reset (default: the document's examples)
   --report-delay <s>    clock-seconds before a report completes (default 30)
   --rate-limit <n>      requests per minute per account on /v2 (default 5000)
+  --data-dir <dir>      keep state in this folder across restarts (default: in memory only)
   --quiet               no request log
   --help                this text
 `;
@@ -46,6 +47,7 @@ function parse() {
       seed: { type: 'string' },
       'report-delay': { type: 'string' },
       'rate-limit': { type: 'string' },
+      'data-dir': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -79,6 +81,8 @@ try {
     seed,
     reportDelaySeconds: number('--report-delay', args['report-delay'], 30, 0),
     limits: { requestsPerMinute: number('--rate-limit', args['rate-limit'], 5000, 1) },
+    dataDir: args['data-dir'],
+    onWarning: (message) => process.stderr.write(`freshchat-sandbox: warning: ${message}\n`),
     onRequest: quiet
       ? undefined
       : ({ method, path, status, ms }) => process.stdout.write(`${method} ${path} ${status} ${ms.toFixed(1)}ms\n`),

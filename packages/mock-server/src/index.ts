@@ -5,5 +5,6 @@ export { checkSeedFile, Sandbox, type SandboxOptions, type SeedFile } from './do
 export { SandboxError } from './domain/sandbox-error.js';
 export { VirtualClock } from './domain/virtual-clock.js';
 export { type DeliveryAttempt, RETRY_SCHEDULE_MINUTES, WebhookDispatcher } from './domain/webhook-dispatcher.js';
+export { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 export { type ListeningMockServer, type ListenOptions, listen } from './listen.js';
 export { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';

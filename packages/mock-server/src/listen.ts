@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { openDurableMockServer } from './durable-mock-server.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 
 /** Where and how to listen. */
@@ -8,6 +9,10 @@ export type ListenOptions = MockServerOptions & {
   port?: number | undefined;
   /** Interface; default 127.0.0.1. */
   host?: string | undefined;
+  /** Keep state in this folder across restarts (see `openDurableMockServer`); in memory only when left out. */
+  dataDir?: string | undefined;
+  /** Told about anything skipped while reading the data folder's log. */
+  onWarning?: ((message: string) => void) | undefined;
   /** Called after each answer, for a request log. */
   onRequest?: ((entry: { method: string; path: string; status: number; ms: number }) => void) | undefined;
 };
@@ -29,7 +34,9 @@ export type ListeningMockServer = MockServer & {
  * await sandbox.stop();
  */
 export async function listen(options: ListenOptions = {}): Promise<ListeningMockServer> {
-  const mock = createMockServer(options);
+  const mock = options.dataDir
+    ? await openDurableMockServer({ ...options, dataDir: options.dataDir })
+    : createMockServer(options);
   const host = options.host ?? '127.0.0.1';
   const onRequest = options.onRequest;
   const fetch = onRequest

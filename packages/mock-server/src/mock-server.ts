@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { AccountLimits } from './domain/account.js';
+import type { DurableLog } from './domain/durable-log.js';
 import { Sandbox, type SeedFile } from './domain/sandbox.js';
 import type { VirtualClock } from './domain/virtual-clock.js';
 import { type DispatcherOptions, WebhookDispatcher } from './domain/webhook-dispatcher.js';
@@ -20,6 +21,10 @@ export type MockServerOptions = {
   bodyLimits?: AppOptions['bodyLimits'];
   /** How webhooks are delivered (the fetch used, the timeout). */
   webhooks?: DispatcherOptions | undefined;
+  /** The secret that signs download links; random by default. */
+  linkSecret?: string | undefined;
+  /** A durable log to record accepted mutations in (see `openDurableMockServer`, which also replays it). */
+  durable?: DurableLog | undefined;
 };
 
 /** The sandbox's Hono app, whose `fetch` always answers with a promise, so it fits a client's `fetch` option as is. */
@@ -58,10 +63,16 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     clock: options.clock,
     reportDelaySeconds: options.reportDelaySeconds,
     limits: options.limits,
+    linkSecret: options.linkSecret,
+    ids: options.durable?.ids,
+    onKeyPair: options.durable
+      ? (account, privateKeyPem) => options.durable?.append({ type: 'key', appId: account.appId, privateKeyPem })
+      : undefined,
   });
   const webhooks = new WebhookDispatcher(state, options.webhooks);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
+    durable: options.durable,
     extraHandlers: {
       listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
       triggerWebhook: ({ account, body }) => {

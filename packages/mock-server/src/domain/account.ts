@@ -1,6 +1,7 @@
 import { AgentRoster, type AgentRoutingType } from './agent-roster.js';
 import { StatusCatalog } from './agent-status.js';
 import { FaultPlan } from './fault-plan.js';
+import { type IdSource, randomIds } from './id-source.js';
 import { RateWindow } from './rate-window.js';
 import type { ReportJob } from './report-job.js';
 import { RequestJournal } from './request-journal.js';
@@ -29,6 +30,9 @@ export type AccountSeed = {
     | undefined;
 };
 
+/** What an account asks of the sandbox around it: new ids, and a place to keep its signing key. */
+export type AccountHooks = { newId: IdSource; onKeyPair: (account: Account, privateKeyPem: string) => void };
+
 /** Limits that apply to every account. */
 export type AccountLimits = {
   /** Requests per minute across the account's `/v2` operations. */
@@ -44,12 +48,12 @@ export type AccountLimits = {
  * windows, faults, journal and webhook subscriptions. Accounts share nothing.
  */
 export class Account {
-  readonly statuses = new StatusCatalog();
+  readonly statuses: StatusCatalog;
   readonly history = new StatusHistory();
-  readonly agents = new AgentRoster(this.statuses, this.history);
+  readonly agents: AgentRoster;
   readonly reports = new Map<string, ReportJob>();
-  readonly faults = new FaultPlan();
-  readonly webhooks = new WebhookSubscriptions();
+  readonly faults: FaultPlan;
+  readonly webhooks: WebhookSubscriptions;
   readonly journal: RequestJournal;
   readonly requestWindow: RateWindow;
   readonly reportWindow: RateWindow;
@@ -59,19 +63,30 @@ export class Account {
     readonly appId: string,
     readonly adminId: string,
     limits: AccountLimits,
+    hooks: AccountHooks,
   ) {
+    this.statuses = new StatusCatalog(hooks.newId);
+    this.agents = new AgentRoster(this.statuses, this.history, hooks.newId);
+    this.faults = new FaultPlan(hooks.newId);
+    this.webhooks = new WebhookSubscriptions(hooks.newId, (pem) => hooks.onKeyPair(this, pem));
     this.journal = new RequestJournal(limits.journalCapacity);
     this.requestWindow = new RateWindow(limits.requestsPerMinute, 60_000);
     this.reportWindow = new RateWindow(limits.reportsPerMinute, 60_000);
   }
 
   /** Builds an account from a seed at clock time `now`. Invalid references in the seed answer 400 naming them. */
-  static fromSeed(seed: AccountSeed, now: number, limits: AccountLimits): Account {
+  static fromSeed(
+    seed: AccountSeed,
+    now: number,
+    limits: AccountLimits,
+    hooks: AccountHooks = { newId: randomIds, onKeyPair: () => {} },
+  ): Account {
     const account = new Account(
-      seed.token ?? `sbx_${crypto.randomUUID().replaceAll('-', '')}`,
-      seed.app_id ?? crypto.randomUUID(),
-      seed.admin_id ?? crypto.randomUUID(),
+      seed.token ?? `sbx_${hooks.newId().replaceAll('-', '')}`,
+      seed.app_id ?? hooks.newId(),
+      seed.admin_id ?? hooks.newId(),
       limits,
+      hooks,
     );
     seed.statuses?.forEach((status, i) => {
       try {

@@ -5,6 +5,7 @@ import {
   type StatusCatalog,
   UNAVAILABLE_STATUS_ID,
 } from './agent-status.js';
+import { type IdSource, randomIds } from './id-source.js';
 import { SandboxError } from './sandbox-error.js';
 import type { Actor, HistoryEntry, StatusHistory } from './status-history.js';
 
@@ -64,6 +65,7 @@ export class AgentRoster {
   constructor(
     private readonly statuses: StatusCatalog,
     private readonly history: StatusHistory,
+    private readonly newId: IdSource = randomIds,
   ) {}
 
   /** Adds an agent on `statusId` (default "Active on IntelliAssign") since `since`. */
@@ -79,7 +81,7 @@ export class AgentRoster {
       actor: Actor;
     },
   ): Agent {
-    const id = input.id ?? crypto.randomUUID();
+    const id = input.id ?? this.newId();
     if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
     // An unknown status is bad input (400), like in a status change, not a missing resource.
     const status = this.statuses.find(input.statusId ?? ACTIVE_STATUS_ID);

@@ -1,3 +1,4 @@
+import { type IdSource, randomIds } from './id-source.js';
 import { SandboxError } from './sandbox-error.js';
 
 /** The id every account gives "Active on IntelliAssign". Fixed, so tests and docs can name it. */
@@ -30,7 +31,7 @@ export function isActiveStatus(statusId: string): boolean {
 export class StatusCatalog {
   private readonly statuses = new Map<string, AgentStatus>();
 
-  constructor() {
+  constructor(private readonly newId: IdSource = randomIds) {
     for (const status of BUILT_IN) this.statuses.set(status.id, { ...status });
   }
 
@@ -61,7 +62,7 @@ export class StatusCatalog {
     const name = input.name.trim();
     if (name.length === 0) throw new SandboxError(400, 'INVALID_VALUE', 'name: must not be blank');
     this.assertNameFree(name);
-    const id = input.id ?? crypto.randomUUID();
+    const id = input.id ?? this.newId();
     if (this.statuses.has(id)) throw new SandboxError(409, 'STATUS_EXISTS', `id: a status with id ${id} exists`);
     const status: AgentStatus = { id, name, emoji: input.emoji ?? '', builtIn: false };
     this.statuses.set(id, status);

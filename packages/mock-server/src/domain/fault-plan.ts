@@ -1,3 +1,4 @@
+import { type IdSource, randomIds } from './id-source.js';
 import { SandboxError } from './sandbox-error.js';
 
 /** A Freshchat operation a fault can target, by operationId. */
@@ -35,6 +36,8 @@ export type FaultInput =
 export class FaultPlan {
   private faults: Fault[] = [];
 
+  constructor(private readonly newId: IdSource = randomIds) {}
+
   /** Every active fault, oldest first. */
   all(): Fault[] {
     return [...this.faults];
@@ -42,7 +45,7 @@ export class FaultPlan {
 
   /** Adds a fault and returns it. */
   add(input: FaultInput): Fault {
-    const base = { id: crypto.randomUUID(), type: input.type };
+    const base = { id: this.newId(), type: input.type };
     const fault: Fault =
       input.type === 'report_failure'
         ? { ...base, remaining: input.count ?? 1 }

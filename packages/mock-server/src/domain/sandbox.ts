@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { seedFileValidator } from '../generated/validators.js';
-import { Account, type AccountLimits, type AccountSeed } from './account.js';
+import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './account.js';
 import type { StatusChange, StatusChangeResult } from './agent-roster.js';
 import { DEFAULT_SEED } from './default-seed.js';
+import { type IdSource, randomIds } from './id-source.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './report-job.js';
 import { SandboxError } from './sandbox-error.js';
 import type { Actor } from './status-history.js';
@@ -22,6 +23,12 @@ export type SandboxOptions = {
   reportDelaySeconds?: number | undefined;
   /** Per-account limits. */
   limits?: Partial<AccountLimits> | undefined;
+  /** Where new ids come from; random by default (a durable sandbox records and replays them). */
+  ids?: IdSource | undefined;
+  /** The secret that signs download links; random by default (a durable sandbox keeps it across restarts). */
+  linkSecret?: string | undefined;
+  /** Told when an account makes its webhook signing key (a durable sandbox keeps it). */
+  onKeyPair?: AccountHooks['onKeyPair'] | undefined;
 };
 
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
@@ -49,7 +56,7 @@ export function checkSeedFile(seed: unknown): SeedFile {
  */
 export class Sandbox {
   readonly clock: VirtualClock;
-  readonly links = new StorageLinkSigner();
+  readonly links: StorageLinkSigner;
   readonly reportDelayMs: number;
   readonly limits: AccountLimits;
   private readonly seed: SeedFile;
@@ -57,9 +64,12 @@ export class Sandbox {
   private reportOwners = new Map<string, Account>();
   private readonly listeners = new Set<(event: StatusChangeEvent) => void>();
   private readonly resetListeners = new Set<() => void>();
+  private readonly hooks: AccountHooks;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
+    this.links = new StorageLinkSigner(options.linkSecret);
+    this.hooks = { newId: options.ids ?? randomIds, onKeyPair: options.onKeyPair ?? (() => {}) };
     this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
@@ -84,7 +94,7 @@ export class Sandbox {
     if (seed.app_id !== undefined && this.allAccounts().some((a) => a.appId === seed.app_id)) {
       throw new SandboxError(409, 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
     }
-    const account = Account.fromSeed(seed, this.clock.now(), this.limits);
+    const account = Account.fromSeed(seed, this.clock.now(), this.limits, this.hooks);
     this.accounts.set(tokenKey(account.token), account);
     return account;
   }
@@ -133,7 +143,7 @@ export class Sandbox {
       );
     }
     const job: ReportJob = {
-      id: crypto.randomUUID(),
+      id: this.hooks.newId(),
       event: request.event,
       start: window.start,
       end: window.end,

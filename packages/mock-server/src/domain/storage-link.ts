@@ -33,6 +33,11 @@ function parseAmzDate(text: string): number {
 export class StorageLinkSigner {
   constructor(private readonly secret: string = crypto.randomUUID()) {}
 
+  /** The signing secret, for a durable sandbox to keep across restarts. */
+  get secretValue(): string {
+    return this.secret;
+  }
+
   /** The path and query of a link to one sub-report, valid for an hour from `issuedAt`. */
   sign(object: StorageObject, appId: string, issuedAt: number): string {
     const key = this.key(object, appId);

@@ -29,6 +29,11 @@ export class VirtualClock {
     if (start) this.offsetMs = start.getTime() - realNow();
   }
 
+  /** How far the clock is ahead of real time, in ms (a durable log records it to replay each change at its time). */
+  get offset(): number {
+    return this.offsetMs;
+  }
+
   /** Current clock time in epoch milliseconds. Never smaller than an earlier reading. */
   now(): number {
     // Real time can step back (NTP); the clock must not.

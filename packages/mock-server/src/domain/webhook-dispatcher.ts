@@ -49,6 +49,8 @@ export class WebhookDispatcher {
   private logs = new WeakMap<Account, DeliveryAttempt[]>();
   private readonly inFlight = new Set<Promise<void>>();
   private generation = 0;
+  /** While set (a durable sandbox replaying its log), status changes send nothing: they were sent the first time. */
+  muted = false;
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
 
@@ -85,12 +87,13 @@ export class WebhookDispatcher {
 
   /** Sends a signed event to every current subscriber of the account. */
   send(account: Account, event: SignedEvent): void {
+    if (this.muted) return;
     const now = this.sandbox.clock.now();
     for (const subscription of account.webhooks.all()) this.attempt(account, subscription, event, 0, now);
   }
 
   private dispatch({ account, result, actor, at }: StatusChangeEvent): void {
-    if (account.webhooks.all().length === 0) return;
+    if (this.muted || account.webhooks.all().length === 0) return;
     const payload = {
       actor: { actor_type: actor.type, actor_id: actor.id },
       action: 'agent_availability',
@@ -171,7 +174,10 @@ export class WebhookDispatcher {
       log.push(entry);
       this.logs.set(account, log);
       if (nextAt !== undefined) {
-        this.sandbox.clock.schedule(nextAt, () => this.attempt(account, subscription, event, retry + 1, nextAt));
+        this.sandbox.clock.schedule(nextAt, () => {
+          // A subscription removed since (unsubscribed) gets no more retries.
+          if (account.webhooks.has(subscription.id)) this.attempt(account, subscription, event, retry + 1, nextAt);
+        });
       }
     })();
     this.inFlight.add(run);

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { type IdSource, randomIds } from './id-source.js';
 import { SandboxError } from './sandbox-error.js';
 
 /** A URL that receives the account's webhooks. */
@@ -12,9 +13,23 @@ export class WebhookSubscriptions {
   private readonly subscriptions: WebhookSubscription[] = [];
   private keys: { privateKey: KeyObject; publicKeyPem: string } | undefined;
 
+  /**
+   * @param newId where subscription ids come from
+   * @param onKeyPair told the private key (PKCS#8 PEM) when one is made, so a durable sandbox can keep it
+   */
+  constructor(
+    private readonly newId: IdSource = randomIds,
+    private readonly onKeyPair: (privateKeyPem: string) => void = () => {},
+  ) {}
+
   /** Every subscription, oldest first. */
   all(): WebhookSubscription[] {
     return [...this.subscriptions];
+  }
+
+  /** Whether the subscription `id` still exists. */
+  has(id: string): boolean {
+    return this.subscriptions.some((s) => s.id === id);
   }
 
   /** Subscribes `url`; only http and https URLs are accepted. */
@@ -28,7 +43,7 @@ export class WebhookSubscriptions {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an http or https URL');
     }
-    const subscription = { id: crypto.randomUUID(), url: parsed.toString(), createdAt: at };
+    const subscription = { id: this.newId(), url: parsed.toString(), createdAt: at };
     this.subscriptions.push(subscription);
     return subscription;
   }
@@ -43,9 +58,20 @@ export class WebhookSubscriptions {
   /** The account's signing key pair: the private key signs, the PEM public key verifies. */
   keyPair(): { privateKey: KeyObject; publicKeyPem: string } {
     if (!this.keys) {
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      this.keys = { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      this.useKey(privateKey);
+      this.onKeyPair(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     }
-    return this.keys;
+    return this.keys as { privateKey: KeyObject; publicKeyPem: string };
+  }
+
+  /** Restores a key pair kept from before (a durable sandbox's restart). */
+  restoreKeyPair(privateKeyPem: string): void {
+    this.useKey(createPrivateKey(privateKeyPem));
+  }
+
+  private useKey(privateKey: KeyObject): void {
+    const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    this.keys = { privateKey, publicKeyPem };
   }
 }

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { DurableLog } from '../domain/durable-log.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
@@ -13,6 +14,8 @@ import { storageHandlers } from './storage-handlers.js';
 export type AppOptions = {
   /** Largest request body accepted, in bytes: 64 KiB for `/v2`, 1 MiB for `/_mock` by default. */
   bodyLimits?: Partial<BodyLimits> | undefined;
+  /** The durable log, when the sandbox keeps its state on disk. */
+  durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
   extraHandlers: OperationHandlers<'listWebhookDeliveries' | 'triggerWebhook'>;
 };
@@ -39,6 +42,7 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     sandbox,
     bodyLimits: { freshchat: 64 * 1024, control: 1024 * 1024, ...options.bodyLimits },
     journalSeq: { next: 1 },
+    durable: options.durable,
   };
   const app = new Hono();
   for (const route of operationRoutes) {

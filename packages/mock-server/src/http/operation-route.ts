@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Account } from '../domain/account.js';
+import type { DurableLog } from '../domain/durable-log.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { storageErrorXml } from '../domain/storage-link.js';
@@ -17,6 +18,8 @@ export type RouteContext = {
   bodyLimits: BodyLimits;
   /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
   journalSeq: { next: number };
+  /** The durable log, when the sandbox keeps its state on disk. */
+  durable?: DurableLog | undefined;
 };
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | Response;
@@ -37,16 +40,35 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
     const at = ctx.sandbox.clock.now();
     let account: Account | undefined;
     let response: Response;
+    let faulted = false;
+    let ids: string[] = [];
+    let rawBody: string | undefined;
+    let handledAt = at;
+    const durable = ctx.durable;
+    const replaying = durable?.replaying ?? false;
     try {
       if (route.auth) account = authenticate(ctx.sandbox, c.req.header('authorization'));
-      if (isFreshchat && account) await applyFaults(account, route.operationId);
+      if (isFreshchat && account) {
+        const latency = account.faults.take('latency', route.operationId);
+        const error = account.faults.take('error', route.operationId);
+        faulted = latency !== undefined || error !== undefined;
+        // Replays skip the waiting: the answer it delayed was given long ago.
+        if (latency?.ms && !replaying) await new Promise((resolve) => setTimeout(resolve, latency.ms));
+        if (error?.status === 429) throw rateLimited(1, 'too many requests (injected fault)');
+        if (error)
+          throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
+      }
       if (isFreshchat && account && !account.requestWindow.take(at)) {
         throw rateLimited(account.requestWindow.retryAfterSeconds(at), 'too many requests in this minute');
       }
       const path = checked(validators.path, { ...c.req.param() }, 'path');
       const query = checked(validators.query, firstValues(c.req.queries()), 'query');
-      const body = route.body === 'none' ? undefined : await readBody(c.req.raw, route.body === 'required', bodyLimit);
+      const read = route.body === 'none' ? undefined : await readBody(c.req.raw, route.body === 'required', bodyLimit);
+      const body = read?.value;
+      rawBody = read?.text;
       if (body !== undefined) checked(validators.body, body, 'body');
+      handledAt = ctx.sandbox.clock.now();
+      durable?.beginCapture();
       const reply = (await handler({
         account: account as never,
         sandbox: ctx.sandbox,
@@ -62,7 +84,25 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
       response = toResponse(reply, rate);
     } catch (error) {
       response = route.auth ? errorResponse(error) : storageError(error);
+    } finally {
+      ids = durable?.endCapture() ?? [];
     }
+    // An accepted mutation, or a request that made ids or used up a fault, changed state: log it before answering.
+    const mutating = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+    if (durable && !replaying && account && ((mutating && response.status < 400) || ids.length > 0 || faulted)) {
+      durable.append({
+        type: 'request',
+        at: handledAt,
+        realAt: handledAt - ctx.sandbox.clock.offset,
+        method: c.req.method,
+        path: c.req.path + (c.req.url.includes('?') ? c.req.url.slice(c.req.url.indexOf('?')) : ''),
+        token: account.token,
+        contentType: c.req.header('content-type'),
+        body: rawBody,
+        ids,
+      });
+    }
+    if (replaying) return response;
     account?.journal.add({
       id: ctx.journalSeq.next++,
       at: new Date(at).toISOString(),
@@ -82,14 +122,6 @@ function authenticate(sandbox: Sandbox, header: string | undefined): Account {
   const account = sandbox.authenticate(match[1] as string);
   if (!account) throw new SandboxError(401, 'UNAUTHORIZED', 'Authorization: the token is not valid');
   return account;
-}
-
-async function applyFaults(account: Account, operationId: string): Promise<void> {
-  const latency = account.faults.take('latency', operationId);
-  if (latency?.ms) await new Promise((resolve) => setTimeout(resolve, latency.ms));
-  const error = account.faults.take('error', operationId);
-  if (error?.status === 429) throw rateLimited(1, 'too many requests (injected fault)');
-  if (error) throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
 }
 
 function rateLimited(retryAfter: number, message: string): SandboxError {
@@ -127,7 +159,11 @@ function firstValues(queries: Record<string, string[]>): Record<string, string> 
  * Reads a JSON body: 413 past the limit (before reading when Content-Length says so, else while reading), 415 for
  * a body that is not declared JSON, 400 for malformed JSON or a missing required body.
  */
-async function readBody(request: Request, required: boolean, limit: number): Promise<unknown> {
+async function readBody(
+  request: Request,
+  required: boolean,
+  limit: number,
+): Promise<{ value: unknown; text: string | undefined }> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   const tooLarge = () => new SandboxError(413, 'PAYLOAD_TOO_LARGE', `body: must not be larger than ${limit} bytes`);
   if (declared > limit) throw tooLarge();
@@ -139,7 +175,7 @@ async function readBody(request: Request, required: boolean, limit: number): Pro
   const bytes = hasBody ? await readLimited(request, limit, tooLarge) : new Uint8Array(0);
   if (bytes.length === 0) {
     if (required) throw new SandboxError(400, 'INVALID_VALUE', 'body: is required');
-    return {};
+    return { value: {}, text: undefined };
   }
   if (type === null) throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: must be application/json');
   let text: string;
@@ -149,7 +185,7 @@ async function readBody(request: Request, required: boolean, limit: number): Pro
     throw new SandboxError(400, 'MALFORMED_JSON', 'body: is not valid UTF-8');
   }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), text };
   } catch (error) {
     throw new SandboxError(400, 'MALFORMED_JSON', `body: malformed JSON (${(error as Error).message})`);
   }
