@@ -328,7 +328,7 @@ export interface paths {
         /**
          * Inject a fault
          * @description `report_failure` makes the next report job(s) end FAILED; `latency` delays answers; `error` answers with an
-         *     error status instead of the real answer. `operation` names a Freshchat operation by its `operationId`
+         *     error status instead of the real answer; `drop_connection` closes the connection without answering. `operation` names a Freshchat operation by its `operationId`
          *     (such as `getRawReport`); without it the fault applies to every `/v2` operation. `count` limits how many
          *     times the fault fires; without it, it fires until it is removed.
          */
@@ -668,7 +668,7 @@ export interface components {
             deliveries: components["schemas"]["WebhookDelivery"][];
         };
         /** @description A fault to inject. */
-        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"];
+        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
         /** @description The next report jobs end FAILED instead of COMPLETED. */
         ReportFailureFault: {
             /**
@@ -713,6 +713,20 @@ export interface components {
             count?: number;
         };
         /**
+         * @description The connection is closed without an answer, as a network failure would. In-process (`app.fetch`) the
+         *     call rejects instead.
+         */
+        DropConnectionFault: {
+            /**
+             * @description The kind of fault.
+             * @constant
+             */
+            type: "drop_connection";
+            operation?: components["schemas"]["FreshchatOperation"];
+            /** @description How many requests are dropped; every one until the fault is removed when left out. */
+            count?: number;
+        };
+        /**
          * @description A Freshchat operation, by its `operationId`; every `/v2` operation when left out.
          * @enum {string}
          */
@@ -728,7 +742,7 @@ export interface components {
              * @description The kind of fault.
              * @enum {string}
              */
-            type: "report_failure" | "latency" | "error";
+            type: "report_failure" | "latency" | "error" | "drop_connection";
             operation?: components["schemas"]["FreshchatOperation"];
             /** @description Added delay, for a latency fault. */
             ms?: number;

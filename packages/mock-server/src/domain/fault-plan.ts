@@ -13,7 +13,7 @@ export type FreshchatOperationId =
 /** A fault as the control API describes it. */
 export type Fault = {
   id: string;
-  type: 'report_failure' | 'latency' | 'error';
+  type: 'report_failure' | 'latency' | 'error' | 'drop_connection';
   operation?: FreshchatOperationId | undefined;
   ms?: number | undefined;
   status?: number | undefined;
@@ -30,9 +30,10 @@ export type FaultInput =
       operation?: FreshchatOperationId | undefined;
       status?: 429 | 503 | undefined;
       count?: number | undefined;
-    };
+    }
+  | { type: 'drop_connection'; operation?: FreshchatOperationId | undefined; count?: number | undefined };
 
-/** One account's active faults: failed reports, added latency, forced error answers. */
+/** One account's active faults: failed reports, added latency, forced error answers, dropped connections. */
 export class FaultPlan {
   private faults: Fault[] = [];
 
@@ -51,7 +52,9 @@ export class FaultPlan {
         ? { ...base, remaining: input.count ?? 1 }
         : input.type === 'latency'
           ? { ...base, operation: input.operation, ms: input.ms, remaining: input.count ?? null }
-          : { ...base, operation: input.operation, status: input.status ?? 503, remaining: input.count ?? null };
+          : input.type === 'error'
+            ? { ...base, operation: input.operation, status: input.status ?? 503, remaining: input.count ?? null }
+            : { ...base, operation: input.operation, remaining: input.count ?? null };
     this.faults.push(fault);
     return fault;
   }

@@ -6,7 +6,7 @@ import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/do
 import { controlHandlers } from './control-handlers.js';
 import { docsPage } from './docs-page.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
-import { type BodyLimits, errorResponse, operationRoute } from './operation-route.js';
+import { type BodyLimits, ConnectionDropped, errorResponse, operationRoute } from './operation-route.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
 import { storageHandlers } from './storage-handlers.js';
 
@@ -72,6 +72,10 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     }
     return errorResponse(new SandboxError(404, 'NOT_FOUND', `path: no operation at ${c.req.method} ${c.req.path}`));
   });
-  app.onError((error) => errorResponse(error));
+  app.onError((error) => {
+    // A dropped connection has no answer: in-process, the caller's fetch rejects as on a network failure.
+    if (error instanceof ConnectionDropped) throw error;
+    return errorResponse(error);
+  });
   return app;
 }

@@ -26,6 +26,20 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string> 
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
+/** Deepest nesting of arrays and objects a JSON body may have; deeper bodies answer 400. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * Thrown to make the connection drop without an answer (a `drop_connection` fault). The app's error handler lets it
+ * through, so `app.fetch` rejects in-process; on a socket, the socket is destroyed first.
+ */
+export class ConnectionDropped extends Error {
+  constructor() {
+    super('connection dropped (injected fault)');
+    this.name = 'ConnectionDropped';
+  }
+}
+
 /**
  * The Hono handler of one operation: authentication, faults and rate limits for Freshchat operations, inputs
  * checked with the validators compiled from the spec, the typed handler, errors in Freshchat's shape, and the
@@ -41,6 +55,7 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
     let account: Account | undefined;
     let response: Response;
     let faulted = false;
+    let dropped = false;
     let ids: string[] = [];
     let rawBody: string | undefined;
     let handledAt = at;
@@ -50,10 +65,15 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
       if (route.auth) account = authenticate(ctx.sandbox, c.req.header('authorization'));
       if (isFreshchat && account) {
         const latency = account.faults.take('latency', route.operationId);
-        const error = account.faults.take('error', route.operationId);
-        faulted = latency !== undefined || error !== undefined;
+        const drop = account.faults.take('drop_connection', route.operationId);
+        const error = drop ? undefined : account.faults.take('error', route.operationId);
+        faulted = latency !== undefined || error !== undefined || drop !== undefined;
         // Replays skip the waiting: the answer it delayed was given long ago.
         if (latency?.ms && !replaying) await new Promise((resolve) => setTimeout(resolve, latency.ms));
+        if (drop && !replaying) {
+          (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
+          dropped = true;
+        }
         if (error?.status === 429) throw rateLimited(1, 'too many requests (injected fault)');
         if (error)
           throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
@@ -95,24 +115,45 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
         at: handledAt,
         realAt: handledAt - ctx.sandbox.clock.offset,
         method: c.req.method,
-        path: c.req.path + (c.req.url.includes('?') ? c.req.url.slice(c.req.url.indexOf('?')) : ''),
+        path: pathAndQuery(c),
         token: account.token,
         contentType: c.req.header('content-type'),
         body: rawBody,
         ids,
       });
     }
+    if (dropped) {
+      account?.journal.add(journalEntry(ctx, c, route, at, started, 0));
+      throw new ConnectionDropped();
+    }
     if (replaying) return response;
-    account?.journal.add({
-      id: ctx.journalSeq.next++,
-      at: new Date(at).toISOString(),
-      method: c.req.method,
-      path: c.req.path + (c.req.url.includes('?') ? c.req.url.slice(c.req.url.indexOf('?')) : ''),
-      operation: route.operationId,
-      status: response.status,
-      duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
-    });
+    account?.journal.add(journalEntry(ctx, c, route, at, started, response.status));
     return response;
+  };
+}
+
+/** The path and query of the request, as the journal and the durable log keep it. */
+function pathAndQuery(c: Context): string {
+  const q = c.req.url.indexOf('?');
+  return c.req.path + (q >= 0 ? c.req.url.slice(q) : '');
+}
+
+function journalEntry(
+  ctx: RouteContext,
+  c: Context,
+  route: OperationRoute,
+  at: number,
+  started: number,
+  status: number,
+) {
+  return {
+    id: ctx.journalSeq.next++,
+    at: new Date(at).toISOString(),
+    method: c.req.method,
+    path: pathAndQuery(c),
+    operation: route.operationId,
+    status,
+    duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
   };
 }
 
@@ -184,11 +225,31 @@ async function readBody(
   } catch {
     throw new SandboxError(400, 'MALFORMED_JSON', 'body: is not valid UTF-8');
   }
+  let value: unknown;
   try {
-    return { value: JSON.parse(text), text };
+    value = JSON.parse(text);
   } catch (error) {
     throw new SandboxError(400, 'MALFORMED_JSON', `body: malformed JSON (${(error as Error).message})`);
   }
+  if (depthOf(value) > MAX_BODY_DEPTH) {
+    throw new SandboxError(400, 'INVALID_VALUE', `body: must not be nested deeper than ${MAX_BODY_DEPTH} levels`);
+  }
+  return { value, text };
+}
+
+/** Nesting depth of a parsed JSON value, walked without recursion so no body can exhaust the stack. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 async function readLimited(request: Request, limit: number, tooLarge: () => SandboxError): Promise<Uint8Array> {
