@@ -171,7 +171,10 @@ export class WebhookDispatcher {
         ...(nextAt !== undefined ? { next_attempt_at: new Date(nextAt).toISOString() } : {}),
       };
       const log = this.logs.get(account) ?? [];
-      log.push(entry);
+      // Oldest first by when the attempt was made: a slow attempt finishes after later ones.
+      let at = log.length;
+      while (at > 0 && Date.parse((log[at - 1] as DeliveryAttempt).attempted_at) > attemptedAt) at--;
+      log.splice(at, 0, entry);
       this.logs.set(account, log);
       if (nextAt !== undefined) {
         this.sandbox.clock.schedule(nextAt, () => {

@@ -1,0 +1,91 @@
+import {
+  type ControlClient,
+  createControlClient,
+  createFreshchatClient,
+  type FreshchatClient,
+} from '@freshchat-sandbox/client';
+import { onTestFinished } from 'vitest';
+import { VirtualClock } from '../domain/virtual-clock.js';
+import { createMockServer, type MockServer, type MockServerOptions } from '../mock-server.js';
+
+/** The origin the in-process sandbox is reached at (nothing listens there: requests go straight to `app.fetch`). */
+export const ORIGIN = 'http://sandbox.local';
+/** The default account's token. */
+export const TOKEN = 'sandbox-token';
+
+/** Where a frozen clock starts: noon UTC, so "today" has a morning and the day before yesterday an afternoon. */
+export const T0 = Date.parse('2030-06-15T12:00:00.000Z');
+
+/** The default seed's ids, as the design names them. */
+export const IDS = {
+  appId: 'f18dcf5f-338b-421e-b329-3dfd39b068d0',
+  active: '00000000-0000-4000-8000-000000000001',
+  unavailable: '00000000-0000-4000-8000-000000000002',
+  lunch: 'ccd63293-dd83-4369-a1e9-27aeabc4e62e',
+  break: '0973d9a6-5a19-4f21-bed5-39ece50a9a77',
+  meeting: 'ea0ab820-e97c-47f5-8443-7bd362adc393',
+  training: 'd2ccfc02-19b7-4c13-ac9e-a5945be6af37',
+  teaBreak: '8e755ebf-6921-465d-b713-985a8ad13c04',
+  john: 'afd5102c-5443-4fe3-a069-4fe25189a0a1',
+  matt: '21fc58b1-9bbe-4891-af50-723576e8d1b3',
+  sarah: 'f3d5cc97-0c87-4ae8-b37b-ecf615a851ec',
+  sebastian: '6c1e9a47-58b2-4f0d-93a4-0e7d2b5c8f16',
+} as const;
+
+/** An id that no seed uses. */
+export const UNKNOWN_ID = '99999999-9999-4999-8999-999999999999';
+
+/** A clock that moves only when advanced, so every time a test reads is exact. */
+export function frozenClock(start: number = T0): VirtualClock {
+  return new VirtualClock(() => 0, new Date(start));
+}
+
+/** One in-process sandbox with typed clients on both APIs; closed when the test finishes. */
+export type TestSandbox = {
+  mock: MockServer;
+  freshchat: FreshchatClient;
+  control: ControlClient;
+  /** The `fetch` that reaches the sandbox in-process. */
+  fetch: (request: Request) => Promise<Response>;
+  /** Clients for another account's token. */
+  clientsFor(token: string): { freshchat: FreshchatClient; control: ControlClient };
+  /** A raw request, for what the clients cannot express; `path` is relative to the origin. */
+  raw(path: string, init?: RequestInit): Promise<Response>;
+  /** Moves the clock forward through the control API. */
+  advance(seconds: number): Promise<void>;
+};
+
+/**
+ * Creates a fresh sandbox for one test, on a frozen clock at {@link T0} unless `options.clock` says otherwise, and
+ * closes it when the test finishes.
+ */
+export function openSandbox(options: MockServerOptions = {}): TestSandbox {
+  const mock = createMockServer({ clock: frozenClock(), ...options });
+  onTestFinished(() => mock.close());
+  const fetch = (req: Request) => mock.app.fetch(req);
+  const clientsFor = (token: string) => ({
+    freshchat: createFreshchatClient({ baseUrl: `${ORIGIN}/v2`, token, fetch }),
+    control: createControlClient({ baseUrl: ORIGIN, token, fetch }),
+  });
+  const { freshchat, control } = clientsFor(TOKEN);
+  return {
+    mock,
+    freshchat,
+    control,
+    fetch,
+    clientsFor,
+    raw: async (path, init) => mock.app.request(`${ORIGIN}${path}`, init),
+    advance: async (seconds) => {
+      const { response } = await control.POST('/_mock/clock/advance', { body: { seconds } });
+      if (response.status !== 200) throw new Error(`advance ${seconds}: ${response.status}`);
+    },
+  };
+}
+
+/** Headers carrying the default token. */
+export function auth(extra: Record<string, string> = {}): Record<string, string> {
+  return { Authorization: `Bearer ${TOKEN}`, ...extra };
+}
+
+/** ISO text of an epoch-ms time. */
+export const iso = (ms: number) => new Date(ms).toISOString();
