@@ -1,0 +1,151 @@
+import { type ListeningMockServer, listen } from '@freshchat-sandbox/mock-server';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type DemoServer, startDemoServer, WEBHOOK_PATH } from './demo-server.js';
+
+const JOHN_DOE = 'afd5102c-5443-4fe3-a069-4fe25189a0a1';
+const MEETING = 'ea0ab820-e97c-47f5-8443-7bd362adc393';
+
+type State = {
+  mode: string;
+  webhooks: { live: boolean; note: string };
+  agents: { id: string; statusName: string; lastChange: { source: string } | null }[];
+  events: { kind: string; text: string }[];
+};
+
+async function state(board: DemoServer): Promise<State> {
+  return (await fetch(`${board.url}/api/state`)).json() as Promise<State>;
+}
+
+const john = (current: State) => current.agents.find((agent) => agent.id === JOHN_DOE);
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out');
+}
+
+let sandbox: ListeningMockServer;
+
+beforeAll(async () => {
+  sandbox = await listen({ port: 0 });
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('against a running sandbox', () => {
+  let board: DemoServer;
+
+  beforeAll(async () => {
+    board = await startDemoServer({ port: 0, sandbox: { url: sandbox.url }, log: () => {} });
+  });
+
+  afterAll(async () => {
+    await board?.stop();
+  });
+
+  test('refuses deliveries that are not signed by the account, and the board stays as it was', async () => {
+    const forged = JSON.stringify({
+      actor: { actor_type: 'admin', actor_id: '5b3c1f0e-7a52-4d6b-9c1e-2f4a8d9e0b71' },
+      action: 'agent_availability',
+      action_time: new Date().toISOString(),
+      data: {
+        agent_availability: {
+          status: 'UNAVAILABLE',
+          routing_type: 'INTELLIASSIGN',
+          app_id: 'f18dcf5f-338b-421e-b329-3dfd39b068d0',
+          agent_id: JOHN_DOE,
+          metadata: { agent_status: { id: MEETING, name: 'Meeting' } },
+        },
+      },
+    });
+    const unsigned = await fetch(`${board.url}${WEBHOOK_PATH}`, { method: 'POST', body: forged });
+    expect(unsigned.status).toBe(401);
+    const badlySigned = await fetch(`${board.url}${WEBHOOK_PATH}`, {
+      method: 'POST',
+      body: forged,
+      headers: { 'X-Freshchat-Signature': btoa('not the signature') },
+    });
+    expect(badlySigned.status).toBe(401);
+
+    const current = await state(board);
+    expect(john(current)?.statusName).toBe('Active on IntelliAssign');
+    expect(current.events.filter((event) => event.kind === 'refused')).toHaveLength(2);
+  });
+
+  test('a status change shows once its verified webhook arrives, not from the PATCH answer', async () => {
+    const answer = await fetch(`${board.url}/api/agents/${JOHN_DOE}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ statusKey: `id:${MEETING}` }),
+    });
+    expect(await answer.json()).toMatchObject({ viaWebhook: true, unchanged: false });
+    const after = await until(
+      () => state(board),
+      (current) => john(current)?.statusName === 'Meeting',
+    );
+    expect(john(after)?.lastChange?.source).toBe('webhook');
+  });
+
+  test('answers bad input with a 400 that names the field', async () => {
+    const answer = await fetch(`${board.url}/api/agents/${JOHN_DOE}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ statusKey: 'Meeting' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: string }).error).toMatch(/^statusKey/);
+    const notJson = await fetch(`${board.url}/api/sandbox/clock/advance`, { method: 'POST', body: 'sixty' });
+    expect(notJson.status).toBe(400);
+  });
+
+  test('relays the control API’s refusal to delete a status an agent is on', async () => {
+    const answer = await fetch(`${board.url}/api/sandbox/statuses/${MEETING}`, { method: 'DELETE' });
+    expect(answer.status).toBe(409);
+  });
+});
+
+describe('pointed at an account as at the real Freshchat (here: the sandbox, through /v2 only)', () => {
+  let board: DemoServer;
+
+  beforeAll(async () => {
+    board = await startDemoServer({
+      port: 0,
+      freshchat: { baseUrl: `${sandbox.url}/v2`, token: 'sandbox-token' },
+      log: () => {},
+    });
+  });
+
+  afterAll(async () => {
+    await board?.stop();
+  });
+
+  test('hides the sandbox controls and says that webhooks need a public URL', async () => {
+    const current = await state(board);
+    expect(current.mode).toBe('freshchat');
+    expect(current.webhooks.live).toBe(false);
+    expect(current.webhooks.note).toContain('public URL');
+    const clock = await fetch(`${board.url}/api/sandbox/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds: 60 }),
+    });
+    expect(clock.status).toBe(404);
+  });
+
+  test('without webhooks, applies the PATCH answer; built-in statuses go by availability', async () => {
+    const answer = await fetch(`${board.url}/api/agents/${JOHN_DOE}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ statusKey: 'availability:AVAILABLE' }),
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ viaWebhook: false });
+    const current = await state(board);
+    expect(john(current)?.statusName).toBe('Active on IntelliAssign');
+  });
+});
