@@ -90,16 +90,57 @@ describe('parseWebhook', () => {
     expect(parseWebhook(body)).toEqual({ ok: false, error: { kind: 'invalid_payload', message, status: 400 } });
   });
 
-  it.each(['message_create', 'toString', 'constructor', '__proto__'])(
+  it.each(['ticket_create', 'toString', 'constructor', '__proto__'])(
     'refuses the action %j as unknown_action',
     (action) => {
       const parsed = parseWebhook(JSON.stringify({ ...documentExample, action }));
       expect(parsed).toMatchObject({ ok: false, error: { kind: 'unknown_action', status: 400 } });
       expect(!parsed.ok && parsed.error.message).toBe(
-        `action: unknown webhook action ${JSON.stringify(action)} (known: agent_availability)`,
+        `action: unknown webhook action ${JSON.stringify(action)} (known: agent_availability, message_create, conversation_assignment, conversation_resolution, conversation_reopen)`,
       );
     },
   );
+
+  it('accepts the conversation webhooks the spec declares, each checked against its own schema', () => {
+    const message = {
+      actor: { actor_type: 'user', actor_id: '2b3b7d0c-8a3f-4c5e-9d1a-6f2e4b8c0a17' },
+      action: 'message_create',
+      action_time: '2020-12-08T22:05:12.102Z',
+      data: {
+        message: {
+          id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+          message_parts: [{ text: { content: 'Hello, is anyone there?' } }],
+          app_id: 'f18dcf5f-338b-421e-b329-3dfd39b068d0',
+          actor_type: 'user',
+          conversation_id: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a',
+          created_time: '2020-12-08T22:05:12.102Z',
+        },
+      },
+    };
+    const parsed = parseWebhook(JSON.stringify(message));
+    expect(parsed).toEqual({ ok: true, event: message });
+    if (parsed.ok && parsed.event.action === 'message_create') {
+      expect(parsed.event.data.message.message_parts).toHaveLength(1);
+    }
+    const resolution = {
+      actor: { actor_type: 'agent', actor_id: 'afd5102c-5443-4fe3-a069-4fe25189a0a1' },
+      action: 'conversation_resolution',
+      action_time: '2020-12-08T22:20:41.008Z',
+      data: {
+        resolve: {
+          resolver: 'agent',
+          conversation: { conversation_id: 'c1', app_id: 'f18dcf5f-338b-421e-b329-3dfd39b068d0', status: 'resolved' },
+        },
+      },
+    };
+    expect(parseWebhook(JSON.stringify(resolution))).toEqual({ ok: true, event: resolution });
+    // The action's own schema applies: a resolution with an unknown conversation status is refused, naming it.
+    const wrong = structuredClone(resolution);
+    wrong.data.resolve.conversation.status = 'archived';
+    const refused = parseWebhook(JSON.stringify(wrong));
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'invalid_payload', status: 400 } });
+    expect(!refused.ok && refused.error.message).toMatch(/^data\.resolve\.conversation\.status: /);
+  });
 });
 
 describe('parseWebhookOrThrow', () => {

@@ -86,7 +86,7 @@ describe('receiveWebhook', () => {
       ok: false,
       rejection: { kind: 'invalid_payload', message: 'data.agent_availability.agent_id: is required', status: 400 },
     });
-    const unknown = JSON.stringify({ ...documentExample, action: 'message_create' });
+    const unknown = JSON.stringify({ ...documentExample, action: 'ticket_create' });
     expect(await receiveWebhook(await signedDelivery(unknown), { publicKey })).toMatchObject({
       ok: false,
       rejection: { kind: 'unknown_action', status: 400 },

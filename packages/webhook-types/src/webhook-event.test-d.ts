@@ -33,9 +33,19 @@ describe('webhook event types', () => {
   it('has one action per webhook of the spec, named like the webhook', () => {
     // parseWebhook looks validators up by action, and the validators are keyed by webhook name.
     expectTypeOf<WebhookAction>().toEqualTypeOf<keyof webhooks>();
-    expectTypeOf<WebhookAction>().toEqualTypeOf<'agent_availability'>();
+    expectTypeOf<WebhookAction>().toEqualTypeOf<
+      | 'agent_availability'
+      | 'message_create'
+      | 'conversation_assignment'
+      | 'conversation_resolution'
+      | 'conversation_reopen'
+    >();
+    expectTypeOf<WebhookEventOf<'message_create'>['data']['message']['conversation_id']>().toEqualTypeOf<string>();
+    expectTypeOf<WebhookEventOf<'conversation_assignment'>['data']['assignment']['assignor']>().toEqualTypeOf<
+      'user' | 'agent' | 'admin' | 'bot' | 'system'
+    >();
     // @ts-expect-error an action the spec does not declare
-    expectTypeOf<WebhookEventOf<'message_create'>>().toBeNever();
+    expectTypeOf<WebhookEventOf<'ticket_create'>>().toBeNever();
   });
 
   it('gives the parsed and received events the union type', () => {
