@@ -170,7 +170,7 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
   addFormats(ajv);
   for (const file of ['freshchat.yaml', 'mock-control.yaml']) {
     // Registered under its file name, so `#/…` refs inside it and `./freshchat.yaml#/…` refs across files resolve.
-    ajv.addSchema({ ...loadDocument(file), $id: `${BASE}${file}` } as AnySchema);
+    ajv.addSchema({ ...withoutDiscriminatorMappings(loadDocument(file)), $id: `${BASE}${file}` } as AnySchema);
   }
   return ajv;
 }
@@ -200,6 +200,26 @@ function section(ajv: Ajv2020, exports: Record<string, string>, prefix: string):
       `const ${name} = ${name}_ns.default && ${name}_ns.default.__esModule ? ${name}_ns.default : ${name}_ns;`,
   );
   return [...header, code].join('\n');
+}
+
+/**
+ * AJV's `discriminator` checks only the alternative the tag names (so errors speak of that alternative), but it
+ * refuses `mapping`. The documents keep their mappings for OpenAPI tools; each alternative's `const` on the tag
+ * carries the same information for AJV.
+ */
+function withoutDiscriminatorMappings<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutDiscriminatorMappings) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'discriminator' && value && typeof value === 'object') {
+      const { mapping: _mapping, ...rest } = value as Record<string, unknown>;
+      out[key] = rest;
+    } else {
+      out[key] = withoutDiscriminatorMappings(value);
+    }
+  }
+  return out as T;
 }
 
 /** Parameter schemas are copied out of their document: their local refs must still point into it. */

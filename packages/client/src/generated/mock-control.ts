@@ -672,8 +672,8 @@ export interface components {
         /** @description The next report jobs end FAILED instead of COMPLETED. */
         ReportFailureFault: {
             /**
-             * @description The kind of fault.
-             * @constant
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
             type: "report_failure";
             /**
@@ -685,8 +685,8 @@ export interface components {
         /** @description Answers are delayed by `ms` real milliseconds. */
         LatencyFault: {
             /**
-             * @description The kind of fault.
-             * @constant
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
             type: "latency";
             operation?: components["schemas"]["FreshchatOperation"];
@@ -698,8 +698,8 @@ export interface components {
         /** @description Answers are replaced by an error answer in Freshchat's error shape. */
         ErrorFault: {
             /**
-             * @description The kind of fault.
-             * @constant
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
             type: "error";
             operation?: components["schemas"]["FreshchatOperation"];
@@ -718,8 +718,8 @@ export interface components {
          */
         DropConnectionFault: {
             /**
-             * @description The kind of fault.
-             * @constant
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
             type: "drop_connection";
             operation?: components["schemas"]["FreshchatOperation"];

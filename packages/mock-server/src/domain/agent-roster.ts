@@ -81,6 +81,8 @@ export class AgentRoster {
       actor: Actor;
     },
   ): Agent {
+    // The schema's date-time admits a leap second (23:59:60), which names no instant JavaScript knows.
+    if (Number.isNaN(input.since)) throw new SandboxError(400, 'INVALID_VALUE', 'since: not a valid date-time');
     const id = input.id ?? this.newId();
     if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
     // An unknown status is bad input (400), like in a status change, not a missing resource.

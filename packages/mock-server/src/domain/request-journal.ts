@@ -1,7 +1,7 @@
-/** One answered request, as `GET /_mock/requests` lists it. */
+/** One answered request, as `GET /_mock/requests` lists it (`at` in epoch ms; the route formats it). */
 export type JournalEntry = {
   id: number;
-  at: string;
+  at: number;
   method: string;
   path: string;
   operation?: string | undefined;

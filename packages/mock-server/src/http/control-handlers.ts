@@ -20,6 +20,8 @@ type ControlOperationId = Exclude<
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
 const ref = (s: { id: string; name: string }): components['schemas']['AgentStatusRef'] => ({ id: s.id, name: s.name });
 const iso = (ms: number) => new Date(ms).toISOString();
+/** The latest time the clock may be moved to: the last millisecond a four-digit year can write. */
+const LAST_CLOCK_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** Handlers of the control API (`/_mock`), except webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlOperationId> = {
@@ -30,10 +32,13 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
 
   getClock: ({ sandbox }) => ({ status: 200, body: { now: sandbox.clock.date().toISOString() } }),
 
-  advanceClock: ({ sandbox, body }) => ({
-    status: 200,
-    body: { now: sandbox.clock.advance(body.seconds).toISOString() },
-  }),
+  advanceClock: ({ sandbox, body }) => {
+    // Past year 9999 the clock's times are no longer RFC 3339 date-times (and past year 275760 not times at all).
+    if (sandbox.clock.now() + body.seconds * 1000 > LAST_CLOCK_TIME) {
+      throw new SandboxError(400, 'INVALID_VALUE', `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`);
+    }
+    return { status: 200, body: { now: sandbox.clock.advance(body.seconds).toISOString() } };
+  },
 
   getAccount: ({ account }) => ({
     status: 200,
@@ -150,5 +155,8 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
     return { status: 204 };
   },
 
-  listRequests: ({ account, query }) => ({ status: 200, body: { requests: account.journal.entries(query.limit) } }),
+  listRequests: ({ account, query }) => ({
+    status: 200,
+    body: { requests: account.journal.entries(query.limit).map((e) => ({ ...e, at: iso(e.at) })) },
+  }),
 };

@@ -55,6 +55,12 @@ export function describeValidationError(
         .map((e) => String(e.params.allowedValue));
       return `${path || location}: must be ${allowed.length > 1 ? `one of ${allowed.join(', ')}` : JSON.stringify(error.params.allowedValue)}`;
     }
+    case 'discriminator': {
+      const tag = join(String(error.params.tag));
+      if (error.params.tagValue === undefined) return `${tag}: is required`;
+      if (error.params.error === 'tag') return `${tag}: must be a string`;
+      return `${tag}: ${JSON.stringify(error.params.tagValue)} is not one of the allowed values`;
+    }
     case 'minProperties':
       return `${path || location}: must not be empty`;
     default:

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkReportWindow,
+  isAgentActivity,
+  type ReportJob,
+  type ReportRequest,
+  reportInterval,
+  reportParts,
+  reportStatus,
+} from './report-job.js';
+import { SandboxError } from './sandbox-error.js';
+
+const NOW = Date.parse('2030-06-15T12:00:00.000Z');
+const request = (start: string, end: string): ReportRequest => ({
+  start,
+  end,
+  event: 'Agent-IntelliAssign-Activity',
+  format: 'csv',
+});
+
+/** The error `run` throws, as Freshchat's body. */
+function refusal(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SandboxError) return error.toBody();
+    throw error;
+  }
+  throw new Error('expected a SandboxError');
+}
+
+describe('checkReportWindow', () => {
+  it('answers the window in epoch milliseconds', () => {
+    expect(checkReportWindow(request('2030-06-14T13:00:00.000Z', '2030-06-15T13:00:00Z'), NOW)).toEqual({
+      start: Date.parse('2030-06-14T13:00:00.000Z'),
+      end: Date.parse('2030-06-15T13:00:00.000Z'),
+    });
+  });
+
+  it('accepts a start exactly 15 calendar months ago and refuses one a millisecond earlier', () => {
+    expect(() => checkReportWindow(request('2029-03-15T12:00:00.000Z', '2029-03-16T00:00:00Z'), NOW)).not.toThrow();
+    expect(refusal(() => checkReportWindow(request('2029-03-15T11:59:59.999Z', '2029-03-16T00:00:00Z'), NOW))).toEqual({
+      code: 400,
+      status: 'INVALID_VALUE',
+      message: 'start: must not be earlier than 15 months before now (2029-03-15T12:00:00.000Z)',
+    });
+  });
+
+  it('counts 15 calendar months back from the end of a month to the end of a shorter one', () => {
+    const endOfMay = Date.parse('2030-05-31T10:00:00.000Z');
+    expect(
+      refusal(() => checkReportWindow(request('2029-02-28T09:59:59.999Z', '2029-03-01T00:00:00Z'), endOfMay)),
+    ).toMatchObject({ message: 'start: must not be earlier than 15 months before now (2029-02-28T10:00:00.000Z)' });
+    expect(() =>
+      checkReportWindow(request('2029-02-28T10:00:00.000Z', '2029-03-01T00:00:00Z'), endOfMay),
+    ).not.toThrow();
+  });
+
+  it('refuses an end that is not after the start', () => {
+    for (const end of ['2030-06-14T00:00:00.000Z', '2030-06-13T00:00:00.000Z']) {
+      expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00.000Z', end), NOW))).toEqual({
+        code: 400,
+        status: 'INVALID_VALUE',
+        message: 'end: must be after start',
+      });
+    }
+  });
+
+  it('accepts an end exactly one calendar month after the start and refuses one a millisecond later', () => {
+    expect(() => checkReportWindow(request('2030-01-31T00:00:00.000Z', '2030-02-28T00:00:00.000Z'), NOW)).not.toThrow();
+    expect(
+      refusal(() => checkReportWindow(request('2030-01-31T00:00:00.000Z', '2030-02-28T00:00:00.001Z'), NOW)),
+    ).toEqual({
+      code: 400,
+      status: 'INVALID_VALUE',
+      message: 'end: must not be later than one month after start (2030-02-28T00:00:00.000Z)',
+    });
+  });
+
+  it('accepts Z and zero offsets, and refuses any other offset naming the field', () => {
+    for (const start of [
+      '2030-06-14T00:00:00Z',
+      '2030-06-14T00:00:00z',
+      '2030-06-14T00:00:00+00:00',
+      '2030-06-14T00:00:00-0000',
+    ]) {
+      expect(() => checkReportWindow(request(start, '2030-06-15T00:00:00Z'), NOW), start).not.toThrow();
+    }
+    expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00+01:00', '2030-06-15T00:00:00Z'), NOW))).toEqual(
+      {
+        code: 400,
+        status: 'INVALID_VALUE',
+        message: 'start: must be a UTC time (ending in Z)',
+      },
+    );
+    expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00Z', '2030-06-15T00:00:00+05:30'), NOW))).toEqual(
+      {
+        code: 400,
+        status: 'INVALID_VALUE',
+        message: 'end: must be a UTC time (ending in Z)',
+      },
+    );
+  });
+
+  it('refuses a date that does not parse, naming the field', () => {
+    expect(refusal(() => checkReportWindow(request('2030-13-45T00:00:00Z', '2030-06-15T00:00:00Z'), NOW))).toEqual({
+      code: 400,
+      status: 'INVALID_VALUE',
+      message: 'start: not a valid date-time',
+    });
+    expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00Z', 'soonZ'), NOW))).toEqual({
+      code: 400,
+      status: 'INVALID_VALUE',
+      message: 'end: not a valid date-time',
+    });
+  });
+});
+
+describe('a report job', () => {
+  const job: ReportJob = {
+    id: '20c23b25-c97c-4b07-b01f-195c2656a449',
+    event: 'Agent-IntelliAssign-Activity',
+    start: Date.parse('2020-12-21T00:00:00.000Z'),
+    end: Date.parse('2020-12-22T13:00:00.000Z'),
+    excludePii: false,
+    requestedAt: NOW,
+    completesAt: NOW + 30_000,
+    failing: false,
+  };
+
+  it('is PENDING until its completion time, then COMPLETED, or FAILED when it was marked to fail', () => {
+    expect(reportStatus(job, NOW)).toBe('PENDING');
+    expect(reportStatus(job, NOW + 29_999)).toBe('PENDING');
+    expect(reportStatus(job, NOW + 30_000)).toBe('COMPLETED');
+    expect(reportStatus({ ...job, failing: true }, NOW + 29_999)).toBe('PENDING');
+    expect(reportStatus({ ...job, failing: true }, NOW + 30_000)).toBe('FAILED');
+  });
+
+  it("writes its interval as the document's example does", () => {
+    expect(reportInterval(job)).toBe('2020-12-21 00:00:00.0 2020-12-22 13:00:00.0');
+  });
+
+  it('has one part per UTC day of its window', () => {
+    expect(reportParts(job)).toEqual([
+      { from: Date.parse('2020-12-21T00:00:00.000Z'), to: Date.parse('2020-12-22T00:00:00.000Z') },
+      { from: Date.parse('2020-12-22T00:00:00.000Z'), to: Date.parse('2020-12-22T13:00:00.000Z') },
+    ]);
+  });
+
+  it('knows both spellings of the agent activity event, and nothing else, as agent activity', () => {
+    expect(isAgentActivity('Agent-IntelliAssign-Activity')).toBe(true);
+    expect(isAgentActivity('Agent-Intelliassign-Activity')).toBe(true);
+    expect(isAgentActivity('Agent-Activity')).toBe(false);
+    expect(isAgentActivity('agent-intelliassign-activity')).toBe(false);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { frozenClock, iso, openSandbox, T0 } from '../testing/sandbox-harness.js';
+import { checkSeedFile, Sandbox, type SeedFile } from './sandbox.js';
+import { SandboxError } from './sandbox-error.js';
+
+const AGENT = '0b0b0b0b-1111-4222-8333-444444444444';
+const STATUS = '0c0c0c0c-1111-4222-8333-444444444444';
+
+const seed: SeedFile = {
+  accounts: [
+    {
+      token: 'seeded-token',
+      statuses: [{ id: STATUS, name: 'Training', emoji: '📚' }],
+      agents: [
+        { id: AGENT, first_name: 'Ada', last_name: 'Lovelace', agent_status_id: STATUS, since: iso(T0 - 3_600_000) },
+        { first_name: 'Grace', last_name: 'Hopper' },
+      ],
+    },
+    { token: 'second-token' },
+  ],
+};
+
+function refusal(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SandboxError) return error.toBody();
+    throw error;
+  }
+  throw new Error('expected a SandboxError');
+}
+
+describe('a seed', () => {
+  it('gives every account its statuses and agents, on the status and since the time it says', async () => {
+    const { clientsFor } = openSandbox({ seed });
+    const { freshchat, control } = clientsFor('seeded-token');
+
+    const agents = (await freshchat.GET('/agents')).data?.agents ?? [];
+    const history = await control.GET('/_mock/agents/{agent_id}/history', { params: { path: { agent_id: AGENT } } });
+
+    expect((await freshchat.GET('/agents/status')).data).toEqual({ states: [{ id: STATUS, name: 'Training' }] });
+    expect(agents.map((a) => [a.first_name, a.agent_status.name, a.availability_status])).toEqual([
+      ['Ada', 'Training', 'UNAVAILABLE'],
+      ['Grace', 'Active on IntelliAssign', 'AVAILABLE'],
+    ]);
+    expect(agents[1]?.email).toBe('grace.hopper@example.com');
+    expect(history.data?.history.map((h) => h.at)).toEqual([iso(T0 - 3_600_000)]);
+    expect((await clientsFor('second-token').freshchat.GET('/agents')).data?.agents).toEqual([]);
+    expect((await clientsFor('sandbox-token').freshchat.GET('/agents')).response.status).toBe(401);
+  });
+
+  it('is where a reset goes back to', async () => {
+    const { clientsFor } = openSandbox({ seed });
+    const { freshchat, control } = clientsFor('seeded-token');
+    await control.POST('/_mock/clock/advance', { body: { seconds: 60 } });
+    await freshchat.PATCH('/agents/{agent_id}', {
+      params: { path: { agent_id: AGENT } },
+      body: { availability_status: 'AVAILABLE' },
+    });
+
+    await control.POST('/_mock/reset');
+
+    const agent = await freshchat.GET('/agents/{agent_id}', { params: { path: { agent_id: AGENT } } });
+    expect(agent.data?.agent_status).toEqual({ id: STATUS, name: 'Training' });
+  });
+
+  it('is checked against the SeedFile schema, naming the field', () => {
+    expect(refusal(() => checkSeedFile({ accounts: [] }))).toEqual({
+      code: 400,
+      status: 'INVALID_SEED',
+      message: 'accounts: must NOT have fewer than 1 items',
+    });
+    expect(refusal(() => checkSeedFile({ accounts: [{ agents: [{ first_name: 'A' }] }] }))).toEqual({
+      code: 400,
+      status: 'INVALID_SEED',
+      message: "accounts.0.agents.0: must have required property 'last_name'",
+    });
+  });
+
+  it('refuses references it cannot resolve and times in the future, naming the seed path', () => {
+    const clock = frozenClock();
+    const withAgent = (agent: object) => ({ accounts: [{ agents: [{ first_name: 'A', last_name: 'B', ...agent }] }] });
+    expect(refusal(() => new Sandbox({ clock, seed: withAgent({ agent_status_id: STATUS }) }))).toEqual({
+      code: 400,
+      status: 'INVALID_VALUE',
+      message: 'agents[0].agent_status_id: no status with this id',
+    });
+    expect(refusal(() => new Sandbox({ clock, seed: withAgent({ since: iso(T0 + 1000) }) }))).toEqual({
+      code: 400,
+      status: 'INVALID_VALUE',
+      message: 'agents[0].since: must not be in the future',
+    });
+  });
+});

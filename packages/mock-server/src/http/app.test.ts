@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { freshchatYaml, mockControlYaml } from '../generated/documents.js';
+import { auth, IDS, openSandbox } from '../testing/sandbox-harness.js';
+
+async function answer(response: Response) {
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    body: await response.json(),
+  };
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+describe('unknown paths and methods', () => {
+  it.each(['/v2/nope', '/v2/agents/status/extra', '/_mock/nope', '/nothing-here'])(
+    'answers 404 NOT_FOUND in the error shape for %s',
+    async (path) => {
+      const { raw } = openSandbox();
+      expect(await answer(await raw(path, { headers: auth() }))).toEqual({
+        status: 404,
+        type: JSON_TYPE,
+        body: { code: 404, status: 'NOT_FOUND', message: `path: no operation at GET ${path}` },
+      });
+    },
+  );
+
+  it.each([
+    ['DELETE', '/v2/reports/raw', 'POST'],
+    ['PUT', `/v2/agents/${IDS.john}`, 'GET, PATCH'],
+    ['POST', '/v2/agents', 'GET'],
+    ['DELETE', '/v2/agents/status', 'GET, PATCH'],
+    ['PUT', '/_mock/clock', 'GET'],
+  ])('answers 405 METHOD_NOT_ALLOWED with Allow for %s %s', async (method, path, allow) => {
+    const { raw } = openSandbox();
+    const response = await raw(path, { method, headers: auth() });
+    expect(response.headers.get('Allow')).toBe(allow);
+    expect(await answer(response)).toEqual({
+      status: 405,
+      type: JSON_TYPE,
+      body: { code: 405, status: 'METHOD_NOT_ALLOWED', message: `method: ${method} is not allowed on ${path}` },
+    });
+  });
+});
+
+describe('request bodies on the control API', () => {
+  it('answers 400 MALFORMED_JSON for a body that does not parse', async () => {
+    const { raw } = openSandbox();
+    const response = await raw('/_mock/clock/advance', {
+      method: 'POST',
+      headers: auth({ 'Content-Type': 'application/json' }),
+      body: '{"seconds": 1',
+    });
+    expect(await answer(response)).toEqual({
+      status: 400,
+      type: JSON_TYPE,
+      body: { code: 400, status: 'MALFORMED_JSON', message: expect.stringMatching(/^body: malformed JSON \(.+\)$/) },
+    });
+  });
+
+  it('answers 400 MALFORMED_JSON for a body that is not UTF-8', async () => {
+    const { raw } = openSandbox();
+    const response = await raw('/_mock/statuses', {
+      method: 'POST',
+      headers: auth({ 'Content-Type': 'application/json' }),
+      body: new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+    });
+    expect(await answer(response)).toEqual({
+      status: 400,
+      type: JSON_TYPE,
+      body: { code: 400, status: 'MALFORMED_JSON', message: 'body: is not valid UTF-8' },
+    });
+  });
+
+  it('answers 415 for a body that is not declared JSON, and for one without a Content-Type', async () => {
+    const { raw } = openSandbox();
+    const unsupported = {
+      status: 415,
+      type: JSON_TYPE,
+      body: { code: 415, status: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type: must be application/json' },
+    };
+
+    const form = await raw('/_mock/statuses', {
+      method: 'POST',
+      headers: auth({ 'Content-Type': 'application/x-www-form-urlencoded' }),
+      body: 'name=Coffee',
+    });
+    const untyped = await raw('/_mock/statuses', {
+      method: 'POST',
+      headers: auth(),
+      body: new Blob([JSON.stringify({ name: 'Coffee' })]),
+    });
+
+    expect(await answer(form)).toEqual(unsupported);
+    expect(await answer(untyped)).toEqual(unsupported);
+  });
+
+  it('answers 413 for a body over 1 MiB', async () => {
+    const { raw } = openSandbox();
+    const json = JSON.stringify({ name: 'Big' });
+    const response = await raw('/_mock/statuses', {
+      method: 'POST',
+      headers: auth({ 'Content-Type': 'application/json' }),
+      body: json + ' '.repeat(1024 * 1024 + 1 - json.length),
+    });
+    expect(await answer(response)).toEqual({
+      status: 413,
+      type: JSON_TYPE,
+      body: { code: 413, status: 'PAYLOAD_TOO_LARGE', message: 'body: must not be larger than 1048576 bytes' },
+    });
+  });
+
+  it('honours bodyLimits', async () => {
+    const { raw } = openSandbox({ bodyLimits: { freshchat: 100 } });
+    const response = await raw(`/v2/agents/${IDS.john}`, {
+      method: 'PATCH',
+      headers: auth({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ agent_status: { id: IDS.meeting } }) + ' '.repeat(100),
+    });
+    expect((await answer(response)).body).toEqual({
+      code: 413,
+      status: 'PAYLOAD_TOO_LARGE',
+      message: 'body: must not be larger than 100 bytes',
+    });
+  });
+});
+
+describe('documents', () => {
+  it('serves /openapi.yaml and /mock-control.yaml without a token', async () => {
+    const { raw } = openSandbox();
+
+    const freshchat = await raw('/openapi.yaml');
+    const control = await raw('/mock-control.yaml');
+
+    expect(freshchat.status).toBe(200);
+    expect(freshchat.headers.get('content-type')).toBe('application/yaml; charset=utf-8');
+    const text = await freshchat.text();
+    expect(text).toBe(freshchatYaml);
+    expect(text.startsWith('openapi: 3.1.0\n')).toBe(true);
+    expect(text).toContain('operationId: updateAgentStatus');
+    expect(control.status).toBe(200);
+    expect(await control.text()).toBe(mockControlYaml);
+  });
+
+  it('serves /docs without a token, listing the operations of both documents', async () => {
+    const { raw } = openSandbox();
+
+    const response = await raw('/docs');
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    for (const id of ['listAgentStatuses', 'updateAgentStatus', 'requestRawReport', 'advanceClock', 'resetSandbox']) {
+      expect(html).toContain(`id="${id}"`);
+    }
+    expect(html).toContain('/v2/agents/{agent_id}');
+    expect(html).toContain('<a href="/openapi.yaml">');
+  });
+
+  it('redirects / to /docs', async () => {
+    const { raw } = openSandbox();
+    const response = await raw('/');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/docs');
+  });
+});
+
+describe('app.fetch', () => {
+  it('answers with a promise even where a route answers synchronously', async () => {
+    const { mock } = openSandbox();
+    const pending = mock.app.fetch(new Request('http://sandbox.local/openapi.yaml'));
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending).status).toBe(200);
+    expect(mock.app.fetch(new Request('http://sandbox.local/nothing-here'))).toBeInstanceOf(Promise);
+  });
+});
