@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import type { ContractTarget } from '../target.js';
+import {
+  controlClient,
+  expectError,
+  freshchatClient,
+  ok,
+  SANDBOX_ONLY,
+  SEED,
+  sendControl,
+  UNKNOWN_ID,
+} from './context.js';
+
+/** A URL nothing listens on: deliveries to it fail at once (connection refused). */
+const REFUSING_URL = 'http://127.0.0.1:9/freshchat/webhook';
+
+/**
+ * Registers the checks of the sandbox's control API (`/_mock`, described by mock-control.yaml): reset, the clock,
+ * accounts, statuses, agents, webhooks and the request journal. All of them are sandbox only.
+ *
+ * @example
+ * describe('sandbox', () => controlApiChecks({ baseUrl, token, sandbox: true, control: { origin } }));
+ */
+export function controlApiChecks(target: ContractTarget): void {
+  const sandboxIt = it.skipIf(!target.sandbox);
+  const post = (path: string, body?: unknown) => sendControl(target, { method: 'POST', path, body });
+  const patch = (path: string, body?: unknown) => sendControl(target, { method: 'PATCH', path, body });
+  const del = (path: string) => sendControl(target, { method: 'DELETE', path });
+  const get = (path: string) => sendControl(target, { method: 'GET', path });
+
+  describe('control API: reset and the clock', () => {
+    sandboxIt(`reset brings the seed back and keeps the clock's time ${SANDBOX_ONLY}`, async () => {
+      const control = controlClient(target);
+      ok(await control.POST('/_mock/statuses', { body: { name: 'Gone after reset' } }), 'create status');
+      const before = Date.parse(ok(await control.GET('/_mock/clock'), 'clock').now);
+      const reset = ok(await control.POST('/_mock/reset'), 'reset');
+      expect(Date.parse(reset.now)).toBeGreaterThanOrEqual(before);
+      const { states } = ok(await control.GET('/_mock/statuses'), 'statuses');
+      expect(states.map((s) => s.name)).not.toContain('Gone after reset');
+    });
+
+    sandboxIt(`the clock moves forward by the seconds asked, never back ${SANDBOX_ONLY}`, async () => {
+      const control = controlClient(target);
+      const before = Date.parse(ok(await control.GET('/_mock/clock'), 'clock').now);
+      const after = Date.parse(
+        ok(await control.POST('/_mock/clock/advance', { body: { seconds: 3600 } }), 'advance').now,
+      );
+      expect(after - before).toBeGreaterThanOrEqual(3600_000);
+      expect(after - before).toBeLessThan(3600_000 + 10_000);
+    });
+
+    sandboxIt(
+      `400: an advance that is not more than 0 and at most ten years, naming seconds ${SANDBOX_ONLY}`,
+      async () => {
+        for (const body of [{ seconds: 0 }, { seconds: -5 }, { seconds: 315_576_001 }, { seconds: 'ten' }, {}]) {
+          await expectError(await post('/_mock/clock/advance', body), 400, { field: 'seconds' });
+        }
+      },
+    );
+  });
+
+  describe('control API: accounts', () => {
+    sandboxIt(`the token's account: app id, admin and the two built-in statuses ${SANDBOX_ONLY}`, async () => {
+      const account = ok(await controlClient(target).GET('/_mock/account'), 'account');
+      expect(account).toEqual({
+        app_id: SEED.appId,
+        admin_id: SEED.adminId,
+        built_in_statuses: {
+          active: { id: SEED.activeStatusId, name: 'Active on IntelliAssign' },
+          unavailable: { id: SEED.unavailableStatusId, name: 'Unavailable' },
+        },
+      });
+    });
+
+    sandboxIt(
+      `201: a new account holds the built-in statuses only, or its seed, and sees only its own data ${SANDBOX_ONLY}`,
+      async () => {
+        const control = controlClient(target);
+        const empty = ok(await control.POST('/_mock/accounts', { body: {} }), 'create account');
+        expect(empty.app_id).not.toBe(SEED.appId);
+        const emptyStatuses = ok(await controlClient(target, empty.token).GET('/_mock/statuses'), 'statuses');
+        expect(emptyStatuses.states.map((s) => s.built_in)).toEqual([true, true]);
+        expect(ok(await freshchatClient(target, empty.token).GET('/agents/status'), 'statuses').states).toEqual([]);
+
+        const seeded = ok(
+          await control.POST('/_mock/accounts', {
+            body: {
+              statuses: [{ name: 'On a call', emoji: '\u{1F4DE}' }],
+              agents: [{ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' }],
+            },
+          }),
+          'create account',
+        );
+        const theirs = freshchatClient(target, seeded.token);
+        expect(ok(await theirs.GET('/agents/status'), 'statuses').states.map((s) => s.name)).toEqual(['On a call']);
+        const agents = ok(await theirs.GET('/agents', { params: { query: {} } }), 'agents').agents;
+        expect(agents.map((a) => a.email)).toEqual(['ada@example.com']);
+      },
+    );
+
+    sandboxIt(`400: a seed the schema refuses, naming the field ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/accounts', { token: 'short' }), 400, { field: 'token' });
+      await expectError(await post('/_mock/accounts', { statuses: [{ name: '' }] }), 400, { field: 'name' });
+    });
+
+    sandboxIt(`409: a token another account has ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/accounts', { token: target.token }), 409, { field: 'token' });
+    });
+  });
+
+  describe('control API: statuses', () => {
+    sandboxIt(`the list holds the two built-in statuses first, then the custom ones ${SANDBOX_ONLY}`, async () => {
+      const { states } = ok(await controlClient(target).GET('/_mock/statuses'), 'statuses');
+      expect(states.slice(0, 2)).toEqual([
+        { id: SEED.activeStatusId, name: 'Active on IntelliAssign', emoji: expect.any(String), built_in: true },
+        { id: SEED.unavailableStatusId, name: 'Unavailable', emoji: expect.any(String), built_in: true },
+      ]);
+      expect(states.slice(2).map((s) => s.id)).toEqual(Object.values(SEED.customStatuses));
+    });
+
+    sandboxIt(`201, 200, 204: create, rename and delete a custom status ${SANDBOX_ONLY}`, async () => {
+      const control = controlClient(target);
+      const created = ok(
+        await control.POST('/_mock/statuses', { body: { name: 'Dentist', emoji: '\u{1F9B7}' } }),
+        'create',
+      );
+      expect(created).toMatchObject({ name: 'Dentist', built_in: false });
+      const renamed = ok(
+        await control.PATCH('/_mock/statuses/{status_id}', {
+          params: { path: { status_id: created.id } },
+          body: { name: 'Doctor' },
+        }),
+        'rename',
+      );
+      expect(renamed).toEqual({ ...created, name: 'Doctor' });
+      const deleted = await control.DELETE('/_mock/statuses/{status_id}', {
+        params: { path: { status_id: created.id } },
+      });
+      expect(deleted.response.status).toBe(204);
+    });
+
+    sandboxIt(`400: a blank name, or an empty patch ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/statuses', { name: '' }), 400, { field: 'name' });
+      await expectError(await patch(`/_mock/statuses/${SEED.customStatuses.Lunch}`, {}), 400);
+    });
+
+    sandboxIt(`403: the built-in statuses cannot be edited or deleted ${SANDBOX_ONLY}`, async () => {
+      await expectError(await patch(`/_mock/statuses/${SEED.activeStatusId}`, { name: 'Busy' }), 403);
+      await expectError(await del(`/_mock/statuses/${SEED.unavailableStatusId}`), 403);
+    });
+
+    sandboxIt(`404: a status id no status has ${SANDBOX_ONLY}`, async () => {
+      await expectError(await patch(`/_mock/statuses/${UNKNOWN_ID}`, { name: 'Busy' }), 404);
+      await expectError(await del(`/_mock/statuses/${UNKNOWN_ID}`), 404);
+    });
+
+    sandboxIt(`409: a name another status has, and deleting a status an agent is on ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/statuses', { name: 'Lunch' }), 409, { field: 'name' });
+      await expectError(await patch(`/_mock/statuses/${SEED.customStatuses.Lunch}`, { name: 'Break' }), 409, {
+        field: 'name',
+      });
+      ok(
+        await freshchatClient(target).PATCH('/agents/{agent_id}', {
+          params: { path: { agent_id: SEED.agents.johnDoe } },
+          body: { agent_status: { id: SEED.customStatuses.Lunch } },
+        }),
+        'patch',
+      );
+      await expectError(await del(`/_mock/statuses/${SEED.customStatuses.Lunch}`), 409);
+    });
+  });
+
+  describe('control API: agents', () => {
+    sandboxIt(
+      `201: a new agent starts on "Active on IntelliAssign", and the API lists it ${SANDBOX_ONLY}`,
+      async () => {
+        const agent = ok(
+          await controlClient(target).POST('/_mock/agents', { body: { first_name: 'Ada', last_name: 'Lovelace' } }),
+          'create agent',
+        );
+        expect(agent).toMatchObject({
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          availability_status: 'AVAILABLE',
+          agent_status: { id: SEED.activeStatusId, name: 'Active on IntelliAssign' },
+          is_deactivated: false,
+        });
+        const read = ok(
+          await freshchatClient(target).GET('/agents/{agent_id}', { params: { path: { agent_id: agent.id } } }),
+          'get agent',
+        );
+        expect(read).toEqual(agent);
+      },
+    );
+
+    sandboxIt(`400: an agent without a first name; 409: an id another agent has ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/agents', { last_name: 'Nobody' }), 400, { field: 'first_name' });
+      await expectError(
+        await post('/_mock/agents', { id: SEED.agents.johnDoe, first_name: 'John', last_name: 'Again' }),
+        409,
+      );
+    });
+
+    sandboxIt(`200: a change made as the agent is recorded with the agent as actor ${SANDBOX_ONLY}`, async () => {
+      const control = controlClient(target);
+      const path = { agent_id: SEED.agents.mattGibson };
+      const result = ok(
+        await control.POST('/_mock/agents/{agent_id}/status', {
+          params: { path },
+          body: { agent_status: { id: SEED.customStatuses['Tea break'] } },
+        }),
+        'change as agent',
+      );
+      expect(result).toEqual({
+        availability_status: 'UNAVAILABLE',
+        agent_status: { id: SEED.customStatuses['Tea break'], name: 'Tea break' },
+      });
+      const { agent_id, history } = ok(
+        await control.GET('/_mock/agents/{agent_id}/history', { params: { path } }),
+        'history',
+      );
+      expect(agent_id).toBe(SEED.agents.mattGibson);
+      expect(history[0]).toMatchObject({ from: null, to: { id: SEED.activeStatusId } });
+      expect(history.at(-1)).toMatchObject({
+        actor: { actor_type: 'agent', actor_id: SEED.agents.mattGibson },
+        to: { id: SEED.customStatuses['Tea break'], name: 'Tea break' },
+      });
+    });
+
+    sandboxIt(
+      `400, 404, 409: a change as the agent with a bad body, for an unknown or a deactivated agent ${SANDBOX_ONLY}`,
+      async () => {
+        await expectError(
+          await post(`/_mock/agents/${SEED.agents.mattGibson}/status`, { agent_status: { id: 'tea' } }),
+          400,
+          { field: 'agent_status.id' },
+        );
+        await expectError(await post(`/_mock/agents/${UNKNOWN_ID}/status`, { availability_status: 'AVAILABLE' }), 404);
+        await expectError(await get(`/_mock/agents/${UNKNOWN_ID}/history`), 404);
+        const deactivated = ok(
+          await controlClient(target).POST('/_mock/agents', {
+            body: { first_name: 'Dee', last_name: 'Activated', is_deactivated: true },
+          }),
+          'create agent',
+        );
+        await expectError(
+          await post(`/_mock/agents/${deactivated.id}/status`, { availability_status: 'UNAVAILABLE' }),
+          409,
+        );
+      },
+    );
+  });
+
+  describe('control API: webhooks', () => {
+    sandboxIt(`201, 200, 204, 404: subscribe, list and unsubscribe ${SANDBOX_ONLY}`, async () => {
+      const control = controlClient(target);
+      const subscription = ok(await control.POST('/_mock/webhooks', { body: { url: REFUSING_URL } }), 'subscribe');
+      expect(subscription.url).toBe(REFUSING_URL);
+      expect(ok(await control.GET('/_mock/webhooks'), 'list').subscriptions).toEqual([subscription]);
+      const removed = await control.DELETE('/_mock/webhooks/{subscription_id}', {
+        params: { path: { subscription_id: subscription.id } },
+      });
+      expect(removed.response.status).toBe(204);
+      await expectError(await del(`/_mock/webhooks/${subscription.id}`), 404);
+      expect(ok(await control.GET('/_mock/webhooks'), 'list').subscriptions).toEqual([]);
+    });
+
+    sandboxIt(`400: a URL that is not http(s), naming url ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/webhooks', { url: 'ftp://example.com/hook' }), 400, { field: 'url' });
+      await expectError(await post('/_mock/webhooks', { url: 'not a url' }), 400, { field: 'url' });
+    });
+
+    sandboxIt(
+      `202: a triggered event goes to every subscriber, and its failed attempt is in the delivery log ${SANDBOX_ONLY}`,
+      async () => {
+        const control = controlClient(target);
+        ok(await control.POST('/_mock/webhooks', { body: { url: REFUSING_URL } }), 'subscribe');
+        const fired = ok(
+          await control.POST('/_mock/webhooks/trigger', { body: { action: 'message_create' } }),
+          'trigger',
+        );
+        expect(fired).toMatchObject({
+          action: 'message_create',
+          subscribers: 1,
+          payload: { action: 'message_create' },
+        });
+        let deliveries: { event_id: string; outcome: string }[] = [];
+        for (let tries = 0; tries < 50 && deliveries.length === 0; tries++) {
+          deliveries = ok(await control.GET('/_mock/webhooks/deliveries'), 'deliveries').deliveries;
+          if (deliveries.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(deliveries[0]).toMatchObject({ event_id: fired.event_id, outcome: 'failed', retry_count: 0 });
+      },
+    );
+
+    sandboxIt(`400: an action the document does not describe ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/webhooks/trigger', { action: 'agent_teleported' }), 400, {
+        field: 'action',
+      });
+    });
+
+    sandboxIt(`the signing key is a PEM public key ${SANDBOX_ONLY}`, async () => {
+      const response = await get('/_mock/webhooks/public-key');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/x-pem-file/);
+      expect(await response.text()).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n?$/);
+    });
+  });
+
+  describe('control API: request journal', () => {
+    sandboxIt(`200: the last requests, newest last; 400: a limit below 1 ${SANDBOX_ONLY}`, async () => {
+      ok(await freshchatClient(target).GET('/agents/status'), 'list statuses');
+      const { requests } = ok(
+        await controlClient(target).GET('/_mock/requests', { params: { query: { limit: 1 } } }),
+        'journal',
+      );
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toMatchObject({
+        method: 'GET',
+        path: '/v2/agents/status',
+        operation: 'listAgentStatuses',
+        status: 200,
+      });
+      await expectError(await get('/_mock/requests?limit=0'), 400, { field: 'limit' });
+    });
+  });
+}

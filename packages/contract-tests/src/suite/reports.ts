@@ -1,0 +1,217 @@
+import { downloadReport, type RawReport, type RawReportRequest } from '@freshchat-sandbox/client';
+import { describe, expect, it } from 'vitest';
+import type { ContractTarget } from '../target.js';
+import {
+  advanceClock,
+  controlClient,
+  expectError,
+  expectRetryAfter,
+  fetchLink,
+  freshchatClient,
+  isoSeconds,
+  ok,
+  SANDBOX_ONLY,
+  SEED,
+  sandboxControl,
+  send,
+  targetNow,
+  UNKNOWN_ID,
+} from './context.js';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const EVENT = 'Agent-IntelliAssign-Activity';
+
+/** A valid request over `[now - hoursBack, now + hoursAhead)` on the target's clock. */
+async function reportWindow(target: ContractTarget, hoursBack: number, hoursAhead = 0): Promise<RawReportRequest> {
+  const now = await targetNow(target);
+  return {
+    start: isoSeconds(now - hoursBack * HOUR),
+    end: isoSeconds(now + hoursAhead * HOUR),
+    event: EVENT,
+    format: 'csv',
+  };
+}
+
+/** How many UTC calendar days `[start, end)` touches. */
+function utcDays(start: string, end: string): number {
+  const first = Math.floor(Date.parse(start) / DAY);
+  const last = Math.floor((Date.parse(end) - 1) / DAY);
+  return last - first + 1;
+}
+
+/** Requests a report on the sandbox and moves its clock until the job is done (30 clock-seconds by default). */
+async function finishedReport(target: ContractTarget): Promise<RawReport> {
+  const freshchat = freshchatClient(target);
+  const accepted = ok(await freshchat.POST('/reports/raw', { body: await reportWindow(target, 2) }), 'request report');
+  for (let polls = 0; polls < 240; polls++) {
+    const report = ok(await freshchat.GET('/reports/raw/{id}', { params: { path: { id: accepted.id } } }), 'poll');
+    if (report.status !== 'PENDING') return report;
+    await advanceClock(target, 30);
+  }
+  throw new Error(`report ${accepted.id} still PENDING after two clock-hours`);
+}
+
+/**
+ * Registers the checks of the Extract API (`POST /reports/raw`, `GET /reports/raw/{id}`): the window rules, the
+ * one-request-per-minute limit, polling; on the sandbox, the whole PENDING→COMPLETED lifecycle on the virtual
+ * clock, the downloads and their expiry, failed jobs and the isolation of accounts.
+ *
+ * @example
+ * describe('my Freshchat target', () => reportChecks(target));
+ */
+export function reportChecks(target: ContractTarget): void {
+  const sandboxIt = it.skipIf(!target.sandbox);
+  describe('POST /reports/raw (requestRawReport)', () => {
+    it('400: windows and fields the Extract API refuses, each naming its field', async () => {
+      const valid = await reportWindow(target, 24);
+      const now = Date.parse(valid.end);
+      const cases: [Record<string, unknown>, string][] = [
+        [{ ...valid, start: isoSeconds(now - 16 * 31 * DAY) }, 'start'],
+        [{ ...valid, end: valid.start }, 'end'],
+        [{ ...valid, end: isoSeconds(Date.parse(valid.start) + 32 * DAY) }, 'end'],
+        [{ ...valid, start: valid.start.replace('Z', '+02:00') }, 'start'],
+        [{ ...valid, format: 'xlsx' }, 'format'],
+        [{ ...valid, event: 'Agent-Moods' }, 'event'],
+        [{ end: valid.end, event: EVENT, format: 'csv' }, 'start'],
+      ];
+      for (const [body, field] of cases) {
+        await expectError(await send(target, { method: 'POST', path: '/reports/raw', body }), 400, { field });
+      }
+    });
+
+    it('202 then 200: the job can be polled; a second request within the minute is 429 with Retry-After; refused requests did not use the minute', async () => {
+      const body = await reportWindow(target, 24);
+      await expectError(
+        await send(target, { method: 'POST', path: '/reports/raw', body: { ...body, format: 'xlsx' } }),
+        400,
+      );
+
+      let first = await send(target, { method: 'POST', path: '/reports/raw', body });
+      if (first.status === 429 && !target.sandbox) {
+        // A real account may have had a report requested in the last minute (by a previous run): wait it out once.
+        await new Promise((resolve) => setTimeout(resolve, expectRetryAfter(first, 60) * 1000));
+        first = await send(target, { method: 'POST', path: '/reports/raw', body });
+      }
+      const text = await first.text();
+      expect(first.status, `a report request was already made this minute? ${text}`).toBe(202);
+      const accepted = JSON.parse(text) as { id: string; link: { rel: string; href: string } };
+      expect(accepted.link).toMatchObject({ rel: 'extracts', href: `/reports/raw/${accepted.id}` });
+      expect(first.headers.get('x-ratelimit-limit')).toMatch(/^\d+$/);
+
+      const job = await send(target, { method: 'GET', path: accepted.link.href });
+      expect(job.status).toBe(200);
+      const report = (await job.json()) as RawReport;
+      expect(report.id).toBe(accepted.id);
+      expect(['PENDING', 'COMPLETED', 'FAILED']).toContain(report.status);
+      expect(report.interval).toEqual(expect.any(String));
+      if (report.status !== 'COMPLETED') expect(report.links).toEqual([]);
+
+      const second = await send(target, { method: 'POST', path: '/reports/raw', body });
+      expectRetryAfter(second, 60);
+      await expectError(second, 429);
+    });
+  });
+
+  describe('GET /reports/raw/{id} (getRawReport)', () => {
+    it('400: an id that is not a UUID, naming id', async () => {
+      await expectError(await send(target, { method: 'GET', path: '/reports/raw/latest' }), 400, { field: 'id' });
+    });
+
+    it('404: an id no job has, REPORT_NOT_FOUND', async () => {
+      await expectError(await send(target, { method: 'GET', path: `/reports/raw/${UNKNOWN_ID}` }), 404, {
+        code: 'REPORT_NOT_FOUND',
+      });
+    });
+
+    sandboxIt(
+      `PENDING until the delay passes on the clock, then COMPLETED: one link per UTC day, zipped CSVs that show what happened ${SANDBOX_ONLY}`,
+      async () => {
+        const freshchat = freshchatClient(target);
+        ok(
+          await freshchat.PATCH('/agents/{agent_id}', {
+            params: { path: { agent_id: SEED.agents.johnDoe } },
+            body: { agent_status: { id: SEED.customStatuses.Meeting } },
+          }),
+          'patch',
+        );
+        await advanceClock(target, 600);
+        const body = await reportWindow(target, 26, 1);
+        const accepted = ok(await freshchat.POST('/reports/raw', { body }), 'request report');
+        const pending = ok(await freshchat.GET('/reports/raw/{id}', { params: { path: { id: accepted.id } } }), 'poll');
+        expect(pending).toMatchObject({ id: accepted.id, status: 'PENDING', links: [] });
+
+        let done = pending;
+        for (let polls = 0; done.status === 'PENDING' && polls < 240; polls++) {
+          await advanceClock(target, 30);
+          done = ok(await freshchat.GET('/reports/raw/{id}', { params: { path: { id: accepted.id } } }), 'poll');
+        }
+        expect(done.status).toBe('COMPLETED');
+        expect(done.links).toHaveLength(utcDays(body.start, body.end));
+        expect(done.links[0]?.from).toBe(new Date(body.start).toISOString());
+        expect(done.links.at(-1)?.to).toBe(new Date(body.end).toISOString());
+        for (const [i, part] of done.links.entries()) {
+          expect(part.link.rel).toBe('extraction');
+          expect(new URL(part.link.href).pathname).toMatch(/^\/_storage\//);
+          if (i > 0) expect(part.from).toBe(done.links[i - 1]?.to);
+        }
+
+        const { rows } = await downloadReport(done, { event: EVENT, fetch: sandboxControl(target).fetch });
+        const meeting = rows.filter((r) => r.agent_id === SEED.agents.johnDoe && r.agent_status === 'Meeting');
+        expect(meeting.length).toBeGreaterThan(0);
+        expect(meeting.every((r) => r.activity_type === 'inactive' && r.agent_name === 'John Doe')).toBe(true);
+        expect(meeting.reduce((sum, r) => sum + r.agent_status_in_seconds, 0)).toBeGreaterThanOrEqual(600);
+      },
+    );
+
+    sandboxIt(
+      `a download link expires one clock-hour after the GET that issued it (403, XML); the next GET issues fresh ones ${SANDBOX_ONLY}`,
+      async () => {
+        const report = await finishedReport(target);
+        const href = report.links[0]?.link.href as string;
+        const fresh = await fetchLink(target, href);
+        expect(fresh.status).toBe(200);
+        expect(fresh.headers.get('content-type')).toBe('application/zip');
+        await fresh.body?.cancel();
+
+        await advanceClock(target, 3601);
+        const expired = await fetchLink(target, href);
+        expect(expired.status).toBe(403);
+        expect(await expired.text()).toMatch(/<Error><Code>AccessDenied<\/Code>/);
+
+        const again = ok(
+          await freshchatClient(target).GET('/reports/raw/{id}', { params: { path: { id: report.id } } }),
+          'poll',
+        );
+        const renewed = await fetchLink(target, again.links[0]?.link.href as string);
+        expect(renewed.status).toBe(200);
+        await renewed.body?.cancel();
+      },
+    );
+
+    sandboxIt(`a tampered download link is refused with 403 ${SANDBOX_ONLY}`, async () => {
+      const report = await finishedReport(target);
+      const url = new URL(report.links[0]?.link.href as string);
+      const signature = url.searchParams.get('X-Amz-Signature') ?? '';
+      url.searchParams.set('X-Amz-Signature', `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`);
+      const response = await fetchLink(target, url.href);
+      expect(response.status).toBe(403);
+      expect(await response.text()).toMatch(/<Error><Code>\w+<\/Code>/);
+    });
+
+    sandboxIt(`a report_failure fault ends the next job FAILED, without links ${SANDBOX_ONLY}`, async () => {
+      ok(await controlClient(target).POST('/_mock/faults', { body: { type: 'report_failure' } }), 'inject fault');
+      const report = await finishedReport(target);
+      expect(report).toMatchObject({ status: 'FAILED', links: [] });
+    });
+
+    sandboxIt(`404: another account's job ${SANDBOX_ONLY}`, async () => {
+      const other = ok(await controlClient(target).POST('/_mock/accounts', { body: {} }), 'create account');
+      const theirs = ok(
+        await freshchatClient(target, other.token).POST('/reports/raw', { body: await reportWindow(target, 2) }),
+        'their report',
+      );
+      await expectError(await send(target, { method: 'GET', path: `/reports/raw/${theirs.id}` }), 404);
+    });
+  });
+}
