@@ -28,7 +28,7 @@ export async function openDurableMockServer(
   const start = entries.find((e) => e.type === 'start');
   // While replaying, real time stands at each entry's moment, so the clock reads what it read then.
   let replayRealAt: number | undefined;
-  const realNow = () => replayRealAt ?? Date.now();
+  const realNow = () => replayRealAt ?? log.heldRealAt ?? Date.now();
   let clock: VirtualClock;
   let linkSecret: string;
   if (start?.type === 'start') {
@@ -36,6 +36,8 @@ export async function openDurableMockServer(
     clock = new VirtualClock(realNow, new Date(start.at));
     linkSecret = start.linkSecret;
   } else {
+    // The seed is loaded at the start the log records, as a restart will load it.
+    replayRealAt = Date.now();
     clock = new VirtualClock(realNow);
     linkSecret = crypto.randomUUID();
     const at = clock.now();

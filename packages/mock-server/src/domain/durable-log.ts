@@ -70,15 +70,23 @@ export class DurableLog {
     return id;
   };
 
+  /**
+   * Real time, held still from `beginCapture` to `endCapture`: every clock reading of one request is then the one
+   * its entry records, as its replay will read it.
+   */
+  heldRealAt: number | undefined;
+
   /** Starts noting the ids of one request (handlers run synchronously, so requests do not interleave here). */
   beginCapture(): void {
     this.captured = [];
+    this.heldRealAt = Date.now();
   }
 
   /** Stops noting ids and returns the ones made since `beginCapture`. */
   endCapture(): string[] {
     const ids = this.captured ?? [];
     this.captured = undefined;
+    this.heldRealAt = undefined;
     return ids;
   }
 

@@ -97,9 +97,9 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
       const body = read?.value;
       rawBody = read?.text;
       if (body !== undefined) checked(validators.body, body, 'body');
-      handledAt = ctx.sandbox.clock.now();
       durable?.beginCapture();
-      const reply = (await handler({
+      handledAt = ctx.sandbox.clock.now();
+      const result = handler({
         account: account as never,
         sandbox: ctx.sandbox,
         path: path as never,
@@ -108,7 +108,10 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
         get origin() {
           return new URL(c.req.url).origin;
         },
-      })) as Reply;
+      });
+      // No await between the capture and the log entry when the handler answers at once (they all do): another
+      // request's handler would run in between, its ids would be noted as this one's and its entry logged first.
+      const reply = (result instanceof Promise ? await result : result) as Reply;
       const rate =
         isFreshchat && account ? rateHeaders(account, route.operationId, ctx.sandbox.clock.now()) : undefined;
       response = toResponse(reply, rate);
@@ -236,6 +239,7 @@ async function readBody(
   if (declared > limit) throw tooLarge();
   const hasBody = request.body !== null && declared !== 0;
   if (hasBody && type !== undefined && !JSON_TYPE.test(type)) {
+    discardRest((request.body as ReadableStream<Uint8Array>).getReader());
     throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: must be application/json');
   }
   const bytes = hasBody ? await readLimited(request, limit, tooLarge) : new Uint8Array(0);
@@ -287,7 +291,7 @@ async function readLimited(request: Request, limit: number, tooLarge: () => Sand
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      discardRest(reader);
       throw tooLarge();
     }
     chunks.push(value);
@@ -299,6 +303,30 @@ async function readLimited(request: Request, limit: number, tooLarge: () => Sand
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/** The most of an unwanted body read and dropped after an early answer; past it the body is cancelled. */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the rest of a body that an early answer (413, 415) leaves unread, and drops it, off the answer's path: a
+ * keep-alive connection then carries the next request. Once a body stream is made, @hono/node-server's own
+ * draining cannot move it (the stream holds the socket paused), and the connection would be cut half a second later.
+ */
+function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  void (async () => {
+    let discarded = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        discarded += value.byteLength;
+        if (discarded > MAX_DISCARDED_BYTES) return void (await reader.cancel());
+      }
+    } catch {
+      // The client went away: nothing left to read.
+    }
+  })();
 }
 
 /**

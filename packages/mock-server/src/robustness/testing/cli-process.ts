@@ -1,0 +1,114 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The mock-server package's folder. */
+export const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+/** The built command line. */
+export const CLI = join(PACKAGE_DIR, 'dist', 'cli.js');
+
+/** The newest modification time of the files `tsconfig.build.json` compiles (tests and `testing/` left out). */
+function newestSource(dir = join(PACKAGE_DIR, 'src')): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'testing') newest = Math.max(newest, newestSource(path));
+    } else if (entry.name.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(entry.name)) {
+      newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+const isFresh = () => existsSync(CLI) && statSync(CLI).mtimeMs >= newestSource();
+
+/**
+ * Makes sure `dist/cli.js` is built from the current sources: builds with `tsc -p tsconfig.build.json` when a
+ * source is newer. A lock folder keeps two test files from building at once.
+ */
+export async function ensureBuiltCli(): Promise<void> {
+  if (isFresh()) return;
+  const lock = join(tmpdir(), `freshchat-sandbox-build-${Buffer.from(PACKAGE_DIR).toString('hex').slice(-24)}.lock`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Someone else builds; a lock older than three minutes is left over from a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true });
+      if (Date.now() > deadline) throw new Error(`could not take the build lock ${lock}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    if (isFresh()) return;
+    const started = Date.now();
+    const tsc = join(PACKAGE_DIR, 'node_modules', '.bin', 'tsc');
+    const output = await new Promise<string>((resolve) => {
+      execFile(tsc, ['-p', 'tsconfig.build.json'], { cwd: PACKAGE_DIR, timeout: 150_000 }, (_, stdout, stderr) =>
+        resolve(`${stdout}${stderr}`),
+      );
+    });
+    // tsc writes its output even when some file has a type error; what matters is a fresh cli.js.
+    if (!existsSync(CLI) || statSync(CLI).mtimeMs < started - 1000) {
+      throw new Error(`building the CLI failed:\n${output}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** A running CLI process. */
+export type CliProcess = {
+  child: ChildProcess;
+  /** The base URL from the first line it printed. */
+  url: string;
+  /** Everything it printed on stdout and stderr so far. */
+  output: { stdout: string; stderr: string };
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+/** Runs the CLI with `args` and resolves once it printed its base URL. */
+export async function startCli(args: string[], timeoutMs = 20_000): Promise<CliProcess> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output.stderr += chunk.toString('utf8');
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the CLI did not start within ${timeoutMs} ms:\n${output.stdout}\n${output.stderr}`));
+    }, timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output.stdout += chunk.toString('utf8');
+      const match = /^Freshchat sandbox listening on (http:\/\/\S+) /m.exec(output.stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`the CLI exited (${code ?? signal}) before it listened:\n${output.stdout}\n${output.stderr}`));
+    });
+  });
+  return { child, url, output, exited };
+}
+
+/** Runs the CLI to its end (for `--help` and bad options). */
+export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: PACKAGE_DIR, timeout: 20_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
