@@ -23,7 +23,8 @@ describe('parseWebhook', () => {
       p.data.agent_availability.metadata.agent_status.name = 'Café ☕ 休憩';
     });
     const parsed = parseWebhook(new TextEncoder().encode(JSON.stringify(payload)));
-    expect(parsed.ok && parsed.event.data.agent_availability.metadata.agent_status.name).toBe('Café ☕ 休憩');
+    const event = parsed.ok && parsed.event.action === 'agent_availability' ? parsed.event : undefined;
+    expect(event?.data.agent_availability.metadata.agent_status.name).toBe('Café ☕ 休憩');
   });
 
   it.each([

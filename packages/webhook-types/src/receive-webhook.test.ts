@@ -47,7 +47,8 @@ describe('receiveWebhook', () => {
       }),
     );
     const received = await receiveWebhook(await signedDelivery(body), { publicKey });
-    expect(received.ok && received.event.data.agent_availability.metadata.agent_status.name).toBe('Café ☕ 休憩');
+    const event = received.ok && received.event.action === 'agent_availability' ? received.event : undefined;
+    expect(event?.data.agent_availability.metadata.agent_status.name).toBe('Café ☕ 休憩');
   });
 
   it('answers 401 missing_signature when the signature header is absent', async () => {
