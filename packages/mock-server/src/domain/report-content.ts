@@ -1,15 +1,15 @@
 import { Zip, ZipDeflate } from 'fflate';
+import { freshchatDocument } from '../generated/documents.js';
 import type { StatusHistory } from './status-history.js';
 
-/** Columns of the `Agent-IntelliAssign-Activity` CSV, in the document's order. */
-export const ACTIVITY_COLUMNS = [
-  'agent_name',
-  'agent_id',
-  'activity_type',
-  'agent_status',
-  'agent_status_in_seconds',
-  'created_at',
-] as const;
+type RowSchema = {
+  components: { schemas: { AgentIntelliAssignActivityRow: { properties: Record<string, unknown> } } };
+};
+
+/** Columns of the `Agent-IntelliAssign-Activity` CSV: the properties of the spec's row schema, in its order. */
+export const ACTIVITY_COLUMNS: readonly string[] = Object.keys(
+  (freshchatDocument as unknown as RowSchema).components.schemas.AgentIntelliAssignActivityRow.properties,
+);
 
 /** Lines per chunk handed to deflate: large enough to amortise the call, small enough to keep memory flat. */
 const BATCH_LINES = 4_000;

@@ -1,4 +1,5 @@
 import { sign } from 'node:crypto';
+import type { ControlComponents } from '@freshchat-sandbox/client';
 import type { Account } from './account.js';
 import type { Sandbox, StatusChangeEvent } from './sandbox.js';
 import type { WebhookSubscription } from './webhook-subscriptions.js';
@@ -9,21 +10,8 @@ export const RETRY_SCHEDULE_MINUTES = [1, 5, 30, 120, 360] as const;
 /** Payload format version sent in `X-Freshchat-Payload-Version`. */
 export const PAYLOAD_VERSION = '1';
 
-/** One delivery attempt, as `GET /_mock/webhooks/deliveries` lists it. */
-export type DeliveryAttempt = {
-  id: string;
-  event_id: string;
-  subscription_id: string;
-  url: string;
-  action: string;
-  retry_count: number;
-  attempted_at: string;
-  outcome: 'delivered' | 'failed';
-  response_status?: number;
-  error?: string;
-  duration_ms: number;
-  next_attempt_at?: string;
-};
+/** One delivery attempt, as `GET /_mock/webhooks/deliveries` lists it (the control API's `WebhookDelivery`). */
+export type DeliveryAttempt = ControlComponents['schemas']['WebhookDelivery'];
 
 /** A signed event, ready to send: the exact bytes, and the signature over them. */
 type SignedEvent = { id: string; action: string; body: Uint8Array<ArrayBuffer>; signature: string };
