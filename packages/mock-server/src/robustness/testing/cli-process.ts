@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,10 +48,14 @@ export async function ensureBuiltCli(): Promise<void> {
   try {
     if (isFresh()) return;
     const started = Date.now();
-    const tsc = join(PACKAGE_DIR, 'node_modules', '.bin', 'tsc');
+    // TypeScript is the workspace root's dev dependency: no bin is linked into this package, so resolve it.
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const output = await new Promise<string>((resolve) => {
-      execFile(tsc, ['-p', 'tsconfig.build.json'], { cwd: PACKAGE_DIR, timeout: 150_000 }, (_, stdout, stderr) =>
-        resolve(`${stdout}${stderr}`),
+      execFile(
+        process.execPath,
+        [tsc, '-p', 'tsconfig.build.json'],
+        { cwd: PACKAGE_DIR, timeout: 150_000 },
+        (error, stdout, stderr) => resolve(`${stdout}${stderr}${error ? `\n${error.message}` : ''}`),
       );
     });
     // tsc writes its output even when some file has a type error; what matters is a fresh cli.js.
