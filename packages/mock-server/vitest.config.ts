@@ -4,6 +4,8 @@ export default defineProject({
   test: {
     name: 'mock-server',
     include: ['src/**/*.test.ts'],
+    // CI runs on two cores with other packages' suites beside this one: time limits allow for a loaded machine.
+    testTimeout: 30_000,
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
   },
 });

@@ -271,7 +271,7 @@ describe('webhook delivery over HTTP', () => {
 
     await patchAgent(sandbox, IDS.john, { availability_status: 'UNAVAILABLE' });
     receiver.timeline.push('PATCH answered');
-    await vi.waitFor(() => expect(receiver.deliveries).toHaveLength(1));
+    await vi.waitFor(() => expect(receiver.deliveries).toHaveLength(1), { timeout: 10_000 });
     expect(receiver.deliveries[0]?.answered).toBe(false);
 
     release();

@@ -1,4 +1,5 @@
-import { Zip, ZipDeflate } from 'fflate';
+import { constants, deflateRawSync } from 'node:zlib';
+import { type FlateError, Zip, ZipPassThrough } from 'fflate';
 import { freshchatDocument } from '../generated/documents.js';
 import type { StatusHistory } from './status-history.js';
 
@@ -63,6 +64,30 @@ export function* activityCsvLines(
 }
 
 /**
+ * A zip entry deflated by Node's zlib (native code, about three times fflate's JavaScript deflate here), with
+ * fflate's zip container, CRC and sizes. Each pushed batch is deflated on its own and sync-flushed, so the pieces
+ * concatenate into one valid deflate stream; only the last is final.
+ */
+class NativeZipDeflate extends ZipPassThrough {
+  constructor(filename: string) {
+    super(filename);
+    this.compression = 8;
+  }
+
+  protected override process(chunk: Uint8Array, final: boolean): void {
+    try {
+      const deflated = deflateRawSync(chunk, {
+        level: 1,
+        finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+      });
+      this.ondata(null, new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.byteLength), final);
+    } catch (error) {
+      this.ondata(Object.assign(error as Error, { code: 0 }) as FlateError, new Uint8Array(0), final);
+    }
+  }
+}
+
+/**
  * A zip holding one CSV file, produced as a stream: lines are pulled in batches only as fast as the reader takes
  * the bytes, so a report of any size is served in constant memory.
  *
@@ -77,8 +102,7 @@ export function zippedCsv(fileName: string, lines: Iterator<string>): ReadableSt
     if (error) throw error;
     pending.push(chunk);
   });
-  // Level 1: most of level 6's ratio on this repetitive text, at a third of the time.
-  const file = new ZipDeflate(fileName, { level: 1 });
+  const file = new NativeZipDeflate(fileName);
   zip.add(file);
   let done = false;
   return new ReadableStream<Uint8Array>({

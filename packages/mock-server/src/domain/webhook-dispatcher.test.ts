@@ -335,7 +335,7 @@ describe('the agent_availability webhook', () => {
     expect(hook.attempts).toBe(1);
     expect(hook.deliveries.some((d) => d.answered)).toBe(false);
     expect(await sandbox.deliveries()).toEqual([]);
-    await vi.waitFor(() => expect(hook.deliveries).toHaveLength(1));
+    await vi.waitFor(() => expect(hook.deliveries).toHaveLength(1), { timeout: 10_000 });
     expect(hook.deliveries[0]?.answered).toBe(false);
 
     release();
@@ -357,7 +357,7 @@ describe('the delivery log', () => {
     await patchAgent(sandbox, IDS.john, { availability_status: 'UNAVAILABLE' }); // T0: the receiver is slow
     await sandbox.advance(1);
     await setAsAgent(sandbox, IDS.matt, { availability_status: 'UNAVAILABLE' }); // T0+1s: answered at once
-    await vi.waitFor(async () => expect(await sandbox.deliveries()).toHaveLength(1));
+    await vi.waitFor(async () => expect(await sandbox.deliveries()).toHaveLength(1), { timeout: 10_000 });
     release();
     await sandbox.settle();
 
@@ -755,7 +755,7 @@ describe('reset', () => {
     });
     const hook = await sandbox.subscribe('http://receiver.test/hook', [{ status: 500, after: gate }]);
     await patchAgent(sandbox, IDS.john, { availability_status: 'UNAVAILABLE' });
-    await vi.waitFor(() => expect(hook.deliveries).toHaveLength(1));
+    await vi.waitFor(() => expect(hook.deliveries).toHaveLength(1), { timeout: 10_000 });
 
     await sandbox.control.POST('/_mock/reset');
     release();
