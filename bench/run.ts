@@ -4,7 +4,7 @@
  * in-process latency. Writes BENCHMARKS.md. Every server listens on 127.0.0.1 and is stopped at the end.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -254,8 +254,14 @@ mock.close();
 // --- BENCHMARKS.md -------------------------------------------------------------------------------------------
 const cell = (s: string, t: string) => results.get(`${s}|${t}`) as Cell;
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const pkg = (name: string) =>
-  JSON.parse(readFileSync(join(root, 'node_modules/.pnpm/node_modules', name, 'package.json'), 'utf8')).version;
+/** The installed version of a package, found from where the sandbox (or the root, for autocannon) resolves it. */
+const pkg = (name: string) => {
+  for (const base of [join(root, 'packages/mock-server'), root]) {
+    const file = join(base, 'node_modules', name, 'package.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version as string;
+  }
+  return 'unknown';
+};
 const prismVersion = JSON.parse(
   readFileSync(join(root, 'packages/contract-tests/node_modules/@stoplight/prism-cli/package.json'), 'utf8'),
 ).version;

@@ -88,7 +88,7 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
         route.body === 'none'
           ? undefined
           : await readBody(
-              c.req.raw,
+              incomingOf(c) ?? c.req.raw,
               header(c, 'content-length'),
               header(c, 'content-type'),
               route.body === 'required',
@@ -228,7 +228,7 @@ function firstValues(queries: Record<string, string[]>): Record<string, string> 
  * a body that is not declared JSON, 400 for malformed JSON or a missing required body.
  */
 async function readBody(
-  request: Request,
+  source: Request | IncomingBody,
   contentLength: string | undefined,
   type: string | undefined,
   required: boolean,
@@ -236,13 +236,24 @@ async function readBody(
 ): Promise<{ value: unknown; text: string | undefined }> {
   const declared = Number(contentLength ?? Number.NaN);
   const tooLarge = () => new SandboxError(413, 'PAYLOAD_TOO_LARGE', `body: must not be larger than ${limit} bytes`);
-  if (declared > limit) throw tooLarge();
-  const hasBody = request.body !== null && declared !== 0;
+  const incoming = source instanceof Request ? undefined : source;
+  if (declared > limit) {
+    if (incoming) discardIncoming(incoming);
+    throw tooLarge();
+  }
+  const hasBody = incoming
+    ? declared > 0 || incoming.headers['transfer-encoding'] !== undefined
+    : (source as Request).body !== null && declared !== 0;
   if (hasBody && type !== undefined && !JSON_TYPE.test(type)) {
-    discardRest((request.body as ReadableStream<Uint8Array>).getReader());
+    if (incoming) discardIncoming(incoming);
+    else discardRest(((source as Request).body as ReadableStream<Uint8Array>).getReader());
     throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: must be application/json');
   }
-  const bytes = hasBody ? await readLimited(request, limit, tooLarge) : new Uint8Array(0);
+  const bytes = !hasBody
+    ? new Uint8Array(0)
+    : incoming
+      ? await readIncoming(incoming, limit, tooLarge)
+      : await readLimited(source as Request, limit, tooLarge);
   if (bytes.length === 0) {
     if (required) throw new SandboxError(400, 'INVALID_VALUE', 'body: is required');
     return { value: {}, text: undefined };
@@ -303,6 +314,59 @@ async function readLimited(request: Request, limit: number, tooLarge: () => Sand
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/** The request as Node received it, when @hono/node-server serves the app (not in-process). */
+type IncomingBody = {
+  headers: Record<string, string | string[] | undefined>;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  once(event: 'end' | 'error', listener: (error?: Error) => void): unknown;
+  resume(): unknown;
+  destroy(): unknown;
+};
+
+function incomingOf(c: Context): IncomingBody | undefined {
+  return (c.env as { incoming?: IncomingBody } | undefined)?.incoming;
+}
+
+/**
+ * Reads a body straight from Node's request stream: served over HTTP this spares the web ReadableStream that
+ * `request.body` would build around it. Listeners, not `for await`, so that stopping early leaves the stream, and
+ * the keep-alive connection, alive.
+ */
+function readIncoming(incoming: IncomingBody, limit: number, tooLarge: () => SandboxError): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        incoming.off('data', onData);
+        discardIncoming(incoming);
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    incoming.on('data', onData);
+    incoming.once('end', () => resolve(Buffer.concat(chunks, size)));
+    incoming.once('error', (error) => reject(error));
+  });
+}
+
+/** Lets Node read and drop the rest of an unwanted body (up to MAX_DISCARDED_BYTES) so the connection stays usable. */
+function discardIncoming(incoming: IncomingBody): void {
+  let discarded = 0;
+  const count = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) {
+      incoming.off('data', count);
+      incoming.destroy();
+    }
+  };
+  incoming.on('data', count);
+  incoming.resume();
 }
 
 /** The most of an unwanted body read and dropped after an early answer; past it the body is cancelled. */
