@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { seedFileValidator } from '../generated/validators.js';
 import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './account.js';
 import type { StatusChange, StatusChangeResult } from './agent-roster.js';
@@ -172,5 +172,6 @@ export class Sandbox {
 }
 
 function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64');
+  // One-shot hash: no Hash object (a native handle the collector must finalise) per request.
+  return hash('sha256', token, 'base64');
 }

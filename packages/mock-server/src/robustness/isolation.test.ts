@@ -276,7 +276,7 @@ describe('tokens', () => {
     const authenticate = /\n {2}authenticate\(token: string\)[^{]*\{([\s\S]*?)\n {2}\}/.exec(source)?.[1] ?? '';
     expect(authenticate.trim()).toBe('return this.accounts.get(tokenKey(token));');
     const tokenKey = /\nfunction tokenKey\(token: string\): string \{([\s\S]*?)\n\}/.exec(source)?.[1] ?? '';
-    expect(tokenKey).toMatch(/createHash\('sha256'\)\.update\(token\)\.digest\(/);
+    expect(tokenKey).toMatch(/\bhash\('sha256', token, |createHash\('sha256'\)\.update\(token\)\.digest\(/);
 
     // And the map really is keyed by digests: no token is held as a key.
     const { mock } = openSandbox();
