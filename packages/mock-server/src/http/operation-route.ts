@@ -71,7 +71,7 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
         // Replays skip the waiting: the answer it delayed was given long ago.
         if (latency?.ms && !replaying) await new Promise((resolve) => setTimeout(resolve, latency.ms));
         if (drop && !replaying) {
-          (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket?.destroy();
+          incomingOf(c)?.socket?.destroy();
           dropped = true;
         }
         if (error?.status === 429) throw rateLimited(1, 'too many requests (injected fault)');
@@ -175,8 +175,7 @@ function journalEntry(
  * building a Headers object for every request. In-process, the Request's own headers.
  */
 function header(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)
-    ?.incoming;
+  const incoming = incomingOf(c);
   if (incoming) {
     const value = incoming.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -319,6 +318,7 @@ async function readLimited(request: Request, limit: number, tooLarge: () => Sand
 /** The request as Node received it, when @hono/node-server serves the app (not in-process). */
 type IncomingBody = {
   headers: Record<string, string | string[] | undefined>;
+  socket?: { destroy(): void } | null;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
   off(event: 'data', listener: (chunk: Buffer) => void): unknown;
   once(event: 'end' | 'error', listener: (error?: Error) => void): unknown;
