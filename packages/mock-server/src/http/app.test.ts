@@ -29,7 +29,8 @@ describe('unknown paths and methods', () => {
     ['DELETE', '/v2/reports/raw', 'POST'],
     ['PUT', `/v2/agents/${IDS.john}`, 'GET, PATCH'],
     ['POST', '/v2/agents', 'GET'],
-    ['DELETE', '/v2/agents/status', 'GET, PATCH'],
+    // `status` is not an agent id: only the statuses list answers at this path.
+    ['DELETE', '/v2/agents/status', 'GET'],
     ['PUT', '/_mock/clock', 'GET'],
   ])('answers 405 METHOD_NOT_ALLOWED with Allow for %s %s', async (method, path, allow) => {
     const { raw } = openSandbox();
@@ -172,5 +173,33 @@ describe('app.fetch', () => {
     expect(pending).toBeInstanceOf(Promise);
     expect((await pending).status).toBe(200);
     expect(mock.app.fetch(new Request('http://sandbox.local/nothing-here'))).toBeInstanceOf(Promise);
+  });
+});
+
+describe('route paths from the spec', () => {
+  it('keeps a parameter from matching a static segment a sibling route has at the same place', async () => {
+    const { honoPaths } = await import('./app.js');
+    const paths = honoPaths(['/v2/agents/status', '/v2/agents', '/v2/agents/{agent_id}', '/_mock/faults/{fault_id}']);
+    expect(paths.get('/v2/agents/{agent_id}')).toBe('/v2/agents/:agent_id{(?!(?:status)$)[^/]+}');
+    // No static sibling: a plain parameter.
+    expect(paths.get('/_mock/faults/{fault_id}')).toBe('/_mock/faults/:fault_id');
+    expect(paths.get('/v2/agents/status')).toBe('/v2/agents/status');
+  });
+
+  it('answers PATCH /v2/agents/status with 405 naming GET, not as an agent id', async () => {
+    const { createMockServer } = await import('../mock-server.js');
+    const mock = createMockServer();
+    const response = await mock.app.request('/v2/agents/status', {
+      method: 'PATCH',
+      headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+      body: '{"availability_status":"AVAILABLE"}',
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toBe('GET');
+    const statuses = await mock.app.request('/v2/agents/status', {
+      headers: { Authorization: 'Bearer sandbox-token' },
+    });
+    expect(statuses.status).toBe(200);
+    mock.close();
   });
 });
