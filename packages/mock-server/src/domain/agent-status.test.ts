@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../testing/refusal.js';
 import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from './agent-status.js';
-import { SandboxError } from './sandbox-error.js';
-
-function refusal(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SandboxError) return error.toBody();
-    throw error;
-  }
-  throw new Error('expected a SandboxError');
-}
 
 describe('StatusCatalog', () => {
   it('holds the two built-in statuses with their fixed ids, and lists only custom ones as custom', () => {

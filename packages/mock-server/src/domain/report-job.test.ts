@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../testing/refusal.js';
 import {
   checkReportWindow,
   isAgentActivity,
@@ -8,7 +9,6 @@ import {
   reportParts,
   reportStatus,
 } from './report-job.js';
-import { SandboxError } from './sandbox-error.js';
 
 const NOW = Date.parse('2030-06-15T12:00:00.000Z');
 const request = (start: string, end: string): ReportRequest => ({
@@ -19,15 +19,6 @@ const request = (start: string, end: string): ReportRequest => ({
 });
 
 /** The error `run` throws, as Freshchat's body. */
-function refusal(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SandboxError) return error.toBody();
-    throw error;
-  }
-  throw new Error('expected a SandboxError');
-}
 
 describe('checkReportWindow', () => {
   it('answers the window in epoch milliseconds', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../testing/refusal.js';
 import { frozenClock, iso, openSandbox, T0 } from '../testing/sandbox-harness.js';
 import { checkSeedFile, Sandbox, type SeedFile } from './sandbox.js';
-import { SandboxError } from './sandbox-error.js';
 
 const AGENT = '0b0b0b0b-1111-4222-8333-444444444444';
 const STATUS = '0c0c0c0c-1111-4222-8333-444444444444';
@@ -19,16 +19,6 @@ const seed: SeedFile = {
     { token: 'second-token' },
   ],
 };
-
-function refusal(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SandboxError) return error.toBody();
-    throw error;
-  }
-  throw new Error('expected a SandboxError');
-}
 
 describe('a seed', () => {
   it('gives every account its statuses and agents, on the status and since the time it says', async () => {
