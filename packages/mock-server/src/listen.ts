@@ -40,9 +40,9 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
   const host = options.host ?? '127.0.0.1';
   const onRequest = options.onRequest;
   const fetch = onRequest
-    ? async (request: Request) => {
+    ? async (request: Request, env: unknown) => {
         const started = performance.now();
-        const response = await mock.app.fetch(request);
+        const response = await mock.dispatch(request, env);
         const url = new URL(request.url);
         onRequest({
           method: request.method,
@@ -52,7 +52,7 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
         });
         return response;
       }
-    : mock.app.fetch;
+    : mock.dispatch;
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
     (resolve, reject) => {
       const server = serve({ fetch, port: options.port ?? 4010, hostname: host }, (address) =>

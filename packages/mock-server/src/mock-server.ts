@@ -34,6 +34,11 @@ export type MockServerApp = { fetch: (...args: Parameters<Hono['fetch']>) => Pro
 export type MockServer = {
   /** The Hono app. `app.fetch(request)` answers in-process; serve it with `@hono/node-server` for a port. */
   app: MockServerApp;
+  /**
+   * Hono's own `fetch`, for a Node server: it answers synchronously whenever the operation does, so
+   * @hono/node-server writes the answer without a round of promises. `listen` serves it; in-process, use `app.fetch`.
+   */
+  dispatch: Hono['fetch'];
   /** The sandbox's state: accounts, seed, reset. */
   state: Sandbox;
   /** The virtual clock every part of the sandbox reads. */
@@ -89,5 +94,5 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   // Hono answers synchronously when a handler does; a promise every time is what a `fetch` option expects.
   const dispatch = app.fetch;
   app.fetch = async (...args) => dispatch(...args);
-  return { app: app as MockServerApp, state, clock: state.clock, webhooks, close: () => state.clock.stop() };
+  return { app: app as MockServerApp, dispatch, state, clock: state.clock, webhooks, close: () => state.clock.stop() };
 }

@@ -5,7 +5,7 @@ import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { storageErrorXml } from '../domain/storage-link.js';
 import type { OperationRoute } from '../generated/documents.js';
-import { operationValidators, type Validator } from '../generated/validators.js';
+import { type OperationValidators, operationValidators, type Validator } from '../generated/validators.js';
 import type { OperationHandler, OperationId } from './operation-types.js';
 import { describeValidationError, type InputLocation } from './validation-message.js';
 
@@ -43,103 +43,227 @@ export class ConnectionDropped extends Error {
 /**
  * The Hono handler of one operation: authentication, faults and rate limits for Freshchat operations, inputs
  * checked with the validators compiled from the spec, the typed handler, errors in Freshchat's shape, and the
- * journal entry.
+ * journal entry. It answers synchronously unless it has to wait (a body to read, an injected latency, a handler
+ * that returns a promise): @hono/node-server then writes the answer at once, without a round of promises.
  */
 export function operationRoute(route: OperationRoute, handler: OperationHandler<OperationId>, ctx: RouteContext) {
-  const validators = operationValidators[route.operationId] ?? {};
-  const isFreshchat = route.document === 'freshchat';
-  const bodyLimit = isFreshchat ? ctx.bodyLimits.freshchat : ctx.bodyLimits.control;
-  return async (c: Context): Promise<Response> => {
-    const started = performance.now();
-    const at = ctx.sandbox.clock.now();
-    let account: Account | undefined;
-    let response: Response;
-    let faulted = false;
-    let dropped = false;
-    let ids: string[] = [];
-    let rawBody: string | undefined;
-    let handledAt = at;
-    const durable = ctx.durable;
-    const replaying = durable?.replaying ?? false;
+  const plan: CallPlan = {
+    route,
+    handler,
+    ctx,
+    validators: operationValidators[route.operationId] ?? {},
+    isFreshchat: route.document === 'freshchat',
+    bodyLimit: route.document === 'freshchat' ? ctx.bodyLimits.freshchat : ctx.bodyLimits.control,
+  };
+  return (c: Context): Response | Promise<Response> => new OperationCall(plan, c).run();
+}
+
+/** What every call of one operation shares. */
+type CallPlan = {
+  route: OperationRoute;
+  handler: OperationHandler<OperationId>;
+  ctx: RouteContext;
+  validators: OperationValidators;
+  isFreshchat: boolean;
+  bodyLimit: number;
+};
+
+/**
+ * One request to one operation, step by step. A class rather than closures: closures over the request made in every
+ * call kept each request's objects alive past young-generation collections (measured under load: garbage collection
+ * fell from 22 % to 3 % of the CPU profile once the last one went).
+ */
+class OperationCall {
+  private readonly started = performance.now();
+  private readonly at: number;
+  private readonly replaying: boolean;
+  private account: Account | undefined;
+  private faulted = false;
+  private dropped = false;
+  private handledAt: number;
+  private rawBody: string | undefined;
+  private ids: string[] = [];
+  /** An injected error status, answered once an injected latency has passed. */
+  private pendingError: 429 | 503 | undefined;
+
+  constructor(
+    private readonly plan: CallPlan,
+    private readonly c: Context,
+  ) {
+    this.at = plan.ctx.sandbox.clock.now();
+    this.handledAt = this.at;
+    this.replaying = plan.ctx.durable?.replaying ?? false;
+  }
+
+  run(): Response | Promise<Response> {
+    let latency: number;
     try {
-      if (route.auth) account = authenticate(ctx.sandbox, header(c, 'authorization'));
-      if (isFreshchat && account) {
-        const latency = account.faults.take('latency', route.operationId);
-        const drop = account.faults.take('drop_connection', route.operationId);
-        const error = drop ? undefined : account.faults.take('error', route.operationId);
-        faulted = latency !== undefined || error !== undefined || drop !== undefined;
-        // Replays skip the waiting: the answer it delayed was given long ago.
-        if (latency?.ms && !replaying) await new Promise((resolve) => setTimeout(resolve, latency.ms));
-        if (drop && !replaying) {
-          incomingOf(c)?.socket?.destroy();
-          dropped = true;
-        }
-        if (error?.status === 429) throw rateLimited(1, 'too many requests (injected fault)');
-        if (error)
-          throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
-      }
-      if (isFreshchat && account && !account.requestWindow.take(at)) {
-        throw rateLimited(account.requestWindow.retryAfterSeconds(at), 'too many requests in this minute');
+      latency = this.admit();
+    } catch (error) {
+      return this.finish(this.refusal(error));
+    }
+    // Replays skip the waiting: the answer it delayed was given long ago.
+    if (latency > 0 && !this.replaying) return this.afterLatency(latency);
+    return this.afterAdmission();
+  }
+
+  /** Authentication and the faults this request takes; returns the latency to inject, in ms (0 for none). */
+  private admit(): number {
+    const { route, ctx, isFreshchat } = this.plan;
+    if (route.auth) this.account = authenticate(ctx.sandbox, header(this.c, 'authorization'));
+    const account = this.account;
+    if (!isFreshchat || !account) return 0;
+    const latency = account.faults.take('latency', route.operationId);
+    const drop = account.faults.take('drop_connection', route.operationId);
+    const error = drop ? undefined : account.faults.take('error', route.operationId);
+    this.faulted = latency !== undefined || error !== undefined || drop !== undefined;
+    if (drop && !this.replaying) this.dropped = true;
+    if (error) this.pendingError = error.status === 429 ? 429 : 503;
+    return latency?.ms ?? 0;
+  }
+
+  private async afterLatency(ms: number): Promise<Response> {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return this.afterAdmission();
+  }
+
+  /** Faults that answer, the rate limit, path and query; then the body, read if the operation has one. */
+  private afterAdmission(): Response | Promise<Response> {
+    const { route, validators, isFreshchat } = this.plan;
+    const account = this.account;
+    let path: unknown;
+    let query: unknown;
+    try {
+      if (this.dropped) incomingOf(this.c)?.socket?.destroy();
+      if (this.pendingError === 429) throw rateLimited(1, 'too many requests (injected fault)');
+      if (this.pendingError === 503)
+        throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
+      if (isFreshchat && account && !account.requestWindow.take(this.at)) {
+        throw rateLimited(account.requestWindow.retryAfterSeconds(this.at), 'too many requests in this minute');
       }
       // Only what the operation declares is parsed: most requests have no query string to read.
-      const path = validators.path ? checked(validators.path, { ...c.req.param() }, 'path') : {};
-      const query = validators.query ? checked(validators.query, firstValues(c.req.queries()), 'query') : {};
-      const read =
-        route.body === 'none'
-          ? undefined
-          : await readBody(
-              incomingOf(c) ?? c.req.raw,
-              header(c, 'content-length'),
-              header(c, 'content-type'),
-              route.body === 'required',
-              bodyLimit,
-            );
-      const body = read?.value;
-      rawBody = read?.text;
+      path = validators.path ? checked(validators.path, { ...this.c.req.param() }, 'path') : {};
+      query = validators.query ? checked(validators.query, firstValues(this.c.req.queries()), 'query') : {};
+      if (route.body === 'none') return this.answer(path, query, undefined);
+    } catch (error) {
+      return this.finish(this.refusal(error));
+    }
+    return this.readThenAnswer(path, query);
+  }
+
+  private async readThenAnswer(path: unknown, query: unknown): Promise<Response> {
+    const c = this.c;
+    let read: { value: unknown; text: string | undefined };
+    try {
+      read = await readBody(
+        incomingOf(c) ?? c.req.raw,
+        header(c, 'content-length'),
+        header(c, 'content-type'),
+        this.plan.route.body === 'required',
+        this.plan.bodyLimit,
+      );
+    } catch (error) {
+      return this.finish(this.refusal(error));
+    }
+    this.rawBody = read.text;
+    return this.answer(path, query, read.value);
+  }
+
+  /** The body checked, the handler run, its reply made a Response with the rate-limit headers. */
+  private answer(path: unknown, query: unknown, body: unknown): Response | Promise<Response> {
+    const { ctx, validators, handler } = this.plan;
+    const durable = ctx.durable;
+    let result: ReturnType<OperationHandler<OperationId>>;
+    try {
       if (body !== undefined) checked(validators.body, body, 'body');
       durable?.beginCapture();
-      handledAt = ctx.sandbox.clock.now();
-      const result = handler(new HandlerInput(account, ctx.sandbox, path, query, body, c) as never);
-      // No await between the capture and the log entry when the handler answers at once (they all do): another
-      // request's handler would run in between, its ids would be noted as this one's and its entry logged first.
-      const reply = (result instanceof Promise ? await result : result) as Reply;
-      const rate =
-        isFreshchat && account ? rateHeaders(account, route.operationId, ctx.sandbox.clock.now()) : undefined;
-      response = toResponse(reply, rate);
+      this.handledAt = ctx.sandbox.clock.now();
+      result = handler(new HandlerInput(this.account, ctx.sandbox, path, query, body, this.c) as never);
     } catch (error) {
-      response = route.auth ? errorResponse(error) : storageError(error);
-    } finally {
-      ids = durable?.endCapture() ?? [];
+      this.ids = durable?.endCapture() ?? [];
+      return this.finish(this.refusal(error));
     }
-    // An accepted mutation, or a request that made ids or used up a fault, changed state: log it before answering.
+    // Every handler answers at once today. One that returned a promise would let other requests run before its
+    // ids are noted, so their ids would be counted as its own: the durable log would replay them wrongly.
+    if (result instanceof Promise) return this.settle(result);
+    this.ids = durable?.endCapture() ?? [];
+    return this.finish(this.reply(result as Reply));
+  }
+
+  private async settle(result: Promise<unknown>): Promise<Response> {
+    let response: Response;
+    try {
+      response = this.reply((await result) as Reply);
+    } catch (error) {
+      response = this.refusal(error);
+    }
+    this.ids = this.plan.ctx.durable?.endCapture() ?? [];
+    return this.finish(response);
+  }
+
+  private reply(reply: Reply): Response {
+    const { route, ctx, isFreshchat } = this.plan;
+    const account = this.account;
+    return toResponse(
+      reply,
+      isFreshchat && account ? rateHeaders(account, route.operationId, ctx.sandbox.clock.now()) : undefined,
+    );
+  }
+
+  private refusal(error: unknown): Response {
+    return this.plan.route.auth ? errorResponse(error) : storageError(error);
+  }
+
+  /** Logs a request that changed state, before answering; journals it; drops the connection if a fault said so. */
+  private finish(response: Response): Response {
+    const { ctx } = this.plan;
+    const { c, account, ids } = this;
+    const durable = ctx.durable;
+    // An accepted mutation, or a request that made ids or used up a fault, changed state.
     const mutating = c.req.method !== 'GET' && c.req.method !== 'HEAD';
-    if (durable && !replaying && account && ((mutating && response.status < 400) || ids.length > 0 || faulted)) {
+    if (
+      durable &&
+      !this.replaying &&
+      account &&
+      ((mutating && response.status < 400) || ids.length > 0 || this.faulted)
+    ) {
       durable.append({
         type: 'request',
-        at: handledAt,
-        realAt: handledAt - ctx.sandbox.clock.offset,
+        at: this.handledAt,
+        realAt: this.handledAt - ctx.sandbox.clock.offset,
         method: c.req.method,
         path: pathAndQuery(c),
         token: account.token,
         contentType: header(c, 'content-type'),
-        body: rawBody,
+        body: this.rawBody,
         ids,
       });
     }
-    if (dropped) {
-      account?.journal.add(journalEntry(ctx, c, route, at, started, 0));
+    if (this.dropped) {
+      account?.journal.add(this.journalEntry(0));
       throw new ConnectionDropped();
     }
-    if (replaying) return response;
-    account?.journal.add(journalEntry(ctx, c, route, at, started, response.status));
+    if (!this.replaying) account?.journal.add(this.journalEntry(response.status));
     return response;
-  };
+  }
+
+  private journalEntry(status: number) {
+    const { c, plan } = this;
+    return {
+      id: plan.ctx.journalSeq.next++,
+      at: this.at,
+      method: c.req.method,
+      path: pathAndQuery(c),
+      operation: plan.route.operationId,
+      status,
+      duration_ms: Math.round((performance.now() - this.started) * 1000) / 1000,
+    };
+  }
 }
 
 /**
- * What a handler receives. A class with `origin` on its prototype rather than an object literal with a getter: the
- * literal made a closure over the request's Context on every call, and with it each request's objects outlived
- * young-generation collections (measured under load: garbage collection fell from 22 % to 3 % of the CPU profile).
+ * What a handler receives. A class with `origin` on its prototype, not an object literal with a getter: see
+ * `OperationCall` on closures over the request.
  */
 class HandlerInput {
   readonly #c: Context;
@@ -165,25 +289,6 @@ class HandlerInput {
 function pathAndQuery(c: Context): string {
   const q = c.req.url.indexOf('?');
   return c.req.path + (q >= 0 ? c.req.url.slice(q) : '');
-}
-
-function journalEntry(
-  ctx: RouteContext,
-  c: Context,
-  route: OperationRoute,
-  at: number,
-  started: number,
-  status: number,
-) {
-  return {
-    id: ctx.journalSeq.next++,
-    at,
-    method: c.req.method,
-    path: pathAndQuery(c),
-    operation: route.operationId,
-    status,
-    duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
-  };
 }
 
 /**

@@ -139,8 +139,12 @@ describe('waitForReport under faults', () => {
     expect((await waitForReport(sandbox.freshchat, data?.id as string, { sleep })).status).toBe('COMPLETED');
   });
 
-  it('passes on a dropped connection over HTTP as the fetch failure it is', async () => {
-    const server = await listen({ port: 0 });
+  it.each([
+    ['without a request log', undefined],
+    // The CLI logs requests unless --quiet: the log's wrapper must still hand the socket to the route.
+    ['with a request log', () => {}],
+  ])('passes on a dropped connection over HTTP as the fetch failure it is (%s)', async (_, onRequest) => {
+    const server = await listen({ port: 0, onRequest });
     try {
       const freshchat = createFreshchatClient({ baseUrl: `${server.url}/v2`, token: TOKEN });
       const now = new Date(server.clock.now());
