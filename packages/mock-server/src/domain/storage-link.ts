@@ -31,6 +31,9 @@ function parseAmzDate(text: string): number {
  * const path = signer.sign({ jobId, from }, appId, clock.now()); // '/_storage/extraction/…zip?X-Amz-…'
  */
 export class StorageLinkSigner {
+  private readonly accountHashes = new Map<string, string>();
+  private lastDate: { at: number; text: string } | undefined;
+
   constructor(private readonly secret: string = crypto.randomUUID()) {}
 
   /** The signing secret, for a durable sandbox to keep across restarts. */
@@ -41,16 +44,13 @@ export class StorageLinkSigner {
   /** The path and query of a link to one sub-report, valid for an hour from `issuedAt`. */
   sign(object: StorageObject, appId: string, issuedAt: number): string {
     const key = this.key(object, appId);
-    const date = amzDate(issuedAt);
+    const date = this.amzDateOf(issuedAt);
     const expires = String(LINK_LIFETIME_SECONDS);
-    const query = new URLSearchParams({
-      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
-      'X-Amz-Date': date,
-      'X-Amz-Expires': expires,
-      'X-Amz-SignedHeaders': 'host',
-      'X-Amz-Signature': this.signature(key, date, expires),
-    });
-    return `/_storage/${key}?${query}`;
+    // Every value is letters, digits and hyphens: nothing to escape, so no URLSearchParams (a third of a report GET).
+    return (
+      `/_storage/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=${expires}` +
+      `&X-Amz-SignedHeaders=host&X-Amz-Signature=${this.signature(key, date, expires)}`
+    );
   }
 
   /** Checks a link at clock time `now`: the object it names, or why it is refused. */
@@ -82,9 +82,25 @@ export class StorageLinkSigner {
 
   /** The storage key: `extraction/<account hash>/<yyyy>/<mm>/<job id>-<from ms>.zip`, as Freshchat's links are. */
   key(object: StorageObject, appId: string): string {
-    const hash = createHmac('sha256', this.secret).update(appId).digest('hex');
+    const hash = this.accountHash(appId);
     const iso = new Date(object.from).toISOString();
     return `extraction/${hash}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${object.jobId}-${object.from}.zip`;
+  }
+
+  /** An account's hash in its keys; made once per app id, as every GET of a report signs each of its links. */
+  private accountHash(appId: string): string {
+    let hash = this.accountHashes.get(appId);
+    if (hash === undefined) {
+      hash = createHmac('sha256', this.secret).update(appId).digest('hex');
+      this.accountHashes.set(appId, hash);
+    }
+    return hash;
+  }
+
+  /** `X-Amz-Date` of the last time signed: the links of one GET share it. */
+  private amzDateOf(epochMs: number): string {
+    if (this.lastDate?.at !== epochMs) this.lastDate = { at: epochMs, text: amzDate(epochMs) };
+    return this.lastDate.text;
   }
 
   private signature(key: string, date: string, expires: string): string {
