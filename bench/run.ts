@@ -15,8 +15,8 @@ import { createMockServer } from '../packages/mock-server/dist/index.js';
 
 const root = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
-const DURATION = quick ? 2 : 5;
-const ROUNDS = quick ? 1 : 3;
+const DURATION = quick ? 2 : 3;
+const ROUNDS = quick ? 1 : 5;
 const CONNECTIONS = 50;
 const TOKEN = 'sandbox-token';
 const AGENT = 'afd5102c-5443-4fe3-a069-4fe25189a0a1';
@@ -98,7 +98,7 @@ async function load(target: Target, scenario: Scenario, seconds: number) {
   const total = ok + result.non2xx;
   if (total > 0 && result.non2xx / total > 0.01)
     throw new Error(`${target.name} ${scenario.name}: ${result.non2xx} non-2xx answers`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, total: total };
 }
 
 // --- servers -------------------------------------------------------------------------------------------------
@@ -167,16 +167,28 @@ const targets: Target[] = [
   { name: 'prism mock', origin: prismOrigin, prefix: '' },
 ];
 
+/** Resident memory of a process, in MB, from /proc (Linux). */
+const rssMB = (pid: number | undefined) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+};
+const sandboxRssBefore = rssMB(mockChild.pid);
+let sandboxRequests = 0;
+
 // --- throughput and p99 --------------------------------------------------------------------------------------
 type Cell = { rps: number[]; p99: number[] };
 const results = new Map<string, Cell>();
 for (const s of scenarios) {
-  for (const t of targets) await load(t, s, 1); // warm-up
+  for (const t of targets) {
+    const warm = await load(t, s, 1); // warm-up
+    if (t.name === 'sandbox') sandboxRequests += warm.total;
+  }
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order each round so neither side always runs on a hotter or cooler machine.
     const order = round % 2 ? [...targets].reverse() : targets;
     for (const t of order) {
       const r = await load(t, s, DURATION);
+      if (t.name === 'sandbox') sandboxRequests += r.total;
       const key = `${s.name}|${t.name}`;
       const cell = results.get(key) ?? { rps: [], p99: [] };
       cell.rps.push(r.rps);
@@ -186,6 +198,7 @@ for (const s of scenarios) {
     }
   }
 }
+const sandboxRssAfter = rssMB(mockChild.pid);
 await stop(mockChild);
 
 // --- cold start ----------------------------------------------------------------------------------------------
@@ -272,24 +285,39 @@ lines.push('# Benchmarks', '');
 lines.push(
   `Measured by \`npx -y pnpm@10 bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, hono ${pkg('hono')}, @hono/node-server ${pkg('@hono/node-server')}, Prism ${prismVersion}, autocannon ${pkg('autocannon')}.`,
   '',
-  `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, ${ROUNDS} alternating rounds per target, medians shown. The load generator shares the machine's ${cpus().length} cores with the server. The sandbox runs as its CLI with auth, validation, the journal and rate-limit headers on (rate limit raised so that no request is refused). node:http answers the exact bytes the sandbox answered (status, headers, body). Prism runs \`prism mock openapi/freshchat.yaml\`.`,
+  `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, ${ROUNDS} rounds, each running the three servers back to back in alternating order; medians shown. The load generator shares the machine's ${cpus().length} cores with the server. The sandbox runs as its CLI (`dist/cli.js`, one bundled module) with auth, validation, the journal and rate-limit headers on (rate limit raised so that no request is refused). node:http answers the exact bytes the sandbox answered (status, headers, body). Prism runs \`prism mock openapi/freshchat.yaml\`.`,
   '',
 );
 lines.push('## Throughput and p99 latency', '');
 lines.push(
-  '| operation | node:http req/s | sandbox req/s | Prism req/s | sandbox ÷ node:http | sandbox ÷ Prism | p99 node:http / sandbox / Prism (ms) |',
+  'Two estimates of each ratio: the ratio of the medians, and the median of the per-round ratios (each round runs the three servers back to back, so a round compares them on the same state of this shared, noisy machine). A target counts as met only when both meet it.',
+  '',
 );
-lines.push('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
-const ratios: Record<string, { limit: number; prism: number }> = {};
+lines.push(
+  '| operation | node:http req/s | sandbox req/s | Prism req/s | sandbox ÷ node:http (of medians / median per round, range) | sandbox ÷ Prism (of medians / median per round, range) | p99 node:http / sandbox / Prism (ms) |',
+);
+lines.push('| --- | ---: | ---: | ---: | --- | --- | --- |');
+type Ratio = { ofMedians: number; perRound: number[]; median: number };
+const ratios: Record<string, { limit: Ratio; prism: Ratio }> = {};
+const ratio = (a: number[], b: number[]): Ratio => {
+  const perRound = a.map((x, i) => x / (b[i] as number));
+  return { ofMedians: median(a) / median(b), perRound, median: median(perRound) };
+};
+const showRatio = (r: Ratio, d: number) =>
+  `${fmt(r.ofMedians, d)}× / ${fmt(r.median, d)}× (${fmt(Math.min(...r.perRound), d)}–${fmt(Math.max(...r.perRound), d)})`;
 for (const s of scenarios) {
-  const raw = median(cell(s.name, 'node:http').rps);
-  const sb = median(cell(s.name, 'sandbox').rps);
-  const pr = median(cell(s.name, 'prism mock').rps);
-  ratios[s.name] = { limit: sb / raw, prism: sb / pr };
+  const raw = cell(s.name, 'node:http').rps;
+  const sb = cell(s.name, 'sandbox').rps;
+  const pr = cell(s.name, 'prism mock').rps;
+  ratios[s.name] = { limit: ratio(sb, raw), prism: ratio(sb, pr) };
   lines.push(
-    `| \`${s.name}\` | ${fmt(raw)} | ${fmt(sb)} | ${fmt(pr)} | ${fmt(sb / raw, 2)}× | ${fmt(sb / pr, 1)}× | ${median(cell(s.name, 'node:http').p99)} / ${median(cell(s.name, 'sandbox').p99)} / ${median(cell(s.name, 'prism mock').p99)} |`,
+    `| \`${s.name}\` | ${fmt(median(raw))} | ${fmt(median(sb))} | ${fmt(median(pr))} | ${showRatio(ratios[s.name].limit, 2)} | ${showRatio(ratios[s.name].prism, 1)} | ${median(cell(s.name, 'node:http').p99)} / ${median(cell(s.name, 'sandbox').p99)} / ${median(cell(s.name, 'prism mock').p99)} |`,
   );
 }
+lines.push(
+  '',
+  `Sandbox memory under this load: ${sandboxRssBefore} MB resident before, ${sandboxRssAfter} MB after ${fmt(sandboxRequests)} requests (every PATCH that changes a status adds a history row of about 30 bytes; the request journal keeps the last 1000 per account).`,
+);
 lines.push('', '## Cold start (process start to first 200)', '');
 lines.push('| server | median ms |', '| --- | ---: |');
 lines.push(`| sandbox CLI | ${fmt(coldSandbox)} |`, `| prism mock | ${fmt(coldPrism)} |`);
@@ -306,14 +334,16 @@ lines.push(
   `One \`client.GET('/agents/status')\` through \`app.fetch\` (tinybench): median **${fmt(inProcessMedianUs, 1)} µs**.`,
 );
 
-const get = ratios['GET /v2/agents/status'] as { limit: number; prism: number };
+const get = ratios['GET /v2/agents/status'] as { limit: Ratio; prism: Ratio };
 const big = reports.at(-1) as (typeof reports)[number];
 const small = reports[1] as (typeof reports)[number];
 const linear = big.ms / big.rows / (small.ms / small.rows);
+const both = (r: Ratio, d: number) => `${fmt(r.ofMedians, d)}× / ${fmt(r.median, d)}×`;
+const meets = (r: Ratio, target: number) => r.ofMedians >= target && r.median >= target;
 lines.push('', '## Targets', '');
 lines.push('| target | measured | |', '| --- | --- | --- |');
-lines.push(`| GET throughput ≥ 0.70× node:http | ${fmt(get.limit, 2)}× | ${mark(get.limit >= 0.7)} |`);
-lines.push(`| GET throughput ≥ 10× Prism | ${fmt(get.prism, 1)}× | ${mark(get.prism >= 10)} |`);
+lines.push(`| GET throughput ≥ 0.70× node:http | ${both(get.limit, 2)} | ${mark(meets(get.limit, 0.7))} |`);
+lines.push(`| GET throughput ≥ 10× Prism | ${both(get.prism, 1)} | ${mark(meets(get.prism, 10))} |`);
 lines.push(`| cold start < 400 ms | ${fmt(coldSandbox)} ms | ${mark(coldSandbox < 400)} |`);
 lines.push(
   `| cold start ≥ 5× faster than Prism | ${fmt(coldPrism / coldSandbox, 1)}× | ${mark(coldPrism / coldSandbox >= 5)} |`,
