@@ -30,9 +30,15 @@ export function isActiveStatus(statusId: string): boolean {
  */
 export class StatusCatalog {
   private readonly statuses = new Map<string, AgentStatus>();
+  private changes = 0;
 
   constructor(private readonly newId: IdSource = randomIds) {
     for (const status of BUILT_IN) this.statuses.set(status.id, { ...status });
+  }
+
+  /** A number that changes whenever a status is created, edited or deleted: what a cache of the list keys on. */
+  get revision(): number {
+    return this.changes;
   }
 
   /** Every status, built-in ones first. */
@@ -66,6 +72,7 @@ export class StatusCatalog {
     if (this.statuses.has(id)) throw new SandboxError(409, 'STATUS_EXISTS', `id: a status with id ${id} exists`);
     const status: AgentStatus = { id, name, emoji: input.emoji ?? '', builtIn: false };
     this.statuses.set(id, status);
+    this.changes++;
     return status;
   }
 
@@ -79,6 +86,7 @@ export class StatusCatalog {
       status.name = name;
     }
     if (patch.emoji !== undefined) status.emoji = patch.emoji;
+    this.changes++;
     return status;
   }
 
@@ -93,6 +101,7 @@ export class StatusCatalog {
       );
     }
     this.statuses.delete(id);
+    this.changes++;
   }
 
   private getCustom(id: string): AgentStatus {

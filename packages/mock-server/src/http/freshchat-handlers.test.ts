@@ -96,6 +96,28 @@ describe('listAgentStatuses', () => {
 
     expect(data?.states).toEqual([...SEED_STATUSES.slice(1), { id: created.data?.id, name: 'On a call' }]);
   });
+
+  it('answers each change to the statuses from the next GET on, though the list is kept between changes', async () => {
+    const { freshchat, control } = openSandbox();
+    const names = async () => (await freshchat.GET('/agents/status')).data?.states.map((s) => s.name);
+    expect(await names()).toEqual(SEED_STATUSES.map((s) => s.name));
+    expect(await names()).toEqual(SEED_STATUSES.map((s) => s.name));
+
+    await control.PATCH('/_mock/statuses/{status_id}', {
+      params: { path: { status_id: IDS.lunch } },
+      body: { name: 'Long lunch' },
+    });
+    expect((await names())?.[0]).toBe('Long lunch');
+
+    await control.POST('/_mock/statuses', { body: { name: 'On a call' } });
+    expect((await names())?.at(-1)).toBe('On a call');
+
+    await control.DELETE('/_mock/statuses/{status_id}', { params: { path: { status_id: IDS.lunch } } });
+    expect(await names()).not.toContain('Long lunch');
+
+    await control.POST('/_mock/reset');
+    expect(await names()).toEqual(SEED_STATUSES.map((s) => s.name));
+  });
 });
 
 describe('rate-limit headers', () => {

@@ -1,18 +1,30 @@
 import type { components } from '@freshchat-sandbox/client';
+import type { StatusCatalog } from '../domain/agent-status.js';
 import { reportInterval, reportParts, reportStatus } from '../domain/report-job.js';
 import { agentView } from './agent-view.js';
-import type { OperationHandlers } from './operation-types.js';
+import type { OperationHandlers, OperationReply } from './operation-types.js';
 
 type PageLink = components['schemas']['PageLink'];
+
+/**
+ * `GET /agents/status` replies, serialized once per account and kept until its statuses change: building and
+ * serializing the list was about 1.7 µs of a 4 µs pipeline, and clients poll it.
+ */
+const statusLists = new WeakMap<StatusCatalog, { revision: number; reply: OperationReply<'listAgentStatuses'> }>();
 
 /** Handlers of the Freshchat API's operations (`/v2`). */
 export const freshchatHandlers: OperationHandlers<
   'listAgentStatuses' | 'listAgents' | 'getAgent' | 'updateAgentStatus' | 'requestRawReport' | 'getRawReport'
 > = {
-  listAgentStatuses: ({ account }) => ({
-    status: 200,
-    body: { states: account.statuses.custom().map(({ id, name }) => ({ id, name })) },
-  }),
+  listAgentStatuses: ({ account }) => {
+    const catalog = account.statuses;
+    const kept = statusLists.get(catalog);
+    if (kept?.revision === catalog.revision) return kept.reply;
+    const body = { states: catalog.custom().map(({ id, name }) => ({ id, name })) };
+    const reply = { status: 200 as const, body, json: JSON.stringify(body) };
+    statusLists.set(catalog, { revision: catalog.revision, reply });
+    return reply;
+  },
 
   listAgents: ({ account, query }) => {
     const page = query.page ?? 1;

@@ -23,7 +23,7 @@ export type RouteContext = {
   durable?: DurableLog | undefined;
 };
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | Response;
+type Reply = { status: number; body?: unknown; headers?: Record<string, string>; json?: string } | Response;
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -524,7 +524,8 @@ function toResponse(reply: Reply, rate: RateLimitState | undefined): Response {
   if (reply.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
   if (reply.headers) for (const name in reply.headers) headers[name] = reply.headers[name] as string;
   if (rate) rateHeaders(rate, headers);
-  return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), { status: reply.status, headers });
+  const text = reply.body === undefined ? null : (reply.json ?? JSON.stringify(reply.body));
+  return new Response(text, { status: reply.status, headers });
 }
 
 /** Adds the `X-RateLimit-*` headers of a window's state to `headers`. */

@@ -37,7 +37,13 @@ type Responses<Op extends OperationId> = Operations[Op]['responses'];
  */
 export type OperationReply<Op extends OperationId> = {
   [S in keyof Responses<Op> & SuccessStatus]: Responses<Op>[S] extends { content: { 'application/json': unknown } }
-    ? { status: S; body: JsonOf<Responses<Op>[S]>; headers?: Record<string, string> }
+    ? {
+        status: S;
+        body: JsonOf<Responses<Op>[S]>;
+        headers?: Record<string, string>;
+        /** `body` as JSON text, when the handler keeps the reply ready; otherwise `body` is serialized per request. */
+        json?: string;
+      }
     : Responses<Op>[S] extends { content: unknown }
       ? Response
       : { status: S };
