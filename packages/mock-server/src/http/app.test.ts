@@ -174,6 +174,27 @@ describe('app.fetch', () => {
     expect((await pending).status).toBe(200);
     expect(mock.app.fetch(new Request('http://sandbox.local/nothing-here'))).toBeInstanceOf(Promise);
   });
+
+  it('mock.dispatch answers at once where nothing has to be waited for, and with a promise where something does', async () => {
+    const { mock } = openSandbox();
+    const auth = { Authorization: 'Bearer sandbox-token' };
+    // A Response, not a promise: @hono/node-server then writes it without a round of promises.
+    for (const path of ['/v2/agents/status', '/v2/agents', '/_mock/clock']) {
+      const answer = mock.dispatch(new Request(`http://sandbox.local${path}`, { headers: auth }));
+      expect(answer, path).toBeInstanceOf(Response);
+    }
+    expect((mock.dispatch(new Request('http://sandbox.local/v2/agents')) as Response).status).toBe(401);
+    // A body has to be read first.
+    const created = mock.dispatch(
+      new Request('http://sandbox.local/_mock/statuses', {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: '{"name":"On a call"}',
+      }),
+    );
+    expect(created).toBeInstanceOf(Promise);
+    expect((await created).status).toBe(201);
+  });
 });
 
 describe('route paths from the spec', () => {

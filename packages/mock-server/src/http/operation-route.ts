@@ -145,11 +145,11 @@ class OperationCall {
       // Only what the operation declares is parsed: most requests have no query string to read.
       path = validators.path ? checked(validators.path, { ...this.c.req.param() }, 'path') : {};
       query = validators.query ? checked(validators.query, firstValues(this.c.req.queries()), 'query') : {};
-      if (route.body === 'none') return this.answer(path, query, undefined);
     } catch (error) {
       return this.finish(this.refusal(error));
     }
-    return this.readThenAnswer(path, query);
+    // Outside the try: `finish` throws to drop a connection, and must run once.
+    return route.body === 'none' ? this.answer(path, query, undefined) : this.readThenAnswer(path, query);
   }
 
   private async readThenAnswer(path: unknown, query: unknown): Promise<Response> {
@@ -188,7 +188,13 @@ class OperationCall {
     // ids are noted, so their ids would be counted as its own: the durable log would replay them wrongly.
     if (result instanceof Promise) return this.settle(result);
     this.ids = durable?.endCapture() ?? [];
-    return this.finish(this.reply(result as Reply));
+    let response: Response;
+    try {
+      response = this.reply(result as Reply);
+    } catch (error) {
+      response = this.refusal(error);
+    }
+    return this.finish(response);
   }
 
   private async settle(result: Promise<unknown>): Promise<Response> {

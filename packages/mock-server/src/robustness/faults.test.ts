@@ -255,6 +255,13 @@ describe('the faults themselves', () => {
       }
       expect(outcomes).toEqual([effect, effect, effect, 200, 200]);
       expect(remaining).toEqual([2, 1, undefined, undefined, undefined]);
+      // One journal entry a request, a dropped one with status 0.
+      const journal = (await (await sandbox.raw('/_mock/requests', { headers: auth() })).json()) as {
+        requests: { path: string; status: number }[];
+      };
+      expect(journal.requests.filter((r) => r.path === '/v2/agents').map((r) => r.status)).toEqual(
+        outcomes.map((o) => (o === 'dropped' ? 0 : o)),
+      );
     },
   );
 
