@@ -41,6 +41,40 @@ describe('OperationRouter', () => {
     expect(router.methods('/docs')).toEqual(['GET', 'POST']);
   });
 
+  it('runs middleware on wildcard paths for static and parameter routes alike, in the order added', async () => {
+    const app = new Hono({ router: new OperationRouter() });
+    const seen: string[] = [];
+    app.use('*', async (c, next) => {
+      seen.push(`all ${c.req.path}`);
+      await next();
+    });
+    app.use('/v2/agents/*', async (c, next) => {
+      seen.push(`agents ${c.req.path}`);
+      await next();
+    });
+    app.get('/v2/agents/status', (c) => c.text('statuses'));
+    app.get('/v2/agents/:agent_id', (c) => c.text(`agent ${c.req.param('agent_id')}`));
+    app.get('/docs', (c) => c.text('docs'));
+    expect(await (await app.request('/v2/agents/status')).text()).toBe('statuses');
+    expect(await (await app.request('/v2/agents/a1')).text()).toBe('agent a1');
+    expect(await (await app.request('/docs')).text()).toBe('docs');
+    expect(seen).toEqual([
+      'all /v2/agents/status',
+      'agents /v2/agents/status',
+      'all /v2/agents/a1',
+      'agents /v2/agents/a1',
+      'all /docs',
+    ]);
+    // Middleware matches every method; it is not a route that would answer one.
+    const router = new OperationRouter<string>();
+    router.add('ALL', '/*', 'middleware');
+    router.add('GET', '/v2/agents/status', 'listStatuses');
+    router.add('PATCH', '/v2/agents/:agent_id', 'updateAgent');
+    expect(router.methods('/v2/agents/status')).toEqual(['GET']);
+    expect(handlersOf(router, 'GET', '/v2/agents/status')).toEqual(['middleware', 'listStatuses']);
+    expect(handlersOf(router, 'PATCH', '/v2/agents/status')).toEqual(['middleware']);
+  });
+
   it('serves a Hono app, with path parameters', async () => {
     const app = new Hono({ router: new OperationRouter() });
     app.get('/v2/agents/status', (c) => c.text('statuses'));

@@ -24,10 +24,16 @@ export class OperationRouter<T> implements Router<T> {
   readonly #params = new RegExpRouter<T>();
   /** The methods of every route, for `methods`. */
   readonly #methods = new Set<string>();
+  /** Handlers on wildcard paths (middleware such as `app.use('*', …)`), which static paths must also run. */
+  readonly #wildcards = new Set<T>();
+  /** The order handlers were added in, to merge a static match with wildcard ones. */
+  readonly #order = new Map<T, number>();
 
   add(method: string, path: string, handler: T): void {
     this.#methods.add(method);
+    this.#order.set(handler, this.#order.size);
     if (/[:*]/.test(path)) {
+      if (path.includes('*')) this.#wildcards.add(handler);
       this.#params.add(method, path, handler);
       return;
     }
@@ -43,11 +49,33 @@ export class OperationRouter<T> implements Router<T> {
   match(method: string, path: string): Result<T> {
     const byMethod = this.#static.get(path);
     if (!byMethod) return this.#params.match(method, path);
-    return byMethod.get(method) ?? byMethod.get(METHOD_NAME_ALL) ?? [[]];
+    const own = byMethod.get(method) ?? byMethod.get(METHOD_NAME_ALL) ?? [[]];
+    return this.#wildcards.size === 0 ? own : this.#withWildcards(own, method, path);
   }
 
-  /** The methods that have a route matching `path`: what a 405 answer's `Allow` names. */
+  /** The methods that have a route matching `path`, middleware aside: what a 405 answer's `Allow` names. */
   methods(path: string): string[] {
-    return [...this.#methods].filter((method) => method !== METHOD_NAME_ALL && this.match(method, path)[0].length > 0);
+    return [...this.#methods].filter(
+      (method) =>
+        method !== METHOD_NAME_ALL &&
+        (this.match(method, path)[0] as [T, unknown][]).some(([handler]) => !this.#wildcards.has(handler)),
+    );
+  }
+
+  /** A static path's match with the wildcard handlers that also match it, in the order all were added. */
+  #withWildcards(own: StaticMatch<T>, method: string, path: string): StaticMatch<T> {
+    const [matches, stash] = this.#params.match(method, path) as [[T, Params | Record<string, number>][], string[]?];
+    const extra: [T, Params][] = [];
+    for (const [handler, params] of matches) {
+      if (!this.#wildcards.has(handler)) continue; // a parameter route: the static path shadows it
+      const values: Params = {};
+      // RegExpRouter gives parameters as indexes into its stash.
+      for (const [name, value] of Object.entries(params))
+        values[name] = stash ? (stash[value as number] as string) : (value as string);
+      extra.push([handler, values]);
+    }
+    if (extra.length === 0) return own;
+    const order = ([handler]: [T, Params]) => this.#order.get(handler) ?? 0;
+    return [[...own[0], ...extra].sort((a, b) => order(a) - order(b))];
   }
 }
