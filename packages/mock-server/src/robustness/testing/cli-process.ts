@@ -27,8 +27,9 @@ function newestSource(dir = join(PACKAGE_DIR, 'src')): number {
 const isFresh = () => existsSync(CLI) && statSync(CLI).mtimeMs >= newestSource();
 
 /**
- * Makes sure `dist/cli.js` is built from the current sources: builds with `tsc -p tsconfig.build.json` when a
- * source is newer. A lock folder keeps two test files from building at once.
+ * Makes sure `dist/cli.js` is built from the current sources as the package build makes it: `tsc -p
+ * tsconfig.build.json`, then `scripts/bundle-cli.ts`, when a source is newer. A lock folder keeps two test files
+ * from building at once.
  */
 export async function ensureBuiltCli(): Promise<void> {
   if (isFresh()) return;
@@ -62,6 +63,17 @@ export async function ensureBuiltCli(): Promise<void> {
     if (!existsSync(CLI) || statSync(CLI).mtimeMs < started - 1000) {
       throw new Error(`building the CLI failed:\n${output}`);
     }
+    // Then the package build's second step, so that the tests run the one-file CLI users get.
+    const bundled = Date.now();
+    const bundleOutput = await new Promise<string>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/bundle-cli.ts'],
+        { cwd: PACKAGE_DIR, timeout: 60_000 },
+        (error, stdout, stderr) => resolve(`${stdout}${stderr}${error ? `\n${error.message}` : ''}`),
+      );
+    });
+    if (statSync(CLI).mtimeMs < bundled - 1000) throw new Error(`bundling the CLI failed:\n${bundleOutput}`);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
