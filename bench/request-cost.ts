@@ -1,16 +1,17 @@
 /**
- * CPU per request of `GET /v2/agents/status`: the sandbox against plain node:http and bare Hono answering the bytes
- * the sandbox answers. All three servers and a keep-alive client run in this one process, measured in short bursts
- * taken in turn, so the drift of this shared machine falls on all of them alike and no process has to wake another.
+ * CPU per request of `GET /v2/agents/status`: the sandbox against plain node:http (the same baseline as `bench`) and
+ * bare Hono answering the bytes the sandbox answers. All three servers and a keep-alive client run in this one
+ * process, measured in short bursts taken in turn, so the drift of this shared machine falls on all of them alike
+ * and no process has to wake another.
  * The client's share is the same for all three: the differences are the servers'.
  *
  * Usage (after a build): npx -y pnpm@10 bench:cost [rounds=15] [requests per burst=5000]
  */
-import http from 'node:http';
 import net from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { listen } from '../packages/mock-server/dist/index.js';
+import { identicalBytesServer, recordAnswer } from './identical-bytes-server.mjs';
 
 const ROUNDS = Number(process.argv[2] ?? 15);
 const BURST = Number(process.argv[3] ?? 5000);
@@ -19,19 +20,11 @@ const PATH = '/v2/agents/status';
 const REQUEST = Buffer.from(`GET ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sandbox-token\r\n\r\n`);
 
 const sandbox = await listen({ port: 0, limits: { requestsPerMinute: 1e9 } });
-const recorded = await fetch(`${sandbox.url}${PATH}`, { headers: { authorization: 'Bearer sandbox-token' } });
-const body = await recorded.text();
-const headers: Record<string, string> = {};
-recorded.headers.forEach((value, name) => {
-  if (!['content-length', 'date', 'connection', 'keep-alive'].includes(name)) headers[name] = value;
-});
-
-const bytes = Buffer.from(body);
-const raw = http.createServer((req, res) => {
-  req.resume();
-  res.writeHead(200, { ...headers, 'content-length': bytes.length });
-  res.end(bytes);
-});
+const answer = await recordAnswer(
+  await fetch(`${sandbox.url}${PATH}`, { headers: { authorization: 'Bearer sandbox-token' } }),
+);
+const { body, headers } = answer;
+const raw = identicalBytesServer({ [`GET ${PATH}`]: answer });
 const rawPort = await new Promise<number>((resolve) =>
   raw.listen(0, '127.0.0.1', () => resolve((raw.address() as net.AddressInfo).port)),
 );

@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 import { Bench } from 'tinybench';
 import { createFreshchatClient } from '../packages/client/dist/index.js';
 import { createMockServer } from '../packages/mock-server/dist/index.js';
+import { recordAnswer } from './identical-bytes-server.mjs';
 
 const root = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -142,11 +143,7 @@ const scenarios: Scenario[] = [
 const recorded: Record<string, { status: number; headers: Record<string, string>; body: string }> = {};
 for (const s of scenarios) {
   const r = await fetch(`${mockOrigin}/v2${s.path}`, { method: s.method, headers: auth, body: s.bodies?.[0] });
-  const headers: Record<string, string> = {};
-  r.headers.forEach((value, key) => {
-    if (!['content-length', 'date', 'connection', 'keep-alive'].includes(key)) headers[key] = value;
-  });
-  recorded[`${s.method} /v2${s.path}`] = { status: r.status, headers, body: await r.text() };
+  recorded[`${s.method} /v2${s.path}`] = await recordAnswer(r);
 }
 const recordedFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'recorded.json');
 writeFileSync(recordedFile, JSON.stringify(recorded));
