@@ -10,7 +10,7 @@ export const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 /** The built command line. */
 export const CLI = join(PACKAGE_DIR, 'dist', 'cli.js');
 
-/** The newest modification time of the files `tsconfig.build.json` compiles (tests and `testing/` left out). */
+/** The newest modification time of the TypeScript files below `dir` (tests and `testing/` left out). */
 function newestSource(dir = join(PACKAGE_DIR, 'src')): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -24,7 +24,8 @@ function newestSource(dir = join(PACKAGE_DIR, 'src')): number {
   return newest;
 }
 
-const isFresh = () => existsSync(CLI) && statSync(CLI).mtimeMs >= newestSource();
+const isFresh = () =>
+  existsSync(CLI) && statSync(CLI).mtimeMs >= Math.max(newestSource(), newestSource(join(PACKAGE_DIR, 'scripts')));
 
 /**
  * Makes sure `dist/cli.js` is built from the current sources as the package build makes it: `tsc -p
@@ -48,35 +49,26 @@ export async function ensureBuiltCli(): Promise<void> {
   }
   try {
     if (isFresh()) return;
-    const started = Date.now();
     // TypeScript is the workspace root's dev dependency: no bin is linked into this package, so resolve it.
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const output = await new Promise<string>((resolve) => {
-      execFile(
-        process.execPath,
-        [tsc, '-p', 'tsconfig.build.json'],
-        { cwd: PACKAGE_DIR, timeout: 150_000 },
-        (error, stdout, stderr) => resolve(`${stdout}${stderr}${error ? `\n${error.message}` : ''}`),
-      );
-    });
     // tsc writes its output even when some file has a type error; what matters is a fresh cli.js.
-    if (!existsSync(CLI) || statSync(CLI).mtimeMs < started - 1000) {
-      throw new Error(`building the CLI failed:\n${output}`);
-    }
+    await buildStep('building', [tsc, '-p', 'tsconfig.build.json'], 150_000);
     // Then the package build's second step, so that the tests run the one-file CLI users get.
-    const bundled = Date.now();
-    const bundleOutput = await new Promise<string>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'scripts/bundle-cli.ts'],
-        { cwd: PACKAGE_DIR, timeout: 60_000 },
-        (error, stdout, stderr) => resolve(`${stdout}${stderr}${error ? `\n${error.message}` : ''}`),
-      );
-    });
-    if (statSync(CLI).mtimeMs < bundled - 1000) throw new Error(`bundling the CLI failed:\n${bundleOutput}`);
+    await buildStep('bundling', ['--import', 'tsx', 'scripts/bundle-cli.ts'], 60_000);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+/** Runs one build step with Node in the package's folder; throws with its output unless it left a fresh cli.js. */
+async function buildStep(what: string, args: string[], timeout: number): Promise<void> {
+  const started = Date.now();
+  const output = await new Promise<string>((resolve) => {
+    execFile(process.execPath, args, { cwd: PACKAGE_DIR, timeout }, (error, stdout, stderr) =>
+      resolve(`${stdout}${stderr}${error ? `\n${error.message}` : ''}`),
+    );
+  });
+  if (!existsSync(CLI) || statSync(CLI).mtimeMs < started - 1000) throw new Error(`${what} the CLI failed:\n${output}`);
 }
 
 /** A running CLI process. */
