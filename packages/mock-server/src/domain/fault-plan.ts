@@ -76,8 +76,6 @@ export class FaultPlan {
    * undefined when none applies.
    */
   take(type: Fault['type'], operation?: string): Fault | undefined {
-    // Every Freshchat request asks three times; almost always there is nothing set.
-    if (this.faults.length === 0) return undefined;
     const fault = this.faults.find((f) => f.type === type && (f.operation === undefined || f.operation === operation));
     if (!fault) return undefined;
     if (fault.remaining !== null) {

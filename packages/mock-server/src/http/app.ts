@@ -23,7 +23,7 @@ export type AppOptions = {
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */
-export function honoPath(template: string): string {
+function honoPath(template: string): string {
   return template.replace(/\{(\w+)\}/g, ':$1');
 }
 
