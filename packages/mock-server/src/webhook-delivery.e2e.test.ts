@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import {
   type ControlClient,
   type ControlComponents,
-  type components,
   createControlClient,
   createFreshchatClient,
   type FreshchatClient,
@@ -25,11 +24,10 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DispatcherOptions } from './domain/webhook-dispatcher.js';
 import { type ListeningMockServer, listen } from './listen.js';
-import { frozenClock, IDS, iso, T0 } from './testing/sandbox-harness.js';
+import { frozenClock, IDS, iso, patchAgent, setAsAgent, T0 } from './testing/sandbox-harness.js';
 
 const TOKEN = 'sandbox-token';
 
-type StatusUpdate = components['schemas']['AgentStatusUpdate'];
 const MINUTE = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -178,20 +176,6 @@ async function subscribeReceiver(sandbox: Sandbox, answers?: Answer[], { down = 
   receiver.publicKey = key.data ?? '';
   expect(receiver.publicKey).toContain('-----BEGIN PUBLIC KEY-----');
   return receiver;
-}
-
-async function patchAgent(sandbox: Sandbox, agentId: string, body: StatusUpdate) {
-  const result = await sandbox.freshchat.PATCH('/agents/{agent_id}', { params: { path: { agent_id: agentId } }, body });
-  expect(result.response.status).toBe(200);
-  return result;
-}
-
-async function setAsAgent(sandbox: Sandbox, agentId: string, body: StatusUpdate) {
-  const result = await sandbox.control.POST('/_mock/agents/{agent_id}/status', {
-    params: { path: { agent_id: agentId } },
-    body,
-  });
-  expect(result.response.status).toBe(200);
 }
 
 describe('webhook delivery over HTTP', () => {

@@ -1,4 +1,4 @@
-import type { ControlComponents, components } from '@freshchat-sandbox/client';
+import type { ControlComponents } from '@freshchat-sandbox/client';
 import {
   EVENT_ID_HEADER,
   PAYLOAD_VERSION_HEADER,
@@ -11,12 +11,11 @@ import {
 } from '@freshchat-sandbox/webhook-types';
 import { describe, expect, it, vi } from 'vitest';
 import type { MockServerOptions } from '../mock-server.js';
-import { IDS, iso, openSandbox, T0, type TestSandbox } from '../testing/sandbox-harness.js';
+import { IDS, iso, openSandbox, patchAgent, setAsAgent, T0, type TestSandbox } from '../testing/sandbox-harness.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MINUTE = 60_000;
 
-type StatusUpdate = components['schemas']['AgentStatusUpdate'];
 const RETRY_MINUTES = [1, 5, 30, 120, 360];
 
 /**
@@ -139,21 +138,6 @@ async function account(sandbox: TestSandbox) {
 async function now(sandbox: TestSandbox): Promise<string> {
   const { data } = await sandbox.control.GET('/_mock/clock');
   return data?.now ?? '';
-}
-
-async function patchAgent(sandbox: TestSandbox, agentId: string, body: StatusUpdate) {
-  const result = await sandbox.freshchat.PATCH('/agents/{agent_id}', { params: { path: { agent_id: agentId } }, body });
-  expect(result.response.status).toBe(200);
-  return result;
-}
-
-async function setAsAgent(sandbox: TestSandbox, agentId: string, body: StatusUpdate) {
-  const result = await sandbox.control.POST('/_mock/agents/{agent_id}/status', {
-    params: { path: { agent_id: agentId } },
-    body,
-  });
-  expect(result.response.status).toBe(200);
-  return result;
 }
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);

@@ -6,6 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import {
+  type ControlComponents,
   createFreshchatClient,
   FreshchatApiError,
   type RawReportRequest,
@@ -19,19 +20,8 @@ import { listen } from '../listen.js';
 import { auth, IDS, openSandbox, type TestSandbox, TOKEN } from '../testing/sandbox-harness.js';
 import { errorBodyValidator } from './testing/spec-requests.js';
 
-type FaultBody = {
-  type: 'latency' | 'error' | 'drop_connection' | 'report_failure';
-  operation?:
-    | 'listAgentStatuses'
-    | 'listAgents'
-    | 'getAgent'
-    | 'updateAgentStatus'
-    | 'requestRawReport'
-    | 'getRawReport';
-  ms?: number;
-  status?: 429 | 503;
-  count?: number;
-};
+/** A fault as the control API takes it. */
+type FaultBody = ControlComponents['schemas']['FaultInput'];
 
 const REPORT: RawReportRequest = {
   start: '2030-06-14T00:00:00Z',

@@ -1,10 +1,11 @@
 import {
   type ControlClient,
+  type components,
   createControlClient,
   createFreshchatClient,
   type FreshchatClient,
 } from '@freshchat-sandbox/client';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { VirtualClock } from '../domain/virtual-clock.js';
 import { createMockServer, type MockServer, type MockServerOptions } from '../mock-server.js';
 
@@ -89,3 +90,24 @@ export function auth(extra: Record<string, string> = {}): Record<string, string>
 
 /** ISO text of an epoch-ms time. */
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Anything with clients on both APIs: an in-process sandbox or one listening on a port. */
+type Clients = { freshchat: FreshchatClient; control: ControlClient };
+type StatusUpdate = components['schemas']['AgentStatusUpdate'];
+
+/** Changes an agent's status as an admin would (`PATCH /v2/agents/{id}`), expecting a 200. */
+export async function patchAgent(sandbox: Clients, agentId: string, body: StatusUpdate) {
+  const result = await sandbox.freshchat.PATCH('/agents/{agent_id}', { params: { path: { agent_id: agentId } }, body });
+  expect(result.response.status).toBe(200);
+  return result;
+}
+
+/** Changes an agent's status as the agent would (`POST /_mock/agents/{id}/status`), expecting a 200. */
+export async function setAsAgent(sandbox: Clients, agentId: string, body: StatusUpdate) {
+  const result = await sandbox.control.POST('/_mock/agents/{agent_id}/status', {
+    params: { path: { agent_id: agentId } },
+    body,
+  });
+  expect(result.response.status).toBe(200);
+  return result;
+}
