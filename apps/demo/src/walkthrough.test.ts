@@ -44,8 +44,16 @@ test('the walkthrough runs every step against its own sandbox and exits 0', asyn
   expect(stdout).toMatch(
     /^\s+agent\s+Active on IntelliAssign\s+Unavailable\s+Break\s+Knowledge training\s+Lunch\s+Meeting\s+total$/m,
   );
-  expect(stdout).toMatch(/^\s+John Doe\s+.*\s45m 00s\s/m);
-  expect(stdout).toMatch(/^\s+Matt Gibson\s+.*\s40m 00s\s/m);
+  // The sandbox's clock is frozen: every duration comes from the walkthrough's own clock moves, exactly.
+  const table = [
+    '   agent          Active on IntelliAssign  Unavailable    Break  Knowledge training    Lunch  Meeting       total',
+    '   -------------  -----------------------  -----------  -------  ------------------  -------  -------  ----------',
+    '   John Doe                    1h 20m 30s            -        -                   -        -  45m 00s  2h 05m 30s',
+    '   Matt Gibson                 1h 25m 30s            -        -                   -  40m 00s        -  2h 05m 30s',
+    '   Sarah Jones                    55m 30s            -  15m 00s             55m 00s        -        -  2h 05m 30s',
+    '   Sebastian Ric               1h 45m 00s      20m 30s        -                   -        -        -  2h 05m 30s',
+  ].join('\n');
+  expect(stdout).toContain(`\n${table}\n`);
   expect(stdout).toContain('John Doe spent 45m 00s in Meeting.');
   expect(stdout).toMatch(/Stop the receiver and the sandbox\n\s+done/);
   expect(stdout).toContain('Walkthrough complete.');

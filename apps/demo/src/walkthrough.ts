@@ -50,7 +50,8 @@ async function walkthrough(cleanup: (() => Promise<void>)[]): Promise<void> {
   step('Start a sandbox on 127.0.0.1 (a free port)');
   // Only to start a local sandbox; everything below talks to it over HTTP through the published client.
   const { listen, SANDBOX_TOKEN } = await import('@freshchat-sandbox/mock-server');
-  const sandbox = await listen({ port: 0, host: '127.0.0.1' });
+  // A frozen clock moves only when this script moves it, so every duration below is exact on every run.
+  const sandbox = await listen({ port: 0, host: '127.0.0.1', frozenClock: true });
   cleanup.push(() => sandbox.stop());
   const freshchat = createFreshchatClient({ baseUrl: `${sandbox.url}/v2`, token: SANDBOX_TOKEN });
   const control = createControlClient({ baseUrl: sandbox.url, token: SANDBOX_TOKEN });

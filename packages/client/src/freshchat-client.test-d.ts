@@ -54,7 +54,7 @@ describe('FreshchatClient types', () => {
   test('the control client is typed by the control document', async () => {
     const { data } = await control.POST('/_mock/clock/advance', { body: { seconds: 30 } });
 
-    expectTypeOf(data).toEqualTypeOf<{ now: string } | undefined>();
+    expectTypeOf(data).toEqualTypeOf<{ now: string; frozen: boolean } | undefined>();
     // @ts-expect-error seconds must be a number
     void control.POST('/_mock/clock/advance', { body: { seconds: '30' } });
   });

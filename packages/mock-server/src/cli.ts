@@ -3,7 +3,8 @@
  * The sandbox's command line: a thin shell around `listen`.
  *
  *   freshchat-sandbox [--port 4010] [--host 127.0.0.1] [--seed seed.json] [--report-delay 30]
- *                     [--rate-limit 5000] [--data-dir dir] [--quiet]
+ *                     [--rate-limit 5000] [--data-dir dir] [--frozen-clock] [--clock-start ISO] [--id-seed n]
+ *                     [--quiet]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,10 @@ Options:
   --report-delay <s>    clock-seconds before a report completes (default 30)
   --rate-limit <n>      requests per minute per account on /v2 (default 5000)
   --data-dir <dir>      keep state in this folder across restarts (default: in memory only)
+  --frozen-clock        the clock moves only when advanced or set (POST /_mock/clock/advance, POST /_mock/clock)
+  --clock-start <iso>   where the clock starts, as an ISO-8601 date-time (default: now)
+  --id-seed <n>         draw every id, token, link secret and signing key from this integer seed, so the same
+                        requests give byte-identical answers (with --frozen-clock and --clock-start)
   --quiet               no request log
   --help                this text
 `;
@@ -48,6 +53,9 @@ function parse() {
       'report-delay': { type: 'string' },
       'rate-limit': { type: 'string' },
       'data-dir': { type: 'string' },
+      'frozen-clock': { type: 'boolean', default: false },
+      'clock-start': { type: 'string' },
+      'id-seed': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -73,6 +81,19 @@ if (args.seed) {
   }
 }
 
+const clockStart = args['clock-start'];
+if (clockStart !== undefined && Number.isNaN(Date.parse(clockStart))) {
+  fail(`--clock-start must be an ISO-8601 date-time such as 2030-01-01T09:00:00Z, not "${clockStart}"`);
+}
+const idSeed = args['id-seed'] === undefined ? undefined : Number(args['id-seed']);
+if (idSeed !== undefined && !Number.isSafeInteger(idSeed))
+  fail(`--id-seed must be an integer, not "${args['id-seed']}"`);
+const reproducible = args['frozen-clock'] || clockStart !== undefined || idSeed !== undefined;
+if (reproducible && args['data-dir']) {
+  // A kept folder resumes its own clock, ids and keys; these flags describe a fresh start.
+  fail('--frozen-clock, --clock-start and --id-seed start a fresh sandbox; they cannot be combined with --data-dir');
+}
+
 const quiet = args.quiet;
 try {
   const sandbox = await listen({
@@ -82,6 +103,9 @@ try {
     reportDelaySeconds: number('--report-delay', args['report-delay'], 30, 0),
     limits: { requestsPerMinute: number('--rate-limit', args['rate-limit'], 5000, 1) },
     dataDir: args['data-dir'],
+    frozenClock: args['frozen-clock'],
+    clockStart,
+    idSeed,
     onWarning: (message) => process.stderr.write(`freshchat-sandbox: warning: ${message}\n`),
     onRequest: quiet
       ? undefined

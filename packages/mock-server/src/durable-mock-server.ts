@@ -3,7 +3,10 @@ import { VirtualClock } from './domain/virtual-clock.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 
 /** A mock server that keeps its state in a folder. */
-export type DurableMockServerOptions = Omit<MockServerOptions, 'clock' | 'durable' | 'linkSecret'> & {
+export type DurableMockServerOptions = Omit<
+  MockServerOptions,
+  'clock' | 'durable' | 'linkSecret' | 'frozenClock' | 'clockStart' | 'idSeed'
+> & {
   /** The folder holding the log (`sandbox-log.ndjson`); created when missing. */
   dataDir: string;
   /** Told about anything skipped while reading the log (a torn last line after a kill). */

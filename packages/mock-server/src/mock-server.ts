@@ -2,17 +2,27 @@ import type { Hono } from 'hono';
 import type { AccountLimits } from './domain/account.js';
 import type { DurableLog } from './domain/durable-log.js';
 import { Sandbox, type SeedFile } from './domain/sandbox.js';
-import type { VirtualClock } from './domain/virtual-clock.js';
+import { VirtualClock } from './domain/virtual-clock.js';
 import { type DispatcherOptions, WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { triggeredPayload } from './domain/webhook-trigger.js';
 import { type AppOptions, createApp } from './http/app.js';
+import { HttpDate } from './http/http-date.js';
 
 /** How a mock server is set up. Every field has a default. */
 export type MockServerOptions = {
   /** The accounts to start with (and return to on reset); the document's examples by default. */
   seed?: SeedFile | undefined;
-  /** The virtual clock; a fresh one following real time by default. */
+  /** The virtual clock; a fresh one following real time by default (or as `frozenClock` and `clockStart` say). */
   clock?: VirtualClock | undefined;
+  /** Freeze the clock from the start: it then moves only when advanced or set. Ignored when `clock` is given. */
+  frozenClock?: boolean | undefined;
+  /** Where the clock starts (a Date or an ISO-8601 string); real time by default. Ignored when `clock` is given. */
+  clockStart?: Date | string | undefined;
+  /**
+   * A seed for every id the sandbox makes (reports, subscriptions, events, faults, statuses, agents, accounts and
+   * their tokens), its link secret and its signing keys: the same seed and requests give the same answers.
+   */
+  idSeed?: number | undefined;
   /** Clock-seconds from a report request to its completion; 30 by default. */
   reportDelaySeconds?: number | undefined;
   /** Per-account limits: requests per minute (5000), reports per minute (1), journal entries kept (1000). */
@@ -65,7 +75,8 @@ export type MockServer = {
 export function createMockServer(options: MockServerOptions = {}): MockServer {
   const state = new Sandbox({
     seed: options.seed,
-    clock: options.clock,
+    clock: options.clock ?? clockFor(options),
+    idSeed: options.idSeed,
     reportDelaySeconds: options.reportDelaySeconds,
     limits: options.limits,
     linkSecret: options.linkSecret,
@@ -91,8 +102,23 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       },
     },
   });
-  // Hono answers synchronously when a handler does; a promise every time is what a `fetch` option expects.
-  const dispatch = app.fetch;
+  const honoFetch = app.fetch;
+  const httpDate = new HttpDate(state.clock);
+  // Every answer's `Date` reads the virtual clock, so it repeats with the rest of the answer. Hono answers
+  // synchronously when a handler does; that stays so.
+  const dispatch: Hono['fetch'] = (...args) => {
+    const answer = honoFetch(...args);
+    return answer instanceof Promise ? answer.then((r) => httpDate.stamp(r)) : httpDate.stamp(answer);
+  };
+  // A promise every time is what a `fetch` option expects.
   app.fetch = async (...args) => dispatch(...args);
   return { app: app as MockServerApp, dispatch, state, clock: state.clock, webhooks, close: () => state.clock.stop() };
+}
+
+/** The clock `frozenClock` and `clockStart` describe. */
+function clockFor(options: MockServerOptions): VirtualClock {
+  const start = options.clockStart === undefined ? undefined : new Date(options.clockStart);
+  if (start && Number.isNaN(start.getTime()))
+    throw new RangeError(`clockStart: not a time: ${String(options.clockStart)}`);
+  return new VirtualClock(Date.now, start, { frozen: options.frozenClock });
 }

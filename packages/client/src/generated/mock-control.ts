@@ -35,7 +35,15 @@ export interface paths {
         /** Read the virtual clock */
         get: operations["getClock"];
         put?: never;
-        post?: never;
+        /**
+         * Set the virtual clock, or freeze and unfreeze it
+         * @description `now` moves the clock to that instant and runs everything that falls due on the way, as `advance` does; an
+         *     instant earlier than the clock's time is refused (400 naming `now`), since the clock never goes back.
+         *     `frozen: true` stops the clock following real time: it then moves only when a test advances or sets it, so
+         *     every time in the sandbox's answers repeats exactly. `frozen: false` lets it follow real time again from where
+         *     it stands. Both may be given; `now` is applied first. An empty body changes nothing and reads the clock.
+         */
+        post: operations["setClock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -429,6 +437,18 @@ export interface components {
              * @description The clock's current time.
              */
             now: string;
+            /** @description Whether the clock is frozen: it then moves only when advanced or set. Otherwise it follows real time. */
+            frozen: boolean;
+        };
+        /** @description Where to set the clock, and whether it follows real time. */
+        ClockSetting: {
+            /**
+             * Format: date-time
+             * @description The instant to move the clock to (an RFC 3339 date-time); not earlier than the clock's time, and not past 9999-12-31T23:59:59.999Z.
+             */
+            now?: string;
+            /** @description `true` freezes the clock; `false` lets it follow real time again. */
+            frozen?: boolean;
         };
         /** @description How far to move the clock. */
         ClockAdvance: {
@@ -525,6 +545,12 @@ export interface components {
             statuses?: components["schemas"]["StatusSeed"][];
             /** @description The account's agents. */
             agents?: components["schemas"]["AgentSeed"][];
+            /**
+             * @description The RSA private key (PEM, PKCS#8 or PKCS#1, at least 2048 bits) that signs the account's webhooks, so
+             *     `X-Freshchat-Signature` repeats from run to run. A sandbox key for tests only: never a real one. When
+             *     left out, a key pair is made on first use (from the id seed when the sandbox has one).
+             */
+            webhook_private_key?: string;
         };
         /** @description A seed file for `--seed`, holding the accounts the sandbox starts with and returns to on reset. */
         SeedFile: {
@@ -1064,6 +1090,34 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    setClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockSetting"];
+            };
+        };
+        responses: {
+            /** @description The clock after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Clock"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     advanceClock: {

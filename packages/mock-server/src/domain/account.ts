@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { AgentRoster, type AgentRoutingType } from './agent-roster.js';
 import { StatusCatalog } from './agent-status.js';
 import { FaultPlan } from './fault-plan.js';
@@ -28,10 +29,17 @@ export type AccountSeed = {
         groups?: string[] | undefined;
       }[]
     | undefined;
+  /** The RSA private key (PEM) that signs the account's webhooks; made on first use when left out. */
+  webhook_private_key?: string | undefined;
 };
 
-/** What an account asks of the sandbox around it: new ids, and a place to keep its signing key. */
-export type AccountHooks = { newId: IdSource; onKeyPair: (account: Account, privateKeyPem: string) => void };
+/** What an account asks of the sandbox around it: new ids, its signing key, and a place to keep that key. */
+export type AccountHooks = {
+  newId: IdSource;
+  onKeyPair: (account: Account, privateKeyPem: string) => void;
+  /** Makes the account's signing key on first use; a random one when left out. */
+  makeKey?: ((appId: string) => KeyObject) | undefined;
+};
 
 /** Limits that apply to every account. */
 export type AccountLimits = {
@@ -68,7 +76,12 @@ export class Account {
     this.statuses = new StatusCatalog(hooks.newId);
     this.agents = new AgentRoster(this.statuses, this.history, hooks.newId);
     this.faults = new FaultPlan(hooks.newId);
-    this.webhooks = new WebhookSubscriptions(hooks.newId, (pem) => hooks.onKeyPair(this, pem));
+    const makeKey = hooks.makeKey;
+    this.webhooks = new WebhookSubscriptions(
+      hooks.newId,
+      (pem) => hooks.onKeyPair(this, pem),
+      makeKey && (() => makeKey(appId)),
+    );
     this.journal = new RequestJournal(limits.journalCapacity);
     this.requestWindow = new RateWindow(limits.requestsPerMinute, 60_000);
     this.reportWindow = new RateWindow(limits.reportsPerMinute, 60_000);
@@ -88,6 +101,7 @@ export class Account {
       limits,
       hooks,
     );
+    if (seed.webhook_private_key !== undefined) account.webhooks.restoreKeyPair(seed.webhook_private_key);
     seed.statuses?.forEach((status, i) => {
       try {
         account.statuses.create(status);

@@ -1,4 +1,5 @@
 import type { AccountSeed } from './account.js';
+import { SANDBOX_WEBHOOK_PRIVATE_KEY } from './sandbox-webhook-key.js';
 
 /** The token of the default account; the README names it. */
 export const SANDBOX_TOKEN = 'sandbox-token';
@@ -17,6 +18,7 @@ export const DEFAULT_SEED: { accounts: AccountSeed[] } = {
       token: SANDBOX_TOKEN,
       app_id: SANDBOX_APP_ID,
       admin_id: SANDBOX_ADMIN_ID,
+      webhook_private_key: SANDBOX_WEBHOOK_PRIVATE_KEY,
       statuses: [
         { id: 'ccd63293-dd83-4369-a1e9-27aeabc4e62e', name: 'Lunch', emoji: '🍔' },
         { id: '0973d9a6-5a19-4f21-bed5-39ece50a9a77', name: 'Break', emoji: '☕' },

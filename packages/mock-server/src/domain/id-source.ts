@@ -1,8 +1,37 @@
+import { hash } from 'node:crypto';
+
 /**
- * Where new ids come from. Random by default; a durable sandbox records the ids each request produced and feeds
- * them back on replay, so a restarted sandbox has the same ids as before.
+ * Where new ids come from. Random by default; seeded (`seededIds`) for reproducible runs; a durable sandbox records
+ * the ids each request produced and feeds them back on replay, so a restarted sandbox has the same ids as before.
  */
 export type IdSource = () => string;
 
 /** Random v4 UUIDs. */
 export const randomIds: IdSource = () => crypto.randomUUID();
+
+/**
+ * The `n`-th block of 32 bytes drawn from `seed` under `label`: SHA-256 in counter mode, so every draw is a pure
+ * function of its inputs and two sandboxes with one seed draw the same bytes in the same order.
+ */
+export function seededBytes(seed: number, label: string, n: number): Buffer {
+  return hash('sha256', `${seed}:${label}:${n}`, 'buffer');
+}
+
+/**
+ * RFC 4122 version 4 UUIDs drawn from a seed: the same seed gives the same ids in the same order.
+ *
+ * @example
+ * const ids = seededIds(42);
+ * ids(); // the same first id for every sandbox started with --id-seed 42
+ */
+export function seededIds(seed: number): IdSource {
+  let n = 0;
+  return () => {
+    const bytes = seededBytes(seed, 'id', n++);
+    // Version 4 and the RFC 4122 variant, as crypto.randomUUID() sets them.
+    bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+    bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+    const hex = bytes.toString('hex', 0, 16);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  };
+}

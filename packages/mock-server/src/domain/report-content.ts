@@ -87,15 +87,35 @@ class NativeZipDeflate extends ZipPassThrough {
   }
 }
 
+/** The range a zip entry's MS-DOS timestamp can hold. */
+const ZIP_TIME_RANGE = { first: Date.UTC(1980, 0, 1), last: Date.UTC(2099, 11, 31, 23, 59, 58) };
+
+/**
+ * The `mtime` to hand fflate so the entry's timestamp reads `at` in UTC on any machine (fflate writes the local
+ * time's fields), clamped to what a zip can hold (1980–2099).
+ */
+function zipEntryTime(at: number): Date {
+  const utc = new Date(Math.min(Math.max(at, ZIP_TIME_RANGE.first), ZIP_TIME_RANGE.last));
+  return new Date(
+    utc.getUTCFullYear(),
+    utc.getUTCMonth(),
+    utc.getUTCDate(),
+    utc.getUTCHours(),
+    utc.getUTCMinutes(),
+    utc.getUTCSeconds(),
+  );
+}
+
 /**
  * A zip holding one CSV file, produced as a stream: lines are pulled in batches only as fast as the reader takes
- * the bytes, so a report of any size is served in constant memory.
+ * the bytes, so a report of any size is served in constant memory. The entry's timestamp is `modifiedAt` (clock
+ * time, epoch ms), so the same report gives the same bytes whenever it is downloaded.
  *
  * @example
- * const body = zippedCsv('report.csv', activityCsvLines(history, part, cutoff, nameOf, false));
+ * const body = zippedCsv('report.csv', activityCsvLines(history, part, cutoff, nameOf, false), job.completesAt);
  * return new Response(body, { headers: { 'Content-Type': 'application/zip' } });
  */
-export function zippedCsv(fileName: string, lines: Iterator<string>): ReadableStream<Uint8Array> {
+export function zippedCsv(fileName: string, lines: Iterator<string>, modifiedAt: number): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let pending: Uint8Array[] = [];
   const zip = new Zip((error, chunk) => {
@@ -103,6 +123,7 @@ export function zippedCsv(fileName: string, lines: Iterator<string>): ReadableSt
     pending.push(chunk);
   });
   const file = new NativeZipDeflate(fileName);
+  file.mtime = zipEntryTime(modifiedAt);
   zip.add(file);
   let done = false;
   return new ReadableStream<Uint8Array>({

@@ -3,9 +3,10 @@ import { seedFileValidator } from '../generated/validators.js';
 import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './account.js';
 import type { StatusChange, StatusChangeResult } from './agent-roster.js';
 import { DEFAULT_SEED } from './default-seed.js';
-import { type IdSource, randomIds } from './id-source.js';
+import { type IdSource, randomIds, seededIds } from './id-source.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './report-job.js';
 import { SandboxError } from './sandbox-error.js';
+import { seededRsaKey } from './seeded-key-pair.js';
 import type { Actor } from './status-history.js';
 import { StorageLinkSigner } from './storage-link.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -23,7 +24,12 @@ export type SandboxOptions = {
   reportDelaySeconds?: number | undefined;
   /** Per-account limits. */
   limits?: Partial<AccountLimits> | undefined;
-  /** Where new ids come from; random by default (a durable sandbox records and replays them). */
+  /**
+   * A seed for every id, token, link secret and signing key the sandbox makes: two sandboxes with one seed, given the
+   * same requests, make the same ones. Random when left out.
+   */
+  idSeed?: number | undefined;
+  /** Where new ids come from, overriding `idSeed`'s (a durable sandbox records and replays them). */
   ids?: IdSource | undefined;
   /** The secret that signs download links; random by default (a durable sandbox keeps it across restarts). */
   linkSecret?: string | undefined;
@@ -68,12 +74,24 @@ export class Sandbox {
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
-    this.links = new StorageLinkSigner(options.linkSecret);
-    this.hooks = { newId: options.ids ?? randomIds, onKeyPair: options.onKeyPair ?? (() => {}) };
+    const seed = options.idSeed;
+    const newId = options.ids ?? (seed === undefined ? randomIds : seededIds(seed));
+    this.links = new StorageLinkSigner(options.linkSecret ?? (seed === undefined ? undefined : newId()));
+    this.hooks = {
+      newId,
+      onKeyPair: options.onKeyPair ?? (() => {}),
+      // A seeded account's key depends on the seed and its app id alone, not on when it first signs.
+      makeKey: seed === undefined ? undefined : (appId) => seededRsaKey(seed, appId),
+    };
     this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
     this.load();
+  }
+
+  /** A new id from the sandbox's id source (seeded or random), for what the sandbox makes outside an account. */
+  newId(): string {
+    return this.hooks.newId();
   }
 
   /** The account a token reaches, or undefined. Tokens are compared by their SHA-256, which takes the same time whatever the token. */

@@ -155,3 +155,75 @@ describe('VirtualClock', () => {
     expect(late).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('VirtualClock, frozen', () => {
+  it('stands still while real time passes, and moves exactly by advance and set', () => {
+    const real = { now: 1_000_000 };
+    const clock = new VirtualClock(() => real.now, new Date(START), { frozen: true });
+    expect(clock.frozen).toBe(true);
+    real.now += 86_400_000;
+    expect(clock.now()).toBe(START);
+    expect(clock.advance(1.5)).toEqual(new Date(START + 1500));
+    expect(clock.set(START + 60_000)).toEqual(new Date(START + 60_000));
+    real.now += 5000;
+    expect(clock.now()).toBe(START + 60_000);
+  });
+
+  it('frozenAt builds one at an ISO-8601 instant, and refuses what is not a time', () => {
+    const clock = VirtualClock.frozenAt('2030-06-15T12:00:00Z');
+    expect(clock.now()).toBe(START);
+    expect(clock.frozen).toBe(true);
+    expect(() => VirtualClock.frozenAt('yesterday')).toThrow(RangeError);
+  });
+
+  it('runs what falls due on set, in time order, and never on real time while frozen', () => {
+    vi.useFakeTimers({ now: START });
+    const clock = VirtualClock.frozenAt(START);
+    const ran: string[] = [];
+    clock.schedule(START + 20_000, () => ran.push('b@20'));
+    clock.schedule(START + 10_000, () => ran.push('a@10'));
+    vi.advanceTimersByTime(60_000);
+    expect(ran).toEqual([]);
+    clock.set(START + 20_000);
+    expect(ran).toEqual(['a@10', 'b@20']);
+  });
+
+  it('refuses to go back or past year 9999, naming the field, and changes nothing', () => {
+    const clock = VirtualClock.frozenAt(START);
+    expect(() => clock.set(START - 1)).toThrow(
+      /^now: must not be earlier than the clock's time 2030-06-15T12:00:00.000Z/,
+    );
+    expect(() => clock.set(Date.parse('9999-12-31T23:59:59.999Z') + 1)).toThrow(/^now: must not be later than/);
+    expect(() => clock.advance(315_576_000 * 800)).toThrow(/^seconds: must not move the clock past 9999-12-31/);
+    expect(clock.now()).toBe(START);
+    expect(clock.set(START)).toEqual(new Date(START)); // the same instant is allowed and changes nothing
+  });
+
+  it('freezes where it stands and follows real time again from there when unfrozen', () => {
+    const real = { now: 1_000_000 };
+    const clock = new VirtualClock(() => real.now, new Date(START));
+    real.now += 1000;
+    clock.freeze();
+    real.now += 9000;
+    expect(clock.now()).toBe(START + 1000);
+    clock.unfreeze();
+    expect(clock.frozen).toBe(false);
+    expect(clock.now()).toBe(START + 1000);
+    real.now += 250;
+    expect(clock.now()).toBe(START + 1250);
+  });
+
+  it('arms a real-time timer for pending tasks once unfrozen', () => {
+    vi.useFakeTimers({ now: START });
+    const clock = VirtualClock.frozenAt(START);
+    const task = vi.fn();
+    clock.schedule(START + 5000, task);
+    vi.advanceTimersByTime(10_000);
+    expect(task).not.toHaveBeenCalled();
+    clock.unfreeze();
+    vi.advanceTimersByTime(4999);
+    expect(task).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(task).toHaveBeenCalledTimes(1);
+  });
+});

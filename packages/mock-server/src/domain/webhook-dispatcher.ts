@@ -70,7 +70,7 @@ export class WebhookDispatcher {
   signEvent(account: Account, action: string, payload: unknown): SignedEvent {
     const body = new TextEncoder().encode(JSON.stringify(payload));
     const signature = sign('sha256', body, account.webhooks.keyPair().privateKey).toString('base64');
-    return { id: crypto.randomUUID(), action, body, signature };
+    return { id: this.sandbox.newId(), action, body, signature };
   }
 
   /** Sends a signed event to every current subscriber of the account. */
@@ -112,6 +112,8 @@ export class WebhookDispatcher {
   ): void {
     const generation = this.generation;
     const attemptedAt = dueAt;
+    // Drawn now, in the order attempts start, not when they end: seeded ids then repeat whatever the network does.
+    const attemptId = this.sandbox.newId();
     const started = performance.now();
     const run = (async () => {
       let status: number | undefined;
@@ -145,7 +147,7 @@ export class WebhookDispatcher {
       const delay = RETRY_SCHEDULE_MINUTES[retry];
       const nextAt = !delivered && delay !== undefined ? dueAt + delay * 60_000 : undefined;
       const entry: DeliveryAttempt = {
-        id: crypto.randomUUID(),
+        id: attemptId,
         event_id: event.id,
         subscription_id: subscription.id,
         url: subscription.url,

@@ -16,10 +16,13 @@ export class WebhookSubscriptions {
   /**
    * @param newId where subscription ids come from
    * @param onKeyPair told the private key (PKCS#8 PEM) when one is made, so a durable sandbox can keep it
+   * @param makeKey makes the private key on first use: a random 2048-bit RSA key by default (a seeded sandbox
+   *   derives it from its seed)
    */
   constructor(
     private readonly newId: IdSource = randomIds,
     private readonly onKeyPair: (privateKeyPem: string) => void = () => {},
+    private readonly makeKey: () => KeyObject = randomRsaKey,
   ) {}
 
   /** Every subscription, oldest first. */
@@ -58,20 +61,36 @@ export class WebhookSubscriptions {
   /** The account's signing key pair: the private key signs, the PEM public key verifies. */
   keyPair(): { privateKey: KeyObject; publicKeyPem: string } {
     if (!this.keys) {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const privateKey = this.makeKey();
       this.useKey(privateKey);
       this.onKeyPair(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     }
     return this.keys as { privateKey: KeyObject; publicKeyPem: string };
   }
 
-  /** Restores a key pair kept from before (a durable sandbox's restart). */
+  /**
+   * Uses a private key given in PEM (a seed's `webhook_private_key`, or a durable sandbox's kept key). A key that is
+   * not an RSA private key of at least 2048 bits answers 400 naming `webhook_private_key`.
+   */
   restoreKeyPair(privateKeyPem: string): void {
-    this.useKey(createPrivateKey(privateKeyPem));
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(privateKeyPem);
+    } catch {
+      throw new SandboxError(400, 'INVALID_VALUE', 'webhook_private_key: must be an RSA private key in PEM');
+    }
+    if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+      throw new SandboxError(400, 'INVALID_VALUE', 'webhook_private_key: must be an RSA key of at least 2048 bits');
+    }
+    this.useKey(key);
   }
 
   private useKey(privateKey: KeyObject): void {
     const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
     this.keys = { privateKey, publicKeyPem };
   }
+}
+
+function randomRsaKey(): KeyObject {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 }

@@ -31,7 +31,7 @@ describe('unknown paths and methods', () => {
     ['POST', '/v2/agents', 'GET'],
     // `status` is not an agent id: only the statuses list answers at this path.
     ['DELETE', '/v2/agents/status', 'GET'],
-    ['PUT', '/_mock/clock', 'GET'],
+    ['PUT', '/_mock/clock', 'GET, POST'],
   ])('answers 405 METHOD_NOT_ALLOWED with Allow for %s %s', async (method, path, allow) => {
     const { raw } = openSandbox();
     const response = await raw(path, { method, headers: auth() });

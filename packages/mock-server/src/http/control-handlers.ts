@@ -1,6 +1,7 @@
 import type { components } from '@freshchat-sandbox/client';
 import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
 import { SandboxError } from '../domain/sandbox-error.js';
+import type { VirtualClock } from '../domain/virtual-clock.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationId } from './operation-types.js';
 
@@ -20,24 +21,27 @@ type ControlOperationId = Exclude<
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
 const ref = (s: { id: string; name: string }): components['schemas']['AgentStatusRef'] => ({ id: s.id, name: s.name });
 const iso = (ms: number) => new Date(ms).toISOString();
-/** The latest time the clock may be moved to: the last millisecond a four-digit year can write. */
-const LAST_CLOCK_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+const clockView = (clock: VirtualClock) => ({ now: clock.date().toISOString(), frozen: clock.frozen });
 
 /** Handlers of the control API (`/_mock`), except webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlOperationId> = {
   resetSandbox: ({ sandbox }) => {
     sandbox.reset();
-    return { status: 200, body: { now: sandbox.clock.date().toISOString() } };
+    return { status: 200, body: clockView(sandbox.clock) };
   },
 
-  getClock: ({ sandbox }) => ({ status: 200, body: { now: sandbox.clock.date().toISOString() } }),
+  getClock: ({ sandbox }) => ({ status: 200, body: clockView(sandbox.clock) }),
+
+  setClock: ({ sandbox, body }) => {
+    if (body.now !== undefined) sandbox.clock.set(Date.parse(body.now));
+    if (body.frozen === true) sandbox.clock.freeze();
+    if (body.frozen === false) sandbox.clock.unfreeze();
+    return { status: 200, body: clockView(sandbox.clock) };
+  },
 
   advanceClock: ({ sandbox, body }) => {
-    // Past year 9999 the clock's times are no longer RFC 3339 date-times (and past year 275760 not times at all).
-    if (sandbox.clock.now() + body.seconds * 1000 > LAST_CLOCK_TIME) {
-      throw new SandboxError(400, 'INVALID_VALUE', `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`);
-    }
-    return { status: 200, body: { now: sandbox.clock.advance(body.seconds).toISOString() } };
+    sandbox.clock.advance(body.seconds);
+    return { status: 200, body: clockView(sandbox.clock) };
   },
 
   getAccount: ({ account }) => ({

@@ -28,7 +28,7 @@ export const storageHandlers: OperationHandlers<'downloadReportPart'> = {
       ? activityCsvLines(account.history, part, job.completesAt, (id) => account.agentName(id), job.excludePii)
       : [csvLine(['id', 'created_at'])][Symbol.iterator]();
     const file = `${job.id}-${part.from}`;
-    return new Response(zippedCsv(`${file}.csv`, lines), {
+    return new Response(zippedCsv(`${file}.csv`, lines, job.completesAt), {
       status: 200,
       headers: {
         'Content-Type': 'application/zip',

@@ -36,9 +36,9 @@ export const IDS = {
 /** An id that no seed uses. */
 export const UNKNOWN_ID = '99999999-9999-4999-8999-999999999999';
 
-/** A clock that moves only when advanced, so every time a test reads is exact. */
+/** A clock that moves only when advanced or set, so every time a test reads is exact. */
 export function frozenClock(start: number = T0): VirtualClock {
-  return new VirtualClock(() => 0, new Date(start));
+  return VirtualClock.frozenAt(start);
 }
 
 /** One in-process sandbox with typed clients on both APIs; closed when the test finishes. */
