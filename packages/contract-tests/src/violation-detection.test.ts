@@ -41,7 +41,7 @@ const answers: Record<string, { status: number; headers: Record<string, string>;
     headers: { ...RATE_HEADERS, 'x-ratelimit-limit': 'many' },
     body: JSON.stringify({ id: STATUS_ID, link: { rel: 'extracts', href: '/reports/raw/x' } }),
   },
-  '/_mock/clock': { status: 200, headers: {}, body: JSON.stringify({ now: 'yesterday' }) },
+  '/_mock/clock': { status: 200, headers: {}, body: JSON.stringify({ now: 'yesterday', frozen: false }) },
   '/_mock/account': { status: 200, headers: {}, body: '<account/>' },
   '/_mock/statuses': { status: 418, headers: {}, body: JSON.stringify({ code: 418, status: 'TEAPOT', message: 'x' }) },
   '/_mock/webhooks': { status: 200, headers: {}, body: JSON.stringify({ subscriptions: [] }) },

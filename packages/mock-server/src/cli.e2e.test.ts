@@ -83,6 +83,7 @@ describe('command line options', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: freshchat-sandbox \[options\]/);
     expect(stdout).toContain('--data-dir <dir>');
+    for (const flag of ['--frozen-clock', '--clock-start <iso>', '--id-seed <n>']) expect(stdout).toContain(flag);
     expect(stderr).toBe('');
   });
 
@@ -92,6 +93,9 @@ describe('command line options', () => {
     [['--rate-limit', '0'], /--rate-limit must be an integer >= 1, not "0"/],
     [['--report-delay=-1'], /--report-delay must be an integer >= 0, not "-1"/],
     [['--seed', '/nonexistent/seed.json'], /cannot use seed \/nonexistent\/seed\.json/],
+    [['--clock-start', 'yesterday'], /--clock-start must be an ISO-8601 date-time .*, not "yesterday"/],
+    [['--id-seed', '1.5'], /--id-seed must be an integer, not "1.5"/],
+    [['--frozen-clock', '--data-dir', '/tmp/x'], /cannot be combined with --data-dir/],
   ])('%j exits 2 with a message', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);

@@ -49,6 +49,26 @@ export function controlApiChecks(target: ContractTarget): void {
       expect(after - before).toBeLessThan(3600_000 + 10_000);
     });
 
+    sandboxIt(`the clock is set to an instant, frozen there and thawed again ${SANDBOX_ONLY}`, async () => {
+      const control = controlClient(target);
+      const before = Date.parse(ok(await control.GET('/_mock/clock'), 'clock').now);
+      const instant = new Date(before + 60_000).toISOString();
+      const set = ok(await control.POST('/_mock/clock', { body: { now: instant, frozen: true } }), 'set');
+      expect(set).toEqual({ now: instant, frozen: true });
+      expect(ok(await control.GET('/_mock/clock'), 'clock')).toEqual(set);
+      const thawed = ok(await control.POST('/_mock/clock', { body: { frozen: false } }), 'thaw');
+      expect(thawed.frozen).toBe(false);
+      expect(Date.parse(thawed.now)).toBeGreaterThanOrEqual(Date.parse(instant));
+    });
+
+    sandboxIt(
+      `400: an instant before the clock's time, naming now: the clock never goes back ${SANDBOX_ONLY}`,
+      async () => {
+        await expectError(await post('/_mock/clock', { now: '2001-01-01T00:00:00Z' }), 400, { field: 'now' });
+        await expectError(await post('/_mock/clock', { frozen: 'yes' }), 400, { field: 'frozen' });
+      },
+    );
+
     sandboxIt(
       `400: an advance that is not more than 0 and at most ten years, naming seconds ${SANDBOX_ONLY}`,
       async () => {

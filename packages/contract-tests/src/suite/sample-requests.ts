@@ -37,6 +37,8 @@ export const FRESHCHAT_SAMPLES: readonly SampleRequest[] = [
 export const CONTROL_SAMPLES: readonly SampleRequest[] = [
   { operationId: 'resetSandbox', method: 'POST', path: '/_mock/reset' },
   { operationId: 'getClock', method: 'GET', path: '/_mock/clock' },
+  // An empty body reads the clock and changes nothing.
+  { operationId: 'setClock', method: 'POST', path: '/_mock/clock', body: {} },
   { operationId: 'advanceClock', method: 'POST', path: '/_mock/clock/advance', body: { seconds: 1 } },
   { operationId: 'getAccount', method: 'GET', path: '/_mock/account' },
   { operationId: 'createAccount', method: 'POST', path: '/_mock/accounts', body: {} },
