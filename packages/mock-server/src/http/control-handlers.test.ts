@@ -579,6 +579,24 @@ describe('webhook subscriptions', () => {
     });
   });
 
+  it('is idempotent per URL: subscribing a subscribed URL again answers 200 with the existing subscription', async () => {
+    const { control, advance } = openSandbox();
+    const first = await control.POST('/_mock/webhooks', { body: { url: 'https://example.com/freshchat' } });
+    await advance(10);
+
+    const again = await control.POST('/_mock/webhooks', { body: { url: 'https://example.com/freshchat' } });
+    const normalised = await control.POST('/_mock/webhooks', { body: { url: 'HTTPS://EXAMPLE.com:443/freshchat' } });
+    const other = await control.POST('/_mock/webhooks', { body: { url: 'https://example.com/freshchat/2' } });
+
+    expect(first.response.status).toBe(201);
+    expect(again.response.status).toBe(200);
+    expect(again.data).toEqual(first.data);
+    expect(normalised.response.status).toBe(200);
+    expect(normalised.data).toEqual(first.data);
+    expect(other.response.status).toBe(201);
+    expect((await control.GET('/_mock/webhooks')).data?.subscriptions).toEqual([first.data, other.data]);
+  });
+
   it.each([
     ['ftp://example.com/hook', 'url: must be an http or https URL'],
     ['hello', 'url: must match format "uri"'],

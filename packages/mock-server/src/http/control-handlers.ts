@@ -15,6 +15,7 @@ type ControlOperationId = Exclude<
   | 'downloadReportPart'
   | 'listWebhookDeliveries'
   | 'triggerWebhook'
+  | 'unsubscribeWebhook'
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
@@ -23,7 +24,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** The latest time the clock may be moved to: the last millisecond a four-digit year can write. */
 const LAST_CLOCK_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
-/** Handlers of the control API (`/_mock`), except webhook deliveries, which the dispatcher answers. */
+/** Handlers of the control API (`/_mock`), except those of webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlOperationId> = {
   resetSandbox: ({ sandbox }) => {
     sandbox.reset();
@@ -129,13 +130,8 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
   }),
 
   subscribeWebhook: ({ account, sandbox, body }) => {
-    const s = account.webhooks.add(body.url, sandbox.clock.now());
-    return { status: 201, body: { id: s.id, url: s.url, created_at: iso(s.createdAt) } };
-  },
-
-  unsubscribeWebhook: ({ account, path }) => {
-    account.webhooks.remove(path.subscription_id);
-    return { status: 204 };
+    const { subscription: s, created } = account.webhooks.add(body.url, sandbox.clock.now());
+    return { status: created ? 201 : 200, body: { id: s.id, url: s.url, created_at: iso(s.createdAt) } };
   },
 
   getWebhookPublicKey: ({ account }) =>
