@@ -18,7 +18,7 @@ export type StartPrismOptions = {
   document: string;
   /** Where Prism forwards requests; the request path is appended (so `${mock.url}/v2` for freshchat.yaml). */
   upstream: string;
-  /** How long to wait for Prism to answer. Default 30 s. */
+  /** How long to wait for Prism to answer. Default 90 s. */
   timeoutMs?: number;
 };
 
@@ -46,7 +46,9 @@ const WATCHDOG = fileURLToPath(new URL('./prism-watchdog.cjs', import.meta.url))
  * await prism.stop();
  */
 export async function startPrism(options: StartPrismOptions): Promise<RunningPrism> {
-  const { timeoutMs = 30_000 } = options;
+  // Prism takes 3 to 5 s to start on an idle two-core machine; a loaded one (every package testing at once) can take
+  // several times that, and a start-up timeout is not what the suite tests.
+  const { timeoutMs = 90_000 } = options;
   // A port found free can be taken before Prism binds it; a start that fails that way is retried on another port.
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,6 +1,8 @@
 /**
  * `pnpm generate` for the mock server: request validators compiled from both OpenAPI documents, and the documents
- * themselves (served at /openapi.yaml and read for operation routing), embedded so the server reads no files.
+ * themselves, embedded so the server reads no files: parsed for operation routing, and as the self-contained
+ * bundles that `@freshchat-sandbox/openapi`'s own `generate` writes to `openapi/bundled/` (served at /openapi.yaml
+ * and /mock-control.yaml, where a `./freshchat.yaml#…` reference could not be followed).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,8 +27,11 @@ for (const [name, file] of [
   ['freshchat', 'freshchat.yaml'],
   ['mockControl', 'mock-control.yaml'],
 ] as const) {
-  lines.push(`/** ${file} as YAML text, byte for byte. */`);
-  lines.push(`export const ${name}Yaml: string = ${JSON.stringify(readFileSync(join(openapiDir, file), 'utf8'))};`);
+  const bundled = readFileSync(join(openapiDir, 'bundled', file), 'utf8');
+  lines.push(
+    `/** ${file} bundled by \`redocly bundle\` (openapi/bundled/${file}): self-contained YAML, byte for byte. */`,
+  );
+  lines.push(`export const ${name}Yaml: string = ${JSON.stringify(bundled)};`);
   lines.push(`/** ${file} parsed. */`);
   lines.push(
     `export const ${name}Document: Readonly<Record<string, unknown>> = ${JSON.stringify(loadDocument(file))};`,

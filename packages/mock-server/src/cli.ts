@@ -119,7 +119,7 @@ try {
     if (stopping) return;
     stopping = true;
     if (!quiet) process.stdout.write(`${signal}: stopping\n`);
-    // In-flight requests and webhook attempts get five seconds to finish.
+    // In-flight requests get five seconds to finish; webhook attempts still under way then are aborted.
     const deadline = setTimeout(() => process.exit(0), 5000);
     deadline.unref();
     void sandbox.stop().then(() => process.exit(0));

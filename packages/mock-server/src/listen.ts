@@ -21,7 +21,10 @@ export type ListenOptions = MockServerOptions & {
 export type ListeningMockServer = MockServer & {
   /** The origin it answers on, such as `http://127.0.0.1:4010`; the Freshchat API is under `${url}/v2`. */
   url: string;
-  /** Stops accepting, finishes in-flight requests and webhook attempts, and stops the clock. */
+  /**
+   * Stops accepting, finishes in-flight requests, then aborts the webhook attempts still under way (logged with
+   * outcome `aborted`, not retried) rather than waiting out a receiver's timeout, and stops the clock.
+   */
   stop(): Promise<void>;
 };
 
@@ -74,7 +77,7 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
         // Idle keep-alive connections would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
-      await mock.webhooks.idle();
+      await mock.webhooks.abort();
       mock.close();
     },
   };

@@ -91,6 +91,11 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     durable: options.durable,
     extraHandlers: {
       listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
+      unsubscribeWebhook: ({ account, path }) => {
+        account.webhooks.remove(path.subscription_id);
+        webhooks.cancelRetries(account, path.subscription_id);
+        return { status: 204 };
+      },
       triggerWebhook: ({ account, body }) => {
         const payload = triggeredPayload(account, body, state.clock.now());
         const event = webhooks.signEvent(account, body.action, payload);

@@ -47,6 +47,8 @@ class Receiver {
   readonly deliveries: Delivery[] = [];
   /** What happened, in order; a test adds its own marks to compare with the receiver's answers. */
   readonly timeline: string[] = [];
+  /** Requests whose connection closed before the receiver answered them (the sender gave up). */
+  closedUnanswered = 0;
   publicKey = '';
   port = 0;
   private server: Server | undefined;
@@ -67,7 +69,10 @@ class Receiver {
   async start(port = this.port): Promise<this> {
     const server = createServer((req, res) => {
       this.open.add(res);
-      res.on('close', () => this.open.delete(res));
+      res.on('close', () => {
+        this.open.delete(res);
+        if (!res.writableEnded) this.closedUnanswered++;
+      });
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => void this.handle(req.headers, new Uint8Array(Buffer.concat(chunks)), res));
@@ -400,6 +405,26 @@ describe('webhook delivery over HTTP', () => {
       [0, 'failed', undefined],
       [1, 'delivered', 204],
     ]);
+  });
+
+  it('listen().stop() aborts an attempt under way instead of waiting out the 10 s timeout, logged as aborted', async () => {
+    const sandbox = await startSandbox();
+    const receiver = await subscribeReceiver(sandbox, ['hang']);
+    await patchAgent(sandbox, IDS.john, { availability_status: 'UNAVAILABLE' });
+    await vi.waitFor(() => expect(receiver.deliveries).toHaveLength(1));
+    const account = sandbox.server.state.authenticate(TOKEN);
+    if (!account) throw new Error('no default account');
+
+    await sandbox.server.stop();
+    sandboxes.splice(sandboxes.indexOf(sandbox.server), 1);
+
+    const [attempt, ...more] = sandbox.server.webhooks.deliveries(account);
+    expect(more).toEqual([]);
+    expect(attempt).toMatchObject({ retry_count: 0, outcome: 'aborted', error: 'aborted: the sandbox stopped' });
+    expect(attempt).not.toHaveProperty('next_attempt_at');
+    expect(attempt).not.toHaveProperty('response_status');
+    // The request was cancelled on the wire, not left open.
+    await vi.waitFor(() => expect(receiver.closedUnanswered).toBe(1));
   });
 
   it('delivers a triggered event that parseWebhook accepts', async () => {

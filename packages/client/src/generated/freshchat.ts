@@ -400,7 +400,8 @@ export interface components {
         /**
          * @description The event the report is about. `Agent-IntelliAssign-Activity` (as the agent-status guide spells it) and
          *     `Agent-Intelliassign-Activity` (as the Extract API's list spells it) are the same report: how long each
-         *     agent spent in each status.
+         *     agent spent in each status. The two spellings differ only in case: `x-enum-varnames` gives each value a
+         *     distinct name for generators whose enum members are case-insensitive.
          * @enum {string}
          */
         ReportEvent: "Conversation-Created" | "Conversation-Agent-Assigned" | "Conversation-Group-Assigned" | "Message-Sent" | "First-Response-Time" | "Response-Time" | "Resolution-Time" | "Conversation-Resolution-Label" | "Conversation-Resolved" | "Agent-Activity" | "Agent-IntelliAssign-Activity" | "Agent-Intelliassign-Activity" | "CSAT-Score" | "Chat-Transcript";
@@ -408,12 +409,14 @@ export interface components {
         RawReportRequest: {
             /**
              * Format: date-time
-             * @description Start of the window, in UTC. Not earlier than 15 calendar months before now.
+             * @description Start of the window, in UTC: the offset is `Z` or a zero offset (`+00:00`); any other offset is
+             *     refused. Not earlier than 15 calendar months before now.
              */
             start: string;
             /**
              * Format: date-time
-             * @description End of the window, in UTC. After `start`, and not later than one calendar month after it.
+             * @description End of the window, in UTC (`Z` or `+00:00`). After `start`, and not later than one calendar month after
+             *     it.
              */
             end: string;
             event: components["schemas"]["ReportEvent"];
@@ -549,20 +552,21 @@ export interface components {
              * @description When the agent's status changed.
              */
             action_time: string;
-            /** @description The change. */
-            data: {
-                /** @description The agent's new availability and status. */
-                agent_availability: {
-                    status: components["schemas"]["AvailabilityStatus"];
-                    routing_type: components["schemas"]["RoutingType"];
-                    /** @description The id of the Freshchat account. */
-                    app_id: string;
-                    /** @description The id of the agent whose status changed. */
-                    agent_id: string;
-                    /** @description The status the agent is now on. */
-                    metadata: {
-                        agent_status: components["schemas"]["AgentStatusRef"];
-                    };
+            data: components["schemas"]["AgentAvailabilityData"];
+        };
+        /** @description The `data` of the `agent_availability` webhook: the change. */
+        AgentAvailabilityData: {
+            /** @description The agent's new availability and status. */
+            agent_availability: {
+                status: components["schemas"]["AvailabilityStatus"];
+                routing_type: components["schemas"]["RoutingType"];
+                /** @description The id of the Freshchat account. */
+                app_id: string;
+                /** @description The id of the agent whose status changed. */
+                agent_id: string;
+                /** @description The status the agent is now on. */
+                metadata: {
+                    agent_status: components["schemas"]["AgentStatusRef"];
                 };
             };
         };
@@ -607,40 +611,41 @@ export interface components {
              * @description When the message was sent.
              */
             action_time: string;
-            /** @description The message. */
-            data: {
-                /** @description The message that was sent. */
-                message: {
-                    /** @description The message's id. */
-                    id: string;
-                    /** @description The parts of the message (text, images, buttons). */
-                    message_parts: {
-                        [key: string]: unknown;
-                    }[];
-                    /** @description The id of the Freshchat account. */
-                    app_id: string;
-                    /** @description Who sent the message. */
-                    actor_id?: string;
-                    /**
-                     * @description The kind of sender.
-                     * @enum {string}
-                     */
-                    actor_type: "user" | "agent" | "bot" | "system";
-                    /** @description The channel the message was sent in. */
-                    channel_id?: string;
-                    /** @description The conversation the message belongs to. */
-                    conversation_id: string;
-                    /**
-                     * @description `private` for agents' notes.
-                     * @enum {string}
-                     */
-                    message_type?: "normal" | "private" | "system";
-                    /**
-                     * Format: date-time
-                     * @description When the message was created.
-                     */
-                    created_time: string;
-                };
+            data: components["schemas"]["MessageCreateData"];
+        };
+        /** @description The `data` of the `message_create` webhook: the message. */
+        MessageCreateData: {
+            /** @description The message that was sent. */
+            message: {
+                /** @description The message's id. */
+                id: string;
+                /** @description The parts of the message (text, images, buttons). */
+                message_parts: {
+                    [key: string]: unknown;
+                }[];
+                /** @description The id of the Freshchat account. */
+                app_id: string;
+                /** @description Who sent the message. */
+                actor_id?: string;
+                /**
+                 * @description The kind of sender.
+                 * @enum {string}
+                 */
+                actor_type: "user" | "agent" | "bot" | "system";
+                /** @description The channel the message was sent in. */
+                channel_id?: string;
+                /** @description The conversation the message belongs to. */
+                conversation_id: string;
+                /**
+                 * @description `private` for agents' notes.
+                 * @enum {string}
+                 */
+                message_type?: "normal" | "private" | "system";
+                /**
+                 * Format: date-time
+                 * @description When the message was created.
+                 */
+                created_time: string;
             };
         };
         /** @description The `conversation_assignment` webhook payload. */
@@ -656,27 +661,28 @@ export interface components {
              * @description When the conversation was assigned.
              */
             action_time: string;
-            /** @description The assignment. */
-            data: {
-                /** @description Who assigned the conversation, from whom and to whom. Empty strings where there is none. */
-                assignment: {
-                    /**
-                     * @description The kind of actor that assigned it.
-                     * @enum {string}
-                     */
-                    assignor: "user" | "agent" | "admin" | "bot" | "system";
-                    /** @description The id of the actor that assigned it. */
-                    assignor_id?: string;
-                    /** @description The agent it is now assigned to. */
-                    to_agent_id?: string;
-                    /** @description The group it is now assigned to. */
-                    to_group_id?: string;
-                    /** @description The agent it was assigned to before. */
-                    from_agent_id?: string;
-                    /** @description The group it was assigned to before. */
-                    from_group_id?: string;
-                    conversation: components["schemas"]["Conversation"];
-                };
+            data: components["schemas"]["ConversationAssignmentData"];
+        };
+        /** @description The `data` of the `conversation_assignment` webhook: the assignment. */
+        ConversationAssignmentData: {
+            /** @description Who assigned the conversation, from whom and to whom. Empty strings where there is none. */
+            assignment: {
+                /**
+                 * @description The kind of actor that assigned it.
+                 * @enum {string}
+                 */
+                assignor: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that assigned it. */
+                assignor_id?: string;
+                /** @description The agent it is now assigned to. */
+                to_agent_id?: string;
+                /** @description The group it is now assigned to. */
+                to_group_id?: string;
+                /** @description The agent it was assigned to before. */
+                from_agent_id?: string;
+                /** @description The group it was assigned to before. */
+                from_group_id?: string;
+                conversation: components["schemas"]["Conversation"];
             };
         };
         /** @description The `conversation_resolution` webhook payload. */
@@ -692,19 +698,20 @@ export interface components {
              * @description When the conversation was resolved.
              */
             action_time: string;
-            /** @description The resolution. */
-            data: {
-                /** @description Who resolved the conversation. */
-                resolve: {
-                    /**
-                     * @description The kind of actor that resolved it.
-                     * @enum {string}
-                     */
-                    resolver: "user" | "agent" | "admin" | "bot" | "system";
-                    /** @description The id of the actor that resolved it. */
-                    resolver_id?: string;
-                    conversation: components["schemas"]["Conversation"];
-                };
+            data: components["schemas"]["ConversationResolutionData"];
+        };
+        /** @description The `data` of the `conversation_resolution` webhook: the resolution. */
+        ConversationResolutionData: {
+            /** @description Who resolved the conversation. */
+            resolve: {
+                /**
+                 * @description The kind of actor that resolved it.
+                 * @enum {string}
+                 */
+                resolver: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that resolved it. */
+                resolver_id?: string;
+                conversation: components["schemas"]["Conversation"];
             };
         };
         /** @description The `conversation_reopen` webhook payload. */
@@ -720,23 +727,39 @@ export interface components {
              * @description When the conversation was reopened.
              */
             action_time: string;
-            /** @description The reopening. */
-            data: {
-                /** @description Who reopened the conversation. */
-                reopen: {
-                    /**
-                     * @description The kind of actor that reopened it.
-                     * @enum {string}
-                     */
-                    reopener: "user" | "agent" | "admin" | "bot" | "system";
-                    /** @description The id of the actor that reopened it. */
-                    reopener_id?: string;
-                    conversation: components["schemas"]["Conversation"];
-                };
+            data: components["schemas"]["ConversationReopenData"];
+        };
+        /** @description The `data` of the `conversation_reopen` webhook: the reopening. */
+        ConversationReopenData: {
+            /** @description Who reopened the conversation. */
+            reopen: {
+                /**
+                 * @description The kind of actor that reopened it.
+                 * @enum {string}
+                 */
+                reopener: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that reopened it. */
+                reopener_id?: string;
+                conversation: components["schemas"]["Conversation"];
             };
         };
     };
     responses: {
+        /**
+         * @description The path exists but not with this method. Not attached to any operation (an operation is one method of a
+         *     path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
+         *     it does.
+         */
+        MethodNotAllowed: {
+            headers: {
+                /** @description The methods the path accepts, comma-separated, such as `GET, PATCH`. */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is invalid; the message names the offending field. */
         BadRequest: {
             headers: {

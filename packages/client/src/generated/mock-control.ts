@@ -166,7 +166,10 @@ export interface paths {
         put?: never;
         /**
          * Create an agent
-         * @description The new agent starts on "Active on IntelliAssign" (or the status the body names) from now on.
+         * @description The new agent starts on "Active on IntelliAssign" (or the status the body names) from now on, or from
+         *     `since`. `since` must not be in the future nor earlier than the account's last recorded status change,
+         *     since the history is recorded in time order: otherwise 400. Without `email`, a valid address is made from
+         *     the name (see `AgentSeed.email`).
          */
         post: operations["createAgent"];
         delete?: never;
@@ -232,7 +235,12 @@ export interface paths {
         /** List webhook subscriptions */
         get: operations["listWebhookSubscriptions"];
         put?: never;
-        /** Subscribe a URL to the account's webhooks */
+        /**
+         * Subscribe a URL to the account's webhooks
+         * @description Idempotent per URL: one URL gets each event once. Subscribing a URL that already has a subscription
+         *     (compared after normalisation, so `http://HOST:80/a` is `http://host/a`) creates nothing and answers `200`
+         *     with the existing subscription; a new URL answers `201`.
+         */
         post: operations["subscribeWebhook"];
         delete?: never;
         options?: never;
@@ -508,7 +516,9 @@ export interface components {
             last_name: string;
             /**
              * Format: email
-             * @description The agent's email; made from the name when it is left out.
+             * @description The agent's email. When it is left out, one is made from the name: letters folded to ASCII
+             *     (`Zoë Ø'Brien` → `zoe.obrien`), parts joined by dots, `@example.com` after it; a name with no ASCII letter
+             *     or digit left gives `agent-` and the start of the agent's id. Always a valid address.
              */
             email?: string;
             /**
@@ -518,7 +528,9 @@ export interface components {
             agent_status_id?: string;
             /**
              * Format: date-time
-             * @description Since when the agent has been on that status; the moment of the seed when it is left out.
+             * @description Since when the agent has been on that status; the moment of the seed (or of the request) when it is left
+             *     out. In `POST /_mock/agents` it must not be in the future nor earlier than the account's last recorded
+             *     status change (the history only grows forward in time); otherwise 400.
              */
             since?: string;
             /** @description Whether the agent is deactivated (its status cannot be changed). */
@@ -672,10 +684,11 @@ export interface components {
              */
             attempted_at: string;
             /**
-             * @description `delivered` when the receiver answered 2xx.
+             * @description `delivered` when the receiver answered 2xx; `failed` otherwise; `aborted` when the sandbox stopped
+             *     (`listen().stop()`, SIGINT, SIGTERM) while the attempt was under way. An aborted attempt is not retried.
              * @enum {string}
              */
-            outcome: "delivered" | "failed";
+            outcome: "delivered" | "failed" | "aborted";
             /** @description The receiver's HTTP status, when it answered. */
             response_status?: number;
             /** @description Why the attempt failed without an answer (timeout, refused connection). */
@@ -684,9 +697,17 @@ export interface components {
             duration_ms?: number;
             /**
              * Format: date-time
-             * @description When the next retry is due, after a failed attempt that has retries left.
+             * @description When the next retry is due, after a failed attempt that has retries left. Left out once that retry is
+             *     cancelled (see `retry_cancelled_at`): the log never promises an attempt that will not be made.
              */
             next_attempt_at?: string;
+            /**
+             * Format: date-time
+             * @description When the retry this failed attempt had scheduled was cancelled, on the virtual clock: its subscription
+             *     was removed (`DELETE /_mock/webhooks/{subscription_id}`) before the retry was due. `next_attempt_at` is
+             *     then left out. (A reset empties the delivery log and cancels every scheduled retry with it.)
+             */
+            retry_cancelled_at?: string;
         };
         /** @description Delivery attempts, oldest first. */
         WebhookDeliveryList: {
@@ -807,18 +828,60 @@ export interface components {
             /** @description The entries. */
             requests: components["schemas"]["JournalEntry"][];
         };
-        /** @description The event to fire. */
-        WebhookTrigger: {
+        /**
+         * @description The event to fire, one schema per action: `data`, when given, must be that action's `data` as the webhook
+         *     carries it (the payload's schema in freshchat.yaml), and `actor` that action's actor.
+         */
+        WebhookTrigger: components["schemas"]["AgentAvailabilityTrigger"] | components["schemas"]["MessageCreateTrigger"] | components["schemas"]["ConversationAssignmentTrigger"] | components["schemas"]["ConversationResolutionTrigger"] | components["schemas"]["ConversationReopenTrigger"];
+        /** @description Fires an `agent_availability` webhook. */
+        AgentAvailabilityTrigger: {
             /**
-             * @description The webhook action.
+             * @description The webhook action. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            action: "agent_availability" | "message_create" | "conversation_assignment" | "conversation_resolution" | "conversation_reopen";
+            action: "agent_availability";
+            actor?: components["schemas"]["WebhookActor"];
+            data?: components["schemas"]["AgentAvailabilityData"];
+        };
+        /** @description Fires a `message_create` webhook. */
+        MessageCreateTrigger: {
+            /**
+             * @description The webhook action. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "message_create";
             actor?: components["schemas"]["ConversationActor"];
-            /** @description Replaces the example's `data`. */
-            data?: {
-                [key: string]: unknown;
-            };
+            data?: components["schemas"]["MessageCreateData"];
+        };
+        /** @description Fires a `conversation_assignment` webhook. */
+        ConversationAssignmentTrigger: {
+            /**
+             * @description The webhook action. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "conversation_assignment";
+            actor?: components["schemas"]["ConversationActor"];
+            data?: components["schemas"]["ConversationAssignmentData"];
+        };
+        /** @description Fires a `conversation_resolution` webhook. */
+        ConversationResolutionTrigger: {
+            /**
+             * @description The webhook action. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "conversation_resolution";
+            actor?: components["schemas"]["ConversationActor"];
+            data?: components["schemas"]["ConversationResolutionData"];
+        };
+        /** @description Fires a `conversation_reopen` webhook. */
+        ConversationReopenTrigger: {
+            /**
+             * @description The webhook action. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "conversation_reopen";
+            actor?: components["schemas"]["ConversationActor"];
+            data?: components["schemas"]["ConversationReopenData"];
         };
         /** @description The event that was fired. */
         TriggeredWebhook: {
@@ -964,6 +1027,27 @@ export interface components {
             /** @description The id of the person who made the change. */
             actor_id: string;
         };
+        /**
+         * @description How chats are routed to agents. `INTELLIASSIGN`, or `OCR` for Omnichannel routing.
+         * @enum {string}
+         */
+        RoutingType: "INTELLIASSIGN" | "OCR";
+        /** @description The `data` of the `agent_availability` webhook: the change. */
+        AgentAvailabilityData: {
+            /** @description The agent's new availability and status. */
+            agent_availability: {
+                status: components["schemas"]["AvailabilityStatus"];
+                routing_type: components["schemas"]["RoutingType"];
+                /** @description The id of the Freshchat account. */
+                app_id: string;
+                /** @description The id of the agent whose status changed. */
+                agent_id: string;
+                /** @description The status the agent is now on. */
+                metadata: {
+                    agent_status: components["schemas"]["AgentStatusRef"];
+                };
+            };
+        };
         /** @description Who caused a conversation event. */
         ConversationActor: {
             /**
@@ -974,10 +1058,137 @@ export interface components {
             /** @description The actor's id. */
             actor_id: string;
         };
+        /** @description The `data` of the `message_create` webhook: the message. */
+        MessageCreateData: {
+            /** @description The message that was sent. */
+            message: {
+                /** @description The message's id. */
+                id: string;
+                /** @description The parts of the message (text, images, buttons). */
+                message_parts: {
+                    [key: string]: unknown;
+                }[];
+                /** @description The id of the Freshchat account. */
+                app_id: string;
+                /** @description Who sent the message. */
+                actor_id?: string;
+                /**
+                 * @description The kind of sender.
+                 * @enum {string}
+                 */
+                actor_type: "user" | "agent" | "bot" | "system";
+                /** @description The channel the message was sent in. */
+                channel_id?: string;
+                /** @description The conversation the message belongs to. */
+                conversation_id: string;
+                /**
+                 * @description `private` for agents' notes.
+                 * @enum {string}
+                 */
+                message_type?: "normal" | "private" | "system";
+                /**
+                 * Format: date-time
+                 * @description When the message was created.
+                 */
+                created_time: string;
+            };
+        };
+        /** @description The conversation an event is about, as webhooks carry it. */
+        Conversation: {
+            /** @description The conversation's id. */
+            conversation_id: string;
+            /** @description The id of the Freshchat account. */
+            app_id: string;
+            /** @description The channel (topic) the conversation is in. */
+            channel_id?: string;
+            /**
+             * @description The conversation's status after the event.
+             * @enum {string}
+             */
+            status: "new" | "assigned" | "resolved" | "reopened";
+            /** @description The agent the conversation is assigned to, if any. */
+            assigned_agent_id?: string;
+            /** @description The group the conversation is assigned to, if any. */
+            assigned_group_id?: string;
+        };
+        /** @description The `data` of the `conversation_assignment` webhook: the assignment. */
+        ConversationAssignmentData: {
+            /** @description Who assigned the conversation, from whom and to whom. Empty strings where there is none. */
+            assignment: {
+                /**
+                 * @description The kind of actor that assigned it.
+                 * @enum {string}
+                 */
+                assignor: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that assigned it. */
+                assignor_id?: string;
+                /** @description The agent it is now assigned to. */
+                to_agent_id?: string;
+                /** @description The group it is now assigned to. */
+                to_group_id?: string;
+                /** @description The agent it was assigned to before. */
+                from_agent_id?: string;
+                /** @description The group it was assigned to before. */
+                from_group_id?: string;
+                conversation: components["schemas"]["Conversation"];
+            };
+        };
+        /** @description The `data` of the `conversation_resolution` webhook: the resolution. */
+        ConversationResolutionData: {
+            /** @description Who resolved the conversation. */
+            resolve: {
+                /**
+                 * @description The kind of actor that resolved it.
+                 * @enum {string}
+                 */
+                resolver: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that resolved it. */
+                resolver_id?: string;
+                conversation: components["schemas"]["Conversation"];
+            };
+        };
+        /** @description The `data` of the `conversation_reopen` webhook: the reopening. */
+        ConversationReopenData: {
+            /** @description Who reopened the conversation. */
+            reopen: {
+                /**
+                 * @description The kind of actor that reopened it.
+                 * @enum {string}
+                 */
+                reopener: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that reopened it. */
+                reopener_id?: string;
+                conversation: components["schemas"]["Conversation"];
+            };
+        };
     };
     responses: {
+        /**
+         * @description The path exists but not with this method. Not attached to any operation (an operation is one method of a
+         *     path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
+         *     it does.
+         */
+        MethodNotAllowed: {
+            headers: {
+                /** @description The methods the path accepts, comma-separated, such as `GET, PATCH`. */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is invalid; the message names the offending field. */
         BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The id in the path is not a UUID; the message names the parameter. */
+        MalformedId: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1267,6 +1478,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1329,7 +1541,15 @@ export interface operations {
                     "application/json": components["schemas"]["Agent"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The request is invalid; the message names the offending field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1390,6 +1610,7 @@ export interface operations {
                     "application/json": components["schemas"]["AgentHistory"];
                 };
             };
+            400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -1428,6 +1649,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The URL was already subscribed; the existing subscription, unchanged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
             /** @description The new subscription. */
             201: {
                 headers: {
@@ -1462,6 +1692,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -1623,6 +1854,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };

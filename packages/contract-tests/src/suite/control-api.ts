@@ -169,6 +169,13 @@ export function controlApiChecks(target: ContractTarget): void {
       await expectError(await del(`/_mock/statuses/${SEED.unavailableStatusId}`), 403);
     });
 
+    sandboxIt(`400: an id that is not a UUID, naming the parameter ${SANDBOX_ONLY}`, async () => {
+      await expectError(await del('/_mock/statuses/not-a-uuid'), 400, { field: 'status_id' });
+      await expectError(await get('/_mock/agents/not-a-uuid/history'), 400, { field: 'agent_id' });
+      await expectError(await del('/_mock/webhooks/not-a-uuid'), 400, { field: 'subscription_id' });
+      await expectError(await del('/_mock/faults/not-a-uuid'), 400, { field: 'fault_id' });
+    });
+
     sandboxIt(`404: a status id no status has ${SANDBOX_ONLY}`, async () => {
       await expectError(await patch(`/_mock/statuses/${UNKNOWN_ID}`, { name: 'Busy' }), 404);
       await expectError(await del(`/_mock/statuses/${UNKNOWN_ID}`), 404);
@@ -272,10 +279,15 @@ export function controlApiChecks(target: ContractTarget): void {
   });
 
   describe('control API: webhooks', () => {
-    sandboxIt(`201, 200, 204, 404: subscribe, list and unsubscribe ${SANDBOX_ONLY}`, async () => {
+    sandboxIt(`201, 200, 204, 404: subscribe, subscribe again, list and unsubscribe ${SANDBOX_ONLY}`, async () => {
       const control = controlClient(target);
-      const subscription = ok(await control.POST('/_mock/webhooks', { body: { url: REFUSING_URL } }), 'subscribe');
+      const subscribed = await control.POST('/_mock/webhooks', { body: { url: REFUSING_URL } });
+      expect(subscribed.response.status).toBe(201);
+      const subscription = ok(subscribed, 'subscribe');
       expect(subscription.url).toBe(REFUSING_URL);
+      const again = await control.POST('/_mock/webhooks', { body: { url: REFUSING_URL } });
+      expect(again.response.status, 'the same URL again: the existing subscription').toBe(200);
+      expect(again.data).toEqual(subscription);
       expect(ok(await control.GET('/_mock/webhooks'), 'list').subscriptions).toEqual([subscription]);
       const removed = await control.DELETE('/_mock/webhooks/{subscription_id}', {
         params: { path: { subscription_id: subscription.id } },

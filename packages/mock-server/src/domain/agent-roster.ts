@@ -1,3 +1,4 @@
+import { emailFromName } from './agent-email.js';
 import {
   ACTIVE_STATUS_ID,
   type AgentStatus,
@@ -88,8 +89,7 @@ export class AgentRoster {
     // An unknown status is bad input (400), like in a status change, not a missing resource.
     const status = this.statuses.find(input.statusId ?? ACTIVE_STATUS_ID);
     if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status_id: no status with this id');
-    const email =
-      input.email ?? `${`${input.firstName}.${input.lastName}`.toLowerCase().replace(/[^a-z0-9.]+/g, '')}@example.com`;
+    const email = input.email ?? emailFromName(input.firstName, input.lastName, id);
     const agent: Agent = {
       id,
       firstName: input.firstName,

@@ -81,14 +81,14 @@ describe('checkReportWindow', () => {
       {
         code: 400,
         status: 'INVALID_VALUE',
-        message: 'start: must be a UTC time (ending in Z)',
+        message: 'start: must be a UTC time (ending in Z or +00:00)',
       },
     );
     expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00Z', '2030-06-15T00:00:00+05:30'), NOW))).toEqual(
       {
         code: 400,
         status: 'INVALID_VALUE',
-        message: 'end: must be a UTC time (ending in Z)',
+        message: 'end: must be a UTC time (ending in Z or +00:00)',
       },
     );
   });

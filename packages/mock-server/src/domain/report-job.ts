@@ -62,7 +62,7 @@ const UTC_SUFFIX = /(?:Z|[+-]00:?00)$/i;
 export function checkReportWindow(request: ReportRequest, now: number): { start: number; end: number } {
   for (const field of ['start', 'end'] as const) {
     if (!UTC_SUFFIX.test(request[field])) {
-      throw new SandboxError(400, 'INVALID_VALUE', `${field}: must be a UTC time (ending in Z)`);
+      throw new SandboxError(400, 'INVALID_VALUE', `${field}: must be a UTC time (ending in Z or +00:00)`);
     }
   }
   const start = Date.parse(request.start);

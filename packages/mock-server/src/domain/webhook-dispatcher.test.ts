@@ -607,6 +607,53 @@ describe('subscriptions', () => {
     expect(log.filter((d) => d.subscription_id === removed.id)).toHaveLength(2);
     expect(log.filter((d) => d.subscription_id === kept.id)).toHaveLength(6);
   });
+
+  it('once removed, its pending retry is cancelled in the log: no next_attempt_at, retry_cancelled_at instead', async () => {
+    const sandbox = sandboxWithEndpoints();
+    const removed = await sandbox.subscribe('http://removed.test/hook', [500]);
+    const kept = await sandbox.subscribe('http://kept.test/hook', [500]);
+    await patchAgent(sandbox, IDS.john, { availability_status: 'UNAVAILABLE' });
+    await sandbox.settle();
+    await sandbox.advance(30);
+
+    await sandbox.control.DELETE('/_mock/webhooks/{subscription_id}', {
+      params: { path: { subscription_id: removed.id } },
+    });
+
+    const log = await sandbox.deliveries();
+    const byUrl = (url: string) => log.find((d) => d.url === url);
+    expect(byUrl('http://removed.test/hook')).toMatchObject({
+      outcome: 'failed',
+      retry_cancelled_at: iso(T0 + 30_000),
+    });
+    expect(byUrl('http://removed.test/hook')).not.toHaveProperty('next_attempt_at');
+    expect(byUrl('http://kept.test/hook')).toMatchObject({ outcome: 'failed', next_attempt_at: iso(T0 + MINUTE) });
+    expect(byUrl('http://kept.test/hook')).not.toHaveProperty('retry_cancelled_at');
+
+    await sandbox.advance(24 * 3600);
+    await sandbox.settle();
+    expect(removed.deliveries).toHaveLength(1);
+    expect(kept.deliveries).toHaveLength(6);
+    // The last attempt has no retry left: it neither promises one nor says one was cancelled.
+    const last = (await sandbox.deliveries()).at(-1);
+    expect(last).toMatchObject({ url: 'http://kept.test/hook', retry_count: 5, outcome: 'failed' });
+    expect(last).not.toHaveProperty('next_attempt_at');
+    expect(last).not.toHaveProperty('retry_cancelled_at');
+  });
+
+  it('is idempotent per URL: a URL subscribed twice gets each event once', async () => {
+    const sandbox = sandboxWithEndpoints();
+    const hook = await sandbox.subscribe('http://receiver.test/hook');
+    const again = await sandbox.control.POST('/_mock/webhooks', { body: { url: 'http://receiver.test/hook' } });
+    expect(again.response.status).toBe(200);
+    expect(again.data?.id).toBe(hook.id);
+
+    await patchAgent(sandbox, IDS.john, { availability_status: 'UNAVAILABLE' });
+    await sandbox.settle();
+
+    expect(hook.deliveries).toHaveLength(1);
+    expect((await sandbox.deliveries()).map((d) => d.subscription_id)).toEqual([hook.id]);
+  });
 });
 
 const TRIGGERABLE = [
@@ -665,8 +712,8 @@ describe('POST /_mock/webhooks/trigger', () => {
     const { admin_id } = await account(sandbox);
     const data = {
       agent_availability: {
-        status: 'AVAILABLE',
-        routing_type: 'OCR',
+        status: 'AVAILABLE' as const,
+        routing_type: 'OCR' as const,
         app_id: IDS.appId,
         agent_id: IDS.sarah,
         metadata: { agent_status: { id: IDS.active, name: 'Active on IntelliAssign' } },
@@ -691,10 +738,28 @@ describe('POST /_mock/webhooks/trigger', () => {
     const hook = await sandbox.subscribe('http://receiver.test/hook');
 
     const invalid = await sandbox.control.POST('/_mock/webhooks/trigger', {
+      // @ts-expect-error the request schema gives `data` the action's own schema
       body: { action: 'message_create', data: { message: {} } },
     });
     expect(invalid.response.status).toBe(400);
     expect(invalid.error).toMatchObject({ code: 400, message: expect.stringMatching(/^data\.message\b/) });
+
+    const otherActionsData = await sandbox.control.POST('/_mock/webhooks/trigger', {
+      body: {
+        action: 'conversation_reopen',
+        // @ts-expect-error another action's data
+        data: { resolve: { resolver: 'agent', conversation: { conversation_id: 'c', app_id: 'a', status: 'new' } } },
+      },
+    });
+    expect(otherActionsData.response.status).toBe(400);
+    expect(otherActionsData.error).toMatchObject({ code: 400, message: 'data.reopen: is required' });
+
+    const wrongActor = await sandbox.control.POST('/_mock/webhooks/trigger', {
+      // @ts-expect-error agent_availability's actor is an agent or an admin
+      body: { action: 'agent_availability', actor: { actor_type: 'bot', actor_id: 'b' } },
+    });
+    expect(wrongActor.response.status).toBe(400);
+    expect(wrongActor.error).toMatchObject({ code: 400, message: 'actor.actor_type: must be one of agent, admin' });
 
     const unknown = await sandbox.control.POST('/_mock/webhooks/trigger', {
       // @ts-expect-error an action the document does not declare

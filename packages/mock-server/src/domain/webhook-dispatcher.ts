@@ -35,7 +35,11 @@ export type DispatcherOptions = {
  */
 export class WebhookDispatcher {
   private logs = new WeakMap<Account, DeliveryAttempt[]>();
+  /** Failed attempts whose retry is scheduled and not yet made, with the subscription it goes to. */
+  private pendingRetries = new Map<DeliveryAttempt, { account: Account; subscriptionId: string }>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Aborted by `abort()`: every attempt under way (and any made after) ends at once, logged as aborted. */
+  private readonly stopping = new AbortController();
   private generation = 0;
   /** While set (a durable sandbox replaying its log), status changes send nothing: they were sent the first time. */
   muted = false;
@@ -53,6 +57,7 @@ export class WebhookDispatcher {
       // Attempts under way when the sandbox resets finish unlogged: they belong to a world that is gone.
       this.generation++;
       this.logs = new WeakMap();
+      this.pendingRetries = new Map();
     });
   }
 
@@ -64,6 +69,30 @@ export class WebhookDispatcher {
   /** Resolves once no attempt is under way (retries scheduled on the clock are not waited for). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Cancels the retries scheduled for a subscription that is being removed: each failed attempt that promised one
+   * loses its `next_attempt_at` and gets `retry_cancelled_at`, so the log never promises an attempt that will not
+   * be made.
+   */
+  cancelRetries(account: Account, subscriptionId: string): void {
+    const at = new Date(this.sandbox.clock.now()).toISOString();
+    for (const [entry, pending] of this.pendingRetries) {
+      if (pending.account !== account || pending.subscriptionId !== subscriptionId) continue;
+      this.pendingRetries.delete(entry);
+      delete entry.next_attempt_at;
+      entry.retry_cancelled_at = at;
+    }
+  }
+
+  /**
+   * Aborts every attempt under way and resolves once each is logged (outcome `aborted`, no retry); attempts made
+   * after it are aborted at once. For stopping the sandbox without waiting out a receiver's timeout.
+   */
+  async abort(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
   }
 
   /** Signs an event body with the account's key. */
@@ -130,7 +159,7 @@ export class WebhookDispatcher {
             'X-Retry-Count': String(retry),
             'X-Sandbox-Event-Id': event.id,
           },
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopping.signal]),
           redirect: 'manual',
         });
         status = response.status;
@@ -140,12 +169,15 @@ export class WebhookDispatcher {
         error =
           (caught as Error).name === 'TimeoutError'
             ? `timeout after ${this.timeoutMs} ms`
-            : (cause ?? (caught as Error).message);
+            : this.stopping.signal.aborted
+              ? 'aborted: the sandbox stopped'
+              : (cause ?? (caught as Error).message);
       }
       if (generation !== this.generation) return;
       const delivered = status !== undefined && status >= 200 && status < 300;
+      const aborted = !delivered && this.stopping.signal.aborted;
       const delay = RETRY_SCHEDULE_MINUTES[retry];
-      const nextAt = !delivered && delay !== undefined ? dueAt + delay * 60_000 : undefined;
+      const nextAt = !delivered && !aborted && delay !== undefined ? dueAt + delay * 60_000 : undefined;
       const entry: DeliveryAttempt = {
         id: attemptId,
         event_id: event.id,
@@ -154,7 +186,7 @@ export class WebhookDispatcher {
         action: event.action,
         retry_count: retry,
         attempted_at: new Date(attemptedAt).toISOString(),
-        outcome: delivered ? 'delivered' : 'failed',
+        outcome: delivered ? 'delivered' : aborted ? 'aborted' : 'failed',
         ...(status !== undefined ? { response_status: status } : {}),
         ...(error !== undefined ? { error } : {}),
         duration_ms: Math.round(performance.now() - started),
@@ -167,8 +199,10 @@ export class WebhookDispatcher {
       log.splice(at, 0, entry);
       this.logs.set(account, log);
       if (nextAt !== undefined) {
+        this.pendingRetries.set(entry, { account, subscriptionId: subscription.id });
         this.sandbox.clock.schedule(nextAt, () => {
-          // A subscription removed since (unsubscribed) gets no more retries.
+          // A retry cancelled since (its subscription removed, or the sandbox reset) is not made.
+          if (!this.pendingRetries.delete(entry)) return;
           if (account.webhooks.has(subscription.id)) this.attempt(account, subscription, event, retry + 1, nextAt);
         });
       }

@@ -35,8 +35,11 @@ export class WebhookSubscriptions {
     return this.subscriptions.some((s) => s.id === id);
   }
 
-  /** Subscribes `url`; only http and https URLs are accepted. */
-  add(url: string, at: number): WebhookSubscription {
+  /**
+   * Subscribes `url`; only http and https URLs are accepted. Idempotent per URL (after normalisation): a URL that
+   * is already subscribed keeps its one subscription, returned with `created: false`, so it gets each event once.
+   */
+  add(url: string, at: number): { subscription: WebhookSubscription; created: boolean } {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -46,9 +49,11 @@ export class WebhookSubscriptions {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an http or https URL');
     }
+    const existing = this.subscriptions.find((s) => s.url === parsed.toString());
+    if (existing) return { subscription: existing, created: false };
     const subscription = { id: this.newId(), url: parsed.toString(), createdAt: at };
     this.subscriptions.push(subscription);
-    return subscription;
+    return { subscription, created: true };
   }
 
   /** Removes a subscription; 404 when there is none with that id. */

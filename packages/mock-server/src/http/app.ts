@@ -19,7 +19,7 @@ export type AppOptions = {
   /** The durable log, when the sandbox keeps its state on disk. */
   durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<'listWebhookDeliveries' | 'triggerWebhook'>;
+  extraHandlers: OperationHandlers<'listWebhookDeliveries' | 'triggerWebhook' | 'unsubscribeWebhook'>;
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */

@@ -361,6 +361,21 @@ describe('agents', () => {
     expect((await historyOf(control, id)).map((h) => h.at)).toEqual([iso(T0 + 30_000)]);
   });
 
+  it.each<[Record<string, string>, string]>([
+    [{ first_name: 'Ada', last_name: '' }, 'ada@example.com'],
+    [{ first_name: 'Émile', last_name: 'Zola' }, 'emile.zola@example.com'],
+    [{ first_name: '李', last_name: '小龍', id: '0c0c0c0c-1111-4222-8333-444444444444' }, 'agent-0c0c0c0c@example.com'],
+  ])('makes a valid email for %j when none is given, and /v2/agents/{id} serves it', async (body, email) => {
+    const { control, freshchat } = openSandbox();
+    const created = await control.POST('/_mock/agents', { body: body as never });
+    expect(created.response.status).toBe(201);
+    expect(created.data?.email).toBe(email);
+    const served = await freshchat.GET('/agents/{agent_id}', {
+      params: { path: { agent_id: created.data?.id ?? '' } },
+    });
+    expect(served.data?.email).toBe(email);
+  });
+
   it('answers 400 naming agent_status_id for an unknown status', async () => {
     const { control, freshchat } = openSandbox();
     const { error, response } = await control.POST('/_mock/agents', {
@@ -524,6 +539,24 @@ describe('webhook subscriptions', () => {
       status: 'SUBSCRIPTION_NOT_FOUND',
       message: 'subscription_id: subscription not found',
     });
+  });
+
+  it('is idempotent per URL: subscribing a subscribed URL again answers 200 with the existing subscription', async () => {
+    const { control, advance } = openSandbox();
+    const first = await control.POST('/_mock/webhooks', { body: { url: 'https://example.com/freshchat' } });
+    await advance(10);
+
+    const again = await control.POST('/_mock/webhooks', { body: { url: 'https://example.com/freshchat' } });
+    const normalised = await control.POST('/_mock/webhooks', { body: { url: 'HTTPS://EXAMPLE.com:443/freshchat' } });
+    const other = await control.POST('/_mock/webhooks', { body: { url: 'https://example.com/freshchat/2' } });
+
+    expect(first.response.status).toBe(201);
+    expect(again.response.status).toBe(200);
+    expect(again.data).toEqual(first.data);
+    expect(normalised.response.status).toBe(200);
+    expect(normalised.data).toEqual(first.data);
+    expect(other.response.status).toBe(201);
+    expect((await control.GET('/_mock/webhooks')).data?.subscriptions).toEqual([first.data, other.data]);
   });
 
   it.each([

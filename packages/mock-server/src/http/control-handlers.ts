@@ -16,6 +16,7 @@ type ControlOperationId = Exclude<
   | 'downloadReportPart'
   | 'listWebhookDeliveries'
   | 'triggerWebhook'
+  | 'unsubscribeWebhook'
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
@@ -23,7 +24,7 @@ const ref = (s: { id: string; name: string }): components['schemas']['AgentStatu
 const iso = (ms: number) => new Date(ms).toISOString();
 const clockView = (clock: VirtualClock) => ({ now: clock.date().toISOString(), frozen: clock.frozen });
 
-/** Handlers of the control API (`/_mock`), except webhook deliveries, which the dispatcher answers. */
+/** Handlers of the control API (`/_mock`), except those of webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlOperationId> = {
   resetSandbox: ({ sandbox }) => {
     sandbox.reset();
@@ -133,13 +134,8 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
   }),
 
   subscribeWebhook: ({ account, sandbox, body }) => {
-    const s = account.webhooks.add(body.url, sandbox.clock.now());
-    return { status: 201, body: { id: s.id, url: s.url, created_at: iso(s.createdAt) } };
-  },
-
-  unsubscribeWebhook: ({ account, path }) => {
-    account.webhooks.remove(path.subscription_id);
-    return { status: 204 };
+    const { subscription: s, created } = account.webhooks.add(body.url, sandbox.clock.now());
+    return { status: created ? 201 : 200, body: { id: s.id, url: s.url, created_at: iso(s.createdAt) } };
   },
 
   getWebhookPublicKey: ({ account }) =>

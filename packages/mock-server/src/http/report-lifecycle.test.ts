@@ -77,9 +77,13 @@ describe('requestRawReport', () => {
     [
       'a start with a non-UTC offset',
       { start: '2030-06-14T14:00:00+02:00' },
-      'start: must be a UTC time (ending in Z)',
+      'start: must be a UTC time (ending in Z or +00:00)',
     ],
-    ['an end with a non-UTC offset', { end: '2030-06-15T07:00:00-05:00' }, 'end: must be a UTC time (ending in Z)'],
+    [
+      'an end with a non-UTC offset',
+      { end: '2030-06-15T07:00:00-05:00' },
+      'end: must be a UTC time (ending in Z or +00:00)',
+    ],
     ['a start that is not a date-time', { start: 'yesterday' }, 'start: must match format "date-time"'],
     ['a start without an offset', { start: '2030-06-14T12:00:00' }, 'start: must match format "date-time"'],
     ['a format other than csv', { format: 'xlsx' }, 'format: must be one of csv'],
