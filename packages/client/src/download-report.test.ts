@@ -8,7 +8,10 @@ import { fakeFetch } from './testing/fake-fetch.js';
 const id = '20c23b25-c97c-4b07-b01f-195c2656a449';
 const signature = 'X-Amz-Date=20201221T132643Z&X-Amz-Expires=3599&X-Amz-Signature=044cf94f';
 
-function part(from: string, to: string): ReportPart {
+/** A downloadable sub-report: it always has its link. */
+type LinkedPart = ReportPart & { link: NonNullable<ReportPart['link']> };
+
+function part(from: string, to: string): LinkedPart {
   return {
     link: { rel: 'extraction', href: `https://storage.test/extraction/${id}-${Date.parse(from)}.zip?${signature}` },
     from,
@@ -130,6 +133,15 @@ describe('downloadReport', () => {
       /sub-report 2020-01-24T00:00:00.000Z – 2020-01-25T00:00:00.000Z is FAILED/,
     );
     expect(fetch.requests.map((request) => request.url)).toEqual([day1.link.href]);
+  });
+
+  it('refuses a COMPLETED part that has no link, before fetching anything', async () => {
+    const fetch = fakeFetch([]);
+    const { link: _, ...unlinked } = day2;
+    await expect(downloadReport(completedReport([unlinked]), { fetch })).rejects.toThrow(
+      /sub-report 2020-01-24T00:00:00.000Z – 2020-01-25T00:00:00.000Z is COMPLETED but has no download link/,
+    );
+    expect(fetch.requests).toEqual([]);
   });
 
   it('accepts parts marked SUCCESS, as Freshchat sometimes sends', async () => {

@@ -123,11 +123,13 @@ async function downloadPartCsv(part: ReportPart, fetch: FetchLike, signal: Abort
   if (part.status !== 'COMPLETED' && part.status !== 'SUCCESS') {
     throw new ReportDownloadError(`${where} is ${part.status}, not ready to download`);
   }
+  if (!part.link) throw new ReportDownloadError(`${where} is ${part.status} but has no download link`);
+  const { href } = part.link;
   let url: URL;
   try {
-    url = new URL(part.link.href);
+    url = new URL(href);
   } catch (error) {
-    throw new ReportDownloadError(`${where}: link is not an absolute URL: ${part.link.href}`, { cause: error });
+    throw new ReportDownloadError(`${where}: link is not an absolute URL: ${href}`, { cause: error });
   }
   const shown = `${url.origin}${url.pathname}`;
   const response = await abortable(fetch(new Request(url, { signal })), signal);

@@ -178,6 +178,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/agents/{agent_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent's id. */
+                agent_id: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Log an agent in or out
+         * @description Sets whether the agent is logged in (`login_status`), as the agent's own login or logout would. It changes
+         *     no status and sends no webhook. While the agent is offline, `PATCH /v2/agents/{agent_id}` answers `409`
+         *     to any change that would make it AVAILABLE.
+         */
+        patch: operations["updateAgentLogin"];
+        trace?: never;
+    };
     "/_mock/agents/{agent_id}/status": {
         parameters: {
             query?: never;
@@ -320,7 +345,10 @@ export interface paths {
         };
         /**
          * Get the public key that checks webhook signatures
-         * @description The account's RSA public key, as PEM (SubjectPublicKeyInfo).
+         * @description The account's RSA public key (SubjectPublicKeyInfo). By default as PEM (`application/x-pem-file`). With
+         *     `format=freshchat`, the same key the way Freshchat's admin page shows it: one line,
+         *     `-----BEGIN RSA PUBLIC KEY----- <base64> -----END RSA PUBLIC KEY-----` (`text/plain`), so that a
+         *     receiver's handling of that form can be tested.
          */
         get: operations["getWebhookPublicKey"];
         put?: never;
@@ -343,7 +371,9 @@ export interface paths {
         put?: never;
         /**
          * Inject a fault
-         * @description `report_failure` makes the next report job(s) end FAILED; `latency` delays answers; `error` answers with an
+         * @description `report_failure` makes the next report job(s) end FAILED; `report_part_status` makes the next report job(s)
+         *     end COMPLETED with their last sub-report in another status (FAILED by default; a sub-report that is not
+         *     COMPLETED or SUCCESS has no download link); `latency` delays answers; `error` answers with an
          *     error status instead of the real answer; `drop_connection` closes the connection without answering. `operation` names a Freshchat operation by its `operationId`
          *     (such as `getRawReport`); without it the fault applies to every `/v2` operation. `count` limits how many
          *     times the fault fires; without it, it fires until it is removed.
@@ -423,7 +453,9 @@ export interface paths {
         /**
          * Download one sub-report
          * @description Serves a zip holding one CSV. The link needs no token; it is valid for `X-Amz-Expires` seconds of clock
-         *     time after `X-Amz-Date`. An expired, tampered or unknown link gets 403 with an XML error body.
+         *     time after `X-Amz-Date`. An expired, tampered or unknown link gets 403 with an XML error body. Only the
+         *     agent-status events (`Agent-IntelliAssign-Activity`, `Agent-Intelliassign-Activity`) are simulated: for
+         *     every other event the CSV is empty (no header, no rows), since the sandbox holds no conversations.
          */
         get: operations["downloadReportPart"];
         put?: never;
@@ -535,9 +567,19 @@ export interface components {
             since?: string;
             /** @description Whether the agent is deactivated (its status cannot be changed). */
             is_deactivated?: boolean;
+            /**
+             * @description Whether the agent is logged in; an offline agent cannot be made AVAILABLE through the API.
+             * @default true
+             */
+            login_status?: boolean;
             routing_type?: components["schemas"]["AgentRoutingType"];
             /** @description Ids of the agent's groups. */
             groups?: string[];
+        };
+        /** @description Whether the agent is logged in. */
+        AgentLoginPatch: {
+            /** @description `true` when the agent logs in, `false` when it logs out. */
+            login_status: boolean;
         };
         /** @description An account's starting data. Every field may be left out. */
         AccountSeed: {
@@ -715,7 +757,7 @@ export interface components {
             deliveries: components["schemas"]["WebhookDelivery"][];
         };
         /** @description A fault to inject. */
-        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
+        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
         /** @description The next report jobs end FAILED instead of COMPLETED. */
         ReportFailureFault: {
             /**
@@ -725,6 +767,28 @@ export interface components {
             type: "report_failure";
             /**
              * @description How many report jobs fail.
+             * @default 1
+             */
+            count?: number;
+        };
+        /**
+         * @description The next report jobs end COMPLETED with their last sub-report in `status` instead of COMPLETED. Only a
+         *     COMPLETED or SUCCESS sub-report carries a download link.
+         */
+        ReportPartStatusFault: {
+            /**
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "report_part_status";
+            /**
+             * @description The status of the last sub-report.
+             * @default FAILED
+             * @enum {string}
+             */
+            status?: "FAILED" | "PENDING" | "IN_PROGRESS" | "SUCCESS";
+            /**
+             * @description How many report jobs complete this way.
              * @default 1
              */
             count?: number;
@@ -789,12 +853,12 @@ export interface components {
              * @description The kind of fault.
              * @enum {string}
              */
-            type: "report_failure" | "latency" | "error" | "drop_connection";
+            type: "report_failure" | "report_part_status" | "latency" | "error" | "drop_connection";
             operation?: components["schemas"]["FreshchatOperation"];
             /** @description Added delay, for a latency fault. */
             ms?: number;
-            /** @description The error status, for an error fault. */
-            status?: number;
+            /** @description The error status, for an error fault; the sub-report's status, for a report_part_status fault. */
+            status?: number | components["schemas"]["ReportPartStatus"];
             /** @description How many more times the fault fires; null when it fires until removed. */
             remaining: number | null;
         };
@@ -926,7 +990,9 @@ export interface components {
             name: string;
         };
         /**
-         * @description How chats are routed to this agent; `DISABLED` when the agent takes no routed chats.
+         * @description How chats are routed to this agent; `DISABLED` when the agent takes no routed chats. The agent object and
+         *     the `agent_availability` webhook give the same value for one agent: the guide lists `INTELLIASSIGN` and
+         *     `OCR` for the webhook, and an agent whose routing is `DISABLED` reads `DISABLED` in both.
          * @enum {string}
          */
         AgentRoutingType: "INTELLIASSIGN" | "OCR" | "DISABLED";
@@ -970,6 +1036,11 @@ export interface components {
             skill_id?: string;
             /** @description Whether the agent's account is deactivated. */
             is_deactivated: boolean;
+            /**
+             * @description Whether the agent is logged in (online). An offline agent cannot be made AVAILABLE through
+             *     `PATCH /agents/{agent_id}` (`409`); any other status change is allowed.
+             */
+            login_status: boolean;
             /** @description The agent's language, such as `en-US`. */
             locale?: string;
             /** @description The agent's time zone, such as `Europe/London`. */
@@ -1027,17 +1098,12 @@ export interface components {
             /** @description The id of the person who made the change. */
             actor_id: string;
         };
-        /**
-         * @description How chats are routed to agents. `INTELLIASSIGN`, or `OCR` for Omnichannel routing.
-         * @enum {string}
-         */
-        RoutingType: "INTELLIASSIGN" | "OCR";
         /** @description The `data` of the `agent_availability` webhook: the change. */
         AgentAvailabilityData: {
             /** @description The agent's new availability and status. */
             agent_availability: {
                 status: components["schemas"]["AvailabilityStatus"];
-                routing_type: components["schemas"]["RoutingType"];
+                routing_type: components["schemas"]["AgentRoutingType"];
                 /** @description The id of the Freshchat account. */
                 app_id: string;
                 /** @description The id of the agent whose status changed. */
@@ -1161,6 +1227,12 @@ export interface components {
                 conversation: components["schemas"]["Conversation"];
             };
         };
+        /**
+         * @description The status of one sub-report. Besides the job's three values, `IN_PROGRESS` and `SUCCESS` are seen. A
+         *     sub-report can be downloaded when it is `COMPLETED` or `SUCCESS`; in any other status it has no `link`.
+         * @enum {string}
+         */
+        ReportPartStatus: "PENDING" | "IN_PROGRESS" | "FAILED" | "SUCCESS" | "COMPLETED";
     };
     responses: {
         /**
@@ -1556,6 +1628,38 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    updateAgentLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The agent's id. */
+                agent_id: components["parameters"]["AgentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentLoginPatch"];
+            };
+        };
+        responses: {
+            /** @description The agent, as `GET /v2/agents/{agent_id}` now shows it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     setAgentStatusAsAgent: {
         parameters: {
             query?: never;
@@ -1748,22 +1852,27 @@ export interface operations {
     };
     getWebhookPublicKey: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `pem` (the default) or `freshchat` (one line under the `RSA PUBLIC KEY` label). */
+                format?: "pem" | "freshchat";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The PEM-encoded public key. */
+            /** @description The public key. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/x-pem-file": string;
+                    "text/plain": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
         };
     };

@@ -72,6 +72,10 @@ export interface paths {
          *     "Active on IntelliAssign"; `UNAVAILABLE` puts it on "Unavailable" unless its current status already
          *     counts as unavailable. Any status other than "Active on IntelliAssign" counts as unavailable. A change
          *     fires the `agent_availability` webhook with `actor_type: admin`.
+         *
+         *     `409` means the change cannot be made in the agent's state: the agent is deactivated, or it is offline
+         *     (`login_status: false`) and the change would make it AVAILABLE (`availability_status: AVAILABLE`, or
+         *     `agent_status` naming "Active on IntelliAssign"). An offline agent can still be put on any other status.
          */
         patch: operations["updateAgentStatus"];
         trace?: never;
@@ -262,7 +266,9 @@ export interface components {
          */
         RoutingType: "INTELLIASSIGN" | "OCR";
         /**
-         * @description How chats are routed to this agent; `DISABLED` when the agent takes no routed chats.
+         * @description How chats are routed to this agent; `DISABLED` when the agent takes no routed chats. The agent object and
+         *     the `agent_availability` webhook give the same value for one agent: the guide lists `INTELLIASSIGN` and
+         *     `OCR` for the webhook, and an agent whose routing is `DISABLED` reads `DISABLED` in both.
          * @enum {string}
          */
         AgentRoutingType: "INTELLIASSIGN" | "OCR" | "DISABLED";
@@ -340,6 +346,11 @@ export interface components {
             skill_id?: string;
             /** @description Whether the agent's account is deactivated. */
             is_deactivated: boolean;
+            /**
+             * @description Whether the agent is logged in (online). An offline agent cannot be made AVAILABLE through
+             *     `PATCH /agents/{agent_id}` (`409`); any other status change is allowed.
+             */
+            login_status: boolean;
             /** @description The agent's language, such as `en-US`. */
             locale?: string;
             /** @description The agent's time zone, such as `Europe/London`. */
@@ -364,7 +375,10 @@ export interface components {
         };
         /** @description A link to another page of the same list. */
         PageLink: {
-            /** @description The page's URL, relative to the API's base. */
+            /**
+             * @description The page's path and query, version prefix included (`/v2/agents?page=2&items_per_page=20`): join it with
+             *     the host. The query carries the request's declared parameters only, with `page` and `items_per_page`.
+             */
             href: string;
             /** @description Which page this is. */
             rel: string;
@@ -386,10 +400,13 @@ export interface components {
                 items_per_page: number;
                 /** @description How many agents match in all. */
                 total_items: number;
-                /** @description How many pages there are in all. */
+                /** @description How many pages there are in all; 0 when no agent matches. */
                 total_pages: number;
             };
-            /** @description Links to the first, last, next and previous pages; next and previous only where they exist. */
+            /**
+             * @description Links to the first, last, next and previous pages; next and previous only where they exist. `last_page`
+             *     names page `total_pages`, so page 0 when no agent matches (a page that is not there to fetch).
+             */
             links: {
                 first_page: components["schemas"]["PageLink"];
                 last_page: components["schemas"]["PageLink"];
@@ -400,7 +417,8 @@ export interface components {
         /**
          * @description The event the report is about. `Agent-IntelliAssign-Activity` (as the agent-status guide spells it) and
          *     `Agent-Intelliassign-Activity` (as the Extract API's list spells it) are the same report: how long each
-         *     agent spent in each status.
+         *     agent spent in each status. The two spellings differ only in case: `x-enum-varnames` gives each value a
+         *     distinct name for generators whose enum members are case-insensitive.
          * @enum {string}
          */
         ReportEvent: "Conversation-Created" | "Conversation-Agent-Assigned" | "Conversation-Group-Assigned" | "Message-Sent" | "First-Response-Time" | "Response-Time" | "Resolution-Time" | "Conversation-Resolution-Label" | "Conversation-Resolved" | "Agent-Activity" | "Agent-IntelliAssign-Activity" | "Agent-Intelliassign-Activity" | "CSAT-Score" | "Chat-Transcript";
@@ -408,12 +426,14 @@ export interface components {
         RawReportRequest: {
             /**
              * Format: date-time
-             * @description Start of the window, in UTC. Not earlier than 15 calendar months before now.
+             * @description Start of the window, in UTC: the offset is `Z` or a zero offset (`+00:00`); any other offset is
+             *     refused. Not earlier than 15 calendar months before now.
              */
             start: string;
             /**
              * Format: date-time
-             * @description End of the window, in UTC. After `start`, and not later than one calendar month after it.
+             * @description End of the window, in UTC (`Z` or `+00:00`). After `start`, and not later than one calendar month after
+             *     it.
              */
             end: string;
             event: components["schemas"]["ReportEvent"];
@@ -450,14 +470,15 @@ export interface components {
          */
         ReportStatus: "PENDING" | "COMPLETED" | "FAILED";
         /**
-         * @description The status of one sub-report. Besides the job's three values, `IN_PROGRESS` and `SUCCESS` are seen.
+         * @description The status of one sub-report. Besides the job's three values, `IN_PROGRESS` and `SUCCESS` are seen. A
+         *     sub-report can be downloaded when it is `COMPLETED` or `SUCCESS`; in any other status it has no `link`.
          * @enum {string}
          */
         ReportPartStatus: "PENDING" | "IN_PROGRESS" | "FAILED" | "SUCCESS" | "COMPLETED";
         /** @description One sub-report of a completed job, covering `[from, to)`. */
         ReportPart: {
-            /** @description Where to download the sub-report. */
-            link: {
+            /** @description Where to download the sub-report; absent unless its `status` is `COMPLETED` or `SUCCESS`. */
+            link?: {
                 /**
                  * @description The link's relation to the job.
                  * @constant
@@ -489,7 +510,11 @@ export interface components {
              */
             id: string;
             status: components["schemas"]["ReportStatus"];
-            /** @description The window the report covers, as two times separated by a space, such as `2020-12-21 00:00:00.0 2020-12-22 13:00:00.0`. */
+            /**
+             * @description The window the report covers, as two UTC times separated by a space, such as
+             *     `2020-12-21 00:00:00.0 2020-12-22 13:00:00.0`. Each time keeps its milliseconds as that format prints
+             *     them: trailing zeros dropped, at least one digit (`…:05.123`, `…:05.5`, `…:00.0`).
+             */
             interval: string;
             /** @description The sub-reports; empty until the job is complete. */
             links: components["schemas"]["ReportPart"][];
@@ -549,20 +574,21 @@ export interface components {
              * @description When the agent's status changed.
              */
             action_time: string;
-            /** @description The change. */
-            data: {
-                /** @description The agent's new availability and status. */
-                agent_availability: {
-                    status: components["schemas"]["AvailabilityStatus"];
-                    routing_type: components["schemas"]["RoutingType"];
-                    /** @description The id of the Freshchat account. */
-                    app_id: string;
-                    /** @description The id of the agent whose status changed. */
-                    agent_id: string;
-                    /** @description The status the agent is now on. */
-                    metadata: {
-                        agent_status: components["schemas"]["AgentStatusRef"];
-                    };
+            data: components["schemas"]["AgentAvailabilityData"];
+        };
+        /** @description The `data` of the `agent_availability` webhook: the change. */
+        AgentAvailabilityData: {
+            /** @description The agent's new availability and status. */
+            agent_availability: {
+                status: components["schemas"]["AvailabilityStatus"];
+                routing_type: components["schemas"]["AgentRoutingType"];
+                /** @description The id of the Freshchat account. */
+                app_id: string;
+                /** @description The id of the agent whose status changed. */
+                agent_id: string;
+                /** @description The status the agent is now on. */
+                metadata: {
+                    agent_status: components["schemas"]["AgentStatusRef"];
                 };
             };
         };
@@ -607,40 +633,41 @@ export interface components {
              * @description When the message was sent.
              */
             action_time: string;
-            /** @description The message. */
-            data: {
-                /** @description The message that was sent. */
-                message: {
-                    /** @description The message's id. */
-                    id: string;
-                    /** @description The parts of the message (text, images, buttons). */
-                    message_parts: {
-                        [key: string]: unknown;
-                    }[];
-                    /** @description The id of the Freshchat account. */
-                    app_id: string;
-                    /** @description Who sent the message. */
-                    actor_id?: string;
-                    /**
-                     * @description The kind of sender.
-                     * @enum {string}
-                     */
-                    actor_type: "user" | "agent" | "bot" | "system";
-                    /** @description The channel the message was sent in. */
-                    channel_id?: string;
-                    /** @description The conversation the message belongs to. */
-                    conversation_id: string;
-                    /**
-                     * @description `private` for agents' notes.
-                     * @enum {string}
-                     */
-                    message_type?: "normal" | "private" | "system";
-                    /**
-                     * Format: date-time
-                     * @description When the message was created.
-                     */
-                    created_time: string;
-                };
+            data: components["schemas"]["MessageCreateData"];
+        };
+        /** @description The `data` of the `message_create` webhook: the message. */
+        MessageCreateData: {
+            /** @description The message that was sent. */
+            message: {
+                /** @description The message's id. */
+                id: string;
+                /** @description The parts of the message (text, images, buttons). */
+                message_parts: {
+                    [key: string]: unknown;
+                }[];
+                /** @description The id of the Freshchat account. */
+                app_id: string;
+                /** @description Who sent the message. */
+                actor_id?: string;
+                /**
+                 * @description The kind of sender.
+                 * @enum {string}
+                 */
+                actor_type: "user" | "agent" | "bot" | "system";
+                /** @description The channel the message was sent in. */
+                channel_id?: string;
+                /** @description The conversation the message belongs to. */
+                conversation_id: string;
+                /**
+                 * @description `private` for agents' notes.
+                 * @enum {string}
+                 */
+                message_type?: "normal" | "private" | "system";
+                /**
+                 * Format: date-time
+                 * @description When the message was created.
+                 */
+                created_time: string;
             };
         };
         /** @description The `conversation_assignment` webhook payload. */
@@ -656,27 +683,28 @@ export interface components {
              * @description When the conversation was assigned.
              */
             action_time: string;
-            /** @description The assignment. */
-            data: {
-                /** @description Who assigned the conversation, from whom and to whom. Empty strings where there is none. */
-                assignment: {
-                    /**
-                     * @description The kind of actor that assigned it.
-                     * @enum {string}
-                     */
-                    assignor: "user" | "agent" | "admin" | "bot" | "system";
-                    /** @description The id of the actor that assigned it. */
-                    assignor_id?: string;
-                    /** @description The agent it is now assigned to. */
-                    to_agent_id?: string;
-                    /** @description The group it is now assigned to. */
-                    to_group_id?: string;
-                    /** @description The agent it was assigned to before. */
-                    from_agent_id?: string;
-                    /** @description The group it was assigned to before. */
-                    from_group_id?: string;
-                    conversation: components["schemas"]["Conversation"];
-                };
+            data: components["schemas"]["ConversationAssignmentData"];
+        };
+        /** @description The `data` of the `conversation_assignment` webhook: the assignment. */
+        ConversationAssignmentData: {
+            /** @description Who assigned the conversation, from whom and to whom. Empty strings where there is none. */
+            assignment: {
+                /**
+                 * @description The kind of actor that assigned it.
+                 * @enum {string}
+                 */
+                assignor: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that assigned it. */
+                assignor_id?: string;
+                /** @description The agent it is now assigned to. */
+                to_agent_id?: string;
+                /** @description The group it is now assigned to. */
+                to_group_id?: string;
+                /** @description The agent it was assigned to before. */
+                from_agent_id?: string;
+                /** @description The group it was assigned to before. */
+                from_group_id?: string;
+                conversation: components["schemas"]["Conversation"];
             };
         };
         /** @description The `conversation_resolution` webhook payload. */
@@ -692,19 +720,20 @@ export interface components {
              * @description When the conversation was resolved.
              */
             action_time: string;
-            /** @description The resolution. */
-            data: {
-                /** @description Who resolved the conversation. */
-                resolve: {
-                    /**
-                     * @description The kind of actor that resolved it.
-                     * @enum {string}
-                     */
-                    resolver: "user" | "agent" | "admin" | "bot" | "system";
-                    /** @description The id of the actor that resolved it. */
-                    resolver_id?: string;
-                    conversation: components["schemas"]["Conversation"];
-                };
+            data: components["schemas"]["ConversationResolutionData"];
+        };
+        /** @description The `data` of the `conversation_resolution` webhook: the resolution. */
+        ConversationResolutionData: {
+            /** @description Who resolved the conversation. */
+            resolve: {
+                /**
+                 * @description The kind of actor that resolved it.
+                 * @enum {string}
+                 */
+                resolver: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that resolved it. */
+                resolver_id?: string;
+                conversation: components["schemas"]["Conversation"];
             };
         };
         /** @description The `conversation_reopen` webhook payload. */
@@ -720,23 +749,39 @@ export interface components {
              * @description When the conversation was reopened.
              */
             action_time: string;
-            /** @description The reopening. */
-            data: {
-                /** @description Who reopened the conversation. */
-                reopen: {
-                    /**
-                     * @description The kind of actor that reopened it.
-                     * @enum {string}
-                     */
-                    reopener: "user" | "agent" | "admin" | "bot" | "system";
-                    /** @description The id of the actor that reopened it. */
-                    reopener_id?: string;
-                    conversation: components["schemas"]["Conversation"];
-                };
+            data: components["schemas"]["ConversationReopenData"];
+        };
+        /** @description The `data` of the `conversation_reopen` webhook: the reopening. */
+        ConversationReopenData: {
+            /** @description Who reopened the conversation. */
+            reopen: {
+                /**
+                 * @description The kind of actor that reopened it.
+                 * @enum {string}
+                 */
+                reopener: "user" | "agent" | "admin" | "bot" | "system";
+                /** @description The id of the actor that reopened it. */
+                reopener_id?: string;
+                conversation: components["schemas"]["Conversation"];
             };
         };
     };
     responses: {
+        /**
+         * @description The path exists but not with this method. Not attached to any operation (an operation is one method of a
+         *     path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
+         *     it does.
+         */
+        MethodNotAllowed: {
+            headers: {
+                /** @description The methods the path accepts, comma-separated, such as `GET, PATCH`. */
+                Allow?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is invalid; the message names the offending field. */
         BadRequest: {
             headers: {
@@ -773,7 +818,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The change cannot be made in the agent's current state (for example, the agent is deactivated). */
+        /**
+         * @description The change cannot be made in the agent's current state: the agent is deactivated, or it is offline
+         *     (`login_status: false`) and the change would make it AVAILABLE.
+         */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -800,10 +848,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many requests in the current window; retry after the number of seconds in `Retry-After`. */
+        /**
+         * @description Too many requests in the current window; retry after the number of seconds in `Retry-After`. The
+         *     `X-RateLimit-*` headers describe the window that refused the request.
+         */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {

@@ -208,6 +208,22 @@ export function agentStatusUpdateChecks(target: ContractTarget): void {
       });
       await expectError(response, 409, { code: 'AGENT_DEACTIVATED' });
     });
+
+    sandboxIt(
+      `409: an offline agent cannot be made AVAILABLE, but can take another status ${SANDBOX_ONLY}`,
+      async () => {
+        const agent = ok(
+          await controlClient(target).POST('/_mock/agents', {
+            body: { first_name: 'Off', last_name: 'Line', login_status: false },
+          }),
+          'create agent',
+        );
+        expect(agent.login_status).toBe(false);
+        const patch = (body: unknown) => send(target, { method: 'PATCH', path: `/agents/${agent.id}`, body });
+        expect((await patch({ agent_status: { id: SEED.customStatuses.Lunch } })).status).toBe(200);
+        await expectError(await patch({ availability_status: 'AVAILABLE' }), 409, { code: 'AGENT_OFFLINE' });
+      },
+    );
   });
 }
 

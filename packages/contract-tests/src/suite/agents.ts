@@ -4,6 +4,8 @@ import { controlClient, expectError, freshchatClient, ok, SANDBOX_ONLY, SEED, se
 
 /** How many pages the pagination walk follows at most (a real account can hold many agents). */
 const MAX_PAGES = 10;
+/** The version prefix of the API's paths (`https://api.freshchat.com/v2`), which paging links carry. */
+const VERSION_PREFIX = '/v2';
 
 /**
  * Registers the checks of `GET /agents` and `GET /agents/{agent_id}`: pagination and its links, validation of the
@@ -29,13 +31,16 @@ export function agentChecks(target: ContractTarget): void {
       expect(page.links.previous_page).toBeUndefined();
     });
 
-    it('following next_page walks the agents page by page, each agent once', async () => {
+    it('following next_page, joined with the host, walks the agents page by page, each agent once', async () => {
+      // Links carry the version prefix (`/v2/agents?page=2…`), so a consumer joins them with the host; here the
+      // prefix is taken off, as the target's base URL already ends in it (or, through Prism, stands for it).
       const seen: string[] = [];
-      let href: string | undefined = '/agents?items_per_page=2';
+      let href: string | undefined = `${VERSION_PREFIX}/agents?items_per_page=2`;
       let total = 0;
       let pages = 0;
       while (href && pages < MAX_PAGES) {
-        const response = await send(target, { method: 'GET', path: href });
+        expect(href.startsWith(`${VERSION_PREFIX}/agents?`), href).toBe(true);
+        const response = await send(target, { method: 'GET', path: href.slice(VERSION_PREFIX.length) });
         expect(response.status).toBe(200);
         const page = (await response.json()) as {
           agents: { id: string }[];

@@ -278,6 +278,28 @@ export function controlApiChecks(target: ContractTarget): void {
     );
   });
 
+  describe('control API: logging agents in and out', () => {
+    sandboxIt(`200: an agent logs out and back in; GET /v2/agents/{id} shows it ${SANDBOX_ONLY}`, async () => {
+      const control = controlClient(target);
+      const agent = ok(await control.POST('/_mock/agents', { body: { first_name: 'Lo', last_name: 'Gin' } }), 'agent');
+      expect(agent.login_status).toBe(true);
+      const params = { path: { agent_id: agent.id } };
+      const out = ok(await control.PATCH('/_mock/agents/{agent_id}', { params, body: { login_status: false } }), 'out');
+      expect(out).toMatchObject({ id: agent.id, login_status: false });
+      const read = ok(await freshchatClient(target).GET('/agents/{agent_id}', { params }), 'get agent');
+      expect(read.login_status).toBe(false);
+      const back = ok(await control.PATCH('/_mock/agents/{agent_id}', { params, body: { login_status: true } }), 'in');
+      expect(back.login_status).toBe(true);
+    });
+
+    sandboxIt(`400: a login_status that is not a boolean; 404: an unknown agent ${SANDBOX_ONLY}`, async () => {
+      await expectError(await patch(`/_mock/agents/${SEED.agents.johnDoe}`, { login_status: 'no' }), 400, {
+        field: 'login_status',
+      });
+      await expectError(await patch(`/_mock/agents/${UNKNOWN_ID}`, { login_status: false }), 404);
+    });
+  });
+
   describe('control API: webhooks', () => {
     sandboxIt(`201, 200, 204, 404: subscribe, subscribe again, list and unsubscribe ${SANDBOX_ONLY}`, async () => {
       const control = controlClient(target);
@@ -337,6 +359,19 @@ export function controlApiChecks(target: ContractTarget): void {
       expect(response.headers.get('content-type')).toMatch(/^application\/x-pem-file/);
       expect(await response.text()).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n?$/);
     });
+
+    sandboxIt(
+      `format=freshchat serves the key on one line as Freshchat shows it; 400 for another format ${SANDBOX_ONLY}`,
+      async () => {
+        const response = await get('/_mock/webhooks/public-key?format=freshchat');
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+        expect(await response.text()).toMatch(
+          /^-----BEGIN RSA PUBLIC KEY----- [A-Za-z0-9+/=]+ -----END RSA PUBLIC KEY-----$/,
+        );
+        await expectError(await get('/_mock/webhooks/public-key?format=der'), 400, { field: 'format' });
+      },
+    );
   });
 
   describe('control API: request journal', () => {

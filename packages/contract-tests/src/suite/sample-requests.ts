@@ -58,6 +58,12 @@ export const CONTROL_SAMPLES: readonly SampleRequest[] = [
     path: `/_mock/agents/${UNKNOWN_ID}/status`,
     body: { availability_status: 'AVAILABLE' },
   },
+  {
+    operationId: 'updateAgentLogin',
+    method: 'PATCH',
+    path: `/_mock/agents/${UNKNOWN_ID}`,
+    body: { login_status: true },
+  },
   { operationId: 'getAgentHistory', method: 'GET', path: `/_mock/agents/${UNKNOWN_ID}/history` },
   { operationId: 'listWebhookSubscriptions', method: 'GET', path: '/_mock/webhooks' },
   {

@@ -25,6 +25,7 @@ export type AccountSeed = {
         agent_status_id?: string | undefined;
         since?: string | undefined;
         is_deactivated?: boolean | undefined;
+        login_status?: boolean | undefined;
         routing_type?: AgentRoutingType | undefined;
         groups?: string[] | undefined;
       }[]
@@ -125,6 +126,7 @@ export class Account {
           lastName: agent.last_name,
           email: agent.email,
           isDeactivated: agent.is_deactivated,
+          loginStatus: agent.login_status,
           routingType: agent.routing_type,
           groups: agent.groups,
           statusId: agent.agent_status_id,

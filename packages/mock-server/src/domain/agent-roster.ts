@@ -20,6 +20,8 @@ export type Agent = {
   readonly lastName: string;
   readonly email: string;
   readonly isDeactivated: boolean;
+  /** Whether the agent is logged in; an offline agent cannot be made AVAILABLE through the API. */
+  readonly loginStatus: boolean;
   readonly routingType: AgentRoutingType;
   readonly groups: readonly string[];
   /** Epoch ms. */
@@ -71,10 +73,11 @@ export class AgentRoster {
 
   /** Adds an agent on `statusId` (default "Active on IntelliAssign") since `since`. */
   add(
-    input: Omit<Agent, 'id' | 'email' | 'isDeactivated' | 'routingType' | 'groups'> & {
+    input: Omit<Agent, 'id' | 'email' | 'isDeactivated' | 'loginStatus' | 'routingType' | 'groups'> & {
       id?: string | undefined;
       email?: string | undefined;
       isDeactivated?: boolean | undefined;
+      loginStatus?: boolean | undefined;
       routingType?: AgentRoutingType | undefined;
       groups?: readonly string[] | undefined;
       statusId?: string | undefined;
@@ -96,6 +99,7 @@ export class AgentRoster {
       lastName: input.lastName,
       email,
       isDeactivated: input.isDeactivated ?? false,
+      loginStatus: input.loginStatus ?? true,
       routingType: input.routingType ?? 'INTELLIASSIGN',
       groups: input.groups ?? [],
       createdAt: input.createdAt,
@@ -116,6 +120,13 @@ export class AgentRoster {
   get(id: string): Agent {
     const agent = this.agents.get(id);
     if (!agent) throw new SandboxError(404, 'AGENT_NOT_FOUND', 'agent_id: agent not found');
+    return agent;
+  }
+
+  /** Logs the agent in (`true`) or out (`false`); its status is left as it is. */
+  setLoginStatus(id: string, loginStatus: boolean): Agent {
+    const agent = { ...this.get(id), loginStatus };
+    this.agents.set(id, agent);
     return agent;
   }
 
@@ -166,7 +177,8 @@ export class AgentRoster {
   /**
    * Applies a status change made by `actor` at `at`. `agent_status` wins over `availability_status`; AVAILABLE
    * means "Active on IntelliAssign"; UNAVAILABLE means "Unavailable" unless the agent is already on a status that
-   * counts as unavailable. A change to the status the agent already has records nothing.
+   * counts as unavailable. A change to the status the agent already has records nothing. A deactivated agent, and
+   * an offline agent asked to become AVAILABLE, answer 409.
    */
   changeStatus(agentId: string, change: StatusChange, actor: Actor, at: number): StatusChangeResult {
     const agent = this.get(agentId);
@@ -187,6 +199,10 @@ export class AgentRoster {
       throw new SandboxError(409, 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
     }
     const active = isActiveStatus(target.id);
+    // Freshchat answers 409 when an offline agent is asked to take chats; other statuses stay open to it.
+    if (active && !agent.loginStatus) {
+      throw new SandboxError(409, 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');
+    }
     const availability = active ? 'AVAILABLE' : 'UNAVAILABLE';
     if (target.id === current.id) return { agent, status: target, availability, changed: false, entry: undefined };
     const entry = this.history.record({ agentId, statusId: target.id, statusName: target.name, active, at, actor });

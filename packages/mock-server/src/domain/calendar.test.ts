@@ -60,8 +60,12 @@ describe('splitByUtcDay', () => {
 });
 
 describe('formatIntervalTime', () => {
-  it("writes Freshchat's interval format, tenths of a second included", () => {
+  it("writes Freshchat's interval format, keeping the milliseconds as the format prints them", () => {
     expect(formatIntervalTime(at('2020-12-21T00:00:00.000Z'))).toBe('2020-12-21 00:00:00.0');
-    expect(formatIntervalTime(at('2020-12-22T13:05:09.987Z'))).toBe('2020-12-22 13:05:09.9');
+    expect(formatIntervalTime(at('2020-12-22T13:05:09.987Z'))).toBe('2020-12-22 13:05:09.987');
+    expect(formatIntervalTime(at('2020-12-22T13:05:05.123Z'))).toBe('2020-12-22 13:05:05.123');
+    expect(formatIntervalTime(at('2020-12-22T13:05:05.500Z'))).toBe('2020-12-22 13:05:05.5');
+    expect(formatIntervalTime(at('2020-12-22T13:05:05.120Z'))).toBe('2020-12-22 13:05:05.12');
+    expect(formatIntervalTime(at('2020-12-22T13:05:05.007Z'))).toBe('2020-12-22 13:05:05.007');
   });
 });

@@ -35,8 +35,12 @@ export function splitByUtcDay(from: number, to: number): { from: number; to: num
   return pieces;
 }
 
-/** Freshchat's `interval` time format: `2020-12-21 00:00:00.0`. */
+/**
+ * Freshchat's `interval` time format, a Java `Timestamp` printed: the milliseconds without their trailing zeros,
+ * at least one digit (`2020-12-21 00:00:00.0`, `2020-12-21 00:00:05.123`, `2020-12-21 00:00:05.5`).
+ */
 export function formatIntervalTime(epochMs: number): string {
   const iso = new Date(epochMs).toISOString(); // 2020-12-21T00:00:00.000Z
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 21)}`;
+  const fraction = iso.slice(20, 23).replace(/0+$/, '') || '0';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction}`;
 }

@@ -13,17 +13,22 @@ export type FreshchatOperationId =
 /** A fault as the control API describes it. */
 export type Fault = {
   id: string;
-  type: 'report_failure' | 'latency' | 'error' | 'drop_connection';
+  type: 'report_failure' | 'report_part_status' | 'latency' | 'error' | 'drop_connection';
   operation?: FreshchatOperationId | undefined;
   ms?: number | undefined;
-  status?: number | undefined;
+  /** The error status of an `error` fault; the sub-report status of a `report_part_status` fault. */
+  status?: number | ReportPartFaultStatus | undefined;
   /** How many more times it fires; null for until removed. */
   remaining: number | null;
 };
 
+/** The statuses a `report_part_status` fault can give a report's last sub-report. */
+export type ReportPartFaultStatus = 'FAILED' | 'PENDING' | 'IN_PROGRESS' | 'SUCCESS';
+
 /** A fault to add, as `POST /_mock/faults` receives it. */
 export type FaultInput =
   | { type: 'report_failure'; count?: number | undefined }
+  | { type: 'report_part_status'; status?: ReportPartFaultStatus | undefined; count?: number | undefined }
   | { type: 'latency'; operation?: FreshchatOperationId | undefined; ms: number; count?: number | undefined }
   | {
       type: 'error';
@@ -33,7 +38,10 @@ export type FaultInput =
     }
   | { type: 'drop_connection'; operation?: FreshchatOperationId | undefined; count?: number | undefined };
 
-/** One account's active faults: failed reports, added latency, forced error answers, dropped connections. */
+/**
+ * One account's active faults: failed reports, reports with a sub-report in another status, added latency, forced
+ * error answers, dropped connections.
+ */
 export class FaultPlan {
   private faults: Fault[] = [];
 
@@ -47,14 +55,23 @@ export class FaultPlan {
   /** Adds a fault and returns it. */
   add(input: FaultInput): Fault {
     const base = { id: this.newId(), type: input.type };
-    const fault: Fault =
-      input.type === 'report_failure'
-        ? { ...base, remaining: input.count ?? 1 }
-        : input.type === 'latency'
-          ? { ...base, operation: input.operation, ms: input.ms, remaining: input.count ?? null }
-          : input.type === 'error'
-            ? { ...base, operation: input.operation, status: input.status ?? 503, remaining: input.count ?? null }
-            : { ...base, operation: input.operation, remaining: input.count ?? null };
+    let fault: Fault;
+    switch (input.type) {
+      case 'report_failure':
+        fault = { ...base, remaining: input.count ?? 1 };
+        break;
+      case 'report_part_status':
+        fault = { ...base, status: input.status ?? 'FAILED', remaining: input.count ?? 1 };
+        break;
+      case 'latency':
+        fault = { ...base, operation: input.operation, ms: input.ms, remaining: input.count ?? null };
+        break;
+      case 'error':
+        fault = { ...base, operation: input.operation, status: input.status ?? 503, remaining: input.count ?? null };
+        break;
+      default:
+        fault = { ...base, operation: input.operation, remaining: input.count ?? null };
+    }
     this.faults.push(fault);
     return fault;
   }

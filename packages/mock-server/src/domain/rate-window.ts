@@ -2,6 +2,17 @@
 export type RateLimitState = { limit: number; remaining: number; resetAt: number };
 
 /**
+ * Adds the `X-RateLimit-Limit/Remaining/Reset` headers of a window's state to `headers` (Reset in unix seconds):
+ * successful answers and 429s carry them alike.
+ */
+export function rateLimitHeaders(state: RateLimitState, headers: Record<string, string> = {}): Record<string, string> {
+  headers['X-RateLimit-Limit'] = String(state.limit);
+  headers['X-RateLimit-Remaining'] = String(state.remaining);
+  headers['X-RateLimit-Reset'] = String(Math.ceil(state.resetAt / 1000));
+  return headers;
+}
+
+/**
  * A fixed window of `limit` accepted requests per `windowMs` of clock time. The window opens at the first request
  * taken after the previous one closed, so "one report per minute" means a minute from the accepted request.
  *

@@ -3,6 +3,7 @@ import { refusal } from '../testing/refusal.js';
 import {
   checkReportWindow,
   isAgentActivity,
+  isDownloadable,
   type ReportJob,
   type ReportRequest,
   reportInterval,
@@ -131,11 +132,18 @@ describe('a report job', () => {
     expect(reportInterval(job)).toBe('2020-12-21 00:00:00.0 2020-12-22 13:00:00.0');
   });
 
-  it('has one part per UTC day of its window', () => {
+  it('has one part per UTC day of its window, each COMPLETED', () => {
     expect(reportParts(job)).toEqual([
-      { from: Date.parse('2020-12-21T00:00:00.000Z'), to: Date.parse('2020-12-22T00:00:00.000Z') },
-      { from: Date.parse('2020-12-22T00:00:00.000Z'), to: Date.parse('2020-12-22T13:00:00.000Z') },
+      { from: Date.parse('2020-12-21T00:00:00.000Z'), to: Date.parse('2020-12-22T00:00:00.000Z'), status: 'COMPLETED' },
+      { from: Date.parse('2020-12-22T00:00:00.000Z'), to: Date.parse('2020-12-22T13:00:00.000Z'), status: 'COMPLETED' },
     ]);
+  });
+
+  it('gives the last part the status a report_part_status fault set, and only COMPLETED and SUCCESS a download', () => {
+    expect(reportParts({ ...job, lastPartStatus: 'FAILED' }).map((p) => p.status)).toEqual(['COMPLETED', 'FAILED']);
+    expect(['COMPLETED', 'SUCCESS', 'FAILED', 'PENDING', 'IN_PROGRESS'].map((s) => isDownloadable(s as never))).toEqual(
+      [true, true, false, false, false],
+    );
   });
 
   it('knows both spellings of the agent activity event, and nothing else, as agent activity', () => {

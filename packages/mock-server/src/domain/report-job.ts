@@ -1,4 +1,5 @@
 import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from './calendar.js';
+import type { ReportPartFaultStatus } from './fault-plan.js';
 import { SandboxError } from './sandbox-error.js';
 
 /** The event names whose reports are about agent status; both spellings are the same report. */
@@ -16,6 +17,9 @@ export type ReportRequest = {
 /** The status of a report job. */
 export type ReportStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
 
+/** The status of one sub-report of a completed job. */
+export type ReportPartStatus = 'COMPLETED' | ReportPartFaultStatus;
+
 /**
  * One Extract API report job. Its status is derived from the clock: PENDING until `completesAt`, then COMPLETED
  * (or FAILED when a fault marked it). Its content is derived from the history up to `completesAt`, which is what
@@ -30,6 +34,8 @@ export type ReportJob = {
   readonly requestedAt: number;
   readonly completesAt: number;
   readonly failing: boolean;
+  /** The status a `report_part_status` fault gave the last sub-report; every sub-report is COMPLETED without one. */
+  readonly lastPartStatus?: ReportPartFaultStatus | undefined;
 };
 
 /** Status of the job at `now`. */
@@ -43,9 +49,21 @@ export function reportInterval(job: ReportJob): string {
   return `${formatIntervalTime(job.start)} ${formatIntervalTime(job.end)}`;
 }
 
-/** The sub-reports of a job: one per UTC calendar day its window touches. */
-export function reportParts(job: ReportJob): { from: number; to: number }[] {
-  return splitByUtcDay(job.start, job.end);
+/**
+ * The sub-reports of a job: one per UTC calendar day its window touches, each COMPLETED unless a fault gave the
+ * last one another status.
+ */
+export function reportParts(job: ReportJob): { from: number; to: number; status: ReportPartStatus }[] {
+  const days = splitByUtcDay(job.start, job.end);
+  return days.map((day, i) => ({
+    ...day,
+    status: i === days.length - 1 ? (job.lastPartStatus ?? 'COMPLETED') : 'COMPLETED',
+  }));
+}
+
+/** Whether a sub-report in this status has a file to download: COMPLETED and SUCCESS do, the others do not. */
+export function isDownloadable(status: ReportPartStatus): boolean {
+  return status === 'COMPLETED' || status === 'SUCCESS';
 }
 
 /** Whether the job's event is the agent-status report (the only one with simulated content). */

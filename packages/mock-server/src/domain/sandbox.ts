@@ -4,6 +4,7 @@ import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from
 import type { StatusChange, StatusChangeResult } from './agent-roster.js';
 import { DEFAULT_SEED } from './default-seed.js';
 import { type IdSource, randomIds, seededIds } from './id-source.js';
+import { rateLimitHeaders } from './rate-window.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './report-job.js';
 import { SandboxError } from './sandbox-error.js';
 import { seededRsaKey } from './seeded-key-pair.js';
@@ -146,7 +147,7 @@ export class Sandbox {
 
   /**
    * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
-   * use it up), then a `report_failure` fault if one is set.
+   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault.
    */
   requestReport(account: Account, request: ReportRequest): ReportJob {
     const now = this.clock.now();
@@ -157,9 +158,12 @@ export class Sandbox {
         429,
         'TOO_MANY_REQUESTS',
         `only ${account.reportWindow.limit} report request is accepted per minute; retry after ${retryAfter} seconds`,
-        { 'Retry-After': String(retryAfter) },
+        // The report window refused it: its headers describe that window, not the general one.
+        rateLimitHeaders(account.reportWindow.state(now), { 'Retry-After': String(retryAfter) }),
       );
     }
+    const failing = account.faults.take('report_failure') !== undefined;
+    const partFault = failing ? undefined : account.faults.take('report_part_status');
     const job: ReportJob = {
       id: this.hooks.newId(),
       event: request.event,
@@ -168,7 +172,8 @@ export class Sandbox {
       excludePii: request.should_exclude_pii ?? false,
       requestedAt: now,
       completesAt: now + this.reportDelayMs,
-      failing: account.faults.take('report_failure') !== undefined,
+      failing,
+      lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
     };
     account.reports.set(job.id, job);
     this.reportOwners.set(job.id, account);

@@ -228,6 +228,51 @@ describe('the agent_availability webhook', () => {
     });
   });
 
+  it('verifies with the key from /_mock/webhooks/public-key?format=freshchat, read by webhook-types, as Freshchat shows it', async () => {
+    const sandbox = sandboxWithEndpoints();
+    const hook = await sandbox.subscribe('http://receiver.test/hook');
+    const shown = await sandbox.raw('/_mock/webhooks/public-key?format=freshchat', {
+      headers: { Authorization: 'Bearer sandbox-token' },
+    });
+    const oneLine = await shown.text();
+
+    await patchAgent(sandbox, IDS.john, { availability_status: 'UNAVAILABLE' });
+    await sandbox.settle();
+
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(oneLine).toMatch(/^-----BEGIN RSA PUBLIC KEY----- [A-Za-z0-9+/=]+ -----END RSA PUBLIC KEY-----$/);
+    // The same key as the PEM, only written differently.
+    expect(oneLine.replace(/-----[A-Z ]+-----|\s/g, '')).toBe(hook.publicKey.replace(/-----[A-Z ]+-----|\s/g, ''));
+    const [delivery] = hook.deliveries as [Delivery];
+    expect(await verifySignature(delivery.body, delivery.headers.get(SIGNATURE_HEADER), oneLine)).toBe(true);
+    const request = new Request('http://receiver.test/hook', {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    expect(await receiveWebhook(request, { publicKey: oneLine })).toMatchObject({ ok: true });
+  });
+
+  it('gives a DISABLED agent routing_type DISABLED, as GET /v2/agents/{id} reads it', async () => {
+    const sandbox = sandboxWithEndpoints();
+    const hook = await sandbox.subscribe('http://receiver.test/hook');
+    const created = await sandbox.control.POST('/_mock/agents', {
+      body: { first_name: 'Off', last_name: 'Route', routing_type: 'DISABLED' },
+    });
+    const agentId = created.data?.id ?? '';
+
+    await patchAgent(sandbox, agentId, { agent_status: { id: IDS.meeting } });
+    await sandbox.settle();
+
+    const read = await sandbox.freshchat.GET('/agents/{agent_id}', { params: { path: { agent_id: agentId } } });
+    const [delivery] = hook.deliveries as [Delivery];
+    const event = JSON.parse(text(delivery.body)) as { data: { agent_availability: { routing_type: string } } };
+    expect(read.data?.routing_type).toBe('DISABLED');
+    expect(event.data.agent_availability.routing_type).toBe('DISABLED');
+    expect(parseWebhook(text(delivery.body))).toMatchObject({ ok: true });
+  });
+
   it('is sent for a change made as the agent (POST /_mock/agents/{id}/status), naming the agent as the actor', async () => {
     const sandbox = sandboxWithEndpoints();
     const hook = await sandbox.subscribe('http://receiver.test/hook');

@@ -118,7 +118,7 @@ export class WebhookDispatcher {
       data: {
         agent_availability: {
           status: result.availability,
-          routing_type: result.agent.routingType === 'OCR' ? 'OCR' : 'INTELLIASSIGN',
+          routing_type: result.agent.routingType,
           app_id: account.appId,
           agent_id: result.agent.id,
           metadata: { agent_status: { id: result.status.id, name: result.status.name } },

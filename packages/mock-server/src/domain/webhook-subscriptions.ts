@@ -2,6 +2,18 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { type IdSource, randomIds } from './id-source.js';
 import { SandboxError } from './sandbox-error.js';
 
+/**
+ * The public key the way Freshchat's admin page shows it: the PEM's base64 on one line, under the
+ * `RSA PUBLIC KEY` label (the body stays SubjectPublicKeyInfo, as Freshchat's keys have been seen).
+ *
+ * @example
+ * freshchatKeyLine(pem); // '-----BEGIN RSA PUBLIC KEY----- MIIBIjANBg… -----END RSA PUBLIC KEY-----'
+ */
+export function freshchatKeyLine(publicKeyPem: string): string {
+  const base64 = publicKeyPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  return `-----BEGIN RSA PUBLIC KEY----- ${base64} -----END RSA PUBLIC KEY-----`;
+}
+
 /** A URL that receives the account's webhooks. */
 export type WebhookSubscription = { id: string; url: string; createdAt: number };
 

@@ -12,6 +12,7 @@ export function agentView(account: Account, agent: Agent): components['schemas']
     email: agent.email,
     role_id: 'AGENT',
     is_deactivated: agent.isDeactivated,
+    login_status: agent.loginStatus,
     locale: 'en-US',
     timezone: 'UTC',
     social_profiles: [],

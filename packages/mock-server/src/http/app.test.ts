@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freshchatYaml, mockControlYaml } from '../generated/documents.js';
-import { auth, IDS, openSandbox } from '../testing/sandbox-harness.js';
+import { auth, IDS, iso, openSandbox, T0 } from '../testing/sandbox-harness.js';
 
 async function answer(response: Response) {
   return {
@@ -214,4 +214,53 @@ describe('route paths from the spec', () => {
     expect(statuses.status).toBe(200);
     mock.close();
   });
+});
+
+describe('one trailing slash on /v2', () => {
+  it('answers POST /v2/reports/raw/, as the guide writes it, like POST /v2/reports/raw', async () => {
+    const { raw } = openSandbox();
+    const start = iso(T0 - 3_600_000);
+    const response = await raw('/v2/reports/raw/', {
+      method: 'POST',
+      headers: auth({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ start, end: iso(T0), event: 'Agent-IntelliAssign-Activity', format: 'csv' }),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const polled = await raw(`/v2/reports/raw/${id}/`, { headers: auth() });
+    expect(polled.status).toBe(200);
+    expect(((await polled.json()) as { id: string }).id).toBe(id);
+  });
+
+  it.each(['/v2/agents/status', '/v2/agents', `/v2/agents/${IDS.john}`])(
+    'answers GET %s/ exactly as the path without it',
+    async (path) => {
+      const { raw } = openSandbox();
+      const plain = await raw(path, { headers: auth() });
+      const slashed = await raw(`${path}/`, { headers: auth() });
+      expect(slashed.status).toBe(200);
+      expect(await slashed.text()).toBe(await plain.text());
+    },
+  );
+
+  it('answers PATCH with a trailing slash, and 405 with Allow for a wrong method there', async () => {
+    const { raw } = openSandbox();
+    const patched = await raw(`/v2/agents/${IDS.john}/`, {
+      method: 'PATCH',
+      headers: auth({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ agent_status: { id: IDS.meeting } }),
+    });
+    expect(patched.status).toBe(200);
+    const refused = await raw('/v2/reports/raw/', { method: 'GET', headers: auth() });
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get('Allow')).toBe('POST');
+  });
+
+  it.each(['/v2/agents//', '/_mock/clock/'])(
+    'still answers 404 for %s (one slash, and only under /v2)',
+    async (path) => {
+      const { raw } = openSandbox();
+      expect((await raw(path, { headers: auth() })).status).toBe(404);
+    },
+  );
 });

@@ -29,7 +29,8 @@ function honoPath(template: string): string {
 
 /**
  * The Hono app: every operation of both documents, registered from the generated route table and answered by the
- * typed handlers; `/openapi.yaml`, `/mock-control.yaml` and `/docs`; 404 and 405 in Freshchat's error shape.
+ * typed handlers (each `/v2` path also with one trailing slash); `/openapi.yaml`, `/mock-control.yaml` and `/docs`;
+ * 404 and 405 in Freshchat's error shape.
  *
  * @example
  * const app = createApp(new Sandbox(), { extraHandlers });
@@ -52,7 +53,10 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
   const app = new Hono({ router });
   for (const route of operationRoutes) {
     const handler = handlers[route.operationId as OperationId] as OperationHandler<OperationId>;
-    app.on(route.method, honoPath(route.path), operationRoute(route, handler, ctx));
+    const answer = operationRoute(route, handler, ctx);
+    app.on(route.method, honoPath(route.path), answer);
+    // Freshchat's guide writes `…/v2/reports/raw/`: every /v2 path also answers with one trailing slash.
+    if (route.document === 'freshchat') app.on(route.method, `${honoPath(route.path)}/`, answer);
   }
   const yaml = (text: string) => () =>
     new Response(text, { headers: { 'Content-Type': 'application/yaml; charset=utf-8' } });

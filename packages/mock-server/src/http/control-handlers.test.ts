@@ -584,6 +584,22 @@ describe('webhook subscriptions', () => {
     expect((await control.GET('/_mock/webhooks/public-key', { parseAs: 'text' })).data).toBe(text);
   });
 
+  it('serves the same key on one line under RSA PUBLIC KEY with ?format=freshchat, and 400 for an unknown format', async () => {
+    const { control, raw } = openSandbox();
+
+    const pem = await (await raw('/_mock/webhooks/public-key?format=pem', { headers: auth() })).text();
+    const shown = await control.GET('/_mock/webhooks/public-key', {
+      params: { query: { format: 'freshchat' } },
+      parseAs: 'text',
+    });
+    const unknown = await raw('/_mock/webhooks/public-key?format=der', { headers: auth() });
+
+    const base64 = pem.replace(/-----[A-Z ]+-----|\s/g, '');
+    expect(shown.data).toBe(`-----BEGIN RSA PUBLIC KEY----- ${base64} -----END RSA PUBLIC KEY-----`);
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { message: string }).message).toBe('format: must be one of pem, freshchat');
+  });
+
   it('gives every account its own key pair', async () => {
     const sandbox = openSandbox();
     const other = await createAccount(sandbox);

@@ -2,6 +2,7 @@ import type { components } from '@freshchat-sandbox/client';
 import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import type { VirtualClock } from '../domain/virtual-clock.js';
+import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationId } from './operation-types.js';
 
@@ -92,6 +93,7 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
       lastName: body.last_name,
       email: body.email,
       isDeactivated: body.is_deactivated,
+      loginStatus: body.login_status,
       routingType: body.routing_type,
       groups: body.groups,
       statusId: body.agent_status_id,
@@ -101,6 +103,11 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
     });
     return { status: 201, body: agentView(account, agent) };
   },
+
+  updateAgentLogin: ({ account, path, body }) => ({
+    status: 200,
+    body: agentView(account, account.agents.setLoginStatus(path.agent_id, body.login_status)),
+  }),
 
   setAgentStatusAsAgent: ({ account, sandbox, path, body }) => {
     const result = sandbox.changeStatus(account, path.agent_id, body, { type: 'agent', id: path.agent_id });
@@ -138,8 +145,12 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
     return { status: created ? 201 : 200, body: { id: s.id, url: s.url, created_at: iso(s.createdAt) } };
   },
 
-  getWebhookPublicKey: ({ account }) =>
-    new Response(account.webhooks.keyPair().publicKeyPem, { headers: { 'Content-Type': 'application/x-pem-file' } }),
+  getWebhookPublicKey: ({ account, query }) => {
+    const pem = account.webhooks.keyPair().publicKeyPem;
+    return query.format === 'freshchat'
+      ? new Response(freshchatKeyLine(pem), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+      : new Response(pem, { headers: { 'Content-Type': 'application/x-pem-file' } });
+  },
 
   listFaults: ({ account }) => ({ status: 200, body: { faults: account.faults.all() } }),
 

@@ -156,7 +156,67 @@ describe('rate-limit headers', () => {
     await advance(45);
     expect((await freshchat.GET('/agents')).response.status).toBe(200);
   });
+
+  it('a 429 carries X-RateLimit-Limit/Remaining/Reset of the window that refused it, as well as Retry-After', async () => {
+    const { freshchat, advance } = openSandbox({ limits: { requestsPerMinute: 2 } });
+    await freshchat.GET('/agents/status');
+    await advance(15);
+    await freshchat.GET('/agents/status');
+
+    const refused = await freshchat.GET('/agents');
+
+    expect(refused.response.status).toBe(429);
+    expect(rateHeaders(refused.response)).toEqual({
+      retryAfter: '45',
+      limit: '2',
+      remaining: '0',
+      reset: String((T0 + 60_000) / 1000),
+    });
+  });
+
+  it('a report POST refused by the general window shows the general window, not the report one', async () => {
+    const { freshchat } = openSandbox({ limits: { requestsPerMinute: 1 } });
+    await freshchat.GET('/agents/status');
+
+    const refused = await freshchat.POST('/reports/raw', {
+      body: { start: iso(T0 - 3_600_000), end: iso(T0), event: 'Agent-IntelliAssign-Activity', format: 'csv' },
+    });
+
+    expect(refused.response.status).toBe(429);
+    expect(rateHeaders(refused.response)).toEqual({
+      retryAfter: '60',
+      limit: '1',
+      remaining: '0',
+      reset: String((T0 + 60_000) / 1000),
+    });
+    expect(refused.error?.message).toBe('too many requests in this minute; retry after 60 seconds');
+  });
+
+  it('an injected 429 carries the operation window limit, none remaining, reset with its Retry-After', async () => {
+    const { freshchat, control } = openSandbox();
+    await control.POST('/_mock/faults', { body: { type: 'error', status: 429, operation: 'getAgent', count: 1 } });
+
+    const refused = await freshchat.GET('/agents/{agent_id}', { params: { path: { agent_id: IDS.john } } });
+
+    expect(refused.response.status).toBe(429);
+    expect(rateHeaders(refused.response)).toEqual({
+      retryAfter: '1',
+      limit: '5000',
+      remaining: '0',
+      reset: String((T0 + 1000) / 1000),
+    });
+  });
 });
+
+/** The rate-limit headers of an answer. */
+function rateHeaders(response: Response) {
+  return {
+    retryAfter: response.headers.get('Retry-After'),
+    limit: response.headers.get('X-RateLimit-Limit'),
+    remaining: response.headers.get('X-RateLimit-Remaining'),
+    reset: response.headers.get('X-RateLimit-Reset'),
+  };
+}
 
 describe('listAgents', () => {
   it('answers the first page of the seed agents in order of creation, with pagination and links', async () => {
@@ -174,8 +234,8 @@ describe('listAgents', () => {
     ]);
     expect(data?.pagination).toEqual({ current_page: 1, items_per_page: 20, total_items: 4, total_pages: 1 });
     expect(data?.links).toEqual({
-      first_page: { href: '/agents?page=1&items_per_page=20', rel: 'first_page', type: 'GET' },
-      last_page: { href: '/agents?page=1&items_per_page=20', rel: 'last_page', type: 'GET' },
+      first_page: { href: '/v2/agents?page=1&items_per_page=20', rel: 'first_page', type: 'GET' },
+      last_page: { href: '/v2/agents?page=1&items_per_page=20', rel: 'last_page', type: 'GET' },
     });
     expect(response.headers.get('X-RateLimit-Remaining')).toBe('4999');
   });
@@ -192,12 +252,13 @@ describe('listAgents', () => {
     const links = first.data?.links;
     expect(links?.previous_page).toBeUndefined();
     const sorted = { sort_by: 'first_name', sort_order: 'desc', items_per_page: '3' };
-    expect(linkTarget(links?.next_page?.href ?? '')).toEqual({ path: '/agents', query: { ...sorted, page: '2' } });
-    expect(linkTarget(links?.last_page.href ?? '')).toEqual({ path: '/agents', query: { ...sorted, page: '2' } });
-    expect(linkTarget(links?.first_page.href ?? '')).toEqual({ path: '/agents', query: { ...sorted, page: '1' } });
+    expect(linkTarget(links?.next_page?.href ?? '')).toEqual({ path: '/v2/agents', query: { ...sorted, page: '2' } });
+    expect(linkTarget(links?.last_page.href ?? '')).toEqual({ path: '/v2/agents', query: { ...sorted, page: '2' } });
+    expect(linkTarget(links?.first_page.href ?? '')).toEqual({ path: '/v2/agents', query: { ...sorted, page: '1' } });
     expect(links?.next_page).toMatchObject({ rel: 'next_page', type: 'GET' });
 
-    const second = (await (await raw(`/v2${links?.next_page?.href}`, { headers: auth() })).json()) as {
+    // Joined with the host, as public clients do.
+    const second = (await (await raw(`${links?.next_page?.href}`, { headers: auth() })).json()) as {
       agents: { first_name: string }[];
       pagination: unknown;
       links: { next_page?: unknown; previous_page?: { href: string } };
@@ -206,7 +267,7 @@ describe('listAgents', () => {
     expect(second.pagination).toEqual({ current_page: 2, items_per_page: 3, total_items: 4, total_pages: 2 });
     expect(second.links.next_page).toBeUndefined();
     expect(linkTarget(second.links.previous_page?.href ?? '')).toEqual({
-      path: '/agents',
+      path: '/v2/agents',
       query: { ...sorted, page: '1' },
     });
   });
@@ -293,6 +354,50 @@ describe('listAgents', () => {
       body: { code: 400, status: 'INVALID_VALUE', message: 'page: must be integer' },
     });
   });
+
+  it('answers 400 naming page for ?page=1e23, a page number past any page', async () => {
+    const { raw } = openSandbox();
+    expect(await answer(await raw('/v2/agents?page=1e23', { headers: auth() }))).toEqual({
+      status: 400,
+      body: { code: 400, status: 'INVALID_VALUE', message: 'page: must be <= 2147483647' },
+    });
+  });
+
+  it('links carry the /v2 prefix and only the declared query parameters', async () => {
+    const { freshchat, raw } = openSandbox();
+
+    const { data } = await freshchat.GET('/agents', {
+      params: {
+        query: { items_per_page: 2, groups: 'g-0', availability_status: 'AVAILABLE', debug: 'x', token: 'y' } as never,
+      },
+    });
+    const all = await freshchat.GET('/agents', {
+      params: { query: { items_per_page: 2, utm_source: 'mail' } as never },
+    });
+
+    expect(linkTarget(data?.links.first_page.href ?? '')).toEqual({
+      path: '/v2/agents',
+      query: { groups: 'g-0', availability_status: 'AVAILABLE', page: '1', items_per_page: '2' },
+    });
+    const next = all.data?.links.next_page?.href ?? '';
+    expect(linkTarget(next)).toEqual({ path: '/v2/agents', query: { page: '2', items_per_page: '2' } });
+    // A consumer joins the host and the href.
+    const followed = await raw(next, { headers: auth() });
+    expect(followed.status).toBe(200);
+    expect(((await followed.json()) as { pagination: { current_page: number } }).pagination.current_page).toBe(2);
+  });
+
+  it('with no matches, last_page names page 0 as total_pages: 0 does, and there is no next page', async () => {
+    const { freshchat } = openSandbox();
+
+    const { data } = await freshchat.GET('/agents', { params: { query: { groups: 'nobody' } } });
+
+    expect(data?.pagination).toEqual({ current_page: 1, items_per_page: 20, total_items: 0, total_pages: 0 });
+    expect(data?.links).toEqual({
+      first_page: { href: '/v2/agents?groups=nobody&page=1&items_per_page=20', rel: 'first_page', type: 'GET' },
+      last_page: { href: '/v2/agents?groups=nobody&page=0&items_per_page=20', rel: 'last_page', type: 'GET' },
+    });
+  });
 });
 
 describe('getAgent', () => {
@@ -309,6 +414,7 @@ describe('getAgent', () => {
       email: 'john.doe@example.com',
       role_id: 'AGENT',
       is_deactivated: false,
+      login_status: true,
       locale: 'en-US',
       timezone: 'UTC',
       social_profiles: [],

@@ -1,10 +1,25 @@
 import type { components } from '@freshchat-sandbox/client';
 import type { StatusCatalog } from '../domain/agent-status.js';
-import { reportInterval, reportParts, reportStatus } from '../domain/report-job.js';
+import { isDownloadable, reportInterval, reportParts, reportStatus } from '../domain/report-job.js';
+import { freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';
 
 type PageLink = components['schemas']['PageLink'];
+
+type ListAgentsDocument = {
+  paths: { '/agents': { get: { parameters: { name: string; in: string }[] } } };
+};
+
+/** Where `listAgents` is served, `/v2` included: paging links carry the version prefix as Freshchat's do. */
+const LIST_AGENTS_PATH = operationRoutes.find((r) => r.operationId === 'listAgents')?.path as string;
+
+/** The query parameters `listAgents` declares: the only ones its paging links carry over. */
+const LIST_AGENTS_PARAMS: readonly string[] = (freshchatDocument as unknown as ListAgentsDocument).paths[
+  '/agents'
+].get.parameters
+  .filter((p) => p.in === 'query')
+  .map((p) => p.name);
 
 /**
  * `GET /agents/status` replies, serialized once per account and kept until its statuses change: building and
@@ -38,15 +53,15 @@ export const freshchatHandlers: OperationHandlers<
       isDeactivated: query.is_deactivated,
       availabilityStatus: query.availability_status,
     });
-    // Links keep the caller's filters and order, so following them walks the same list.
+    // Links keep the caller's declared filters and order, so following them walks the same list.
+    const given = query as Record<string, unknown>;
     const link = (rel: string, n: number): PageLink => {
       const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+      for (const key of LIST_AGENTS_PARAMS) if (given[key] !== undefined) params.set(key, String(given[key]));
       params.set('page', String(n));
       params.set('items_per_page', String(itemsPerPage));
-      return { href: `/agents?${params}`, rel, type: 'GET' };
+      return { href: `${LIST_AGENTS_PATH}?${params}`, rel, type: 'GET' };
     };
-    const last = Math.max(totalPages, 1);
     return {
       status: 200,
       body: {
@@ -59,9 +74,10 @@ export const freshchatHandlers: OperationHandlers<
         },
         links: {
           first_page: link('first_page', 1),
-          last_page: link('last_page', last),
-          ...(page < last ? { next_page: link('next_page', page + 1) } : {}),
-          ...(page > 1 ? { previous_page: link('previous_page', Math.min(page - 1, last)) } : {}),
+          // Page `total_pages`: page 0 when nothing matches, as `total_pages: 0` says.
+          last_page: link('last_page', totalPages),
+          ...(page < totalPages ? { next_page: link('next_page', page + 1) } : {}),
+          ...(page > 1 ? { previous_page: link('previous_page', Math.min(page - 1, Math.max(totalPages, 1))) } : {}),
         },
       },
     };
@@ -89,17 +105,21 @@ export const freshchatHandlers: OperationHandlers<
     const job = account.report(path.id);
     const now = sandbox.clock.now();
     const status = reportStatus(job, now);
-    // Links are signed afresh by every GET, each valid an hour from now.
+    // Links are signed afresh by every GET, each valid an hour from now; a sub-report with no file has none.
     const links =
       status === 'COMPLETED'
         ? reportParts(job).map((part) => ({
-            link: {
-              rel: 'extraction' as const,
-              href: origin + sandbox.links.sign({ jobId: job.id, from: part.from }, account.appId, now),
-            },
+            ...(isDownloadable(part.status)
+              ? {
+                  link: {
+                    rel: 'extraction' as const,
+                    href: origin + sandbox.links.sign({ jobId: job.id, from: part.from }, account.appId, now),
+                  },
+                }
+              : {}),
             from: new Date(part.from).toISOString(),
             to: new Date(part.to).toISOString(),
-            status: 'COMPLETED' as const,
+            status: part.status,
           }))
         : [];
     return { status: 200, body: { id: job.id, status, interval: reportInterval(job), links } };

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Account } from '../domain/account.js';
 import type { DurableLog } from '../domain/durable-log.js';
-import type { RateLimitState, RateWindow } from '../domain/rate-window.js';
+import { type RateLimitState, type RateWindow, rateLimitHeaders } from '../domain/rate-window.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { storageErrorXml } from '../domain/storage-link.js';
@@ -136,11 +136,19 @@ class OperationCall {
     let query: unknown;
     try {
       if (this.dropped) incomingOf(this.c)?.socket?.destroy();
-      if (this.pendingError === 429) throw rateLimited(1, 'too many requests (injected fault)');
+      if (this.pendingError === 429) {
+        // An injected 429 says the window is spent for a second, as its Retry-After does.
+        const { limit } = rateWindowOf(account as Account, route.operationId);
+        throw rateLimited({ limit, remaining: 0, resetAt: this.at + 1000 }, 1, 'too many requests (injected fault)');
+      }
       if (this.pendingError === 503)
         throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
       if (isFreshchat && account && !account.requestWindow.take(this.at)) {
-        throw rateLimited(account.requestWindow.retryAfterSeconds(this.at), 'too many requests in this minute');
+        throw rateLimited(
+          account.requestWindow.state(this.at),
+          account.requestWindow.retryAfterSeconds(this.at),
+          'too many requests in this minute',
+        );
       }
       // Only what the operation declares is parsed: most requests have no query string to read.
       path = validators.path ? checked(validators.path, { ...this.c.req.param() }, 'path') : {};
@@ -319,10 +327,14 @@ function authenticate(sandbox: Sandbox, header: string | undefined): Account {
   return account;
 }
 
-function rateLimited(retryAfter: number, message: string): SandboxError {
-  return new SandboxError(429, 'TOO_MANY_REQUESTS', `${message}; retry after ${retryAfter} seconds`, {
-    'Retry-After': String(retryAfter),
-  });
+/** A 429 with `Retry-After` and the `X-RateLimit-*` headers of the window that refused the request. */
+function rateLimited(window: RateLimitState, retryAfter: number, message: string): SandboxError {
+  return new SandboxError(
+    429,
+    'TOO_MANY_REQUESTS',
+    `${message}; retry after ${retryAfter} seconds`,
+    rateLimitHeaders(window, { 'Retry-After': String(retryAfter) }),
+  );
 }
 
 /** The rate window whose state a client of this operation needs to see. */
@@ -523,23 +535,15 @@ function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): void {
  */
 function toResponse(reply: Reply, rate: RateLimitState | undefined): Response {
   if (reply instanceof Response) {
-    if (rate) for (const [name, value] of Object.entries(rateHeaders(rate, {}))) reply.headers.set(name, value);
+    if (rate) for (const [name, value] of Object.entries(rateLimitHeaders(rate))) reply.headers.set(name, value);
     return reply;
   }
   const headers: Record<string, string> = {};
   if (reply.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
   if (reply.headers) for (const name in reply.headers) headers[name] = reply.headers[name] as string;
-  if (rate) rateHeaders(rate, headers);
+  if (rate) rateLimitHeaders(rate, headers);
   const text = reply.body === undefined ? null : (reply.json ?? JSON.stringify(reply.body));
   return new Response(text, { status: reply.status, headers });
-}
-
-/** Adds the `X-RateLimit-*` headers of a window's state to `headers`. */
-function rateHeaders(rate: RateLimitState, headers: Record<string, string>): Record<string, string> {
-  headers['X-RateLimit-Limit'] = String(rate.limit);
-  headers['X-RateLimit-Remaining'] = String(rate.remaining);
-  headers['X-RateLimit-Reset'] = String(Math.ceil(rate.resetAt / 1000));
-  return headers;
 }
 
 /** Freshchat's error body; anything that is not a SandboxError is the sandbox's own bug, answered 500. */

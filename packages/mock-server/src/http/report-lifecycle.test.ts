@@ -206,6 +206,23 @@ describe('requestRawReport', () => {
     expect(accepted.response.status).toBe(202);
   });
 
+  it('a refused report POST carries the report window it was refused by in X-RateLimit-*', async () => {
+    const { freshchat, advance } = openSandbox();
+    const accepted = await freshchat.POST('/reports/raw', { body: dayBefore });
+    await advance(17.4);
+
+    const refused = await freshchat.POST('/reports/raw', { body: dayBefore });
+
+    // The accepted POST spent the report window: that is the window both answers show.
+    for (const { response } of [accepted, refused]) {
+      expect(response.headers.get('X-RateLimit-Limit')).toBe('1');
+      expect(response.headers.get('X-RateLimit-Remaining')).toBe('0');
+      expect(response.headers.get('X-RateLimit-Reset')).toBe(String((T0 + 60_000) / 1000));
+    }
+    expect(refused.response.status).toBe(429);
+    expect(refused.response.headers.get('Retry-After')).toBe('43');
+  });
+
   it('accepts again once the clock has moved 60 seconds on', async () => {
     const { freshchat, advance } = openSandbox();
     await freshchat.POST('/reports/raw', { body: dayBefore });
@@ -304,6 +321,45 @@ describe('getRawReport', () => {
     expect(completed.data?.status).toBe('COMPLETED');
   });
 
+  it('completes with its last sub-report FAILED and without a link under a report_part_status fault', async () => {
+    const { freshchat, control, fetch, advance } = openSandbox();
+    const fault = await control.POST('/_mock/faults', { body: { type: 'report_part_status' } });
+    // The window touches two UTC days: two sub-reports.
+    const { data: partial } = await freshchat.POST('/reports/raw', { body: dayBefore });
+    await advance(30);
+    const report = await completedReport(freshchat, partial?.id ?? '');
+    await advance(30);
+    const { data: fine } = await freshchat.POST('/reports/raw', { body: dayBefore });
+    await advance(30);
+
+    expect(fault.data).toMatchObject({ type: 'report_part_status', status: 'FAILED', remaining: 1 });
+    expect(report.links.map(({ from, to, status }) => ({ from, to, status }))).toEqual([
+      { from: iso(T0 - DAY), to: '2030-06-15T00:00:00.000Z', status: 'COMPLETED' },
+      { from: '2030-06-15T00:00:00.000Z', to: iso(T0), status: 'FAILED' },
+    ]);
+    expect(report.links[0]?.link?.rel).toBe('extraction');
+    expect(report.links[1]).not.toHaveProperty('link');
+    expect((await downloadCsv(fetch, report.links[0]?.link?.href ?? '')).split('\n')[0]).toBe(CSV_HEADER);
+    const next = await completedReport(freshchat, fine?.id ?? '');
+    expect(next.links.map((l) => l.status)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
+  it.each([
+    ['PENDING', false],
+    ['IN_PROGRESS', false],
+    ['SUCCESS', true],
+  ] as const)('a report_part_status fault can give the last sub-report %s (link: %s)', async (status, hasLink) => {
+    const { freshchat, control, advance } = openSandbox();
+    await control.POST('/_mock/faults', { body: { type: 'report_part_status', status } });
+    const { data } = await freshchat.POST('/reports/raw', { body: dayBefore });
+    await advance(30);
+
+    const last = (await completedReport(freshchat, data?.id ?? '')).links[1];
+
+    expect(last?.status).toBe(status);
+    expect(last?.link !== undefined).toBe(hasLink);
+  });
+
   it('answers 404 REPORT_NOT_FOUND for an unknown id and for another account’s report', async () => {
     const { freshchat, control, clientsFor } = openSandbox();
     const { data: mine } = await freshchat.POST('/reports/raw', { body: dayBefore });
@@ -348,11 +404,11 @@ describe('report links', () => {
       { from: '2030-06-15T00:00:00.000Z', to: end, status: 'COMPLETED' },
     ]);
     for (const { link } of report.links) {
-      expect(link.rel).toBe('extraction');
-      expect(link.href.startsWith(`${ORIGIN}/_storage/extraction/`)).toBe(true);
-      expect(new URL(link.href).searchParams.get('X-Amz-Expires')).toBe('3600');
+      expect(link?.rel).toBe('extraction');
+      expect(link?.href.startsWith(`${ORIGIN}/_storage/extraction/`)).toBe(true);
+      expect(new URL(link?.href ?? '').searchParams.get('X-Amz-Expires')).toBe('3600');
     }
-    expect(new Set(report.links.map((l) => l.link.href)).size).toBe(3);
+    expect(new Set(report.links.map((l) => l.link?.href)).size).toBe(3);
   });
 
   it('serve, without Authorization, a zip holding exactly one CSV', async () => {
@@ -360,7 +416,7 @@ describe('report links', () => {
     const { data: accepted } = await freshchat.POST('/reports/raw', { body: dayBefore });
     await advance(30);
     const report = await completedReport(freshchat, accepted?.id ?? '');
-    const href = report.links[0]?.link.href ?? '';
+    const href = report.links[0]?.link?.href ?? '';
 
     const request = new Request(href);
     const part = await downloadPart(fetch, href);
@@ -380,9 +436,9 @@ describe('report links', () => {
     await advance(30);
     const id = accepted?.id ?? '';
 
-    const first = (await completedReport(freshchat, id)).links[0]?.link.href ?? '';
+    const first = (await completedReport(freshchat, id)).links[0]?.link?.href ?? '';
     await advance(1800);
-    const second = (await completedReport(freshchat, id)).links[0]?.link.href ?? '';
+    const second = (await completedReport(freshchat, id)).links[0]?.link?.href ?? '';
 
     expect(second).not.toBe(first);
     await advance(1799);
@@ -397,7 +453,7 @@ describe('report links', () => {
     expect((await downloadPart(fetch, second)).status).toBe(200); // 1801 s after its GET
     await advance(1800);
     expect((await downloadPart(fetch, second)).status).toBe(403);
-    const third = (await completedReport(freshchat, id)).links[0]?.link.href ?? '';
+    const third = (await completedReport(freshchat, id)).links[0]?.link?.href ?? '';
     expect((await downloadPart(fetch, third)).status).toBe(200);
   });
 
@@ -408,7 +464,7 @@ describe('report links', () => {
     });
     await advance(30);
     const report = await completedReport(freshchat, accepted?.id ?? '');
-    const href = report.links[0]?.link.href ?? '';
+    const href = report.links[0]?.link?.href ?? '';
     const url = new URL(href);
     const signature = url.searchParams.get('X-Amz-Signature') ?? '';
 
@@ -418,7 +474,7 @@ describe('report links', () => {
       return copy.toString();
     };
     const flipped = `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`;
-    const otherPart = new URL(report.links[1]?.link.href ?? '').pathname;
+    const otherPart = new URL(report.links[1]?.link?.href ?? '').pathname;
     const variants = [
       tampered((u) => u.searchParams.set('X-Amz-Signature', flipped)),
       tampered((u) => u.searchParams.set('X-Amz-Expires', '86400')),
@@ -442,7 +498,7 @@ describe('report links', () => {
     const { freshchat, control, fetch, advance } = openSandbox();
     const { data: accepted } = await freshchat.POST('/reports/raw', { body: dayBefore });
     await advance(30);
-    const href = (await completedReport(freshchat, accepted?.id ?? '')).links[0]?.link.href ?? '';
+    const href = (await completedReport(freshchat, accepted?.id ?? '')).links[0]?.link?.href ?? '';
     const malformed = new URL(href);
     malformed.searchParams.delete('X-Amz-Signature');
 
@@ -485,7 +541,7 @@ describe('report content', () => {
     await advance(30);
 
     const report = await completedReport(freshchat, accepted?.id ?? '');
-    const csv = await downloadCsv(fetch, report.links[0]?.link.href ?? '');
+    const csv = await downloadCsv(fetch, report.links[0]?.link?.href ?? '');
     const parts = await activityRowsOf(fetch, report);
 
     expect(csv.split('\n')[0]).toBe(CSV_HEADER);
@@ -647,7 +703,7 @@ describe('report content', () => {
     ]);
   });
 
-  it('serves an empty CSV for an event without simulated content', async () => {
+  it('serves an empty CSV, with no invented columns, for an event without simulated content', async () => {
     const { freshchat, fetch, advance } = openSandbox();
     const { data: accepted } = await freshchat.POST('/reports/raw', {
       body: { ...dayBefore, event: 'Conversation-Created' },
@@ -656,9 +712,9 @@ describe('report content', () => {
 
     const csv = await downloadCsv(
       fetch,
-      (await completedReport(freshchat, accepted?.id ?? '')).links[0]?.link.href ?? '',
+      (await completedReport(freshchat, accepted?.id ?? '')).links[0]?.link?.href ?? '',
     );
 
-    expect(csv).toBe('id,created_at\n');
+    expect(csv).toBe('');
   });
 });

@@ -1,5 +1,5 @@
-import { activityCsvLines, csvLine, zippedCsv } from '../domain/report-content.js';
-import { isAgentActivity, reportParts, reportStatus } from '../domain/report-job.js';
+import { activityCsvLines, zippedCsv } from '../domain/report-content.js';
+import { isAgentActivity, isDownloadable, reportParts, reportStatus } from '../domain/report-job.js';
 import { storageErrorXml } from '../domain/storage-link.js';
 import type { OperationHandlers } from './operation-types.js';
 
@@ -19,14 +19,19 @@ export const storageHandlers: OperationHandlers<'downloadReportPart'> = {
     const found = sandbox.reportForDownload(checked.object.jobId);
     const part = found && reportParts(found.job).find((p) => p.from === checked.object.from);
     // A link to a job that a reset removed is refused as the storage service refuses a missing key to a stranger.
-    if (!found || !part || reportStatus(found.job, sandbox.clock.now()) !== 'COMPLETED') {
+    if (
+      !found ||
+      !part ||
+      !isDownloadable(part.status) ||
+      reportStatus(found.job, sandbox.clock.now()) !== 'COMPLETED'
+    ) {
       return denied('AccessDenied', 'Access Denied');
     }
     const { account, job } = found;
-    // The sandbox simulates no conversations: other events' files hold a header only.
+    // The sandbox simulates no conversations: other events' files are empty, rather than carry invented columns.
     const lines = isAgentActivity(job.event)
       ? activityCsvLines(account.history, part, job.completesAt, (id) => account.agentName(id), job.excludePii)
-      : [csvLine(['id', 'created_at'])][Symbol.iterator]();
+      : ([] as string[])[Symbol.iterator]();
     const file = `${job.id}-${part.from}`;
     return new Response(zippedCsv(`${file}.csv`, lines, job.completesAt), {
       status: 200,

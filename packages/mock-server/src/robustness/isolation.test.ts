@@ -20,6 +20,7 @@ const BODIES: Record<string, unknown> = {
   updateAgentStatus: { availability_status: 'UNAVAILABLE' },
   updateStatus: { name: 'Hijacked' },
   setAgentStatusAsAgent: { availability_status: 'UNAVAILABLE' },
+  updateAgentLogin: { login_status: false },
 };
 
 type AccountA = {
@@ -105,6 +106,7 @@ describe("another account's ids", () => {
         'updateStatus',
         'deleteStatus',
         'setAgentStatusAsAgent',
+        'updateAgentLogin',
         'getAgentHistory',
         'unsubscribeWebhook',
         'removeFault',
@@ -189,7 +191,7 @@ describe("another account's ids", () => {
     const done = await sandbox.freshchat.GET('/reports/raw/{id}', {
       params: { path: { id: accepted.data?.id as string } },
     });
-    const href = done.data?.links[0]?.link.href as string;
+    const href = done.data?.links[0]?.link?.href as string;
     expect((await sandbox.raw(href.replace(/^https?:\/\/[^/]+/, ''))).status).toBe(200);
     const other = createHash('sha256').update('another account').digest('hex');
     const repointed = href.replace(/extraction\/[0-9a-f]{64}\//, `extraction/${other}/`);

@@ -38,7 +38,11 @@ export async function activityRowsOf(
 ): Promise<{ from: string; to: string; rows: AgentIntelliAssignActivityRow[] }[]> {
   const parts = [];
   for (const part of report.links) {
-    parts.push({ from: part.from, to: part.to, rows: parseActivityCsv(await downloadCsv(fetch, part.link.href)) });
+    parts.push({
+      from: part.from,
+      to: part.to,
+      rows: parseActivityCsv(await downloadCsv(fetch, part.link?.href ?? '')),
+    });
   }
   return parts;
 }

@@ -72,6 +72,10 @@ export interface paths {
          *     "Active on IntelliAssign"; `UNAVAILABLE` puts it on "Unavailable" unless its current status already
          *     counts as unavailable. Any status other than "Active on IntelliAssign" counts as unavailable. A change
          *     fires the `agent_availability` webhook with `actor_type: admin`.
+         *
+         *     `409` means the change cannot be made in the agent's state: the agent is deactivated, or it is offline
+         *     (`login_status: false`) and the change would make it AVAILABLE (`availability_status: AVAILABLE`, or
+         *     `agent_status` naming "Active on IntelliAssign"). An offline agent can still be put on any other status.
          */
         patch: operations["updateAgentStatus"];
         trace?: never;
@@ -262,7 +266,9 @@ export interface components {
          */
         RoutingType: "INTELLIASSIGN" | "OCR";
         /**
-         * @description How chats are routed to this agent; `DISABLED` when the agent takes no routed chats.
+         * @description How chats are routed to this agent; `DISABLED` when the agent takes no routed chats. The agent object and
+         *     the `agent_availability` webhook give the same value for one agent: the guide lists `INTELLIASSIGN` and
+         *     `OCR` for the webhook, and an agent whose routing is `DISABLED` reads `DISABLED` in both.
          * @enum {string}
          */
         AgentRoutingType: "INTELLIASSIGN" | "OCR" | "DISABLED";
@@ -340,6 +346,11 @@ export interface components {
             skill_id?: string;
             /** @description Whether the agent's account is deactivated. */
             is_deactivated: boolean;
+            /**
+             * @description Whether the agent is logged in (online). An offline agent cannot be made AVAILABLE through
+             *     `PATCH /agents/{agent_id}` (`409`); any other status change is allowed.
+             */
+            login_status: boolean;
             /** @description The agent's language, such as `en-US`. */
             locale?: string;
             /** @description The agent's time zone, such as `Europe/London`. */
@@ -364,7 +375,10 @@ export interface components {
         };
         /** @description A link to another page of the same list. */
         PageLink: {
-            /** @description The page's URL, relative to the API's base. */
+            /**
+             * @description The page's path and query, version prefix included (`/v2/agents?page=2&items_per_page=20`): join it with
+             *     the host. The query carries the request's declared parameters only, with `page` and `items_per_page`.
+             */
             href: string;
             /** @description Which page this is. */
             rel: string;
@@ -386,10 +400,13 @@ export interface components {
                 items_per_page: number;
                 /** @description How many agents match in all. */
                 total_items: number;
-                /** @description How many pages there are in all. */
+                /** @description How many pages there are in all; 0 when no agent matches. */
                 total_pages: number;
             };
-            /** @description Links to the first, last, next and previous pages; next and previous only where they exist. */
+            /**
+             * @description Links to the first, last, next and previous pages; next and previous only where they exist. `last_page`
+             *     names page `total_pages`, so page 0 when no agent matches (a page that is not there to fetch).
+             */
             links: {
                 first_page: components["schemas"]["PageLink"];
                 last_page: components["schemas"]["PageLink"];
@@ -453,14 +470,15 @@ export interface components {
          */
         ReportStatus: "PENDING" | "COMPLETED" | "FAILED";
         /**
-         * @description The status of one sub-report. Besides the job's three values, `IN_PROGRESS` and `SUCCESS` are seen.
+         * @description The status of one sub-report. Besides the job's three values, `IN_PROGRESS` and `SUCCESS` are seen. A
+         *     sub-report can be downloaded when it is `COMPLETED` or `SUCCESS`; in any other status it has no `link`.
          * @enum {string}
          */
         ReportPartStatus: "PENDING" | "IN_PROGRESS" | "FAILED" | "SUCCESS" | "COMPLETED";
         /** @description One sub-report of a completed job, covering `[from, to)`. */
         ReportPart: {
-            /** @description Where to download the sub-report. */
-            link: {
+            /** @description Where to download the sub-report; absent unless its `status` is `COMPLETED` or `SUCCESS`. */
+            link?: {
                 /**
                  * @description The link's relation to the job.
                  * @constant
@@ -492,7 +510,11 @@ export interface components {
              */
             id: string;
             status: components["schemas"]["ReportStatus"];
-            /** @description The window the report covers, as two times separated by a space, such as `2020-12-21 00:00:00.0 2020-12-22 13:00:00.0`. */
+            /**
+             * @description The window the report covers, as two UTC times separated by a space, such as
+             *     `2020-12-21 00:00:00.0 2020-12-22 13:00:00.0`. Each time keeps its milliseconds as that format prints
+             *     them: trailing zeros dropped, at least one digit (`…:05.123`, `…:05.5`, `…:00.0`).
+             */
             interval: string;
             /** @description The sub-reports; empty until the job is complete. */
             links: components["schemas"]["ReportPart"][];
@@ -559,7 +581,7 @@ export interface components {
             /** @description The agent's new availability and status. */
             agent_availability: {
                 status: components["schemas"]["AvailabilityStatus"];
-                routing_type: components["schemas"]["RoutingType"];
+                routing_type: components["schemas"]["AgentRoutingType"];
                 /** @description The id of the Freshchat account. */
                 app_id: string;
                 /** @description The id of the agent whose status changed. */
@@ -796,7 +818,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The change cannot be made in the agent's current state (for example, the agent is deactivated). */
+        /**
+         * @description The change cannot be made in the agent's current state: the agent is deactivated, or it is offline
+         *     (`login_status: false`) and the change would make it AVAILABLE.
+         */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -823,10 +848,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many requests in the current window; retry after the number of seconds in `Retry-After`. */
+        /**
+         * @description Too many requests in the current window; retry after the number of seconds in `Retry-After`. The
+         *     `X-RateLimit-*` headers describe the window that refused the request.
+         */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
