@@ -14,7 +14,7 @@ export interface ControlClientOptions {
   /** Sends the requests instead of `globalThis.fetch`, e.g. straight into an in-process mock server. */
   fetch?: FetchLike;
   /** Extra headers sent on every request. */
-  headers?: HeadersInit;
+  headers?: RequestInit['headers'];
 }
 
 /** A typed client of the sandbox's control API (`/_mock/...`): clock, reset, statuses, agents, webhooks, faults. */

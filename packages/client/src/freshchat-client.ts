@@ -22,7 +22,7 @@ export interface FreshchatClientOptions {
   /** Sends the requests instead of `globalThis.fetch`, e.g. straight into an in-process mock server. */
   fetch?: FetchLike;
   /** Extra headers sent on every request. */
-  headers?: HeadersInit;
+  headers?: RequestInit['headers'];
 }
 
 /** A typed client of Freshchat's agent-status API: `GET`, `POST`, `PATCH`… checked against the OpenAPI document. */
@@ -63,7 +63,7 @@ export function createFreshchatClient(options: FreshchatClientOptions): Freshcha
  * Headers carrying `Authorization: Bearer <token>` over the caller's own. Set once on the client rather than by a
  * middleware, so a single request can still override it.
  */
-export function bearerHeaders(token: string, headers: HeadersInit | undefined, caller: string): Headers {
+export function bearerHeaders(token: string, headers: RequestInit['headers'], caller: string): Headers {
   if (typeof token !== 'string' || token.trim() === '') {
     throw new TypeError(`${caller}: token is required`);
   }

@@ -7,11 +7,14 @@
 
 const RSA_SIGNATURE = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
+/** Web Crypto's `CryptoKey`, named through `crypto.subtle` so the declarations need no DOM lib (Node's types lack it). */
+type PublicKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
+
 // Receivers verify many events with one key (or a few, one per account): importing is the costly step, so the
 // import is cached per PEM text. Promises are cached so concurrent first deliveries share one import. The bound only
 // guards against a caller that builds a new PEM string per request.
 const MAX_CACHED_KEYS = 100;
-const importedKeys = new Map<string, Promise<CryptoKey>>();
+const importedKeys = new Map<string, Promise<PublicKey>>();
 
 /**
  * Imports a PEM public key for RSASSA-PKCS1-v1_5 / SHA-256 verification, reusing an earlier import of the same
@@ -24,7 +27,7 @@ const importedKeys = new Map<string, Promise<CryptoKey>>();
  * @example
  * const key = await importPublicKey(await (await fetch(`${base}/_mock/webhooks/public-key`, { headers })).text());
  */
-export function importPublicKey(pem: string): Promise<CryptoKey> {
+export function importPublicKey(pem: string): Promise<PublicKey> {
   const cached = importedKeys.get(pem);
   if (cached) return cached;
   const imported = importUncached(pem);
@@ -38,7 +41,7 @@ export function importPublicKey(pem: string): Promise<CryptoKey> {
   return imported;
 }
 
-async function importUncached(pem: string): Promise<CryptoKey> {
+async function importUncached(pem: string): Promise<PublicKey> {
   const der = spkiFromPem(pem);
   try {
     return await globalThis.crypto.subtle.importKey('spki', der, RSA_SIGNATURE, false, ['verify']);
