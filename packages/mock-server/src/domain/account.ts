@@ -1,11 +1,12 @@
-import { AgentRoster, type AgentRoutingType } from './agent-roster.js';
-import { StatusCatalog } from './agent-status.js';
+import { AgentRoster, type AgentRoutingType, defaultEmail } from './agent-roster.js';
+import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from './agent-status.js';
 import { FaultPlan } from './fault-plan.js';
 import { type IdSource, randomIds } from './id-source.js';
 import { RateWindow } from './rate-window.js';
 import type { ReportJob } from './report-job.js';
 import { RequestJournal } from './request-journal.js';
 import { SandboxError } from './sandbox-error.js';
+import { type SimulationRequest, simulateFloor, simulationWindow } from './simulated-floor.js';
 import { StatusHistory } from './status-history.js';
 import { WebhookSubscriptions } from './webhook-subscriptions.js';
 
@@ -28,7 +29,11 @@ export type AccountSeed = {
         groups?: string[] | undefined;
       }[]
     | undefined;
+  simulate?: SimulationRequest | undefined;
 };
+
+/** What a simulation created. */
+export type SimulationOutcome = { agentIds: string[]; changes: number; from: number; to: number };
 
 /** What an account asks of the sandbox around it: new ids, and a place to keep its signing key. */
 export type AccountHooks = { newId: IdSource; onKeyPair: (account: Account, privateKeyPem: string) => void };
@@ -63,7 +68,7 @@ export class Account {
     readonly appId: string,
     readonly adminId: string,
     limits: AccountLimits,
-    hooks: AccountHooks,
+    private readonly hooks: AccountHooks,
   ) {
     this.statuses = new StatusCatalog(hooks.newId);
     this.agents = new AgentRoster(this.statuses, this.history, hooks.newId);
@@ -122,7 +127,51 @@ export class Account {
         throw prefixed(error, `agents[${i}].`);
       }
     }
+    if (seed.simulate) {
+      try {
+        account.simulate(seed.simulate, now);
+      } catch (error) {
+        throw prefixed(error, 'simulate.');
+      }
+    }
     return account;
+  }
+
+  /**
+   * Creates `request.agents` new agents with simulated status history over the `days` before `until` (default
+   * `now`), backfilled: the history lies in the past and sends no webhooks. Ids come from the sandbox's id source.
+   * Reports completed before `now` do not show the new agents.
+   */
+  simulate(request: SimulationRequest, now: number): SimulationOutcome {
+    const window = simulationWindow(request, now);
+    const ref = (id: string) => {
+      const status = this.statuses.get(id);
+      return { id: status.id, name: status.name, active: isActiveStatus(status.id) };
+    };
+    const floor = simulateFloor(request, window, {
+      active: ref(ACTIVE_STATUS_ID),
+      unavailable: ref(UNAVAILABLE_STATUS_ID),
+      custom: this.statuses.custom().map((s) => ref(s.id)),
+    });
+    const agentIds = floor.agents.map(() => {
+      const id = this.hooks.newId();
+      if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
+      return id;
+    });
+    this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);
+    floor.agents.forEach((simulated, a) => {
+      this.agents.enroll({
+        id: agentIds[a] as string,
+        firstName: simulated.firstName,
+        lastName: simulated.lastName,
+        email: defaultEmail(simulated.firstName, simulated.lastName),
+        isDeactivated: false,
+        routingType: simulated.routingType,
+        groups: [],
+        createdAt: window.from,
+      });
+    });
+    return { agentIds, changes: floor.length, from: window.from, to: window.to };
   }
 
   /** Agent's display name, as reports write it. */

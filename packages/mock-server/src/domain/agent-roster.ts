@@ -58,6 +58,11 @@ const SORT_KEYS = {
   created_time: (a: Agent) => a.createdAt,
 } as const;
 
+/** The email an agent gets when none is given: `first.last@example.com`, letters and digits only. */
+export function defaultEmail(firstName: string, lastName: string): string {
+  return `${`${firstName}.${lastName}`.toLowerCase().replace(/[^a-z0-9.]+/g, '')}@example.com`;
+}
+
 /** One account's agents, and the rules for changing their status. */
 export class AgentRoster {
   private readonly agents = new Map<string, Agent>();
@@ -88,8 +93,7 @@ export class AgentRoster {
     // An unknown status is bad input (400), like in a status change, not a missing resource.
     const status = this.statuses.find(input.statusId ?? ACTIVE_STATUS_ID);
     if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status_id: no status with this id');
-    const email =
-      input.email ?? `${`${input.firstName}.${input.lastName}`.toLowerCase().replace(/[^a-z0-9.]+/g, '')}@example.com`;
+    const email = input.email ?? defaultEmail(input.firstName, input.lastName);
     const agent: Agent = {
       id,
       firstName: input.firstName,
@@ -110,6 +114,23 @@ export class AgentRoster {
       actor: input.actor,
     });
     return agent;
+  }
+
+  /**
+   * Adds an agent whose history the account's history already holds (a simulation backfills it first); 409 when
+   * the id is taken.
+   */
+  enroll(agent: Agent): Agent {
+    if (this.agents.has(agent.id))
+      throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${agent.id} exists`);
+    if (!this.history.current(agent.id)) throw new RangeError(`agent ${agent.id} has no history`);
+    this.agents.set(agent.id, agent);
+    return agent;
+  }
+
+  /** Whether an agent has this id. */
+  has(id: string): boolean {
+    return this.agents.has(id);
   }
 
   /** The agent with this id; 404 `AGENT_NOT_FOUND` otherwise. */
