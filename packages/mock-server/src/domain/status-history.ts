@@ -220,10 +220,12 @@ export class StatusHistory {
       if (this.agentIndex.has(id)) throw new RangeError(`agent ${id} already has history`);
     }
     const counts = new Int32Array(batch.agentIds.length);
+    const { at: batchAt, agent: batchAgent } = batch;
     for (let j = 0; j < batch.length; j++) {
-      const at = batch.at[j] as number;
-      if (j > 0 && at < (batch.at[j - 1] as number)) throw new RangeError('a backfill must be sorted by time');
-      (counts[batch.agent[j] as number] as number)++;
+      if (j > 0 && (batchAt[j] as number) < (batchAt[j - 1] as number)) {
+        throw new RangeError('a backfill must be sorted by time');
+      }
+      (counts[batchAgent[j] as number] as number)++;
     }
     const agentOfBatch = batch.agentIds.map((id, a) => {
       const agent = this.intern(this.agentIndex, this.agentIds, id, id);
@@ -240,10 +242,19 @@ export class StatusHistory {
     const n = this.size;
     const total = n + batch.length;
     const capacity = Math.max(1024, total + (total >> 3));
-    const old = { at: this.at.data, end: this.end.data, prev: this.previousIndex.data };
+    // Locals only in the loop below: it runs once per entry, old and new.
+    const oldAt = this.at.data;
+    const oldEnd = this.end.data;
+    const oldPrev = this.previousIndex.data;
     const oldAgent = this.agentOf.data;
     const oldStatus = this.statusOf.data;
     const oldActor = this.actorOf.data;
+    const { at: newAt, agent: newAgent, status: newStatus, length: m } = batch;
+    const agentMap = Int32Array.from(agentOfBatch);
+    const statusMap = Int32Array.from(statusOfBatch);
+    const actorMap = Int32Array.from(actorOfBatch);
+    const slots = this.positions.slice(this.positions.length - batch.agentIds.length).map((p) => p.data);
+    const filled = new Int32Array(batch.agentIds.length);
     const at = f64(capacity);
     const end = f64(capacity);
     const prev = i32(capacity);
@@ -255,33 +266,35 @@ export class StatusHistory {
     let i = 0;
     let j = 0;
     for (let k = 0; k < total; k++) {
-      if (j >= batch.length || (i < n && (old.at[i] as number) <= (batch.at[j] as number))) {
+      if (j >= m || (i < n && (oldAt[i] as number) <= (newAt[j] as number))) {
         moved[i] = k;
-        at[k] = old.at[i] as number;
-        end[k] = old.end[i] as number;
-        const p = old.prev[i] as number;
+        at[k] = oldAt[i] as number;
+        end[k] = oldEnd[i] as number;
+        const p = oldPrev[i] as number;
         prev[k] = p >= 0 ? (moved[p] as number) : -1;
         agentOf[k] = oldAgent[i] as number;
         statusOf[k] = oldStatus[i] as number;
         actorOf[k] = oldActor[i] as number;
         i++;
       } else {
-        const a = batch.agent[j] as number;
-        const t = batch.at[j] as number;
+        const a = newAgent[j] as number;
+        const t = newAt[j] as number;
         const p = lastOf[a] as number;
         at[k] = t;
         end[k] = Number.NaN;
         prev[k] = p;
         if (p >= 0) end[p] = t;
         lastOf[a] = k;
-        agentOf[k] = agentOfBatch[a] as number;
-        statusOf[k] = statusOfBatch[batch.status[j] as number] as number;
-        actorOf[k] = actorOfBatch[a] as number;
-        const mine = this.positions[agentOfBatch[a] as number] as { data: Int32Array; length: number };
-        mine.data[mine.length++] = k;
+        agentOf[k] = agentMap[a] as number;
+        statusOf[k] = statusMap[newStatus[j] as number] as number;
+        actorOf[k] = actorMap[a] as number;
+        (slots[a] as Int32Array)[(filled[a] as number)++] = k;
         j++;
       }
     }
+    this.positions.slice(this.positions.length - batch.agentIds.length).forEach((p, a) => {
+      p.length = filled[a] as number;
+    });
     const firstNew = this.positions.length - batch.agentIds.length;
     for (let agent = 0; agent < firstNew; agent++) {
       const mine = this.positions[agent] as { data: Int32Array; length: number };
