@@ -233,7 +233,7 @@ export interface paths {
          *     reports completed from now on exactly as live changes do (a report completed before the simulation does not
          *     change). The same `seed`, clock time and account give the same history.
          *
-         *     Limits: at most 5,000 agents and 500,000 agent-days (`agents` × `days`) per request; the history starts no
+         *     Limits: at most 5,000 agents and 200,000 agent-days (`agents` × `days`) per request; the history starts no
          *     earlier than a report can reach (15 calendar months before now); `until` is not in the future.
          */
         post: operations["simulateHistory"];
@@ -565,7 +565,7 @@ export interface components {
             /** @description How many new agents to create. */
             agents: number;
             /**
-             * @description How many days of history each agent gets, ending at `until`; `agents` × `days` is at most 500,000, and
+             * @description How many days of history each agent gets, ending at `until`; `agents` × `days` is at most 200,000, and
              *     the history must not start earlier than 15 calendar months before now.
              */
             days: number;

@@ -155,7 +155,8 @@ export class Account {
     });
     const agentIds = floor.agents.map(() => {
       const id = this.hooks.newId();
-      if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
+      // Not a client's mistake: an id source that repeats itself is broken.
+      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
       return id;
     });
     this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);

@@ -175,7 +175,7 @@ describe('POST /_mock/simulate', () => {
     [{ agents: 1, days: 1 }, /seed/],
     [{ agents: 1, days: 1, seed: 1, until: 'yesterday' }, /^until: /],
     [{ agents: 1, days: 1, seed: 1, until: iso(T0 + 1000) }, /^until: must not be in the future$/],
-    [{ agents: 5000, days: 101, seed: 1 }, /^days: agents × days must be at most 500000 \(asked 505000\)$/],
+    [{ agents: 5000, days: 41, seed: 1 }, /^days: agents × days must be at most 200000 \(asked 205000\)$/],
     [{ agents: 1, days: 460, seed: 1 }, /^days: the history would start before 2029-03-15T12:00:00.000Z/],
     [{ agents: 1, days: 10, seed: 1, until: iso(T0 - 450 * DAY) }, /^days: the history would start before/],
   ])('refuses %j with a 400 naming the field', async (body, message) => {
