@@ -35,9 +35,10 @@ export type SimulatedFloor = {
 /** The statuses a floor is drawn from: the two built-in ones and the account's custom ones. */
 export type FloorStatuses = { active: StatusRef; unavailable: StatusRef; custom: readonly StatusRef[] };
 
-/** At most this many agents per simulation. */
-export const MAX_SIMULATED_AGENTS = 5_000;
-/** At most this many agent-days (`agents` × `days`) per simulation: about 1.8 M changes, 70 MB, 2 s of one core. */
+/**
+ * At most this many agent-days (the schema's `SimulationRequest` holds the other limits: 5,000 agents, 460 days)
+ * per simulation: about 1.8 M changes, 70 MB, 2 s of one core.
+ */
 export const MAX_SIMULATED_AGENT_DAYS = 200_000;
 
 const DAY = 86_400_000;
