@@ -443,9 +443,11 @@ $('#simulate').addEventListener('click', async () => {
   button.disabled = true;
   try {
     const made = await api('POST', '/api/sandbox/simulate');
-    $('#board-note').textContent =
+    const note = $('#fill-note');
+    note.hidden = false;
+    note.textContent =
       `Filled ${made.days} days for ${made.agents_created} new agents (${made.changes.toLocaleString()} status changes, ` +
-      'backfilled: no webhooks). Exporting the last 30 days…';
+      'backfilled: no webhooks). Exporting the last 30 days below.';
     $('#report-window').value = '2592000';
     $('#report-custom').hidden = true;
     $('#report-form').requestSubmit();
