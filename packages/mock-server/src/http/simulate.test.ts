@@ -121,7 +121,7 @@ describe('POST /_mock/simulate', () => {
     }
     expect(agents.size).toBe(40);
     for (const name of CUSTOM_NAMES) expect(statuses).toContain(name);
-    // Weekday shifts of 4.5–8.5 hours: about a fifth of all time active, three quarters of working time.
+    // Weekday shifts of 4.5–8.5 hours: about a fifth of all time active, four fifths of the time not on Unavailable.
     expect(active / total).toBeGreaterThan(0.12);
     expect(active / total).toBeLessThan(0.25);
     expect(active / working).toBeGreaterThan(0.65);
