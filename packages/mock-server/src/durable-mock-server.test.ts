@@ -159,6 +159,25 @@ describe('openDurableMockServer', () => {
     expect((second as MockServer & { log: { loaded: { warnings: string[] } } }).log.loaded.warnings).toEqual([]);
   });
 
+  it('replays a simulation: the same agents, ids and history after a reopen', async () => {
+    const dir = dataDir();
+    const first = await open(dir);
+    const made = await call(first, 'POST', '/_mock/simulate', { agents: 7, days: 5, seed: 21 });
+    expect(made.status).toBe(201);
+    const read = async (mock: MockServer) => {
+      const agents = (await call(mock, 'GET', '/v2/agents?items_per_page=50')).body.agents as { id: string }[];
+      const histories = [];
+      for (const agent of agents) histories.push((await call(mock, 'GET', `/_mock/agents/${agent.id}/history`)).body);
+      return { agents, histories };
+    };
+    const before = await read(first);
+    close(first);
+    const second = await open(dir);
+
+    expect(before.agents).toHaveLength(11);
+    expect(await read(second)).toEqual(before);
+  });
+
   it('keeps the ids and the order of mutations made concurrently', async () => {
     const dir = dataDir();
     const first = await open(dir);

@@ -18,8 +18,8 @@ async function state(board: DemoServer): Promise<State> {
 
 const john = (current: State) => current.agents.find((agent) => agent.id === JOHN_DOE);
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tries = 100): Promise<T> {
+  for (let i = 0; i < tries; i++) {
     const value = await read();
     if (done(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -106,6 +106,53 @@ describe('against a running sandbox', () => {
   test('relays the control API’s refusal to delete a status an agent is on', async () => {
     const answer = await fetch(`${board.url}/api/sandbox/statuses/${MEETING}`, { method: 'DELETE' });
     expect(answer.status).toBe(409);
+  });
+});
+
+describe('filling 30 days for 50 agents', () => {
+  let own: ListeningMockServer;
+  let board: DemoServer;
+
+  beforeAll(async () => {
+    own = await listen({ port: 0 });
+    board = await startDemoServer({ port: 0, sandbox: { url: own.url }, log: () => {} });
+  });
+
+  afterAll(async () => {
+    await board?.stop();
+    await own?.stop();
+  });
+
+  test('adds 50 agents with backfilled history, and a 30-day export charts every one of them', async () => {
+    const filled = await fetch(`${board.url}/api/sandbox/simulate`, { method: 'POST' });
+    expect(filled.status).toBe(201);
+    expect(await filled.json()).toMatchObject({ agents_created: 50, days: 30 });
+    expect((await state(board)).agents).toHaveLength(54);
+
+    const clock = await (
+      await fetch(`${own.url}/_mock/clock`, { headers: { authorization: 'Bearer sandbox-token' } })
+    ).json();
+    const end = Date.parse((clock as { now: string }).now);
+    const started = await fetch(`${board.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ start: new Date(end - 28 * 86_400_000).toISOString(), end: new Date(end).toISOString() }),
+    });
+    const { id } = (await started.json()) as { id: string };
+    type Export = { phase: string; result: { agents: { agentName: string }[]; statuses: string[] } | null };
+    const read = async () => (await fetch(`${board.url}/api/reports/${id}`)).json() as Promise<Export>;
+    await until(read, (exported) => exported.phase === 'pending');
+    await fetch(`${board.url}/api/sandbox/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds: 60 }),
+    });
+    // The export polls the report once a second (real time), then downloads 28 days of rows.
+    const done = await until(read, (exported) => exported.phase === 'completed' || exported.phase === 'failed', 600);
+
+    expect(done.phase).toBe('completed');
+    expect(done.result?.agents).toHaveLength(54);
+    expect(done.result?.statuses).toEqual(expect.arrayContaining(['Lunch', 'Break', 'Meeting', 'Tea break']));
   });
 });
 

@@ -302,6 +302,20 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     return c.json({ now });
   });
 
+  let simulations = 0;
+  app.post('/api/sandbox/simulate', async (c) => {
+    // Each press adds 50 other people: the seed counts the presses.
+    simulations++;
+    const made = dataOf(
+      await (control as ControlClient).POST('/_mock/simulate', {
+        body: { agents: SIMULATED_AGENTS, days: SIMULATED_DAYS, seed: simulations },
+      }),
+    );
+    await loadAgents();
+    broadcast('snapshot', snapshot());
+    return c.json({ ...made, days: SIMULATED_DAYS }, 201);
+  });
+
   app.post('/api/sandbox/statuses', async (c) => {
     const { name, emoji } = await jsonBody<{ name?: unknown; emoji?: unknown }>(c.req.raw);
     if (typeof name !== 'string' || name.trim() === '') return c.json({ error: 'name: is required' }, 400);
@@ -387,6 +401,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 }
 
 const CLOCK_POLL_MS = 3_000;
+/** What the board's "Fill 30 days for 50 agents" button asks the sandbox to simulate. */
+const SIMULATED_AGENTS = 50;
+const SIMULATED_DAYS = 30;
 
 async function connectBackend(options: DemoServerOptions): Promise<Backend> {
   if (options.freshchat) {

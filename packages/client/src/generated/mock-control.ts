@@ -250,6 +250,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create agents with months of realistic, backfilled status history
+         * @description Creates `agents` new agents in the token's account and fills their status history over the `days` before
+         *     `until` (now when it is left out), as a support floor would have lived it: weekday shifts (day, night and
+         *     part-time) with off-shift time on "Unavailable", and lunch, short breaks, meetings and training drawn from
+         *     the account's custom statuses, with "Active on IntelliAssign" in between. The history lies in the past: the
+         *     clock does not move and no webhook is sent for it. It shows in `/_mock/agents/{agent_id}/history` and in
+         *     reports completed from now on exactly as live changes do (a report completed before the simulation does not
+         *     change). The same `seed`, clock time and account give the same history.
+         *
+         *     Limits: at most 5,000 agents and 200,000 agent-days (`agents` × `days`) per request; the history starts no
+         *     earlier than a report can reach (15 calendar months before now); `until` is not in the future.
+         */
+        post: operations["simulateHistory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/webhooks": {
         parameters: {
             query?: never;
@@ -605,6 +634,45 @@ export interface components {
              *     left out, a key pair is made on first use (from the id seed when the sandbox has one).
              */
             webhook_private_key?: string;
+            /**
+             * @description Agents with simulated history to add after the seed's own agents, as `POST /_mock/simulate` would (the
+             *     history ends at the moment the seed is loaded unless `until` says otherwise; a reset loads it again).
+             */
+            simulate?: components["schemas"]["SimulationRequest"];
+        };
+        /** @description How much history to simulate, and from which seed. */
+        SimulationRequest: {
+            /** @description How many new agents to create. */
+            agents: number;
+            /**
+             * @description How many days of history each agent gets, ending at `until`; `agents` × `days` is at most 200,000, and
+             *     the history must not start earlier than 15 calendar months before now.
+             */
+            days: number;
+            /** @description The seed of the simulation; the same seed, clock time and account give the same history. */
+            seed: number;
+            /**
+             * Format: date-time
+             * @description When the simulated history ends (the agents stay on their last status after it); now when left out.
+             */
+            until?: string;
+        };
+        /** @description What a simulation created. */
+        SimulationResult: {
+            /** @description How many agents were created. */
+            agents_created: number;
+            /** @description How many status changes were recorded, each agent's first status included. */
+            changes: number;
+            /**
+             * Format: date-time
+             * @description Where the simulated history starts (`until` minus `days`).
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Where the simulated history ends (`until`).
+             */
+            to: string;
         };
         /** @description A seed file for `--seed`, holding the accounts the sandbox starts with and returns to on reset. */
         SeedFile: {
@@ -1717,6 +1785,34 @@ export interface operations {
             400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    simulateHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulationRequest"];
+            };
+        };
+        responses: {
+            /** @description The agents were created with their history. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listWebhookSubscriptions: {

@@ -228,6 +228,49 @@ export function controlApiChecks(target: ContractTarget): void {
       );
     });
 
+    sandboxIt(
+      `201: simulated agents arrive with backfilled history, in an account of their own ${SANDBOX_ONLY}`,
+      async () => {
+        const account = ok(
+          await controlClient(target).POST('/_mock/accounts', { body: { statuses: [{ name: 'Lunch' }] } }),
+          'create account',
+        );
+        const control = controlClient(target, account.token);
+        const made = ok(await control.POST('/_mock/simulate', { body: { agents: 3, days: 2, seed: 5 } }), 'simulate');
+        expect(made.agents_created).toBe(3);
+        expect(Date.parse(made.to) - Date.parse(made.from)).toBe(2 * 86_400_000);
+        const agents = ok(
+          await freshchatClient(target, account.token).GET('/agents', { params: { query: {} } }),
+          'agents',
+        ).agents;
+        expect(agents).toHaveLength(3);
+        let changes = 0;
+        for (const agent of agents) {
+          const { history } = ok(
+            await control.GET('/_mock/agents/{agent_id}/history', { params: { path: { agent_id: agent.id } } }),
+            'history',
+          );
+          expect(history[0]).toMatchObject({ at: made.from, from: null });
+          expect(history.slice(1).every((h) => h.actor.actor_type === 'agent' && h.actor.actor_id === agent.id)).toBe(
+            true,
+          );
+          changes += history.length;
+        }
+        expect(changes).toBe(made.changes);
+      },
+    );
+
+    sandboxIt(`400: a simulation out of its limits, naming the field ${SANDBOX_ONLY}`, async () => {
+      await expectError(await post('/_mock/simulate', { agents: 0, days: 1, seed: 1 }), 400, { field: 'agents' });
+      await expectError(
+        await post('/_mock/simulate', { agents: 1, days: 1, seed: 1, until: '2999-01-01T00:00:00Z' }),
+        400,
+        {
+          field: 'until',
+        },
+      );
+    });
+
     sandboxIt(`200: a change made as the agent is recorded with the agent as actor ${SANDBOX_ONLY}`, async () => {
       const control = controlClient(target);
       const path = { agent_id: SEED.agents.mattGibson };

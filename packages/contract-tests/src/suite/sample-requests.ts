@@ -65,6 +65,13 @@ export const CONTROL_SAMPLES: readonly SampleRequest[] = [
     body: { login_status: true },
   },
   { operationId: 'getAgentHistory', method: 'GET', path: `/_mock/agents/${UNKNOWN_ID}/history` },
+  {
+    operationId: 'simulateHistory',
+    method: 'POST',
+    path: '/_mock/simulate',
+    // Refused for its `until` (in the future) even once the body is read: no agent is ever created.
+    body: { agents: 1, days: 1, seed: 1, until: '2999-01-01T00:00:00Z' },
+  },
   { operationId: 'listWebhookSubscriptions', method: 'GET', path: '/_mock/webhooks' },
   {
     operationId: 'subscribeWebhook',

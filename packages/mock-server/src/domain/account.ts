@@ -1,12 +1,14 @@
 import type { KeyObject } from 'node:crypto';
+import { emailFromName } from './agent-email.js';
 import { AgentRoster, type AgentRoutingType } from './agent-roster.js';
-import { StatusCatalog } from './agent-status.js';
+import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from './agent-status.js';
 import { FaultPlan } from './fault-plan.js';
 import { type IdSource, randomIds } from './id-source.js';
 import { RateWindow } from './rate-window.js';
 import type { ReportJob } from './report-job.js';
 import { RequestJournal } from './request-journal.js';
 import { SandboxError } from './sandbox-error.js';
+import { type SimulationRequest, simulateFloor, simulationWindow } from './simulated-floor.js';
 import { StatusHistory } from './status-history.js';
 import { WebhookSubscriptions } from './webhook-subscriptions.js';
 
@@ -32,7 +34,11 @@ export type AccountSeed = {
     | undefined;
   /** The RSA private key (PEM) that signs the account's webhooks; made on first use when left out. */
   webhook_private_key?: string | undefined;
+  simulate?: SimulationRequest | undefined;
 };
+
+/** What a simulation created. */
+export type SimulationOutcome = { agentIds: string[]; changes: number; from: number; to: number };
 
 /** What an account asks of the sandbox around it: new ids, its signing key, and a place to keep that key. */
 export type AccountHooks = {
@@ -72,7 +78,7 @@ export class Account {
     readonly appId: string,
     readonly adminId: string,
     limits: AccountLimits,
-    hooks: AccountHooks,
+    private readonly hooks: AccountHooks,
   ) {
     this.statuses = new StatusCatalog(hooks.newId);
     this.agents = new AgentRoster(this.statuses, this.history, hooks.newId);
@@ -138,7 +144,53 @@ export class Account {
         throw prefixed(error, `agents[${i}].`);
       }
     }
+    if (seed.simulate) {
+      try {
+        account.simulate(seed.simulate, now);
+      } catch (error) {
+        throw prefixed(error, 'simulate.');
+      }
+    }
     return account;
+  }
+
+  /**
+   * Creates `request.agents` new agents with simulated status history over the `days` before `until` (default
+   * `now`), backfilled: the history lies in the past and sends no webhooks. Ids come from the sandbox's id source.
+   * Reports completed before `now` do not show the new agents.
+   */
+  simulate(request: SimulationRequest, now: number): SimulationOutcome {
+    const window = simulationWindow(request, now);
+    const ref = (id: string) => {
+      const status = this.statuses.get(id);
+      return { id: status.id, name: status.name, active: isActiveStatus(status.id) };
+    };
+    const floor = simulateFloor(request, window, {
+      active: ref(ACTIVE_STATUS_ID),
+      unavailable: ref(UNAVAILABLE_STATUS_ID),
+      custom: this.statuses.custom().map((s) => ref(s.id)),
+    });
+    const agentIds = floor.agents.map(() => {
+      const id = this.hooks.newId();
+      // Not a client's mistake: an id source that repeats itself is broken.
+      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
+      return id;
+    });
+    this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);
+    floor.agents.forEach((simulated, a) => {
+      this.agents.enroll({
+        id: agentIds[a] as string,
+        firstName: simulated.firstName,
+        lastName: simulated.lastName,
+        email: emailFromName(simulated.firstName, simulated.lastName, agentIds[a] as string),
+        isDeactivated: false,
+        loginStatus: true,
+        routingType: simulated.routingType,
+        groups: [],
+        createdAt: window.from,
+      });
+    });
+    return { agentIds, changes: floor.length, from: window.from, to: window.to };
   }
 
   /** Agent's display name, as reports write it. */

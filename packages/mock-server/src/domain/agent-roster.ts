@@ -116,6 +116,23 @@ export class AgentRoster {
     return agent;
   }
 
+  /**
+   * Adds an agent whose history the account's history already holds (a simulation backfills it first); 409 when
+   * the id is taken.
+   */
+  enroll(agent: Agent): Agent {
+    if (this.agents.has(agent.id))
+      throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${agent.id} exists`);
+    if (!this.history.current(agent.id)) throw new RangeError(`agent ${agent.id} has no history`);
+    this.agents.set(agent.id, agent);
+    return agent;
+  }
+
+  /** Whether an agent has this id. */
+  has(id: string): boolean {
+    return this.agents.has(id);
+  }
+
   /** The agent with this id; 404 `AGENT_NOT_FOUND` otherwise. */
   get(id: string): Agent {
     const agent = this.agents.get(id);

@@ -46,8 +46,8 @@ export function* activityCsvLines(
   const agentPrefix = new Map<string, string>();
   const statusPart = new Map<string, string>();
   while (cursor.next()) {
-    const agentId = history.agentIdAt(cursor.index);
-    const status = history.statusAt(cursor.index);
+    const agentId = cursor.agentId();
+    const status = cursor.status();
     let prefix = agentPrefix.get(agentId);
     if (prefix === undefined) {
       prefix = `${csvField(excludePii ? '' : agentName(agentId))},${csvField(agentId)},`;
@@ -59,7 +59,7 @@ export function* activityCsvLines(
       part = `${status.active ? 'active' : 'inactive'},${csvField(status.name)},`;
       statusPart.set(key, part);
     }
-    yield `${prefix}${part}${cursor.seconds},${new Date(history.atOf(cursor.index)).toISOString()}\n`;
+    yield `${prefix}${part}${cursor.seconds},${new Date(cursor.selectedAt()).toISOString()}\n`;
   }
 }
 

@@ -116,3 +116,123 @@ describe('StatusHistory', () => {
     ]);
   });
 });
+
+describe('StatusHistory.backfill', () => {
+  const statuses = [
+    { id: 'active', name: 'Active', active: true },
+    { id: 'lunch', name: 'Lunch', active: false },
+  ];
+  type Change = [agent: string, status: 0 | 1, at: number];
+  /** The same changes recorded one by one in clock order, as if they had happened live. */
+  function live(changes: Change[]): StatusHistory {
+    const h = new StatusHistory();
+    for (const [agentId, status, at] of [...changes].sort((x, y) => x[2] - y[2])) {
+      const ref = statuses[status] as (typeof statuses)[number];
+      h.record({ agentId, statusId: ref.id, statusName: ref.name, active: ref.active, at, actor: admin });
+    }
+    return h;
+  }
+  const existing: Change[] = [
+    ['a', 0, s(0)],
+    ['a', 1, s(50)],
+    ['b', 0, s(120)],
+    ['a', 0, s(300)],
+  ];
+  const backfilled: Change[] = [
+    ['n1', 1, s(-100)],
+    ['n2', 0, s(-40)],
+    ['n1', 0, s(50)],
+    ['n2', 1, s(200)],
+    ['n1', 1, s(400)],
+  ];
+  function merged(recordedAt: number) {
+    const h = live(existing);
+    const ids = ['n1', 'n2'];
+    h.backfill(
+      {
+        agentIds: ids,
+        actors: [admin, admin],
+        statuses,
+        length: backfilled.length,
+        at: Float64Array.from(backfilled, (c) => c[2]),
+        agent: Int32Array.from(backfilled, (c) => ids.indexOf(c[0])),
+        status: Int32Array.from(backfilled, (c) => c[1]),
+      },
+      recordedAt,
+    );
+    return h;
+  }
+  const view = (h: StatusHistory, agent: string) =>
+    h.forAgent(agent).map((e) => [e.statusName, e.at, e.endAt, e.previous >= 0 ? h.entry(e.previous).at : null]);
+
+  it('merges new agents into clock order: every agent reads as if its changes had been recorded live', () => {
+    const h = merged(s(500));
+    const expected = live([...existing, ...backfilled]);
+
+    expect(h.length).toBe(9);
+    for (const agent of ['a', 'b', 'n1', 'n2']) expect(view(h, agent)).toEqual(view(expected, agent));
+    expect(Array.from({ length: h.length }, (_, i) => h.entry(i).at)).toEqual(
+      [...existing, ...backfilled].map((c) => c[2]).sort((x, y) => x - y),
+    );
+    expect(periods(h, s(-200), s(600), s(600))).toEqual(periods(expected, s(-200), s(600), s(600)));
+    expect(periods(h, s(60), s(250), s(600))).toEqual(periods(expected, s(60), s(250), s(600)));
+  });
+
+  it('keeps live changes working after a backfill', () => {
+    const h = merged(s(500));
+    h.record({ agentId: 'n2', statusId: 'active', statusName: 'Active', active: true, at: s(600), actor: admin });
+    expect(view(h, 'n2').at(-2)).toEqual(['Lunch', s(200), s(600), s(-40)]);
+    expect(h.current('n2')?.at).toBe(s(600));
+  });
+
+  it('leaves the backfilled agents out of a report that completed before they were recorded', () => {
+    const h = merged(s(500));
+    const agentsIn = (cutoff: number) => new Set(periods(h, s(-200), s(450), cutoff).map((p) => p[0]));
+    expect(agentsIn(s(450))).toEqual(new Set(['a', 'b']));
+    expect(agentsIn(s(500))).toEqual(new Set(['a', 'b', 'n1', 'n2']));
+  });
+
+  it('keeps a cursor opened before the backfill on the history it started with', () => {
+    const h = live(existing);
+    const cursor = h.cursor(s(0), s(400), s(400));
+    expect(cursor.next()).toBe(true);
+    const first = [cursor.agentId(), cursor.status().name, cursor.seconds];
+    const h2 = h;
+    h2.backfill(
+      {
+        agentIds: ['n1'],
+        actors: [admin],
+        statuses,
+        length: 2,
+        at: Float64Array.of(s(-10), s(10)),
+        agent: Int32Array.of(0, 0),
+        status: Int32Array.of(1, 0),
+      },
+      s(400),
+    );
+    const rest: unknown[] = [];
+    while (cursor.next()) rest.push([cursor.agentId(), cursor.status().name, cursor.seconds]);
+    expect(first).toEqual(['a', 'Active', 50]);
+    expect(rest).toEqual([
+      ['a', 'Lunch', 250],
+      ['b', 'Active', 280],
+      ['a', 'Active', 100],
+    ]);
+  });
+
+  it('refuses an agent that already has history, and an unsorted batch', () => {
+    const h = live(existing);
+    const batch = (agentIds: string[], at: number[]) => ({
+      agentIds,
+      actors: [admin],
+      statuses,
+      length: at.length,
+      at: Float64Array.from(at),
+      agent: new Int32Array(at.length),
+      status: new Int32Array(at.length),
+    });
+    expect(() => h.backfill(batch(['a'], [s(0)]), s(500))).toThrow(RangeError);
+    expect(() => h.backfill(batch(['z'], [s(10), s(5)]), s(500))).toThrow(RangeError);
+    expect(h.length).toBe(4);
+  });
+});

@@ -1,3 +1,5 @@
+import { type HistorySnapshot, PeriodCursor } from './period-cursor.js';
+
 /** Who made a status change: the agent itself (from the UI) or an admin (through the API). */
 export type Actor = { type: 'agent' | 'admin'; id: string };
 
@@ -22,7 +24,22 @@ export type HistoryEntry = {
 /** A period an agent spent in one status, clipped to a window, as a report row needs it. */
 export type StatusPeriod = { entry: HistoryEntry; seconds: number };
 
-type StatusRef = { id: string; name: string; active: boolean };
+/** A status as the history keeps it: its id, its name when selected, and whether it counts as active. */
+export type StatusRef = { id: string; name: string; active: boolean };
+
+/**
+ * New agents' whole history, for {@link StatusHistory.backfill}: parallel columns sorted by `at`, naming agents,
+ * statuses and actors by position in the lists beside them (`actors[a]` is the actor of agent `a`'s changes).
+ */
+export type HistoryBatch = {
+  readonly agentIds: readonly string[];
+  readonly actors: readonly Actor[];
+  readonly statuses: readonly StatusRef[];
+  readonly length: number;
+  readonly at: Float64Array;
+  readonly agent: Int32Array;
+  readonly status: Int32Array;
+};
 
 /** A growable column of numbers. */
 class Column<T extends Float64Array | Int32Array> {
@@ -44,61 +61,8 @@ const f64 = (n: number) => new Float64Array(n);
 const i32 = (n: number) => new Int32Array(n);
 
 /**
- * Walks the periods overlapping a window without allocating per period: `next()` moves to the next one and
- * `index`/`seconds` describe it. Periods come in order of selection.
- */
-export class PeriodCursor {
-  /** History index of the current period's entry. */
-  index = -1;
-  /** Whole seconds of the current period inside the window. */
-  seconds = 0;
-  private carried: number[];
-  private carriedAt = 0;
-  private scan: number;
-
-  constructor(
-    private readonly history: StatusHistory,
-    private readonly from: number,
-    private readonly upper: number,
-    private readonly cutoff: number,
-    start: number,
-    carried: number[],
-  ) {
-    this.scan = start;
-    this.carried = carried;
-  }
-
-  /** Moves to the next period; false when there is none. */
-  next(): boolean {
-    while (this.carriedAt < this.carried.length) {
-      if (this.take(this.carried[this.carriedAt++] as number)) return true;
-    }
-    const at = this.history.atColumn();
-    while (this.scan < this.history.length) {
-      const i = this.scan++;
-      if ((at[i] as number) >= this.upper) {
-        this.scan = this.history.length;
-        return false;
-      }
-      if (this.take(i)) return true;
-    }
-    return false;
-  }
-
-  private take(i: number): boolean {
-    const start = this.history.atColumn()[i] as number;
-    const ended = this.history.endColumn()[i] as number;
-    const end = Math.min(Number.isNaN(ended) ? this.cutoff : ended, this.cutoff);
-    if (end <= this.from || start >= this.upper) return false;
-    this.index = i;
-    this.seconds = Math.floor((Math.min(end, this.upper) - Math.max(start, this.from)) / 1000);
-    return true;
-  }
-}
-
-/**
- * One account's status history: every change of every agent, append-only, in clock order (the clock never goes
- * back, so appending keeps it sorted by `at`). Stored in typed-array columns: about 30 bytes a change instead of an
+ * One account's status history: every change of every agent, in clock order. Live changes are appended (the clock
+ * never goes back, so appending keeps it sorted by `at`); new agents' simulated history is merged in by `backfill`. Stored in typed-array columns: about 30 bytes a change instead of an
  * object each, so a million-row history fits in tens of megabytes and reports scan it without garbage.
  */
 export class StatusHistory {
@@ -112,6 +76,8 @@ export class StatusHistory {
   private readonly actorOf = new Column(i32(1024), i32);
   private readonly agentIds: string[] = [];
   private readonly agentIndex = new Map<string, number>();
+  /** Per agent: when its history was recorded, for backfilled agents; −∞ for agents recorded as things happened. */
+  private readonly agentRecordedAt: number[] = [];
   /** Per agent: the history indices of its entries, ascending (for binary search by time). */
   private readonly positions: { data: Int32Array; length: number }[] = [];
   private readonly statuses: StatusRef[] = [];
@@ -129,16 +95,6 @@ export class StatusHistory {
     return this.size === 0 ? Number.NEGATIVE_INFINITY : (this.at.data[this.size - 1] as number);
   }
 
-  /** The `at` column, for cursors. */
-  atColumn(): Float64Array {
-    return this.at.data;
-  }
-
-  /** The end column (NaN while running), for cursors. */
-  endColumn(): Float64Array {
-    return this.end.data;
-  }
-
   /** Appends a change and closes the agent's previous period at `at`. Returns the new entry. */
   record(change: {
     agentId: string;
@@ -150,7 +106,10 @@ export class StatusHistory {
   }): HistoryEntry {
     if (change.at < this.lastAt) throw new RangeError('history entries must be recorded in clock order');
     const agent = this.intern(this.agentIndex, this.agentIds, change.agentId, change.agentId);
-    if (agent === this.positions.length) this.positions.push({ data: i32(4), length: 0 });
+    if (agent === this.positions.length) {
+      this.positions.push({ data: i32(4), length: 0 });
+      this.agentRecordedAt.push(Number.NEGATIVE_INFINITY);
+    }
     const mine = this.positions[agent] as { data: Int32Array; length: number };
     const previous = mine.length > 0 ? (mine.data[mine.length - 1] as number) : -1;
     if (previous >= 0) this.end.data[previous] = change.at;
@@ -198,21 +157,6 @@ export class StatusHistory {
     };
   }
 
-  /** Agent id of the entry at `index` (no object made). */
-  agentIdAt(index: number): string {
-    return this.agentIds[this.agentOf.data[index] as number] as string;
-  }
-
-  /** Status of the entry at `index` (no object made). */
-  statusAt(index: number): Readonly<StatusRef> {
-    return this.statuses[this.statusOf.data[index] as number] as StatusRef;
-  }
-
-  /** Clock time of the entry at `index`. */
-  atOf(index: number): number {
-    return this.at.data[index] as number;
-  }
-
   /** The agent's current entry (the status it is on now). */
   current(agentId: string): HistoryEntry | undefined {
     const mine = this.positionsOf(agentId);
@@ -246,7 +190,123 @@ export class StatusHistory {
       if (k >= 0) carried.push(mine.data[k] as number);
     }
     carried.sort((a, b) => a - b);
-    return new PeriodCursor(this, from, upper, cutoff, start, carried);
+    return new PeriodCursor(this.snapshot(), from, upper, cutoff, start, carried);
+  }
+
+  /** The columns as they are now, for a cursor (see {@link HistorySnapshot}). */
+  private snapshot(): HistorySnapshot {
+    return {
+      size: this.size,
+      at: this.at.data,
+      end: this.end.data,
+      agentOf: this.agentOf.data,
+      statusOf: this.statusOf.data,
+      agentIds: this.agentIds,
+      statuses: this.statuses,
+      agentRecordedAt: this.agentRecordedAt,
+    };
+  }
+
+  /**
+   * Adds the whole history of new agents at once, merged into clock order: `batch` is sorted by `at` and names
+   * agents by their position in `batch.agentIds`, statuses by theirs in `batch.statuses`. The entries may lie
+   * before existing ones (a backfill); existing agents keep their entries, at new positions. The new agents are
+   * marked as recorded at `recordedAt`, so reports that completed before it leave them out. Cost: one pass over
+   * the old and the new entries; the columns are replaced, never written in place, so cursors already open keep
+   * their snapshot.
+   */
+  backfill(batch: HistoryBatch, recordedAt: number): void {
+    for (const id of batch.agentIds) {
+      if (this.agentIndex.has(id)) throw new RangeError(`agent ${id} already has history`);
+    }
+    const counts = new Int32Array(batch.agentIds.length);
+    const { at: batchAt, agent: batchAgent } = batch;
+    for (let j = 0; j < batch.length; j++) {
+      if (j > 0 && (batchAt[j] as number) < (batchAt[j - 1] as number)) {
+        throw new RangeError('a backfill must be sorted by time');
+      }
+      (counts[batchAgent[j] as number] as number)++;
+    }
+    const agentOfBatch = batch.agentIds.map((id, a) => {
+      const agent = this.intern(this.agentIndex, this.agentIds, id, id);
+      this.positions.push({ data: i32(Math.max(4, counts[a] as number)), length: 0 });
+      this.agentRecordedAt.push(recordedAt);
+      return agent;
+    });
+    const statusOfBatch = batch.statuses.map((s) =>
+      this.intern(this.statusIndex, this.statuses, `${s.id}\u0000${s.name}`, { ...s }),
+    );
+    const actorOfBatch = batch.actors.map((actor) =>
+      this.intern(this.actorIndex, this.actors, `${actor.type}\u0000${actor.id}`, { ...actor }),
+    );
+    const n = this.size;
+    const total = n + batch.length;
+    const capacity = Math.max(1024, total + (total >> 3));
+    // Locals only in the loop below: it runs once per entry, old and new.
+    const oldAt = this.at.data;
+    const oldEnd = this.end.data;
+    const oldPrev = this.previousIndex.data;
+    const oldAgent = this.agentOf.data;
+    const oldStatus = this.statusOf.data;
+    const oldActor = this.actorOf.data;
+    const { at: newAt, agent: newAgent, status: newStatus, length: m } = batch;
+    const agentMap = Int32Array.from(agentOfBatch);
+    const statusMap = Int32Array.from(statusOfBatch);
+    const actorMap = Int32Array.from(actorOfBatch);
+    const slots = this.positions.slice(this.positions.length - batch.agentIds.length).map((p) => p.data);
+    const filled = new Int32Array(batch.agentIds.length);
+    const at = f64(capacity);
+    const end = f64(capacity);
+    const prev = i32(capacity);
+    const agentOf = i32(capacity);
+    const statusOf = i32(capacity);
+    const actorOf = i32(capacity);
+    const moved = i32(n);
+    const lastOf = new Int32Array(batch.agentIds.length).fill(-1);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < total; k++) {
+      if (j >= m || (i < n && (oldAt[i] as number) <= (newAt[j] as number))) {
+        moved[i] = k;
+        at[k] = oldAt[i] as number;
+        end[k] = oldEnd[i] as number;
+        const p = oldPrev[i] as number;
+        prev[k] = p >= 0 ? (moved[p] as number) : -1;
+        agentOf[k] = oldAgent[i] as number;
+        statusOf[k] = oldStatus[i] as number;
+        actorOf[k] = oldActor[i] as number;
+        i++;
+      } else {
+        const a = newAgent[j] as number;
+        const t = newAt[j] as number;
+        const p = lastOf[a] as number;
+        at[k] = t;
+        end[k] = Number.NaN;
+        prev[k] = p;
+        if (p >= 0) end[p] = t;
+        lastOf[a] = k;
+        agentOf[k] = agentMap[a] as number;
+        statusOf[k] = statusMap[newStatus[j] as number] as number;
+        actorOf[k] = actorMap[a] as number;
+        (slots[a] as Int32Array)[(filled[a] as number)++] = k;
+        j++;
+      }
+    }
+    this.positions.slice(this.positions.length - batch.agentIds.length).forEach((p, a) => {
+      p.length = filled[a] as number;
+    });
+    const firstNew = this.positions.length - batch.agentIds.length;
+    for (let agent = 0; agent < firstNew; agent++) {
+      const mine = this.positions[agent] as { data: Int32Array; length: number };
+      for (let x = 0; x < mine.length; x++) mine.data[x] = moved[mine.data[x] as number] as number;
+    }
+    this.at.data = at;
+    this.end.data = end;
+    this.previousIndex.data = prev;
+    this.agentOf.data = agentOf;
+    this.statusOf.data = statusOf;
+    this.actorOf.data = actorOf;
+    this.size = total;
   }
 
   /** Every period overlapping `[from, to)` as objects; `cursor` does the same without allocating. */

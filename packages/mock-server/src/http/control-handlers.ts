@@ -133,6 +133,14 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
     };
   },
 
+  simulateHistory: ({ account, sandbox, body }) => {
+    const made = account.simulate(body, sandbox.clock.now());
+    return {
+      status: 201,
+      body: { agents_created: made.agentIds.length, changes: made.changes, from: iso(made.from), to: iso(made.to) },
+    };
+  },
+
   listWebhookSubscriptions: ({ account }) => ({
     status: 200,
     body: {

@@ -406,7 +406,7 @@ describe('bad input, derived from the documents', () => {
   afterAll(() => mock.close());
 
   it('derives every operation of both documents, with its parameters and body schema', () => {
-    expect(specOperations.length).toBe(32);
+    expect(specOperations.length).toBe(33);
     expect(freshchatOps.map((op) => op.operationId)).toEqual([
       'listAgentStatuses',
       'listAgents',
@@ -484,8 +484,13 @@ describe('bad input, derived from the documents', () => {
         const answer = await send(r);
         expectSound(r, answer);
         // A trick never reaches a resource: it names no valid id. (Dot segments that climb to `/` meet its
-        // redirect to /docs.)
-        expect(answer.status, `${r.method} ${r.target}`).toBeGreaterThanOrEqual(300);
+        // redirect to /docs; `/v2/agents/.` is `/v2/agents/` to every URL parser, which the trailing-slash rule
+        // answers as the list, a path that names no id.)
+        const resolved = new URL(r.target, 'http://sandbox.local').pathname.replace(/(.)\/$/, '$1');
+        const landsOnList = specOperations.some(
+          (op) => op.method === r.method && op.pathParams.length === 0 && op.path === resolved,
+        );
+        if (!landsOnList) expect(answer.status, `${r.method} ${r.target}`).toBeGreaterThanOrEqual(300);
         await expectStillServing(send);
       }),
       { numRuns: 150 },

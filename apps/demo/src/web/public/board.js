@@ -257,7 +257,26 @@ function reportWindow() {
     return { start: new Date(`${start}:00Z`).toISOString(), end: new Date(`${end}:00Z`).toISOString() };
   }
   const end = apiNow();
-  return { start: new Date(end - Number(choice) * 1000).toISOString(), end: new Date(end).toISOString() };
+  let start = end - Number(choice) * 1000;
+  // A report reaches at most one calendar month: 30 days is too long from late January or in February.
+  while (addCalendarMonth(start) < end) start += 86_400_000;
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
+
+/** One calendar month after `ms` in UTC, the day clamped to the month's length (Jan 31 → Feb 28), as Freshchat counts. */
+function addCalendarMonth(ms) {
+  const d = new Date(ms);
+  const month = d.getUTCMonth() + 1;
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), month + 1, 0)).getUTCDate();
+  return Date.UTC(
+    d.getUTCFullYear(),
+    month,
+    Math.min(d.getUTCDate(), lastDay),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  );
 }
 
 function renderExport(exported) {
@@ -353,6 +372,7 @@ function applySnapshot(snapshot) {
   $('#mode').textContent = sandbox ? `Sandbox · ${snapshot.sandboxUrl}` : `Freshchat · ${snapshot.apiUrl}`;
   $('#clock').hidden = !sandbox;
   $('#statuses-section').hidden = !sandbox;
+  $('#simulate').hidden = !sandbox;
   const notice = $('#notice');
   notice.hidden = sandbox;
   notice.textContent = sandbox ? '' : snapshot.webhooks.note;
@@ -417,6 +437,26 @@ for (const button of document.querySelectorAll('[data-advance]')) {
     }
   });
 }
+
+$('#simulate').addEventListener('click', async () => {
+  const button = $('#simulate');
+  button.disabled = true;
+  try {
+    const made = await api('POST', '/api/sandbox/simulate');
+    const note = $('#fill-note');
+    note.hidden = false;
+    note.textContent =
+      `Filled ${made.days} days for ${made.agents_created} new agents (${made.changes.toLocaleString()} status changes, ` +
+      'backfilled: no webhooks). Exporting the last 30 days below.';
+    $('#report-window').value = '2592000';
+    $('#report-custom').hidden = true;
+    $('#report-form').requestSubmit();
+  } catch (error) {
+    alert(error.message);
+  } finally {
+    button.disabled = false;
+  }
+});
 
 $('#reload').addEventListener('click', () => api('POST', '/api/refresh').catch((error) => alert(error.message)));
 
