@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
+import type { DurableLog } from '../adapters/durable-log.js';
 import type { Account } from '../domain/account.js';
-import type { DurableLog } from '../domain/durable-log.js';
 import type { RateLimitState, RateWindow } from '../domain/rate-window.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
@@ -244,6 +244,8 @@ class OperationCall {
         contentType: header(c, 'content-type'),
         body: this.rawBody,
         ids,
+        op: this.plan.route.operationId,
+        ...(this.faulted ? { faulted: true } : {}),
       });
     }
     if (this.dropped) {
