@@ -243,6 +243,41 @@ for (const rows of sizes) {
   process.stderr.write(`report ${rows}: ${out}`);
 }
 
+// --- durability: --fsync modes, 1 M status changes before and after a compaction (bench/durability.ts) ------------
+const durability = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'bench/durability.ts'),
+      quick ? '100000' : '1000000',
+      String(DURATION),
+      String(quick ? 1 : 3),
+    ],
+    {
+      cwd: join(root, 'packages/mock-server'),
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+    .trim()
+    .split('\n')
+    .at(-1) as string,
+) as {
+  changes: number;
+  patchRps: Record<string, number>;
+  rounds: number;
+  seconds: number;
+  bytesBefore: number;
+  startBeforeMs: number;
+  compactMs: number;
+  bytesAfter: number;
+  files: Record<string, number>;
+  startAfterMs: number;
+};
+
 // --- in-process latency --------------------------------------------------------------------------------------
 const mock = createMockServer({ limits: { requestsPerMinute: 1e9 } });
 const client = createFreshchatClient({
@@ -329,6 +364,27 @@ for (const r of reports) {
 lines.push('', '## In-process latency', '');
 lines.push(
   `One \`client.GET('/agents/status')\` through \`app.fetch\` (tinybench): median **${fmt(inProcessMedianUs, 1)} µs**.`,
+);
+lines.push('', '## Durability (`--data-dir`)', '');
+lines.push(
+  `PATCH throughput of the CLI (autocannon, ${CONNECTIONS} connections, ${durability.seconds} s, median of ${durability.rounds} alternating rounds; the folder is compacted whenever its log passes 16 MiB):`,
+  '',
+  '| mode | PATCH req/s |',
+  '| --- | ---: |',
+  ...Object.entries(durability.patchRps).map(([mode, rps]) => `| ${mode} | ${fmt(rps)} |`),
+  '',
+  `After ${fmt(durability.changes)} status changes (\`PATCH /v2/agents/{id}\`, each a real change, made through the sandbox), then one compaction:`,
+  '',
+  '| | folder size | start-up (process start to first 200) |',
+  '| --- | ---: | ---: |',
+  `| before compaction (the log, replayed request by request) | ${fmt(durability.bytesBefore / 2 ** 20, 1)} MiB | ${fmt(durability.startBeforeMs)} ms |`,
+  `| after compaction (snapshot + empty log; median of 3 starts) | ${fmt(durability.bytesAfter / 2 ** 20, 1)} MiB | ${fmt(durability.startAfterMs)} ms |`,
+  '',
+  `The compaction itself took ${fmt(durability.compactMs)} ms (requests wait for it). Files after it: ${Object.entries(
+    durability.files,
+  )
+    .map(([name, bytes]) => `\`${name}\` ${fmt(bytes)} bytes`)
+    .join(', ')}.`,
 );
 
 const get = ratios['GET /v2/agents/status'] as { limit: Ratio; prism: Ratio };
