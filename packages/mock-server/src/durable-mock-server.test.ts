@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DurableLog } from './adapters/durable-log.js';
-import { openDurableMockServer } from './durable-mock-server.js';
+import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 import type { MockServer } from './mock-server.js';
 import { type CliProcess, ensureBuiltCli, startCli } from './robustness/testing/cli-process.js';
 import { downloadCsv } from './testing/report-download.js';
@@ -24,7 +24,11 @@ function dataDir(): string {
   return dir;
 }
 
-async function open(dir: string, onWarning?: (message: string) => void, options: { compactAt?: number } = {}) {
+async function open(
+  dir: string,
+  onWarning?: (message: string) => void,
+  options: Partial<DurableMockServerOptions> = {},
+) {
   const mock = await openDurableMockServer({ dataDir: dir, onWarning, webhooks: { fetch: noWebhooks }, ...options });
   opened.push(mock);
   return mock;
@@ -240,6 +244,19 @@ describe('openDurableMockServer', () => {
       expect(second.clock.now()).toBeGreaterThanOrEqual(clockBefore);
       expect(second.clock.now()).toBeLessThan(clockBefore + 60_000);
     }
+  });
+
+  it('replays what was accepted under a higher rate limit than the restart’s', async () => {
+    const dir = dataDir();
+    const first = await open(dir, undefined, { limits: { requestsPerMinute: 100 } });
+    for (let i = 0; i < 10; i++) {
+      const target = i % 2 ? IDS.break : IDS.lunch;
+      expect((await call(first, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: target } })).status).toBe(200);
+    }
+    const history = (await call(first, 'GET', `/_mock/agents/${IDS.john}/history`)).body;
+    close(first);
+    const second = await open(dir, undefined, { limits: { requestsPerMinute: 3 } });
+    expect((await call(second, 'GET', `/_mock/agents/${IDS.john}/history`)).body).toEqual(history);
   });
 
   it('skips a torn last line with a warning and cuts the file back to the last whole line', async () => {

@@ -139,7 +139,8 @@ class OperationCall {
       if (this.pendingError === 429) throw rateLimited(1, 'too many requests (injected fault)');
       if (this.pendingError === 503)
         throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
-      if (isFreshchat && account && !account.requestWindow.take(this.at)) {
+      // A replay counts the request but never refuses it: it was accepted, maybe under a higher --rate-limit.
+      if (isFreshchat && account && !account.requestWindow.take(this.at) && !this.replaying) {
         throw rateLimited(account.requestWindow.retryAfterSeconds(this.at), 'too many requests in this minute');
       }
       // Only what the operation declares is parsed: most requests have no query string to read.
