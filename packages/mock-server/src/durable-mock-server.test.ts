@@ -249,6 +249,9 @@ describe('openDurableMockServer', () => {
   it('replays what was accepted under a higher rate limit than the restart’s', async () => {
     const dir = dataDir();
     const first = await open(dir, undefined, { limits: { requestsPerMinute: 100 } });
+    // Each PATCH takes a (1 ms) latency fault, so it is logged as a request and replayed through HTTP.
+    const fault = { type: 'latency', operation: 'updateAgentStatus', ms: 1, count: 10 };
+    expect((await call(first, 'POST', '/_mock/faults', fault)).status).toBe(201);
     for (let i = 0; i < 10; i++) {
       const target = i % 2 ? IDS.break : IDS.lunch;
       expect((await call(first, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: target } })).status).toBe(200);

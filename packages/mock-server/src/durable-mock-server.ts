@@ -1,5 +1,6 @@
 import { DurableLog, type DurableLogOptions, type LogEntry } from './adapters/durable-log.js';
-import type { STATUS_CHANGE_OPERATIONS } from './adapters/log-compaction.js';
+import { foldableAgent, type STATUS_CHANGE_OPERATIONS } from './adapters/log-compaction.js';
+import type { Account } from './domain/account.js';
 import { VirtualClock } from './domain/virtual-clock.js';
 import { controlHandlers } from './http/control-handlers.js';
 import { freshchatHandlers } from './http/freshchat-handlers.js';
@@ -63,6 +64,13 @@ export async function openDurableMockServer(
           ?.webhooks.restoreKeyPair(entry.privateKeyPem);
       } else if (entry.type === 'request') {
         replayRealAt = entry.realAt;
+        const agentId = foldableAgent(entry);
+        if (agentId !== undefined) {
+          // A status change runs its handler directly, as a `changes` row does: the same rule, without HTTP.
+          const account = mock.state.authenticate(entry.token as string);
+          changeStatus(mock, account, entry.op as string, agentId, JSON.parse(entry.body as string));
+          continue;
+        }
         log.feedIds(entry.ids);
         const headers: Record<string, string> = {};
         if (entry.token) headers.authorization = `Bearer ${entry.token}`;
@@ -97,16 +105,31 @@ export async function openDurableMockServer(
 function replayChanges(mock: MockServer, entry: Extract<LogEntry, { type: 'changes' }>, at: (realAt: number) => void) {
   const bodies = entry.bodies.map((body) => JSON.parse(body) as unknown);
   const accounts = entry.tokens.map((token) => mock.state.authenticate(token));
-  const handlers = entry.ops.map((op) => statusChangeHandlers[op as keyof typeof statusChangeHandlers]);
+  const { ops } = entry;
   const { rows } = entry;
   let realAt = entry.realAt;
   for (let i = 0; i < rows.length; i += 5) {
     realAt += rows[i] as number;
     at(realAt);
-    const account = accounts[rows[i + 1] as number];
-    const handler = handlers[rows[i + 2] as number];
-    if (!account || !handler) throw new Error(`a folded status change names an unknown account or operation`);
-    const path = { agent_id: entry.agents[rows[i + 3] as number] };
-    handler({ account, sandbox: mock.state, path, query: {}, body: bodies[rows[i + 4] as number] } as never);
+    const agentId = entry.agents[rows[i + 3] as number] as string;
+    changeStatus(
+      mock,
+      accounts[rows[i + 1] as number],
+      ops[rows[i + 2] as number],
+      agentId,
+      bodies[rows[i + 4] as number],
+    );
   }
+}
+
+function changeStatus(
+  mock: MockServer,
+  account: Account | undefined,
+  op: string | undefined,
+  agentId: string,
+  body: unknown,
+) {
+  const handler = statusChangeHandlers[op as keyof typeof statusChangeHandlers];
+  if (!account || !handler) throw new Error(`a logged status change names an unknown account or operation (${op})`);
+  handler({ account, sandbox: mock.state, path: { agent_id: agentId }, query: {}, body } as never);
 }

@@ -134,8 +134,11 @@ function isReset(entry: Request): boolean {
 
 const AGENT_IN_PATH = /\/agents\/([^/?]+)/;
 
-/** The agent of a status change that can be folded: its operation known, no fault used, no id made, a body. */
-function foldableAgent(entry: Request): string | undefined {
+/**
+ * The agent of a logged status change that can be replayed without HTTP (and folded into a `changes` line): its
+ * operation known, no fault used, no id made, a body; undefined for any other entry.
+ */
+export function foldableAgent(entry: Request): string | undefined {
   if (!(STATUS_CHANGE_OPERATIONS as readonly (string | undefined)[]).includes(entry.op)) return undefined;
   if (entry.faulted || entry.ids.length > 0 || entry.token === undefined || entry.body === undefined) return undefined;
   const match = AGENT_IN_PATH.exec(entry.path);
