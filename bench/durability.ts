@@ -89,17 +89,20 @@ for (let round = 0; round < rounds; round++) {
     const dirFlags = name === 'in memory' ? [] : ['--data-dir', folder()];
     const { child, origin } = await startCli([...dirFlags, ...flags]);
     const path = `/v2/agents/${AGENTS[0]}`;
-    const result = await autocannon({
-      url: `${origin}${path}`,
-      connections: 50,
-      duration: seconds,
-      requests: STATUSES.map((id) => ({
-        method: 'PATCH',
-        path,
-        headers,
-        body: JSON.stringify({ agent_status: { id } }),
-      })),
-    });
+    const run = (duration: number) =>
+      autocannon({
+        url: `${origin}${path}`,
+        connections: 50,
+        duration,
+        requests: STATUSES.map((id) => ({
+          method: 'PATCH',
+          path,
+          headers,
+          body: JSON.stringify({ agent_status: { id } }),
+        })),
+      });
+    await run(1); // warm-up
+    const result = await run(seconds);
     if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} non-2xx answers`);
     throughput[name] = [...(throughput[name] ?? []), result.requests.average];
     process.stderr.write(`PATCH ${name}: ${Math.round(result.requests.average)} req/s\n`);
