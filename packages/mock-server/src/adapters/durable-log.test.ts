@@ -133,6 +133,25 @@ describe('DurableLog format', () => {
   });
 });
 
+describe('DurableLog snapshot damage', () => {
+  it('stops at a corrupt snapshot line, even with repair: a snapshot is written whole', () => {
+    const dir = folder();
+    const log = open(dir);
+    for (const entry of [START, request(1), request(2)]) log.append(entry);
+    log.compact();
+    close(log);
+    const file = join(dir, 'sandbox-snapshot.ndjson');
+    const written = lines(file);
+    written[2] = '{"type":"request",';
+    writeFileSync(file, `${written.join('\n')}\n`);
+    for (const repair of [false, true]) {
+      expect(() => open(dir, { repair })).toThrow(
+        new RegExp(`^${file}: line 3 of 4 is corrupt \\(.*\\); the sandbox did not start. Restore sandbox-snapshot`),
+      );
+    }
+  });
+});
+
 describe('DurableLog compaction', () => {
   it('switches to a snapshot and a fresh log past the threshold, and replays every entry once', async () => {
     const dir = folder();

@@ -100,10 +100,10 @@ export class DurableLog {
     const unlock = lockDataDir(dir, onWarning);
     try {
       for (const name of [LOG, SNAPSHOT]) rmSync(join(dir, `${name}.tmp`), { force: true });
-      const read = { onWarning, repair: options.repair };
+      const read = { onWarning, repair: options.repair ?? false };
       const snapshotFile = join(dir, SNAPSHOT);
       const logFile = join(dir, LOG);
-      const snapshot = existsSync(snapshotFile) ? readLogFile(snapshotFile, read) : undefined;
+      const snapshot = existsSync(snapshotFile) ? readLogFile(snapshotFile, { onWarning }) : undefined;
       const covers = snapshot?.header && 'snapshot' in snapshot.header ? snapshot.header.snapshot : undefined;
       if (snapshot && !covers) throw new DataDirError(`${snapshotFile} has no snapshot header`);
       if (!existsSync(logFile)) freshLog(logFile, covers ? covers.generation + 1 : 0);

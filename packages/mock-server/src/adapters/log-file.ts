@@ -92,8 +92,8 @@ export function forEachLine(
 
 /**
  * Reads a log or snapshot: checks its format, skips the first `skipBytes` (already in a snapshot), cuts a torn last
- * line (with a warning), and stops at a corrupt line with its number, unless `repair` is set: then a backup is kept
- * and the file is cut before that line.
+ * line (with a warning), and stops at a corrupt line with its number, unless `repair` is true: then a backup is kept
+ * and the file is cut before that line. `repair` left out means the file cannot be repaired (a snapshot).
  */
 export function readLogFile(
   file: string,
@@ -131,6 +131,13 @@ export function readLogFile(
   });
   if (corrupt) {
     const name = basename(file);
+    if (options.repair === undefined) {
+      // A snapshot is written whole and renamed into place: a bad line in it is damage, not a cut-short write.
+      throw new DataDirError(
+        `${file}: line ${corrupt.line} of ${lines} is corrupt (${corrupt.reason}); the sandbox did not start. ` +
+          `Restore ${name} from a backup, or start on an empty folder.`,
+      );
+    }
     if (!options.repair) {
       throw new DataDirError(
         `${file}: line ${corrupt.line} of ${lines} is corrupt (${corrupt.reason}); the sandbox did not start. ` +
