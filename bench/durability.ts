@@ -116,35 +116,40 @@ for (let round = 0; round < rounds; round++) {
 // busy machine and measure that, not the folder. The start-up below checks that the replay found every change.
 const dir = folder();
 const made = performance.now();
-const realStart = Date.now() - changes - 60_000;
+// Room for the tail written later: 16 MiB of changes, 1 ms apart.
+const realStart = Date.now() - changes - 120_000;
 const lines = [
   JSON.stringify({ type: 'format', version: 2, generation: 0 }),
   JSON.stringify({ type: 'start', at: realStart, realAt: realStart, linkSecret: crypto.randomUUID() }),
 ];
-const log = openSync(join(dir, 'sandbox-log.ndjson'), 'w');
-for (let i = 0; i < changes; i++) {
-  // Two agents, each alternating between two statuses: every PATCH is a change.
-  const at = realStart + 1 + i;
-  lines.push(
-    JSON.stringify({
-      type: 'request',
-      at,
-      realAt: at,
-      method: 'PATCH',
-      path: `/v2/agents/${AGENTS[i % 2]}`,
-      token: TOKEN,
-      contentType: 'application/json',
-      body: JSON.stringify({ agent_status: { id: STATUSES[Math.floor(i / 2) % 2] } }),
-      ids: [],
-      op: 'updateAgentStatus',
-    }),
-  );
-  if (lines.length >= 10_000 || i === changes - 1) {
-    writeSync(log, `${lines.join('\n')}\n`);
-    lines.length = 0;
+/** Writes `count` PATCH lines, the `from`-th change first, after `lines`, to `file` (appending). */
+function writeChanges(file: string, from: number, count: number): void {
+  const log = openSync(file, 'a');
+  for (let i = from; i < from + count; i++) {
+    // Two agents, each alternating between two statuses: every PATCH is a change.
+    const at = realStart + 1 + i;
+    lines.push(
+      JSON.stringify({
+        type: 'request',
+        at,
+        realAt: at,
+        method: 'PATCH',
+        path: `/v2/agents/${AGENTS[i % 2]}`,
+        token: TOKEN,
+        contentType: 'application/json',
+        body: JSON.stringify({ agent_status: { id: STATUSES[Math.floor(i / 2) % 2] } }),
+        ids: [],
+        op: 'updateAgentStatus',
+      }),
+    );
+    if (lines.length >= 10_000 || i === from + count - 1) {
+      writeSync(log, `${lines.join('\n')}\n`);
+      lines.length = 0;
+    }
   }
+  closeSync(log);
 }
-closeSync(log);
+writeChanges(join(dir, 'sandbox-log.ndjson'), 0, changes);
 const makeMs = performance.now() - made;
 const bytesBefore = folderBytes(dir);
 process.stderr.write(`${changes} changes written in ${Math.round(makeMs)} ms; folder ${bytesBefore} bytes\n`);
@@ -177,6 +182,19 @@ for (let i = 0; i < 3; i++) {
   await stop(run.child);
 }
 process.stderr.write(`compaction ${Math.round(compactMs)} ms; folder ${bytesAfter} bytes; start-up ${after}\n`);
+
+// The pause at the default threshold: this snapshot, plus a log just past 16 MiB of further changes.
+const tail = Math.ceil((16 * 2 ** 20) / (bytesBefore / changes)) + 1;
+writeChanges(join(dir, 'sandbox-log.ndjson'), changes, tail);
+const grown = await openDurableMockServer({ dataDir: dir, compactAt: 2 ** 50 });
+if (held(grown) !== changes + tail) throw new Error(`snapshot and tail hold ${held(grown)} changes`);
+const tailStarted = performance.now();
+grown.log.compact();
+const compactTailMs = performance.now() - tailStarted;
+grown.close();
+process.stderr.write(
+  `compaction of the snapshot and a 16 MiB log (${tail} changes): ${Math.round(compactTailMs)} ms\n`,
+);
 for (const made of folders) rmSync(made, { recursive: true, force: true });
 
 process.stdout.write(
@@ -191,6 +209,8 @@ process.stdout.write(
     bytesAfter,
     files,
     startAfterMs: median(after),
+    tail,
+    compactTailMs,
   })}\n`,
 );
 process.exit(0);

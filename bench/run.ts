@@ -276,6 +276,8 @@ const durability = JSON.parse(
   bytesAfter: number;
   files: Record<string, number>;
   startAfterMs: number;
+  tail: number;
+  compactTailMs: number;
 };
 
 // --- in-process latency --------------------------------------------------------------------------------------
@@ -386,7 +388,9 @@ lines.push(
     durability.files,
   )
     .map(([name, bytes]) => `\`${name}\` ${fmt(bytes)} bytes`)
-    .join(', ')}.`,
+    .join(
+      ', ',
+    )}. At the default threshold, compacting that snapshot and a log just past 16 MiB (${fmt(durability.tail)} more changes) took ${fmt(durability.compactTailMs)} ms.`,
 );
 
 const get = ratios['GET /v2/agents/status'] as { limit: Ratio; prism: Ratio };
