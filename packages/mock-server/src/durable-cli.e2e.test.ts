@@ -2,7 +2,7 @@
  * The CLI's data folder under real processes: SIGKILL at random moments while it writes and compacts (a tiny
  * `--compact-at`), one writer per folder, and the new options' checks.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -204,6 +204,37 @@ describe('one writer per data folder', () => {
     expect(third.output.stderr).toBe('');
     third.child.kill('SIGTERM');
     await third.exited;
+  }, 60_000);
+
+  it('stops at a corrupt line of the log, naming it, and starts with --repair, saying what it cut', async () => {
+    const dir = dataDir();
+    const first = await startCli(['--port', '0', '--quiet', '--data-dir', dir]);
+    for (const name of ['one', 'two', 'three']) {
+      expect((await send(first.url, 'POST', '/_mock/statuses', { name })).status).toBe(201);
+    }
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const file = join(dir, 'sandbox-log.ndjson');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    // Line 1 is the format line, line 2 the start; line 4 is the second creation.
+    lines[3] = 'not json';
+    writeFileSync(file, lines.join('\n'));
+
+    const refused = await runCli(['--port', '0', '--quiet', '--data-dir', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      new RegExp(`^freshchat-sandbox: ${file}: line 4 of 5 is corrupt \\(.*\\); the sandbox did not start\\.`),
+    );
+    const repaired = await startCli(['--port', '0', '--quiet', '--data-dir', dir, '--repair']);
+    try {
+      expect(repaired.output.stderr).toMatch(/line 4 of 5 was corrupt; repaired: cut before it \(lines 4–5 dropped\)/);
+      const states = (await send(repaired.url, 'GET', '/_mock/statuses')).body.states as unknown as { name: string }[];
+      expect(states.map((st) => st.name)).toContain('one');
+      expect(states.map((st) => st.name)).not.toContain('three');
+    } finally {
+      repaired.child.kill('SIGTERM');
+      await repaired.exited;
+    }
   }, 60_000);
 
   it('refuses an unknown --fsync mode and a --compact-at that is not a positive integer', async () => {
