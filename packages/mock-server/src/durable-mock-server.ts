@@ -105,8 +105,7 @@ export async function openDurableMockServer(
 function replayChanges(mock: MockServer, entry: Extract<LogEntry, { type: 'changes' }>, at: (realAt: number) => void) {
   const bodies = entry.bodies.map((body) => JSON.parse(body) as unknown);
   const accounts = entry.tokens.map((token) => mock.state.authenticate(token));
-  const { ops } = entry;
-  const { rows } = entry;
+  const { ops, rows } = entry;
   let realAt = entry.realAt;
   for (let i = 0; i < rows.length; i += 5) {
     realAt += rows[i] as number;
