@@ -275,6 +275,42 @@ for (const [agents, days] of [
   simulations.push(JSON.parse(out.trim().split('\n').at(-1) as string));
   process.stderr.write(`simulation ${agents} × ${days}: ${out}`);
 }
+// --- durability: --fsync modes, 1 M status changes before and after a compaction (bench/durability.ts) ------------
+const durability = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'bench/durability.ts'),
+      quick ? '100000' : '1000000',
+      String(DURATION),
+      String(quick ? 1 : 3),
+    ],
+    {
+      cwd: join(root, 'packages/mock-server'),
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+    .trim()
+    .split('\n')
+    .at(-1) as string,
+) as {
+  changes: number;
+  patchRps: Record<string, number>;
+  rounds: number;
+  seconds: number;
+  bytesBefore: number;
+  startBeforeMs: number;
+  compactMs: number;
+  bytesAfter: number;
+  files: Record<string, number>;
+  startAfterMs: number;
+  tail: number;
+  compactTailMs: number;
+};
 
 // --- in-process latency --------------------------------------------------------------------------------------
 const mock = createMockServer({ limits: { requestsPerMinute: 1e9 } });
@@ -376,6 +412,31 @@ for (const r of simulations) {
 lines.push('', '## In-process latency', '');
 lines.push(
   `One \`client.GET('/agents/status')\` through \`app.fetch\` (tinybench): median **${fmt(inProcessMedianUs, 1)} µs**.`,
+);
+lines.push('', '## Durability (`--data-dir`)', '');
+lines.push(
+  `PATCH throughput of the CLI (autocannon, ${CONNECTIONS} connections, ${durability.seconds} s, median of ${durability.rounds} alternating rounds; the folder is compacted whenever its log passes 16 MiB):`,
+  '',
+  '| mode | PATCH req/s |',
+  '| --- | ---: |',
+  ...Object.entries(durability.patchRps).map(
+    ([mode, rps]) => `| ${mode.replace(/(--[\w-]+(?: \w+)?)/g, '`$1`')} | ${fmt(rps)} |`,
+  ),
+  '',
+  `After ${fmt(durability.changes)} status changes (\`PATCH /v2/agents/{id}\`, each a real change; the log written line for line as the sandbox writes it, and both replays checked to hold every change), then one compaction. Start-up of the same CLI on an empty folder: the cold start above.`,
+  '',
+  '| | folder size | start-up (process start to first 200) |',
+  '| --- | ---: | ---: |',
+  `| before compaction (the log: 1 M request lines, each change replayed through its handler) | ${fmt(durability.bytesBefore / 2 ** 20, 1)} MiB | ${fmt(durability.startBeforeMs)} ms |`,
+  `| after compaction (snapshot of \`changes\` rows + empty log; median of 3 starts) | ${fmt(durability.bytesAfter / 2 ** 20, 1)} MiB | ${fmt(durability.startAfterMs)} ms |`,
+  '',
+  `The compaction itself took ${fmt(durability.compactMs)} ms (requests wait for it). Files after it: ${Object.entries(
+    durability.files,
+  )
+    .map(([name, bytes]) => `\`${name}\` ${fmt(bytes)} bytes`)
+    .join(
+      ', ',
+    )}. At the default threshold, compacting that snapshot and a log just past 16 MiB (${fmt(durability.tail)} more changes) took ${fmt(durability.compactTailMs)} ms.`,
 );
 
 const get = ratios['GET /v2/agents/status'] as { limit: Ratio; prism: Ratio };

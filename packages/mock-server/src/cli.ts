@@ -3,11 +3,13 @@
  * The sandbox's command line: a thin shell around `listen`.
  *
  *   freshchat-sandbox [--port 4010] [--host 127.0.0.1] [--seed seed.json] [--report-delay 30]
- *                     [--rate-limit 5000] [--data-dir dir] [--frozen-clock] [--clock-start ISO] [--id-seed n]
- *                     [--quiet]
+ *                     [--rate-limit 5000] [--data-dir dir] [--compact-at bytes] [--fsync always|never]
+ *                     [--repair] [--frozen-clock] [--clock-start ISO] [--id-seed n] [--quiet]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { DataDirError } from './adapters/data-dir-lock.js';
+import { DEFAULT_COMPACT_AT } from './adapters/durable-log.js';
 import { checkSeedFile, type SeedFile } from './domain/sandbox.js';
 import { SandboxError } from './domain/sandbox-error.js';
 import { listen } from './listen.js';
@@ -23,6 +25,9 @@ Options:
   --report-delay <s>    clock-seconds before a report completes (default 30)
   --rate-limit <n>      requests per minute per account on /v2 (default 5000)
   --data-dir <dir>      keep state in this folder across restarts (default: in memory only)
+  --compact-at <bytes>  with --data-dir: compact the log once it passes this size (default 16777216, 16 MiB)
+  --fsync <mode>        with --data-dir: "always" flushes to disk before each answer; "never" (default) leaves it to the OS
+  --repair              with --data-dir: cut the log before a corrupt line, keeping a backup, instead of refusing to start
   --frozen-clock        the clock moves only when advanced or set (POST /_mock/clock/advance, POST /_mock/clock)
   --clock-start <iso>   where the clock starts, as an ISO-8601 date-time (default: now)
   --id-seed <n>         draw every id, token, link secret and signing key from this integer seed, so the same
@@ -43,6 +48,11 @@ function number(name: string, text: string | undefined, fallback: number, min: n
   return value;
 }
 
+function fsyncMode(text: string | undefined): 'always' | 'never' {
+  if (text === undefined || text === 'never' || text === 'always') return text ?? 'never';
+  fail(`--fsync must be "always" or "never", not "${text}"`);
+}
+
 let args: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
@@ -53,6 +63,9 @@ function parse() {
       'report-delay': { type: 'string' },
       'rate-limit': { type: 'string' },
       'data-dir': { type: 'string' },
+      'compact-at': { type: 'string' },
+      fsync: { type: 'string' },
+      repair: { type: 'boolean', default: false },
       'frozen-clock': { type: 'boolean', default: false },
       'clock-start': { type: 'string' },
       'id-seed': { type: 'string' },
@@ -103,6 +116,9 @@ try {
     reportDelaySeconds: number('--report-delay', args['report-delay'], 30, 0),
     limits: { requestsPerMinute: number('--rate-limit', args['rate-limit'], 5000, 1) },
     dataDir: args['data-dir'],
+    compactAt: number('--compact-at', args['compact-at'], DEFAULT_COMPACT_AT, 1),
+    fsync: fsyncMode(args.fsync),
+    repair: args.repair,
     frozenClock: args['frozen-clock'],
     clockStart,
     idSeed,
@@ -129,6 +145,6 @@ try {
 } catch (error) {
   const code = (error as { code?: string }).code;
   if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message})`);
-  if (error instanceof SandboxError) fail(error.message);
+  if (error instanceof SandboxError || error instanceof DataDirError) fail(error.message);
   throw error;
 }

@@ -7,7 +7,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDurableMockServer } from './durable-mock-server.js';
+import type { DurableLog } from './adapters/durable-log.js';
+import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 import type { MockServer } from './mock-server.js';
 import { type CliProcess, ensureBuiltCli, startCli } from './robustness/testing/cli-process.js';
 import { downloadCsv } from './testing/report-download.js';
@@ -23,8 +24,12 @@ function dataDir(): string {
   return dir;
 }
 
-async function open(dir: string, onWarning?: (message: string) => void) {
-  const mock = await openDurableMockServer({ dataDir: dir, onWarning, webhooks: { fetch: noWebhooks } });
+async function open(
+  dir: string,
+  onWarning?: (message: string) => void,
+  options: Partial<DurableMockServerOptions> = {},
+) {
+  const mock = await openDurableMockServer({ dataDir: dir, onWarning, webhooks: { fetch: noWebhooks }, ...options });
   opened.push(mock);
   return mock;
 }
@@ -51,6 +56,8 @@ async function call(mock: MockServer, method: string, path: string, body?: unkno
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
+  // A turn of the event loop, as between requests on a socket: a compaction that is due runs here.
+  await new Promise((resolve) => setImmediate(resolve));
   const type = response.headers.get('content-type') ?? '';
   const payload = type.includes('json') ? await response.json() : await response.text();
   return { status: response.status, body: payload as Record<string, unknown> & string };
@@ -89,74 +96,97 @@ async function snapshot(mock: MockServer, extra: { token: string; report: string
 }
 
 describe('openDurableMockServer', () => {
-  it('keeps every kind of mutation across close and reopen: same ids, clock not earlier, links and key still valid', async () => {
-    const dir = dataDir();
-    const first = await open(dir);
-    expect((await call(first, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } })).status).toBe(
-      200,
-    );
-    const status = await call(first, 'POST', '/_mock/statuses', { name: 'Durable', emoji: '💾' });
-    expect(status.status).toBe(201);
-    expect(
-      (await call(first, 'PATCH', `/v2/agents/${IDS.matt}`, { agent_status: { id: status.body.id } })).status,
-    ).toBe(200);
-    expect(
-      (await call(first, 'POST', `/_mock/agents/${IDS.sarah}/status`, { availability_status: 'UNAVAILABLE' })).status,
-    ).toBe(200);
-    const agent = await call(first, 'POST', '/_mock/agents', { first_name: 'Dora', last_name: 'Durable' });
-    expect(agent.status).toBe(201);
-    expect((await call(first, 'POST', '/_mock/clock/advance', { seconds: 3600 })).status).toBe(200);
-    const account = await call(first, 'POST', '/_mock/accounts', {
-      statuses: [{ name: 'Second' }],
-      agents: [{ first_name: 'Sec', last_name: 'Ond' }],
-    });
-    expect(account.status).toBe(201);
-    const now = Date.parse((await call(first, 'GET', '/_mock/clock')).body.now as string);
-    const start = new Date(now - 2 * 24 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const end = new Date(now - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const report = await call(first, 'POST', '/v2/reports/raw', {
-      start,
-      end,
-      event: 'Agent-IntelliAssign-Activity',
-      format: 'csv',
-    });
-    expect(report.status).toBe(202);
-    expect((await call(first, 'POST', '/_mock/clock/advance', { seconds: 30 })).status).toBe(200);
-    const subscription = await call(first, 'POST', '/_mock/webhooks', { url: 'http://127.0.0.1:9/durable' });
-    expect(subscription.status).toBe(201);
-    const fault = await call(first, 'POST', '/_mock/faults', { type: 'report_failure', count: 3 });
-    expect(fault.status).toBe(201);
-    const key = await call(first, 'GET', '/_mock/webhooks/public-key');
-    expect(key.body).toMatch(/BEGIN PUBLIC KEY/);
-    const completed = await call(first, 'GET', `/v2/reports/raw/${report.body.id}`);
-    expect(completed.body.status).toBe('COMPLETED');
-    const linkBefore = (completed.body.links as unknown as { link: { href: string } }[])[0]?.link.href as string;
-    const csvBefore = await downloadCsv((r) => first.app.fetch(r), linkBefore);
+  it.each([
+    ['as logged', {} as { compactAt?: number }],
+    ['compacted after every request', { compactAt: 1 }],
+  ])(
+    'keeps every kind of mutation across close and reopen (%s): same ids, clock not earlier, links and key still valid',
+    async (_, options) => {
+      const dir = dataDir();
+      const first = await open(dir, undefined, options);
+      expect((await call(first, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } })).status).toBe(
+        200,
+      );
+      const status = await call(first, 'POST', '/_mock/statuses', { name: 'Durable', emoji: '💾' });
+      expect(status.status).toBe(201);
+      expect(
+        (await call(first, 'PATCH', `/v2/agents/${IDS.matt}`, { agent_status: { id: status.body.id } })).status,
+      ).toBe(200);
+      expect(
+        (await call(first, 'POST', `/_mock/agents/${IDS.sarah}/status`, { availability_status: 'UNAVAILABLE' })).status,
+      ).toBe(200);
+      const agent = await call(first, 'POST', '/_mock/agents', { first_name: 'Dora', last_name: 'Durable' });
+      expect(agent.status).toBe(201);
+      expect((await call(first, 'POST', '/_mock/clock/advance', { seconds: 3600 })).status).toBe(200);
+      const account = await call(first, 'POST', '/_mock/accounts', {
+        statuses: [{ name: 'Second' }],
+        agents: [{ first_name: 'Sec', last_name: 'Ond' }],
+      });
+      expect(account.status).toBe(201);
+      const now = Date.parse((await call(first, 'GET', '/_mock/clock')).body.now as string);
+      const start = new Date(now - 2 * 24 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const end = new Date(now - 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const report = await call(first, 'POST', '/v2/reports/raw', {
+        start,
+        end,
+        event: 'Agent-IntelliAssign-Activity',
+        format: 'csv',
+      });
+      expect(report.status).toBe(202);
+      expect((await call(first, 'POST', '/_mock/clock/advance', { seconds: 30 })).status).toBe(200);
+      const subscription = await call(first, 'POST', '/_mock/webhooks', { url: 'http://127.0.0.1:9/durable' });
+      expect(subscription.status).toBe(201);
+      const fault = await call(first, 'POST', '/_mock/faults', { type: 'report_failure', count: 3 });
+      expect(fault.status).toBe(201);
+      const key = await call(first, 'GET', '/_mock/webhooks/public-key');
+      expect(key.body).toMatch(/BEGIN PUBLIC KEY/);
+      const completed = await call(first, 'GET', `/v2/reports/raw/${report.body.id}`);
+      expect(completed.body.status).toBe('COMPLETED');
+      const linkBefore = (completed.body.links as unknown as { link: { href: string } }[])[0]?.link.href as string;
+      const csvBefore = await downloadCsv((r) => first.app.fetch(r), linkBefore);
 
-    const extra = { token: account.body.token as string, report: report.body.id as string };
-    const before = await snapshot(first, extra);
-    const clockBefore = first.clock.now();
+      const extra = { token: account.body.token as string, report: report.body.id as string };
+      const before = await snapshot(first, extra);
+      const clockBefore = first.clock.now();
+      close(first);
+
+      if (options.compactAt) {
+        expect((first as MockServer & { log: DurableLog }).log.compactions).toBeGreaterThan(5);
+        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).toContain('{"type":"changes"');
+      }
+      const second = await open(dir, undefined, options);
+      expect(second.clock.now()).toBeGreaterThanOrEqual(clockBefore);
+      expect(await snapshot(second, extra)).toEqual(before);
+      // Same ids, read back where each was made.
+      const reread = (path: string, token = TOKEN) => call(second, 'GET', path, undefined, token);
+      expect(((await reread('/_mock/statuses')).body.states as unknown as { id: string }[]).map((s) => s.id)).toContain(
+        status.body.id,
+      );
+      expect((await reread(`/v2/agents/${agent.body.id}`)).status).toBe(200);
+      expect((await reread('/_mock/account', extra.token)).body.app_id).toBe(account.body.app_id);
+      expect((await reread('/_mock/webhooks')).body.subscriptions).toEqual([subscription.body]);
+      expect((await reread('/_mock/faults')).body.faults).toEqual([fault.body]);
+      expect((await reread('/_mock/webhooks/public-key')).body).toBe(key.body);
+      // The link issued before the restart still downloads the same CSV, and so does a fresh one.
+      expect(await downloadCsv((r) => second.app.fetch(r), linkBefore)).toBe(csvBefore);
+      const fresh = await reread(`/v2/reports/raw/${extra.report}`);
+      const linkAfter = (fresh.body.links as unknown as { link: { href: string } }[])[0]?.link.href as string;
+      expect(await downloadCsv((r) => second.app.fetch(r), linkAfter)).toBe(csvBefore);
+      expect((second as MockServer & { log: { loaded: { warnings: string[] } } }).log.loaded.warnings).toEqual([]);
+    },
+  );
+
+  it('keeps a frozen clock frozen where it stood, across a reset that compaction folds away', async () => {
+    const dir = dataDir();
+    const first = await open(dir, undefined, { compactAt: 1 });
+    expect((await call(first, 'POST', '/_mock/clock', { now: '2031-01-01T00:00:00Z', frozen: true })).status).toBe(200);
+    expect((await call(first, 'POST', '/_mock/reset')).status).toBe(200);
+    expect((await call(first, 'POST', '/_mock/clock/advance', { seconds: 90 })).status).toBe(200);
     close(first);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // real time passes while it is down
 
     const second = await open(dir);
-    expect(second.clock.now()).toBeGreaterThanOrEqual(clockBefore);
-    expect(await snapshot(second, extra)).toEqual(before);
-    // Same ids, read back where each was made.
-    const reread = (path: string, token = TOKEN) => call(second, 'GET', path, undefined, token);
-    expect(((await reread('/_mock/statuses')).body.states as unknown as { id: string }[]).map((s) => s.id)).toContain(
-      status.body.id,
-    );
-    expect((await reread(`/v2/agents/${agent.body.id}`)).status).toBe(200);
-    expect((await reread('/_mock/account', extra.token)).body.app_id).toBe(account.body.app_id);
-    expect((await reread('/_mock/webhooks')).body.subscriptions).toEqual([subscription.body]);
-    expect((await reread('/_mock/faults')).body.faults).toEqual([fault.body]);
-    expect((await reread('/_mock/webhooks/public-key')).body).toBe(key.body);
-    // The link issued before the restart still downloads the same CSV, and so does a fresh one.
-    expect(await downloadCsv((r) => second.app.fetch(r), linkBefore)).toBe(csvBefore);
-    const fresh = await reread(`/v2/reports/raw/${extra.report}`);
-    const linkAfter = (fresh.body.links as unknown as { link: { href: string } }[])[0]?.link.href as string;
-    expect(await downloadCsv((r) => second.app.fetch(r), linkAfter)).toBe(csvBefore);
-    expect((second as MockServer & { log: { loaded: { warnings: string[] } } }).log.loaded.warnings).toEqual([]);
+    expect((await call(second, 'GET', '/_mock/clock')).body).toEqual({ now: '2031-01-01T00:01:30.000Z', frozen: true });
   });
 
   it('replays a simulation: the same agents, ids and history after a reopen', async () => {
@@ -178,9 +208,12 @@ describe('openDurableMockServer', () => {
     expect(await read(second)).toEqual(before);
   });
 
-  it('keeps the ids and the order of mutations made concurrently', async () => {
+  it.each([
+    ['as logged', {} as { compactAt?: number }],
+    ['compacted as it goes', { compactAt: 2000 }],
+  ])('keeps the ids and the order of mutations made concurrently (%s)', async (_, options) => {
     const dir = dataDir();
-    const first = await open(dir);
+    const first = await open(dir, undefined, options);
     const agents = [IDS.john, IDS.matt, IDS.sarah, IDS.sebastian];
     const targets = [IDS.lunch, IDS.break, IDS.meeting, IDS.training, IDS.teaBreak];
     // Everything at once: creations (which make ids) and status changes (which make history) interleave.
@@ -204,9 +237,61 @@ describe('openDurableMockServer', () => {
     const before = await read(first);
     close(first);
     const onWarning = vi.fn();
-    const second = await open(dir, onWarning);
+    const second = await open(dir, onWarning, options);
     expect(await read(second)).toEqual(before);
     expect(onWarning).not.toHaveBeenCalled();
+  });
+
+  it('logs POST /_mock/reset, so replay (of the log, or of a compaction that dropped what the reset undid) ends in the same state', async () => {
+    for (const options of [{}, { compactAt: 1 }] as { compactAt?: number }[]) {
+      const dir = dataDir();
+      const first = await open(dir, undefined, options);
+      expect((await call(first, 'POST', '/_mock/statuses', { name: 'Before the reset' })).status).toBe(201);
+      expect((await call(first, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } })).status).toBe(
+        200,
+      );
+      const account = await call(first, 'POST', '/_mock/accounts', {});
+      expect((await call(first, 'POST', '/_mock/clock/advance', { seconds: 7200 })).status).toBe(200);
+      expect((await call(first, 'POST', '/_mock/reset')).status).toBe(200);
+      const after = await call(first, 'POST', '/_mock/statuses', { name: 'After the reset' });
+      expect(
+        (await call(first, 'PATCH', `/v2/agents/${IDS.matt}`, { agent_status: { id: after.body.id } })).status,
+      ).toBe(200);
+      const read = async (mock: MockServer) => ({
+        statuses: (await call(mock, 'GET', '/_mock/statuses')).body,
+        john: (await call(mock, 'GET', `/_mock/agents/${IDS.john}/history`)).body,
+        matt: (await call(mock, 'GET', `/_mock/agents/${IDS.matt}/history`)).body,
+        other: (await call(mock, 'GET', '/_mock/account', undefined, account.body.token as string)).status,
+      });
+      const before = await read(first);
+      expect(before.other).toBe(401);
+      expect(JSON.stringify(before.statuses)).not.toContain('Before the reset');
+      const clockBefore = first.clock.now();
+      close(first);
+      if (options.compactAt) {
+        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).not.toContain('Before the reset');
+      }
+      const second = await open(dir, undefined, options);
+      expect(await read(second)).toEqual(before);
+      expect(second.clock.now()).toBeGreaterThanOrEqual(clockBefore);
+      expect(second.clock.now()).toBeLessThan(clockBefore + 60_000);
+    }
+  });
+
+  it('replays what was accepted under a higher rate limit than the restart’s', async () => {
+    const dir = dataDir();
+    const first = await open(dir, undefined, { limits: { requestsPerMinute: 100 } });
+    // Each PATCH takes a (1 ms) latency fault, so it is logged as a request and replayed through HTTP.
+    const fault = { type: 'latency', operation: 'updateAgentStatus', ms: 1, count: 10 };
+    expect((await call(first, 'POST', '/_mock/faults', fault)).status).toBe(201);
+    for (let i = 0; i < 10; i++) {
+      const target = i % 2 ? IDS.break : IDS.lunch;
+      expect((await call(first, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: target } })).status).toBe(200);
+    }
+    const history = (await call(first, 'GET', `/_mock/agents/${IDS.john}/history`)).body;
+    close(first);
+    const second = await open(dir, undefined, { limits: { requestsPerMinute: 3 } });
+    expect((await call(second, 'GET', `/_mock/agents/${IDS.john}/history`)).body).toEqual(history);
   });
 
   it('skips a torn last line with a warning and cuts the file back to the last whole line', async () => {

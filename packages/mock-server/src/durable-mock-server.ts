@@ -1,5 +1,9 @@
-import { DurableLog } from './domain/durable-log.js';
+import { DurableLog, type DurableLogOptions, type LogEntry } from './adapters/durable-log.js';
+import { foldableAgent, type STATUS_CHANGE_OPERATIONS } from './adapters/log-compaction.js';
+import type { Account } from './domain/account.js';
 import { VirtualClock } from './domain/virtual-clock.js';
+import { controlHandlers } from './http/control-handlers.js';
+import { freshchatHandlers } from './http/freshchat-handlers.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 
 /** A mock server that keeps its state in a folder. */
@@ -7,26 +11,31 @@ export type DurableMockServerOptions = Omit<
   MockServerOptions,
   'clock' | 'durable' | 'linkSecret' | 'frozenClock' | 'clockStart' | 'idSeed'
 > & {
-  /** The folder holding the log (`sandbox-log.ndjson`); created when missing. */
+  /** The folder holding the log (`sandbox-log.ndjson`), its snapshot and lock; created when missing. */
   dataDir: string;
-  /** Told about anything skipped while reading the log (a torn last line after a kill). */
+  /** Told about anything the folder needed: a torn last line, a stale lock, a migration, a repair. */
   onWarning?: ((message: string) => void) | undefined;
+} & Pick<DurableLogOptions, 'fsync' | 'compactAt' | 'repair'>;
+
+/** The handlers that replay folded status changes: the same code a request runs, without HTTP. */
+const statusChangeHandlers: Record<(typeof STATUS_CHANGE_OPERATIONS)[number], (input: never) => unknown> = {
+  updateAgentStatus: freshchatHandlers.updateAgentStatus,
+  setAgentStatusAsAgent: controlHandlers.setAgentStatusAsAgent,
 };
 
 /**
- * Opens a mock server whose state survives restarts: it replays the log in `dataDir` (every accepted mutation, at
- * its clock time, with the ids it produced), then records every new accepted mutation before answering it. The
- * clock resumes as if the process had never stopped; download links and webhook keys stay valid; webhooks are not
- * sent again for replayed changes.
+ * Opens a mock server whose state survives restarts: it replays the snapshot and the log in `dataDir` (every
+ * accepted mutation, at its clock time, with the ids it produced), then records every new accepted mutation before
+ * answering it. The clock resumes as if the process had never stopped; download links and webhook keys stay valid;
+ * webhooks are not sent again for replayed changes. Throws a `DataDirError` when the folder cannot be used.
  *
  * @example
- * const mock = await openDurableMockServer({ dataDir: '.sandbox-data' });
+ * const mock = await openDurableMockServer({ dataDir: '.sandbox-data', fsync: 'always' });
  */
 export async function openDurableMockServer(
   options: DurableMockServerOptions,
 ): Promise<MockServer & { log: DurableLog }> {
-  const log = DurableLog.open(options.dataDir);
-  for (const warning of log.loaded.warnings) options.onWarning?.(warning);
+  const log = DurableLog.open(options.dataDir, options);
   const entries = log.loaded.entries;
   const start = entries.find((e) => e.type === 'start');
   // While replaying, real time stands at each entry's moment, so the clock reads what it read then.
@@ -36,7 +45,7 @@ export async function openDurableMockServer(
   let linkSecret: string;
   if (start?.type === 'start') {
     replayRealAt = start.realAt;
-    clock = new VirtualClock(realNow, new Date(start.at));
+    clock = new VirtualClock(realNow, new Date(start.at), { frozen: start.frozen });
     linkSecret = start.linkSecret;
   } else {
     // The seed is loaded at the start the log records, as a restart will load it.
@@ -58,6 +67,13 @@ export async function openDurableMockServer(
           ?.webhooks.restoreKeyPair(entry.privateKeyPem);
       } else if (entry.type === 'request') {
         replayRealAt = entry.realAt;
+        const agentId = foldableAgent(entry);
+        if (agentId !== undefined) {
+          // A status change runs its handler directly, as a `changes` row does: the same rule, without HTTP.
+          const account = mock.state.authenticate(entry.token as string);
+          changeStatus(mock, account, entry.op as string, agentId, JSON.parse(entry.body as string));
+          continue;
+        }
         log.feedIds(entry.ids);
         const headers: Record<string, string> = {};
         if (entry.token) headers.authorization = `Bearer ${entry.token}`;
@@ -65,6 +81,10 @@ export async function openDurableMockServer(
         await mock.app.fetch(
           new Request(`http://replay.invalid${entry.path}`, { method: entry.method, headers, body: entry.body }),
         );
+      } else if (entry.type === 'changes') {
+        replayChanges(mock, entry, (at) => {
+          replayRealAt = at;
+        });
       }
     }
   } finally {
@@ -72,6 +92,7 @@ export async function openDurableMockServer(
     log.replaying = false;
     mock.webhooks.muted = false;
   }
+  log.compactIfDue();
   const close = mock.close;
   return {
     ...mock,
@@ -81,4 +102,36 @@ export async function openDurableMockServer(
       log.close();
     },
   };
+}
+
+/** Replays a `changes` line: each change through its operation's handler, at its moment. */
+function replayChanges(mock: MockServer, entry: Extract<LogEntry, { type: 'changes' }>, at: (realAt: number) => void) {
+  const bodies = entry.bodies.map((body) => JSON.parse(body) as unknown);
+  const accounts = entry.tokens.map((token) => mock.state.authenticate(token));
+  const { ops, rows } = entry;
+  let realAt = entry.realAt;
+  for (let i = 0; i < rows.length; i += 5) {
+    realAt += rows[i] as number;
+    at(realAt);
+    const agentId = entry.agents[rows[i + 3] as number] as string;
+    changeStatus(
+      mock,
+      accounts[rows[i + 1] as number],
+      ops[rows[i + 2] as number],
+      agentId,
+      bodies[rows[i + 4] as number],
+    );
+  }
+}
+
+function changeStatus(
+  mock: MockServer,
+  account: Account | undefined,
+  op: string | undefined,
+  agentId: string,
+  body: unknown,
+) {
+  const handler = statusChangeHandlers[op as keyof typeof statusChangeHandlers];
+  if (!account || !handler) throw new Error(`a logged status change names an unknown account or operation (${op})`);
+  handler({ account, sandbox: mock.state, path: { agent_id: agentId }, query: {}, body } as never);
 }

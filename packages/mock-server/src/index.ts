@@ -1,3 +1,4 @@
+export { DataDirError } from './adapters/data-dir-lock.js';
 export type { AccountLimits, AccountSeed } from './domain/account.js';
 export { ACTIVE_STATUS_ID, UNAVAILABLE_STATUS_ID } from './domain/agent-status.js';
 export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from './domain/default-seed.js';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { openDurableMockServer } from './durable-mock-server.js';
+import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 
 /** Where and how to listen. */
@@ -11,8 +11,14 @@ export type ListenOptions = MockServerOptions & {
   host?: string | undefined;
   /** Keep state in this folder across restarts (see `openDurableMockServer`); in memory only when left out. */
   dataDir?: string | undefined;
-  /** Told about anything skipped while reading the data folder's log. */
+  /** Told about anything the data folder needed (a torn last line, a stale lock, a migration, a repair). */
   onWarning?: ((message: string) => void) | undefined;
+  /** With `dataDir`: fsync before each answer (`always`), or leave flushing to the system (`never`, the default). */
+  fsync?: DurableMockServerOptions['fsync'];
+  /** With `dataDir`: compact the log past this many bytes (16 MiB by default). */
+  compactAt?: DurableMockServerOptions['compactAt'];
+  /** With `dataDir`: cut the log before a corrupt line, keeping a backup, instead of refusing to start. */
+  repair?: DurableMockServerOptions['repair'];
   /** Called after each answer, for a request log. */
   onRequest?: ((entry: { method: string; path: string; status: number; ms: number }) => void) | undefined;
 };

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
+import type { DurableLog } from './adapters/durable-log.js';
 import type { AccountLimits } from './domain/account.js';
-import type { DurableLog } from './domain/durable-log.js';
 import { Sandbox, type SeedFile } from './domain/sandbox.js';
 import { VirtualClock } from './domain/virtual-clock.js';
 import { type DispatcherOptions, WebhookDispatcher } from './domain/webhook-dispatcher.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { H, RouterRoute } from 'hono/types';
-import type { DurableLog } from '../domain/durable-log.js';
+import type { DurableLog } from '../adapters/durable-log.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';

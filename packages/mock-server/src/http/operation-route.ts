@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
+import type { DurableLog } from '../adapters/durable-log.js';
 import type { Account } from '../domain/account.js';
-import type { DurableLog } from '../domain/durable-log.js';
 import { type RateLimitState, type RateWindow, rateLimitHeaders } from '../domain/rate-window.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
@@ -143,7 +143,8 @@ class OperationCall {
       }
       if (this.pendingError === 503)
         throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
-      if (isFreshchat && account && !account.requestWindow.take(this.at)) {
+      // A replay counts the request but never refuses it: it was accepted, maybe under a higher --rate-limit.
+      if (isFreshchat && account && !account.requestWindow.take(this.at) && !this.replaying) {
         throw rateLimited(
           account.requestWindow.state(this.at),
           account.requestWindow.retryAfterSeconds(this.at),
@@ -252,6 +253,9 @@ class OperationCall {
         contentType: header(c, 'content-type'),
         body: this.rawBody,
         ids,
+        op: this.plan.route.operationId,
+        ...(this.faulted ? { faulted: true } : {}),
+        ...(ctx.sandbox.clock.frozen ? { frozen: true } : {}),
       });
     }
     if (this.dropped) {

@@ -1,0 +1,226 @@
+import { closeSync, copyFileSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { DataDirError } from './data-dir-lock.js';
+
+/** The format this version writes. Format 1: no header line, no `op`/`faulted`, no snapshot (before compaction). */
+export const LOG_FORMAT = 2;
+
+/** First line of every format-2 file. A snapshot says which log, up to which byte, it holds. */
+export type FormatLine =
+  | { type: 'format'; version: number; generation: number }
+  | { type: 'format'; version: number; snapshot: { generation: number; bytes: number } };
+
+/** One line of the durable log or its snapshot. */
+export type LogEntry =
+  /** The sandbox's first start: when, on the clock and in real time, and the link-signing secret. */
+  | {
+      type: 'start';
+      at: number;
+      realAt: number;
+      linkSecret: string;
+      /** Set when the clock stood frozen at this start (a compaction's start after a reset). */
+      frozen?: true | undefined;
+    }
+  /** An accepted mutation: the request as it came, when it was handled, and the ids it produced. */
+  | {
+      type: 'request';
+      at: number;
+      realAt: number;
+      method: string;
+      path: string;
+      token?: string | undefined;
+      contentType?: string | undefined;
+      body?: string | undefined;
+      ids: string[];
+      /** The operation (format 2): what compaction needs to know a status change. */
+      op?: string | undefined;
+      /** Set when the request used up a fault (format 2): replayed as a request, never folded. */
+      faulted?: true | undefined;
+      /** Set when the clock stood frozen once the request was handled: a compaction's start keeps it. */
+      frozen?: true | undefined;
+    }
+  /** An account's webhook signing key, kept so receivers' copies of the public key stay valid. */
+  | { type: 'key'; appId: string; privateKeyPem: string }
+  /**
+   * Status changes folded by compaction: per change five numbers in `rows` (real time minus the previous change's,
+   * then indices into `tokens`, `ops`, `agents`, `bodies`); the first change's real time is `realAt` plus its delta.
+   */
+  | {
+      type: 'changes';
+      realAt: number;
+      tokens: string[];
+      ops: string[];
+      agents: string[];
+      bodies: string[];
+      rows: number[];
+    };
+
+const ENTRY_TYPES = new Set(['start', 'request', 'key', 'changes']);
+
+/** What reading one file found. */
+export type ReadFile = {
+  version: number;
+  header: FormatLine | undefined;
+  /** Entries after `skipBytes`, in order. */
+  entries: LogEntry[];
+  /** Bytes of whole lines (a torn tail cut off). */
+  bytes: number;
+};
+
+/**
+ * Calls `onLine` with each whole line of `file` (without its line break) and the byte offset just after it,
+ * reading 1 MiB at a time; returns the offset after the last whole line and the torn tail, if any.
+ */
+export function forEachLine(
+  file: string,
+  onLine: (line: string, lineNumber: number, end: number) => void,
+): { end: number; torn: string | undefined } {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let carry = Buffer.alloc(0);
+    let offset = 0;
+    let lineNumber = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let from = 0;
+      for (let nl = data.indexOf(10, from); nl >= 0; nl = data.indexOf(10, from)) {
+        offset += nl + 1 - from;
+        onLine(data.toString('utf8', from, nl), ++lineNumber, offset);
+        from = nl + 1;
+      }
+      carry = Buffer.from(data.subarray(from));
+    }
+    return { end: offset, torn: carry.length > 0 ? carry.toString('utf8') : undefined };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads a log or snapshot: checks its format, skips the first `skipBytes` (already in a snapshot), cuts a torn last
+ * line (with a warning), and stops at a corrupt line with its number, unless `repair` is true: then a backup is kept
+ * and the file is cut before that line. `repair` left out means the file cannot be repaired (a snapshot).
+ */
+export function readLogFile(
+  file: string,
+  options: { skipBytes?: number; repair?: boolean; onWarning: (message: string) => void },
+): ReadFile {
+  const entries: LogEntry[] = [];
+  let header: FormatLine | undefined;
+  let goodEnd = 0;
+  let lines = 0;
+  let corrupt: { line: number; reason: string } | undefined;
+  const { end, torn } = forEachLine(file, (text, n, lineEnd) => {
+    lines = n;
+    if (corrupt) return;
+    if (text.trim() === '') {
+      goodEnd = lineEnd;
+      return;
+    }
+    let entry: { type?: unknown; version?: unknown };
+    try {
+      entry = JSON.parse(text);
+      if (n === 1 && entry.type === 'format') {
+        header = entry as FormatLine;
+        if (typeof entry.version !== 'number' || entry.version > LOG_FORMAT) throw newer(file, entry.version);
+      } else if (typeof entry.type !== 'string' || !ENTRY_TYPES.has(entry.type)) {
+        throw new Error(`unknown entry type ${JSON.stringify(entry.type)}`);
+      } else if (lineEnd > (options.skipBytes ?? 0)) {
+        entries.push(entry as LogEntry);
+      }
+    } catch (error) {
+      if (error instanceof DataDirError) throw error;
+      corrupt = { line: n, reason: (error as Error).message };
+      return;
+    }
+    goodEnd = lineEnd;
+  });
+  if (corrupt) {
+    const name = basename(file);
+    if (options.repair === undefined) {
+      // A snapshot is written whole and renamed into place: a bad line in it is damage, not a cut-short write.
+      throw new DataDirError(
+        `${file}: line ${corrupt.line} of ${lines} is corrupt (${corrupt.reason}); the sandbox did not start. ` +
+          `Restore ${name} from a backup, or start on an empty folder.`,
+      );
+    }
+    if (!options.repair) {
+      throw new DataDirError(
+        `${file}: line ${corrupt.line} of ${lines} is corrupt (${corrupt.reason}); the sandbox did not start. ` +
+          `Start it with --repair to keep a backup of ${name} and cut it before line ${corrupt.line}.`,
+      );
+    }
+    const backup = `${file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+    copyFileSync(file, backup);
+    cutAt(file, goodEnd);
+    options.onWarning(
+      `${file}: line ${corrupt.line} of ${lines} was corrupt; repaired: cut before it (lines ${corrupt.line}–${lines}` +
+        `${torn !== undefined ? ' and a torn tail' : ''} dropped), the whole file is kept as ${basename(backup)}`,
+    );
+  } else if (torn !== undefined) {
+    options.onWarning(`${file}: line ${lines + 1} skipped (no line break: the write was cut short)`);
+    // Cut a torn tail so the next append starts on a line of its own.
+    cutAt(file, end);
+  }
+  return { version: header?.version ?? 1, header, entries, bytes: goodEnd };
+}
+
+function newer(file: string, version: unknown): DataDirError {
+  return new DataDirError(
+    `${file} is in format ${String(version)}, written by a newer freshchat-sandbox; this one reads formats 1 to ` +
+      `${LOG_FORMAT}. Start a newer version, or use another --data-dir.`,
+  );
+}
+
+function cutAt(file: string, bytes: number): void {
+  const fd = openSync(file, 'r+');
+  try {
+    ftruncateSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Replaces `file` atomically by `temp`, which is complete: fsync of the temp file, rename over `file`, fsync of
+ * the folder so the rename itself survives a machine crash.
+ */
+export function commitFile(temp: string, file: string): void {
+  const fd = openSync(temp, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  syncFolder(dirname(file));
+}
+
+/** Writes `text` to `file` atomically (see `commitFile`). */
+export function writeFileAtomically(file: string, text: string): void {
+  const temp = `${file}.tmp`;
+  const fd = openSync(temp, 'w');
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  commitFile(temp, file);
+}
+
+/** Flushes a folder's entries (new and renamed files) to the disk. */
+export function syncFolder(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } catch (error) {
+    // Some file systems cannot fsync a folder; the rename is then as durable as they make it.
+    if (!['EINVAL', 'EISDIR', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
