@@ -19,7 +19,9 @@ export type AppOptions = {
   /** The durable log, when the sandbox keeps its state on disk. */
   durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<'listWebhookDeliveries' | 'triggerWebhook'>;
+  extraHandlers: OperationHandlers<
+    'listWebhookDeliveries' | 'triggerWebhook' | 'resendWebhookDelivery' | 'streamInspectorEvents'
+  >;
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */

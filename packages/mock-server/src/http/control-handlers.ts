@@ -4,6 +4,7 @@ import { SandboxError } from '../domain/sandbox-error.js';
 import type { VirtualClock } from '../domain/virtual-clock.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationId } from './operation-types.js';
+import { reportJobView } from './report-view.js';
 
 type ControlOperationId = Exclude<
   OperationId,
@@ -16,6 +17,8 @@ type ControlOperationId = Exclude<
   | 'downloadReportPart'
   | 'listWebhookDeliveries'
   | 'triggerWebhook'
+  | 'resendWebhookDelivery'
+  | 'streamInspectorEvents'
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
@@ -158,6 +161,11 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
     account.faults.remove(path.fault_id);
     return { status: 204 };
   },
+
+  listReportJobs: ({ account, sandbox, origin }) => ({
+    status: 200,
+    body: { reports: [...account.reports.values()].map((job) => reportJobView(sandbox, account, job, origin)) },
+  }),
 
   listRequests: ({ account, query }) => ({
     status: 200,

@@ -1,8 +1,9 @@
 import type { components } from '@freshchat-sandbox/client';
 import type { StatusCatalog } from '../domain/agent-status.js';
-import { reportInterval, reportParts, reportStatus } from '../domain/report-job.js';
+import { reportInterval, reportStatus } from '../domain/report-job.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';
+import { reportLinks } from './report-view.js';
 
 type PageLink = components['schemas']['PageLink'];
 
@@ -90,18 +91,7 @@ export const freshchatHandlers: OperationHandlers<
     const now = sandbox.clock.now();
     const status = reportStatus(job, now);
     // Links are signed afresh by every GET, each valid an hour from now.
-    const links =
-      status === 'COMPLETED'
-        ? reportParts(job).map((part) => ({
-            link: {
-              rel: 'extraction' as const,
-              href: origin + sandbox.links.sign({ jobId: job.id, from: part.from }, account.appId, now),
-            },
-            from: new Date(part.from).toISOString(),
-            to: new Date(part.to).toISOString(),
-            status: 'COMPLETED' as const,
-          }))
-        : [];
+    const links = reportLinks(sandbox, account, job, origin, now);
     return { status: 200, body: { id: job.id, status, interval: reportInterval(job), links } };
   },
 };
