@@ -4,13 +4,14 @@ import type { DurableLog } from '../domain/durable-log.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
+import { bundledControlDocument } from './control-document.js';
 import { controlHandlers } from './control-handlers.js';
-import { docsPage } from './docs-page.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
 import { type BodyLimits, ConnectionDropped, errorResponse, operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
 import { storageHandlers } from './storage-handlers.js';
+import { addWebPages } from './web-pages.js';
 
 /** How the HTTP layer is set up. */
 export type AppOptions = {
@@ -24,6 +25,9 @@ export type AppOptions = {
   >;
 };
 
+/** The bundled control document as JSON, made on first use. */
+let controlJson: string | undefined;
+
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */
 function honoPath(template: string): string {
   return template.replace(/\{(\w+)\}/g, ':$1');
@@ -31,7 +35,7 @@ function honoPath(template: string): string {
 
 /**
  * The Hono app: every operation of both documents, registered from the generated route table and answered by the
- * typed handlers; `/openapi.yaml`, `/mock-control.yaml` and `/docs`; 404 and 405 in Freshchat's error shape.
+ * typed handlers; `/openapi.yaml`, `/mock-control.yaml`, `/docs` and `/_inspector`; 404 and 405 in Freshchat's error shape.
  *
  * @example
  * const app = createApp(new Sandbox(), { extraHandlers });
@@ -60,7 +64,12 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     new Response(text, { headers: { 'Content-Type': 'application/yaml; charset=utf-8' } });
   app.get('/openapi.yaml', yaml(freshchatYaml));
   app.get('/mock-control.yaml', yaml(mockControlYaml));
-  app.get('/docs', (c) => c.html(docsPage()));
+  // For /docs: the control document with its references into freshchat.yaml brought inside it.
+  app.get('/docs/mock-control.json', (c) => {
+    controlJson ??= JSON.stringify(bundledControlDocument());
+    return c.body(controlJson, 200, { 'Content-Type': 'application/json' });
+  });
+  addWebPages(app);
   app.get('/', (c) => c.redirect('/docs'));
 
   app.notFound((c) => {
