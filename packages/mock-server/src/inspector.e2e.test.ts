@@ -159,6 +159,10 @@ describe.skipIf(chromiumSkipReason())('the inspector and the docs in Chromium', 
     ).toBe(true);
     await expectNoSidewaysScroll(page);
     await page.screenshot({ path: new URL('docs-1280.png', ARTIFACTS).pathname });
+    // The control document, chosen by its slug, with its Freshchat schemas brought inside it.
+    await page.goto(`${sandbox.url}/docs?api=control`);
+    await page.getByRole('heading', { name: 'Freshchat sandbox control API' }).waitFor();
+    await page.getByText(sandbox.url, { exact: true }).first().waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     await expectNoSidewaysScroll(page);
     await page.screenshot({ path: new URL('docs-390.png', ARTIFACTS).pathname });
