@@ -158,7 +158,9 @@ async function answerProblems(document: DocumentName, op: DocumentOperation, res
     }
   }
 
-  const body = new Uint8Array(await response.clone().arrayBuffer());
+  // An event stream never ends: only its media type is checked here (reading a clone of it stalls the original).
+  const streaming = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+  const body = streaming ? new Uint8Array(0) : new Uint8Array(await response.clone().arrayBuffer());
   const content = answer.content ?? {};
   const mediaTypes = Object.keys(content);
   if (mediaTypes.length === 0) {

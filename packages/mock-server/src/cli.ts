@@ -128,7 +128,7 @@ try {
       : ({ method, path, status, ms }) => process.stdout.write(`${method} ${path} ${status} ${ms.toFixed(1)}ms\n`),
   });
   process.stdout.write(
-    `Freshchat sandbox listening on ${sandbox.url} (API ${sandbox.url}/v2, docs ${sandbox.url}/docs, token sandbox-token)\n`,
+    `Freshchat sandbox listening on ${sandbox.url} (API ${sandbox.url}/v2, docs ${sandbox.url}/docs, inspector ${sandbox.url}/_inspector, token sandbox-token)\n`,
   );
   let stopping = false;
   const stop = (signal: string) => {

@@ -80,6 +80,8 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // An inspector page's event stream never ends by itself.
+        mock.inspector.closeAll();
         // Idle keep-alive connections would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });

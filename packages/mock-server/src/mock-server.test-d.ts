@@ -9,9 +9,11 @@ import { createMockServer, type MockServer, type MockServerOptions } from './moc
 declare const mock: MockServer;
 
 describe('createMockServer types', () => {
-  test('returns { app, dispatch, state, clock, webhooks, close }', () => {
+  test('returns { app, dispatch, state, clock, webhooks, inspector, close }', () => {
     expectTypeOf(createMockServer).returns.toEqualTypeOf<MockServer>();
-    expectTypeOf<keyof MockServer>().toEqualTypeOf<'app' | 'dispatch' | 'state' | 'clock' | 'webhooks' | 'close'>();
+    expectTypeOf<keyof MockServer>().toEqualTypeOf<
+      'app' | 'dispatch' | 'state' | 'clock' | 'webhooks' | 'inspector' | 'close'
+    >();
     expectTypeOf(mock.dispatch).toEqualTypeOf<Hono['fetch']>();
     expectTypeOf(mock.app).toExtend<Hono>();
     expectTypeOf(mock.state).toEqualTypeOf<Sandbox>();

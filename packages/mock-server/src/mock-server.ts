@@ -7,6 +7,7 @@ import { type DispatcherOptions, WebhookDispatcher } from './domain/webhook-disp
 import { triggeredPayload } from './domain/webhook-trigger.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { HttpDate } from './http/http-date.js';
+import { InspectorFeed } from './http/inspector-feed.js';
 
 /** How a mock server is set up. Every field has a default. */
 export type MockServerOptions = {
@@ -55,7 +56,9 @@ export type MockServer = {
   clock: VirtualClock;
   /** The webhook dispatcher; `await webhooks.idle()` waits for deliveries under way. */
   webhooks: WebhookDispatcher;
-  /** Stops the clock's real-time timer so the process can exit. */
+  /** The live feed of `/_inspector`; `inspector.closeAll()` ends the pages' open streams. */
+  inspector: InspectorFeed;
+  /** Ends the inspector's streams and stops the clock's real-time timer so the process can exit. */
   close(): void;
 };
 
@@ -86,6 +89,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       : undefined,
   });
   const webhooks = new WebhookDispatcher(state, options.webhooks);
+  const inspector = new InspectorFeed(state, webhooks);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
     durable: options.durable,
@@ -96,6 +100,8 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
         webhooks.cancelRetries(account, path.subscription_id);
         return { status: 204 };
       },
+      resendWebhookDelivery: ({ account, path }) => ({ status: 202, body: webhooks.resend(account, path.delivery_id) }),
+      streamInspectorEvents: ({ account }) => inspector.open(account),
       triggerWebhook: ({ account, body }) => {
         const payload = triggeredPayload(account, body, state.clock.now());
         const event = webhooks.signEvent(account, body.action, payload);
@@ -117,7 +123,11 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   };
   // A promise every time is what a `fetch` option expects.
   app.fetch = async (...args) => dispatch(...args);
-  return { app: app as MockServerApp, dispatch, state, clock: state.clock, webhooks, close: () => state.clock.stop() };
+  const close = () => {
+    inspector.closeAll();
+    state.clock.stop();
+  };
+  return { app: app as MockServerApp, dispatch, state, clock: state.clock, webhooks, inspector, close };
 }
 
 /** The clock `frozenClock` and `clockStart` describe. */

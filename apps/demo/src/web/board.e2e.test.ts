@@ -86,5 +86,19 @@ describe.skipIf(chromiumSkipReason())('the board in Chromium', () => {
 
     await mkdir(new URL('.', SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT.pathname, fullPage: true });
+
+    // It fits a desktop and a phone: nothing scrolls sideways, and no card reaches past the window's right edge.
+    for (const width of [1400, 390]) {
+      await page.setViewportSize({ width, height: 1000 });
+      const fit = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+        cards: [...document.querySelectorAll('header, .card')].map((e) => Math.ceil(e.getBoundingClientRect().right)),
+      }));
+      expect(fit.scroll, `page width at ${width} px`).toBeLessThanOrEqual(fit.client);
+      for (const right of fit.cards)
+        expect(right, `a card's right edge at ${width} px`).toBeLessThanOrEqual(fit.client);
+      await page.screenshot({ path: new URL(`board-${width}.png`, SCREENSHOT).pathname, fullPage: true });
+    }
   });
 });

@@ -365,6 +365,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/webhooks/deliveries/{delivery_id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of any attempt of the event to send again. */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivered or failed event again
+         * @description Makes one more attempt of the same event to the same subscriber, at once: the same body bytes, signature
+         *     and `X-Sandbox-Event-Id`, with `X-Retry-Count` one more than the event's last attempt. The attempt is marked
+         *     `resend: true` in the delivery log; when it fails, no retries are scheduled for it (the event's own retries,
+         *     if any are left, still run). Like Stripe's "Resend" on a webhook event.
+         */
+        post: operations["resendWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/webhooks/public-key": {
         parameters: {
             query?: never;
@@ -448,6 +474,53 @@ export interface paths {
          *     requests only (see the README for the bound); `limit` returns the last few.
          */
         get: operations["listRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the account's report jobs
+         * @description Every Extract API report job of the account, oldest first, with its status on the virtual clock. A COMPLETED
+         *     job's `links` are its sub-reports, signed afresh as `GET /v2/reports/raw/{id}` signs them (valid one
+         *     clock-hour from this call). Reading them here does not count against the `/v2` rate limit.
+         */
+        get: operations["listReportJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/inspector/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the account live (server-sent events)
+         * @description A `text/event-stream` of the account's state for the `/_inspector` page. Each event is named `snapshot`
+         *     and its `data` is one `InspectorSnapshot` as JSON: the first at once, then one whenever the state changes
+         *     (a request answered, a delivery attempt, a report due, a fault used, the clock set, advanced, frozen or
+         *     let go; checked every half second of real time). A running clock's ordinary ticking sends nothing: the
+         *     page adds the real time since `clock.now` itself. The stream stays open until the client leaves or the
+         *     sandbox stops. The request is journaled once, when the stream opens.
+         */
+        get: operations["streamInspectorEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -818,6 +891,14 @@ export interface components {
              *     then left out. (A reset empties the delivery log and cancels every scheduled retry with it.)
              */
             retry_cancelled_at?: string;
+            /** @description `true` for an attempt made by `POST /_mock/webhooks/deliveries/{delivery_id}/resend`. */
+            resend?: boolean;
+            /** @description The headers the attempt sent, by name. */
+            request_headers?: {
+                [key: string]: string;
+            };
+            /** @description The exact body the attempt sent (the signed bytes, as UTF-8 text). */
+            body?: string;
         };
         /** @description Delivery attempts, oldest first. */
         WebhookDeliveryList: {
@@ -954,11 +1035,93 @@ export interface components {
             status: number;
             /** @description How long the answer took, in real milliseconds. */
             duration_ms: number;
+            /** @description The request's JSON body as received, when it had one; at most 8192 characters (a longer one is cut and ends with `…`). */
+            request_body?: string;
+            /** @description The answer's JSON body, when it had one (not downloads nor the public key); at most 8192 characters (a longer one is cut and ends with `…`). */
+            response_body?: string;
         };
         /** @description The journal, newest last. */
         RequestJournal: {
             /** @description The entries. */
             requests: components["schemas"]["JournalEntry"][];
+        };
+        /** @description The attempt a resend started. */
+        ResentWebhook: {
+            /**
+             * Format: uuid
+             * @description The new attempt's id, as the delivery log will list it.
+             */
+            delivery_id: string;
+            /**
+             * Format: uuid
+             * @description The event sent again.
+             */
+            event_id: string;
+            /**
+             * Format: uuid
+             * @description The subscriber it goes to.
+             */
+            subscription_id: string;
+        };
+        /** @description One report job of the account. */
+        ReportJob: {
+            /**
+             * Format: uuid
+             * @description The job's id, as `POST /v2/reports/raw` answered it.
+             */
+            id: string;
+            /** @description The report's event name. */
+            event: string;
+            /**
+             * @description The job's status now, on the virtual clock.
+             * @enum {string}
+             */
+            status: "PENDING" | "COMPLETED" | "FAILED";
+            /**
+             * Format: date-time
+             * @description The window's start.
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @description The window's end.
+             */
+            end: string;
+            /**
+             * Format: date-time
+             * @description When the job was requested.
+             */
+            requested_at: string;
+            /**
+             * Format: date-time
+             * @description When the job completes (or fails), on the virtual clock.
+             */
+            completes_at: string;
+            /** @description The window as Freshchat writes it in the report's `interval`. */
+            interval: string;
+            /** @description The sub-reports of a COMPLETED job, as `GET /v2/reports/raw/{id}` lists them; empty otherwise. */
+            links: components["schemas"]["ReportPart"][];
+        };
+        /** @description Report jobs, oldest first. */
+        ReportJobList: {
+            /** @description The jobs. */
+            reports: components["schemas"]["ReportJob"][];
+        };
+        /** @description What the `/_inspector` page shows of one account, as each `snapshot` event of `GET /_mock/inspector/events` carries it. */
+        InspectorSnapshot: {
+            clock: components["schemas"]["Clock"];
+            /** @description Every agent of the account, as `GET /v2/agents/{id}` answers it. */
+            agents: components["schemas"]["Agent"][];
+            /** @description The last 100 entries of the request journal, newest last. */
+            requests: components["schemas"]["JournalEntry"][];
+            /** @description The webhook subscriptions. */
+            subscriptions: components["schemas"]["WebhookSubscription"][];
+            /** @description The last 200 webhook delivery attempts, oldest first. */
+            deliveries: components["schemas"]["WebhookDelivery"][];
+            /** @description The report jobs, oldest first, without links (read them from `GET /_mock/reports`). */
+            reports: components["schemas"]["ReportJob"][];
+            /** @description The active faults. */
+            faults: components["schemas"]["Fault"][];
         };
         /**
          * @description The event to fire, one schema per action: `data`, when given, must be that action's `data` as the webhook
@@ -1301,6 +1464,33 @@ export interface components {
          * @enum {string}
          */
         ReportPartStatus: "PENDING" | "IN_PROGRESS" | "FAILED" | "SUCCESS" | "COMPLETED";
+        /** @description One sub-report of a completed job, covering `[from, to)`. */
+        ReportPart: {
+            /** @description Where to download the sub-report; absent unless its `status` is `COMPLETED` or `SUCCESS`. */
+            link?: {
+                /**
+                 * @description The link's relation to the job.
+                 * @constant
+                 */
+                rel: "extraction";
+                /**
+                 * Format: uri
+                 * @description A pre-signed download URL for a zip holding one CSV; valid one hour from the request that returned it.
+                 */
+                href: string;
+            };
+            /**
+             * Format: date-time
+             * @description Start of the sub-report, in UTC.
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description End of the sub-report, in UTC.
+             */
+            to: string;
+            status: components["schemas"]["ReportPartStatus"];
+        };
     };
     responses: {
         /**
@@ -1946,6 +2136,33 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
         };
     };
+    resendWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of any attempt of the event to send again. */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempt is under way; it appears in the delivery log once it has an outcome. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResentWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     getWebhookPublicKey: {
         parameters: {
             query?: {
@@ -2086,6 +2303,48 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listReportJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportJobList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    streamInspectorEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
             401: components["responses"]["Unauthorized"];
         };
     };

@@ -390,6 +390,29 @@ export function controlApiChecks(target: ContractTarget): void {
       },
     );
 
+    sandboxIt(
+      `resend: 202 sends an attempt's event again; 404 an unknown attempt; 400 a malformed id; 409 once unsubscribed ${SANDBOX_ONLY}`,
+      async () => {
+        const control = controlClient(target);
+        const subscription = ok(await control.POST('/_mock/webhooks', { body: { url: REFUSING_URL } }), 'subscribe');
+        const fired = ok(await control.POST('/_mock/webhooks/trigger', { body: { action: 'message_create' } }), 'fire');
+        let attempt: { id: string } | undefined;
+        for (let tries = 0; tries < 50 && !attempt; tries++) {
+          const { deliveries } = ok(await control.GET('/_mock/webhooks/deliveries'), 'deliveries');
+          attempt = deliveries.find((d) => d.event_id === fired.event_id);
+          if (!attempt) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const id = attempt?.id as string;
+        const resent = await post(`/_mock/webhooks/deliveries/${id}/resend`);
+        expect(resent.status).toBe(202);
+        expect(await resent.json()).toMatchObject({ event_id: fired.event_id, subscription_id: subscription.id });
+        await expectError(await post(`/_mock/webhooks/deliveries/${UNKNOWN_ID}/resend`), 404, { field: 'delivery_id' });
+        await expectError(await post('/_mock/webhooks/deliveries/not-a-uuid/resend'), 400, { field: 'delivery_id' });
+        expect((await del(`/_mock/webhooks/${subscription.id}`)).status).toBe(204);
+        await expectError(await post(`/_mock/webhooks/deliveries/${id}/resend`), 409, { field: 'delivery_id' });
+      },
+    );
+
     sandboxIt(`400: an action the document does not describe ${SANDBOX_ONLY}`, async () => {
       await expectError(await post('/_mock/webhooks/trigger', { action: 'agent_teleported' }), 400, {
         field: 'action',
@@ -415,6 +438,26 @@ export function controlApiChecks(target: ContractTarget): void {
         await expectError(await get('/_mock/webhooks/public-key?format=der'), 400, { field: 'format' });
       },
     );
+  });
+
+  describe('control API: reports and the inspector feed', () => {
+    sandboxIt(`200: the account's report jobs ${SANDBOX_ONLY}`, async () => {
+      const { reports } = ok(await controlClient(target).GET('/_mock/reports'), 'reports');
+      expect(Array.isArray(reports)).toBe(true);
+    });
+
+    sandboxIt(`200: an event stream whose first event is a snapshot of the account ${SANDBOX_ONLY}`, async () => {
+      const response = await get('/_mock/inspector/events');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const { value } = await reader.read();
+      await reader.cancel();
+      const event = new TextDecoder().decode(value);
+      expect(event).toMatch(/^event: snapshot\ndata: /);
+      const snapshot = JSON.parse(event.slice(event.indexOf('data: ') + 6));
+      expect(snapshot.agents.map((a: { id: string }) => a.id)).toContain(SEED.agents.johnDoe);
+    });
   });
 
   describe('control API: request journal', () => {

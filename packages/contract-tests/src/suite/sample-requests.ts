@@ -93,6 +93,9 @@ export const CONTROL_SAMPLES: readonly SampleRequest[] = [
   { operationId: 'clearFaults', method: 'DELETE', path: '/_mock/faults' },
   { operationId: 'removeFault', method: 'DELETE', path: `/_mock/faults/${UNKNOWN_ID}` },
   { operationId: 'listRequests', method: 'GET', path: '/_mock/requests?limit=1' },
+  { operationId: 'resendWebhookDelivery', method: 'POST', path: `/_mock/webhooks/deliveries/${UNKNOWN_ID}/resend` },
+  { operationId: 'listReportJobs', method: 'GET', path: '/_mock/reports' },
+  { operationId: 'streamInspectorEvents', method: 'GET', path: '/_mock/inspector/events' },
 ];
 
 /** A body just over `limit` bytes, still valid JSON; `base` fields are kept so only its size is wrong. */

@@ -7,7 +7,25 @@ export type JournalEntry = {
   operation?: string | undefined;
   status: number;
   duration_ms: number;
+  /** The JSON body received, clipped to `JOURNAL_BODY_CHARS`. */
+  request_body?: string | undefined;
+  /** The JSON body answered, clipped to `JOURNAL_BODY_CHARS`. */
+  response_body?: string | undefined;
 };
+
+/** The most characters of a body a journal entry keeps: 1000 entries then hold at most about 16 MB of bodies. */
+export const JOURNAL_BODY_CHARS = 8192;
+
+/**
+ * A body as the journal keeps it: whole up to `JOURNAL_BODY_CHARS`, else cut and ended with `…`.
+ *
+ * @example
+ * clipBody('{"a":1}'); // '{"a":1}'
+ */
+export function clipBody(text: string | undefined): string | undefined {
+  if (text === undefined || text.length <= JOURNAL_BODY_CHARS) return text;
+  return `${text.slice(0, JOURNAL_BODY_CHARS - 1)}…`;
+}
 
 /**
  * The last `capacity` requests of an account, oldest first. Bounded so that a long benchmark or a busy CI job

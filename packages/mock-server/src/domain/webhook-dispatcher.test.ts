@@ -198,6 +198,15 @@ describe('the agent_availability webhook', () => {
         outcome: 'delivered',
         response_status: 200,
         duration_ms: expect.any(Number),
+        request_headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'Freshchat-Sandbox-Webhook/1',
+          'X-Freshchat-Signature': delivery.headers.get(SIGNATURE_HEADER),
+          'X-Freshchat-Payload-Version': '1',
+          'X-Retry-Count': '0',
+          'X-Sandbox-Event-Id': delivery.headers.get(EVENT_ID_HEADER),
+        },
+        body: text(delivery.body),
       },
     ]);
   });

@@ -2,6 +2,7 @@ import { sign } from 'node:crypto';
 import type { ControlComponents } from '@freshchat-sandbox/client';
 import type { Account } from './account.js';
 import type { Sandbox, StatusChangeEvent } from './sandbox.js';
+import { SandboxError } from './sandbox-error.js';
 import type { WebhookSubscription } from './webhook-subscriptions.js';
 
 /** Clock-minutes to wait before each retry of a failed delivery: six attempts in all. */
@@ -14,7 +15,10 @@ export const PAYLOAD_VERSION = '1';
 export type DeliveryAttempt = ControlComponents['schemas']['WebhookDelivery'];
 
 /** A signed event, ready to send: the exact bytes, and the signature over them. */
-type SignedEvent = { id: string; action: string; body: Uint8Array<ArrayBuffer>; signature: string };
+type SignedEvent = { id: string; action: string; body: Uint8Array<ArrayBuffer>; text: string; signature: string };
+
+/** What a resend started: the new attempt's id, the event and the subscriber. */
+export type ResentDelivery = { delivery_id: string; event_id: string; subscription_id: string };
 
 /** How deliveries are made. */
 export type DispatcherOptions = {
@@ -37,6 +41,8 @@ export class WebhookDispatcher {
   private logs = new WeakMap<Account, DeliveryAttempt[]>();
   /** Failed attempts whose retry is scheduled and not yet made, with the subscription it goes to. */
   private pendingRetries = new Map<DeliveryAttempt, { account: Account; subscriptionId: string }>();
+  /** What each logged attempt sent, by attempt id, so that it can be sent again. */
+  private sent = new WeakMap<Account, Map<string, { subscription: WebhookSubscription; event: SignedEvent }>>();
   private readonly inFlight = new Set<Promise<void>>();
   /** Aborted by `abort()`: every attempt under way (and any made after) ends at once, logged as aborted. */
   private readonly stopping = new AbortController();
@@ -58,6 +64,7 @@ export class WebhookDispatcher {
       this.generation++;
       this.logs = new WeakMap();
       this.pendingRetries = new Map();
+      this.sent = new WeakMap();
     });
   }
 
@@ -97,9 +104,32 @@ export class WebhookDispatcher {
 
   /** Signs an event body with the account's key. */
   signEvent(account: Account, action: string, payload: unknown): SignedEvent {
-    const body = new TextEncoder().encode(JSON.stringify(payload));
+    const text = JSON.stringify(payload);
+    const body = new TextEncoder().encode(text);
     const signature = sign('sha256', body, account.webhooks.keyPair().privateKey).toString('base64');
-    return { id: this.sandbox.newId(), action, body, signature };
+    return { id: this.sandbox.newId(), action, body, text, signature };
+  }
+
+  /**
+   * Sends a logged attempt's event again to its subscriber, at once: same bytes, signature and event id, with
+   * `X-Retry-Count` one more than the event's last attempt there. A failed resend schedules no retries.
+   *
+   * @throws SandboxError 404 for an unknown attempt, 409 when its subscription has been removed since
+   */
+  resend(account: Account, deliveryId: string): ResentDelivery {
+    // Replaying a durable log: the attempt it resent is not in this run's log, and nothing is sent again.
+    if (this.muted) return { delivery_id: this.sandbox.newId(), event_id: deliveryId, subscription_id: deliveryId };
+    const sent = this.sent.get(account)?.get(deliveryId);
+    if (!sent) throw new SandboxError(404, 'DELIVERY_NOT_FOUND', `delivery_id: no delivery attempt ${deliveryId}`);
+    const { subscription, event } = sent;
+    if (!account.webhooks.has(subscription.id)) {
+      throw new SandboxError(409, 'SUBSCRIPTION_REMOVED', `delivery_id: subscription ${subscription.id} was removed`);
+    }
+    let last = -1;
+    for (const d of this.logs.get(account) ?? [])
+      if (d.event_id === event.id && d.subscription_id === subscription.id) last = Math.max(last, d.retry_count);
+    const id = this.attempt(account, subscription, event, last + 1, this.sandbox.clock.now(), true);
+    return { delivery_id: id, event_id: event.id, subscription_id: subscription.id };
   }
 
   /** Sends a signed event to every current subscriber of the account. */
@@ -138,12 +168,21 @@ export class WebhookDispatcher {
     event: SignedEvent,
     retry: number,
     dueAt: number,
-  ): void {
+    resend = false,
+  ): string {
     const generation = this.generation;
     const attemptedAt = dueAt;
     // Drawn now, in the order attempts start, not when they end: seeded ids then repeat whatever the network does.
     const attemptId = this.sandbox.newId();
     const started = performance.now();
+    const headers = {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Freshchat-Sandbox-Webhook/1',
+      'X-Freshchat-Signature': event.signature,
+      'X-Freshchat-Payload-Version': PAYLOAD_VERSION,
+      'X-Retry-Count': String(retry),
+      'X-Sandbox-Event-Id': event.id,
+    };
     const run = (async () => {
       let status: number | undefined;
       let error: string | undefined;
@@ -151,14 +190,7 @@ export class WebhookDispatcher {
         const response = await this.fetch(subscription.url, {
           method: 'POST',
           body: event.body,
-          headers: {
-            'Content-Type': 'application/json',
-            'User-Agent': 'Freshchat-Sandbox-Webhook/1',
-            'X-Freshchat-Signature': event.signature,
-            'X-Freshchat-Payload-Version': PAYLOAD_VERSION,
-            'X-Retry-Count': String(retry),
-            'X-Sandbox-Event-Id': event.id,
-          },
+          headers,
           signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopping.signal]),
           redirect: 'manual',
         });
@@ -176,7 +208,7 @@ export class WebhookDispatcher {
       if (generation !== this.generation) return;
       const delivered = status !== undefined && status >= 200 && status < 300;
       const aborted = !delivered && this.stopping.signal.aborted;
-      const delay = RETRY_SCHEDULE_MINUTES[retry];
+      const delay = resend ? undefined : RETRY_SCHEDULE_MINUTES[retry];
       const nextAt = !delivered && !aborted && delay !== undefined ? dueAt + delay * 60_000 : undefined;
       const entry: DeliveryAttempt = {
         id: attemptId,
@@ -191,6 +223,9 @@ export class WebhookDispatcher {
         ...(error !== undefined ? { error } : {}),
         duration_ms: Math.round(performance.now() - started),
         ...(nextAt !== undefined ? { next_attempt_at: new Date(nextAt).toISOString() } : {}),
+        ...(resend ? { resend: true } : {}),
+        request_headers: headers,
+        body: event.text,
       };
       const log = this.logs.get(account) ?? [];
       // Oldest first by when the attempt was made: a slow attempt finishes after later ones.
@@ -198,6 +233,9 @@ export class WebhookDispatcher {
       while (at > 0 && Date.parse((log[at - 1] as DeliveryAttempt).attempted_at) > attemptedAt) at--;
       log.splice(at, 0, entry);
       this.logs.set(account, log);
+      const sent = this.sent.get(account) ?? new Map();
+      sent.set(attemptId, { subscription, event });
+      this.sent.set(account, sent);
       if (nextAt !== undefined) {
         this.pendingRetries.set(entry, { account, subscriptionId: subscription.id });
         this.sandbox.clock.schedule(nextAt, () => {
@@ -209,5 +247,6 @@ export class WebhookDispatcher {
     })();
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
+    return attemptId;
   }
 }

@@ -143,19 +143,27 @@ describe('documents', () => {
     expect(await control.text()).toBe(mockControlYaml);
   });
 
-  it('serves /docs without a token, listing the operations of both documents', async () => {
+  it('serves /docs and /_inspector without a token, with Scalar from the installed package', async () => {
     const { raw } = openSandbox();
 
-    const response = await raw('/docs');
-    const html = await response.text();
+    const docs = await raw('/docs');
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await docs.text();
+    expect(html).toContain('<script src="/docs/scalar.js"></script>');
+    expect(html).not.toMatch(/https?:\/\//);
+    const bundle = await raw('/docs/scalar.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await bundle.text()).length).toBeGreaterThan(1_000_000);
+    const config = await (await raw('/docs/docs.js')).text();
+    expect(config).toContain('withDefaultFonts: false');
 
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    for (const id of ['listAgentStatuses', 'updateAgentStatus', 'requestRawReport', 'advanceClock', 'resetSandbox']) {
-      expect(html).toContain(`id="${id}"`);
-    }
-    expect(html).toContain('/v2/agents/{agent_id}');
-    expect(html).toContain('<a href="/openapi.yaml">');
+    const inspector = await raw('/_inspector');
+    expect(inspector.status).toBe(200);
+    expect(await inspector.text()).toContain('<script type="module" src="/_inspector/inspector.js"></script>');
+    for (const file of ['inspector.js', 'feed.js', 'sections.js', 'timeline.js', 'inspector.css'])
+      expect((await raw(`/_inspector/${file}`)).status).toBe(200);
   });
 
   it('redirects / to /docs', async () => {

@@ -5,12 +5,12 @@ import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { controlHandlers } from './control-handlers.js';
-import { docsPage } from './docs-page.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
 import { type BodyLimits, ConnectionDropped, errorResponse, operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
 import { storageHandlers } from './storage-handlers.js';
+import { addWebPages } from './web-pages.js';
 
 /** How the HTTP layer is set up. */
 export type AppOptions = {
@@ -19,7 +19,13 @@ export type AppOptions = {
   /** The durable log, when the sandbox keeps its state on disk. */
   durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<'listWebhookDeliveries' | 'triggerWebhook' | 'unsubscribeWebhook'>;
+  extraHandlers: OperationHandlers<
+    | 'listWebhookDeliveries'
+    | 'triggerWebhook'
+    | 'unsubscribeWebhook'
+    | 'resendWebhookDelivery'
+    | 'streamInspectorEvents'
+  >;
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */
@@ -29,8 +35,8 @@ function honoPath(template: string): string {
 
 /**
  * The Hono app: every operation of both documents, registered from the generated route table and answered by the
- * typed handlers (each `/v2` path also with one trailing slash); `/openapi.yaml`, `/mock-control.yaml` and `/docs`;
- * 404 and 405 in Freshchat's error shape.
+ * typed handlers (each `/v2` path also with one trailing slash); `/openapi.yaml`, `/mock-control.yaml`, `/docs` and
+ * `/_inspector`; 404 and 405 in Freshchat's error shape.
  *
  * @example
  * const app = createApp(new Sandbox(), { extraHandlers });
@@ -62,7 +68,7 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     new Response(text, { headers: { 'Content-Type': 'application/yaml; charset=utf-8' } });
   app.get('/openapi.yaml', yaml(freshchatYaml));
   app.get('/mock-control.yaml', yaml(mockControlYaml));
-  app.get('/docs', (c) => c.html(docsPage()));
+  addWebPages(app);
   app.get('/', (c) => c.redirect('/docs'));
 
   app.notFound((c) => {

@@ -5,6 +5,7 @@ import type { VirtualClock } from '../domain/virtual-clock.js';
 import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationId } from './operation-types.js';
+import { reportJobView } from './report-view.js';
 
 type ControlOperationId = Exclude<
   OperationId,
@@ -18,6 +19,8 @@ type ControlOperationId = Exclude<
   | 'listWebhookDeliveries'
   | 'triggerWebhook'
   | 'unsubscribeWebhook'
+  | 'resendWebhookDelivery'
+  | 'streamInspectorEvents'
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
@@ -173,6 +176,11 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
     account.faults.remove(path.fault_id);
     return { status: 204 };
   },
+
+  listReportJobs: ({ account, sandbox, origin }) => ({
+    status: 200,
+    body: { reports: [...account.reports.values()].map((job) => reportJobView(sandbox, account, job, origin)) },
+  }),
 
   listRequests: ({ account, query }) => ({
     status: 200,

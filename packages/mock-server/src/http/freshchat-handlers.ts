@@ -1,9 +1,10 @@
 import type { components } from '@freshchat-sandbox/client';
 import type { StatusCatalog } from '../domain/agent-status.js';
-import { isDownloadable, reportInterval, reportParts, reportStatus } from '../domain/report-job.js';
+import { reportInterval, reportStatus } from '../domain/report-job.js';
 import { freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';
+import { reportLinks } from './report-view.js';
 
 type PageLink = components['schemas']['PageLink'];
 
@@ -106,22 +107,7 @@ export const freshchatHandlers: OperationHandlers<
     const now = sandbox.clock.now();
     const status = reportStatus(job, now);
     // Links are signed afresh by every GET, each valid an hour from now; a sub-report with no file has none.
-    const links =
-      status === 'COMPLETED'
-        ? reportParts(job).map((part) => ({
-            ...(isDownloadable(part.status)
-              ? {
-                  link: {
-                    rel: 'extraction' as const,
-                    href: origin + sandbox.links.sign({ jobId: job.id, from: part.from }, account.appId, now),
-                  },
-                }
-              : {}),
-            from: new Date(part.from).toISOString(),
-            to: new Date(part.to).toISOString(),
-            status: part.status,
-          }))
-        : [];
+    const links = reportLinks(sandbox, account, job, origin, now);
     return { status: 200, body: { id: job.id, status, interval: reportInterval(job), links } };
   },
 };

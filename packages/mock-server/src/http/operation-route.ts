@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { DurableLog } from '../adapters/durable-log.js';
 import type { Account } from '../domain/account.js';
 import { type RateLimitState, type RateWindow, rateLimitHeaders } from '../domain/rate-window.js';
+import { clipBody } from '../domain/request-journal.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
 import { storageErrorXml } from '../domain/storage-link.js';
@@ -83,6 +84,8 @@ class OperationCall {
   private dropped = false;
   private handledAt: number;
   private rawBody: string | undefined;
+  /** The JSON answered, for the journal. */
+  private responseText: string | undefined;
   private ids: string[] = [];
   /** An injected error status, answered once an injected latency has passed. */
   private pendingError: 429 | 503 | undefined;
@@ -220,14 +223,18 @@ class OperationCall {
   private reply(reply: Reply): Response {
     const { route, ctx, isFreshchat } = this.plan;
     const account = this.account;
-    return toResponse(
-      reply,
-      isFreshchat && account ? rateWindowOf(account, route.operationId).state(ctx.sandbox.clock.now()) : undefined,
-    );
+    const rate =
+      isFreshchat && account ? rateWindowOf(account, route.operationId).state(ctx.sandbox.clock.now()) : undefined;
+    if (reply instanceof Response) return toResponse(reply, null, rate);
+    const text = reply.body === undefined ? null : (reply.json ?? JSON.stringify(reply.body));
+    if (text !== null) this.responseText = text;
+    return toResponse(reply, text, rate);
   }
 
   private refusal(error: unknown): Response {
-    return this.plan.route.auth ? errorResponse(error) : storageError(error);
+    if (!this.plan.route.auth) return storageError(error);
+    if (error instanceof SandboxError) this.responseText = JSON.stringify(error.toBody());
+    return errorResponse(error);
   }
 
   /** Logs a request that changed state, before answering; journals it; drops the connection if a fault said so. */
@@ -276,6 +283,8 @@ class OperationCall {
       operation: plan.route.operationId,
       status,
       duration_ms: Math.round((performance.now() - this.started) * 1000) / 1000,
+      request_body: clipBody(this.rawBody),
+      response_body: clipBody(this.responseText),
     };
   }
 }
@@ -537,7 +546,7 @@ function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): void {
  * built with, while touching `response.headers` afterwards makes it build a full Headers object first. They are set
  * one by one rather than spread: spreading objects was the largest cost left in a GET's profile.
  */
-function toResponse(reply: Reply, rate: RateLimitState | undefined): Response {
+function toResponse(reply: Reply, text: string | null, rate: RateLimitState | undefined): Response {
   if (reply instanceof Response) {
     if (rate) for (const [name, value] of Object.entries(rateLimitHeaders(rate))) reply.headers.set(name, value);
     return reply;
@@ -546,7 +555,6 @@ function toResponse(reply: Reply, rate: RateLimitState | undefined): Response {
   if (reply.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
   if (reply.headers) for (const name in reply.headers) headers[name] = reply.headers[name] as string;
   if (rate) rateLimitHeaders(rate, headers);
-  const text = reply.body === undefined ? null : (reply.json ?? JSON.stringify(reply.body));
   return new Response(text, { status: reply.status, headers });
 }
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { auth, IDS, openSandbox, type TestSandbox, TOKEN } from '../testing/sandbox-harness.js';
+import { auth, bodyText, IDS, openSandbox, type TestSandbox, TOKEN } from '../testing/sandbox-harness.js';
 import { errorBodyValidator, specOperations } from './testing/spec-requests.js';
 
 const TOKEN_B = 'isolation-account-b';
@@ -29,6 +29,7 @@ type AccountA = {
   status: string;
   subscription: string;
   fault: string;
+  delivery: string;
 };
 
 async function json(response: Response): Promise<{ status: number; body: unknown }> {
@@ -64,9 +65,19 @@ async function twoAccounts(): Promise<{ sandbox: TestSandbox; a: AccountA }> {
   });
   for (const answer of [status, subscription, fault, report, patched, b]) expect(answer.status).toBeLessThan(300);
   const id = (answer: { body: unknown }) => (answer.body as { id: string }).id;
+  await sandbox.mock.webhooks.idle();
+  const deliveries = await json(await sandbox.raw('/_mock/webhooks/deliveries', { headers: auth() }));
+  const delivery = (deliveries.body as { deliveries: { id: string }[] }).deliveries[0]?.id as string;
   return {
     sandbox,
-    a: { agent: IDS.john, report: id(report), status: id(status), subscription: id(subscription), fault: id(fault) },
+    a: {
+      agent: IDS.john,
+      report: id(report),
+      status: id(status),
+      subscription: id(subscription),
+      fault: id(fault),
+      delivery,
+    },
   };
 }
 
@@ -90,6 +101,7 @@ const idFor = (a: AccountA, param: string): string => {
     status_id: a.status,
     subscription_id: a.subscription,
     fault_id: a.fault,
+    delivery_id: a.delivery,
   };
   const value = ids[param];
   if (!value) throw new Error(`no id of account A for the path parameter ${param}: add one to this test`);
@@ -110,6 +122,7 @@ describe("another account's ids", () => {
         'getAgentHistory',
         'unsubscribeWebhook',
         'removeFault',
+        'resendWebhookDelivery',
       ].sort(),
     );
     // The one operation with ids in its path that needs no token is the pre-signed download (tested below).
@@ -155,7 +168,7 @@ describe("another account's ids", () => {
     await sandbox.raw('/v2/agents', { headers: auth() });
     for (const op of lists) {
       const response = await sandbox.raw(op.path, { headers: { Authorization: `Bearer ${TOKEN_B}` } });
-      const text = await response.text();
+      const text = await bodyText(response);
       expect(response.status, `${op.operationId}: ${text}`).toBe(200);
       for (const secret of secretsOfA) expect(text, `${op.operationId} shows ${secret}`).not.toContain(secret);
     }

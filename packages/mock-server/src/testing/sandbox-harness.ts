@@ -111,3 +111,12 @@ export async function setAsAgent(sandbox: Clients, agentId: string, body: Status
   expect(result.response.status).toBe(200);
   return result;
 }
+
+/** A response's body as text: the first event of an event stream (which never ends by itself), else all of it. */
+export async function bodyText(response: Response): Promise<string> {
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) return response.text();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return new TextDecoder().decode(value);
+}
