@@ -12,7 +12,7 @@ const TYPES: Record<string, string> = {
 
 /**
  * The package's `web/` folder. Looked for upwards from this module, which sits in `src/http/` (sources), in
- * `dist/http/` (the library build) or in `dist/` (the bundled CLI).
+ * `dist/http/` (the library build) or in `dist/` (the bundled CLI); the build copies `web/` to `dist/web/`.
  */
 function webFolder(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
