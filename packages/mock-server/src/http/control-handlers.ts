@@ -1,9 +1,9 @@
 import type { components } from '@freshchat-sandbox/client';
 import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
 import { SandboxError } from '../domain/sandbox-error.js';
-import type { VirtualClock } from '../domain/virtual-clock.js';
 import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
 import { agentView } from './agent-view.js';
+import { clockView, journalEntryView, subscriptionView } from './control-views.js';
 import type { OperationHandlers, OperationId } from './operation-types.js';
 import { reportJobView } from './report-view.js';
 
@@ -26,7 +26,6 @@ type ControlOperationId = Exclude<
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
 const ref = (s: { id: string; name: string }): components['schemas']['AgentStatusRef'] => ({ id: s.id, name: s.name });
 const iso = (ms: number) => new Date(ms).toISOString();
-const clockView = (clock: VirtualClock) => ({ now: clock.date().toISOString(), frozen: clock.frozen });
 
 /** Handlers of the control API (`/_mock`), except those of webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlOperationId> = {
@@ -147,13 +146,13 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
   listWebhookSubscriptions: ({ account }) => ({
     status: 200,
     body: {
-      subscriptions: account.webhooks.all().map((s) => ({ id: s.id, url: s.url, created_at: iso(s.createdAt) })),
+      subscriptions: account.webhooks.all().map(subscriptionView),
     },
   }),
 
   subscribeWebhook: ({ account, sandbox, body }) => {
-    const { subscription: s, created } = account.webhooks.add(body.url, sandbox.clock.now());
-    return { status: created ? 201 : 200, body: { id: s.id, url: s.url, created_at: iso(s.createdAt) } };
+    const { subscription, created } = account.webhooks.add(body.url, sandbox.clock.now());
+    return { status: created ? 201 : 200, body: subscriptionView(subscription) };
   },
 
   getWebhookPublicKey: ({ account, query }) => {
@@ -184,6 +183,6 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
 
   listRequests: ({ account, query }) => ({
     status: 200,
-    body: { requests: account.journal.entries(query.limit).map((e) => ({ ...e, at: iso(e.at) })) },
+    body: { requests: account.journal.entries(query.limit).map(journalEntryView) },
   }),
 };

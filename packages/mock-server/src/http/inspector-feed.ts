@@ -4,6 +4,7 @@ import { reportStatus } from '../domain/report-job.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import type { WebhookDispatcher } from '../domain/webhook-dispatcher.js';
 import { agentView } from './agent-view.js';
+import { clockView, journalEntryView, subscriptionView } from './control-views.js';
 import { reportJobView } from './report-view.js';
 
 type InspectorSnapshot = ControlComponents['schemas']['InspectorSnapshot'];
@@ -35,14 +36,11 @@ export class InspectorFeed {
   /** The account's state as one `snapshot` event carries it. */
   snapshot(account: Account): InspectorSnapshot {
     const { sandbox } = this;
-    const iso = (ms: number) => new Date(ms).toISOString();
     return {
-      clock: { now: sandbox.clock.date().toISOString(), frozen: sandbox.clock.frozen },
+      clock: clockView(sandbox.clock),
       agents: account.agents.all().map((agent) => agentView(account, agent)),
-      requests: account.journal
-        .entries(JOURNAL_SHOWN)
-        .map((e) => ({ ...e, at: iso(e.at) })) as InspectorSnapshot['requests'],
-      subscriptions: account.webhooks.all().map((s) => ({ id: s.id, url: s.url, created_at: iso(s.createdAt) })),
+      requests: account.journal.entries(JOURNAL_SHOWN).map(journalEntryView),
+      subscriptions: account.webhooks.all().map(subscriptionView),
       deliveries: this.webhooks.deliveries(account).slice(-DELIVERIES_SHOWN),
       reports: [...account.reports.values()].map((job) => reportJobView(sandbox, account, job, undefined)),
       faults: account.faults.all(),

@@ -1,0 +1,23 @@
+import type { ControlComponents } from '@freshchat-sandbox/client';
+import type { JournalEntry } from '../domain/request-journal.js';
+import type { VirtualClock } from '../domain/virtual-clock.js';
+import type { WebhookSubscription } from '../domain/webhook-subscriptions.js';
+
+type Schemas = ControlComponents['schemas'];
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The clock as the control API shows it: `{now, frozen}`. */
+export function clockView(clock: VirtualClock): Schemas['Clock'] {
+  return { now: clock.date().toISOString(), frozen: clock.frozen };
+}
+
+/** A webhook subscription as the control API shows it. */
+export function subscriptionView(subscription: WebhookSubscription): Schemas['WebhookSubscription'] {
+  return { id: subscription.id, url: subscription.url, created_at: iso(subscription.createdAt) };
+}
+
+/** A journal entry as the control API shows it, its time in ISO-8601. */
+export function journalEntryView(entry: JournalEntry): Schemas['JournalEntry'] {
+  return { ...entry, at: iso(entry.at) };
+}
