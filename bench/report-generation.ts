@@ -4,6 +4,7 @@
  * link to the last byte. Prints one JSON line.
  */
 import { createMockServer, VirtualClock } from '../packages/mock-server/dist/index.js';
+import { downloadReportBytes } from './report-bytes.js';
 
 const rows = Number(process.argv[2] ?? 10_000);
 // The clock starts 26 days back, the history is written forward from there, then the clock catches up.
@@ -61,16 +62,7 @@ const report = (await (await mock.app.request(`/v2/reports/raw/${id}`, { headers
   links: { link: { href: string } }[];
 };
 const started = performance.now();
-let bytes = 0;
-for (const part of report.links) {
-  const response = await mock.app.request(part.link.href);
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-  }
-}
+const bytes = await downloadReportBytes(mock, report.links);
 const ms = performance.now() - started;
 mock.close();
 process.stdout.write(

@@ -4,6 +4,7 @@
  * sub-report's zip to its last byte). Run with `--expose-gc` for the retained-memory figure. Prints one JSON line.
  */
 import { createMockServer } from '../packages/mock-server/dist/index.js';
+import { downloadReportBytes } from './report-bytes.js';
 
 const agents = Number(process.argv[2] ?? 1000);
 const days = Number(process.argv[3] ?? 90);
@@ -57,16 +58,7 @@ const reportCpuStarted = process.cpuUsage();
 const report = (await (await mock.app.request(`/v2/reports/raw/${id}`, { headers: auth })).json()) as {
   links: { link: { href: string } }[];
 };
-let zipBytes = 0;
-for (const part of report.links) {
-  const response = await mock.app.request(part.link.href);
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    zipBytes += value.byteLength;
-  }
-}
+const zipBytes = await downloadReportBytes(mock, report.links);
 const reportMs = performance.now() - reportStarted;
 const reportCpu = process.cpuUsage(reportCpuStarted);
 /** CPU time of this process (user + system), in ms: what the work cost, whatever else the machine was doing. */

@@ -5,7 +5,6 @@
  */
 
 import { createPublicKey, verify } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, ensureBuiltCli, startCli } from './robustness/testing/cli-process.js';
 import { startReceiver, type WebhookReceiver } from './robustness/testing/webhook-receiver.js';
@@ -16,8 +15,12 @@ const FLAGS = ['--frozen-clock', '--clock-start', CLOCK_START, '--id-seed', '203
 
 /** One answer as it came off the wire: status, the headers that carry meaning, and the body's bytes in base64. */
 type Exchange = { request: string; status: number; headers: Record<string, string>; body: string };
-/** Everything one run saw. */
-type Transcript = { exchanges: Exchange[]; webhooks: { headers: Record<string, string>; body: string }[] };
+/** Everything one run saw, and the port it was served on. */
+type Transcript = {
+  port: number;
+  exchanges: Exchange[];
+  webhooks: { headers: Record<string, string>; body: string }[];
+};
 
 /** Connection-level headers say how the bytes travelled, not what the sandbox answered. */
 const TRANSPORT = new Set(['connection', 'keep-alive', 'transfer-encoding']);
@@ -25,15 +28,7 @@ const TRANSPORT = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 // Also inside the journal's response bodies, where the quotes are escaped.
 const MEASURED = /(\\?"duration_ms\\?":)[\d.]+/g;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Runs the scripted session against a fresh CLI on `port`, and stops it. */
+/** Runs the scripted session against a fresh CLI on `port` (0: a free one), and stops it. */
 async function session(port: number, receiver: WebhookReceiver): Promise<Transcript> {
   receiver.deliveries.length = 0;
   const cli: CliProcess = await startCli(['--port', String(port), ...FLAGS]);
@@ -106,6 +101,7 @@ async function session(port: number, receiver: WebhookReceiver): Promise<Transcr
   }
   const webhookHeaders = ['x-freshchat-signature', 'x-sandbox-event-id', 'x-retry-count', 'content-type'];
   return {
+    port: Number(new URL(cli.url).port),
     exchanges,
     webhooks: receiver.deliveries.map((d) => ({
       headers: Object.fromEntries(webhookHeaders.map((h) => [h, String(d.headers[h])])),
@@ -122,10 +118,9 @@ describe('the same flags and the same requests give byte-identical answers', () 
   beforeAll(async () => {
     await ensureBuiltCli();
     receiver = await startReceiver();
-    // The same port for both runs: report links are absolute URLs, and must repeat too.
-    const port = await freePort();
-    first = await session(port, receiver);
-    second = await session(port, receiver);
+    // The second run on the first one's port: report links are absolute URLs, and must repeat too.
+    first = await session(0, receiver);
+    second = await session(first.port, receiver);
   }, 240_000);
 
   afterAll(async () => {
