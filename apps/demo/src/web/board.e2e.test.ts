@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { createControlClient } from '@freshchat-sandbox/client';
+import { chromiumSkipReason, launchChromium } from '@freshchat-sandbox/mock-server/testing/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumSkipReason, launchChromium } from '../testing/chromium.js';
 import { type DemoServer, startDemoServer } from './demo-server.js';
 
 const JOHN_DOE = 'afd5102c-5443-4fe3-a069-4fe25189a0a1';

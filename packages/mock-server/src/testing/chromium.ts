@@ -1,3 +1,5 @@
+// Shared by this package's browser tests and the demo's (`@freshchat-sandbox/mock-server/testing/chromium`, a
+// workspace-only export: publishConfig leaves it out of the published package).
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
