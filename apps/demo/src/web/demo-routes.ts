@@ -18,7 +18,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** What the routes translate to: the API side, the page's event streams and the report exports. */
-export type DemoRoutesDeps = { backend: DemoBackend; hub: EventHub; exports: ReportExports };
+type DemoRoutesDeps = { backend: DemoBackend; hub: EventHub; exports: ReportExports };
 
 /**
  * The board's Hono app: the page (`/`, `/board.js`, `/board.css`), its JSON API (`/api/…`; `/api/sandbox/…` only
