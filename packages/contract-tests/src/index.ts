@@ -36,15 +36,13 @@ export { contractTargetFromEnv, type EnvTarget } from './env-target.js';
 export { PRISM_BIN, type RunningPrism, type StartPrismOptions, startPrism } from './prism.js';
 export { type CoverageRow, coverageGaps, formatCoverage, type LedgerEntry, ResponseLedger } from './response-ledger.js';
 export { schemaProblems } from './schema-validation.js';
-export {
-  agentChecks,
-  agentStatusChecks,
-  agentStatusUpdateChecks,
-  authChecks,
-  controlApiChecks,
-  faultChecks,
-  registerContractSuite,
-  reportChecks,
-  requestBodyChecks,
-} from './suite/index.js';
+export { agentStatusUpdateChecks } from './suite/agent-status-update.js';
+export { agentStatusChecks } from './suite/agent-statuses.js';
+export { agentChecks } from './suite/agents.js';
+export { authChecks } from './suite/auth.js';
+export { controlApiChecks } from './suite/control-api.js';
+export { faultChecks } from './suite/faults.js';
+export { registerContractSuite } from './suite/index.js';
+export { reportChecks } from './suite/reports.js';
+export { requestBodyChecks } from './suite/request-bodies.js';
 export { type ContractTarget, describeTarget, isSandbox, type SandboxControl } from './target.js';

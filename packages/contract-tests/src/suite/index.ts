@@ -10,17 +10,6 @@ import { faultChecks } from './faults.js';
 import { reportChecks } from './reports.js';
 import { requestBodyChecks } from './request-bodies.js';
 
-export {
-  agentChecks,
-  agentStatusChecks,
-  agentStatusUpdateChecks,
-  authChecks,
-  controlApiChecks,
-  faultChecks,
-  reportChecks,
-  requestBodyChecks,
-};
-
 /**
  * Registers the whole contract suite against one target, inside a `describe` named after it. On the sandbox every
  * check starts from the seed (`POST /_mock/reset`); on a real account only the read-only and reversible checks run,

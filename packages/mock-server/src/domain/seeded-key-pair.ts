@@ -74,7 +74,8 @@ const base64url = (n: bigint) => {
 
 /**
  * A 2048-bit RSA private key made from `seed` and `label` alone: the same inputs give the same key on every machine.
- * About 0.2 s; sandboxes make a key only when an account first signs a webhook.
+ * Slow (it searches for two 1024-bit primes; the time is in bench/NOTES.md), so sandboxes make a key only when an
+ * account first signs a webhook.
  *
  * @example
  * const key = seededRsaKey(42, appId); // the account's signing key under --id-seed 42

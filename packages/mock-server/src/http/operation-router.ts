@@ -9,8 +9,8 @@ type StaticMatch<T> = [[T, Params][]];
  * RegExpRouter. A static path shadows a parameter at the same place for every method: `/v2/agents/status` is
  * never the agent "status", so one route matches each request and Hono takes its single-handler path.
  *
- * Hono's default router falls back to its TrieRouter for such paths (RegExpRouter cannot tell a static segment
- * from a parameter beside it); the trie search cost about 1 µs a request.
+ * Hono's default router falls back to its slower TrieRouter for such paths (RegExpRouter cannot tell a static
+ * segment from a parameter beside it); the cost is in bench/NOTES.md.
  *
  * @example
  * const app = new Hono({ router: new OperationRouter() });

@@ -36,6 +36,22 @@ export const IDS = {
 /** An id that no seed uses. */
 export const UNKNOWN_ID = '99999999-9999-4999-8999-999999999999';
 
+/** The default seed's admin: the actor of every change the seed and the Freshchat API make. */
+export const ADMIN_ID = '5b3c1f0e-7a52-4d6b-9c1e-2f4a8d9e0b71';
+/** The built-in "active" status as a status reference. */
+export const ACTIVE = { id: IDS.active, name: 'Active on IntelliAssign' };
+/** The built-in "unavailable" status as a status reference. */
+export const UNAVAILABLE = { id: IDS.unavailable, name: 'Unavailable' };
+/** The two built-in statuses as the control API lists them. */
+export const BUILT_INS = [
+  { ...ACTIVE, emoji: '', built_in: true },
+  { ...UNAVAILABLE, emoji: '', built_in: true },
+];
+/** The default seed's custom status names, in the order the Freshchat API lists them. */
+export const SEED_STATUS_NAMES = ['Lunch', 'Break', 'Meeting', 'Knowledge training', 'Tea break'];
+/** Any lower-case UUID, as the sandbox issues ids. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A clock that moves only when advanced or set, so every time a test reads is exact. */
 export function frozenClock(start: number = T0): VirtualClock {
   return VirtualClock.frozenAt(start);
@@ -110,6 +126,19 @@ export async function setAsAgent(sandbox: Clients, agentId: string, body: Status
   });
   expect(result.response.status).toBe(200);
   return result;
+}
+
+/** An agent's status history (`GET /_mock/agents/{id}/history`), empty when there is none. */
+export async function historyOf(control: ControlClient, agentId: string) {
+  const { data } = await control.GET('/_mock/agents/{agent_id}/history', { params: { path: { agent_id: agentId } } });
+  return data?.history ?? [];
+}
+
+/** Creates another account (`POST /_mock/accounts`, expecting a 201) and returns it with clients for its token. */
+export async function createAccount(sandbox: TestSandbox, body: object = {}) {
+  const { data, response } = await sandbox.control.POST('/_mock/accounts', { body: body as never });
+  if (response.status !== 201 || !data) throw new Error(`createAccount: ${response.status}`);
+  return { ...data, ...sandbox.clientsFor(data.token) };
 }
 
 /** A response's body as text: the first event of an event stream (which never ends by itself), else all of it. */

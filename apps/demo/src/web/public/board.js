@@ -1,7 +1,21 @@
+// @ts-check
 // The board page: plain JavaScript, no framework. State comes from the server's `/events` stream (server-sent
 // events): a `snapshot` on connect, then `agent` (a verified webhook changed a line), `log`, `clock`, `statuses`
 // and `report`. Actions go to the server's small JSON API, which calls Freshchat (or the sandbox) for us.
 
+// The shapes are the server's own (type-only imports: nothing is loaded at run time).
+/** @typedef {import('../board.js').BoardAgent} BoardAgent */
+/** @typedef {import('../board.js').BoardEvent} BoardEvent */
+/** @typedef {import('../board.js').StatusChoice} StatusChoice */
+/** @typedef {import('../report-export.js').ReportExport} ReportExport */
+/** @typedef {ReturnType<import('../demo-backend.js').DemoBackend['snapshot']>} Snapshot */
+/** @typedef {Node | string | null | undefined | false} Child */
+
+/**
+ * @type {{ mode: Snapshot['mode'] | null, statuses: StatusChoice[], agents: Map<string, BoardAgent>,
+ *   clockOffsetMs: number, webhooksLive: boolean, pending: Map<string, { text?: string, error?: string }>,
+ *   exportId: string | null, exports: Map<string, ReportExport> }}
+ */
 const state = {
   mode: null,
   statuses: [],
@@ -13,16 +27,33 @@ const state = {
   exports: new Map(),
 };
 
-const $ = (selector) => document.querySelector(selector);
+/**
+ * The page's element for `selector`: index.html has every one the script asks for.
+ * @param {string} selector
+ */
+const $ = (selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
+/** @param {string} selector */
+const $input = (selector) => /** @type {HTMLInputElement} */ ($(selector));
+/** @param {string} selector */
+const $select = (selector) => /** @type {HTMLSelectElement} */ ($(selector));
+/** @param {string} selector */
+const $button = (selector) => /** @type {HTMLButtonElement} */ ($(selector));
 
-/** Creates an element with properties and children (strings become text nodes, never HTML). */
+/**
+ * Creates an element with properties and children (strings become text nodes, never HTML).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any>} [props]
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (key === 'class') node.className = value;
     else if (key === 'dataset') Object.assign(node.dataset, value);
     else if (key === 'style') node.style.cssText = value;
-    else if (key in node) node[key] = value;
+    else if (key in node) /** @type {Record<string, any>} */ (node)[key] = value;
     else node.setAttribute(key, value);
   }
   for (const child of children.flat()) {
@@ -31,6 +62,13 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
+/**
+ * Calls the server's JSON API: the answer's body (`null` for a 204), or an error with the answer's message.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
 async function api(method, path, body) {
   const response = await fetch(path, {
     method,
@@ -50,21 +88,24 @@ function apiNow() {
   return Date.now() + state.clockOffsetMs;
 }
 
+/** @param {number} totalSeconds */
 function formatDuration(totalSeconds) {
   const whole = Math.max(0, Math.floor(totalSeconds));
   const hours = Math.floor(whole / 3600);
   const minutes = Math.floor((whole % 3600) / 60);
   const seconds = whole % 60;
-  const two = (n) => String(n).padStart(2, '0');
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
   if (hours > 0) return `${hours}h ${two(minutes)}m ${two(seconds)}s`;
   if (minutes > 0) return `${minutes}m ${two(seconds)}s`;
   return `${seconds}s`;
 }
 
+/** @param {number} ms */
 function formatClock(ms) {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
+/** @param {string} iso */
 function formatTime(iso) {
   return new Date(iso).toISOString().slice(11, 19);
 }
@@ -72,12 +113,13 @@ function formatTime(iso) {
 function tick() {
   const now = apiNow();
   if (state.mode === 'sandbox') $('#clock-now').textContent = formatClock(now);
-  for (const cell of document.querySelectorAll('[data-since]')) {
-    const seconds = (now - Date.parse(cell.dataset.since)) / 1000;
+  for (const cell of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-since]'))) {
+    const seconds = (now - Date.parse(/** @type {string} */ (cell.dataset.since))) / 1000;
     cell.textContent = `${cell.dataset.known === 'true' ? '' : '≥ '}${formatDuration(seconds)}`;
   }
 }
 
+/** @param {string} now */
 function setClock(now) {
   state.clockOffsetMs = Date.parse(now) - Date.now();
   tick();
@@ -85,17 +127,23 @@ function setClock(now) {
 
 // ---------------------------------------------------------------- board
 
+/** @param {BoardAgent} agent */
 function statusClass(agent) {
   if (agent.availability === 'AVAILABLE') return 'status available';
   if (agent.statusName === 'Unavailable') return 'status unavailable-builtin';
   return 'status';
 }
 
+/**
+ * @param {string} statusId
+ * @param {string} name
+ */
 function statusLabel(statusId, name) {
   const choice = state.statuses.find((status) => status.id === statusId);
   return choice?.emoji ? `${choice.emoji} ${name}` : name;
 }
 
+/** @param {BoardAgent} agent */
 function statusSelect(agent) {
   const select = el('select', { 'aria-label': `Change status of ${agent.name}`, dataset: { role: 'status-select' } });
   const keys = new Set();
@@ -109,6 +157,7 @@ function statusSelect(agent) {
   return select;
 }
 
+/** @param {BoardAgent} agent */
 function lastChangeCell(agent) {
   const pending = state.pending.get(agent.id);
   if (pending?.error) return el('td', { class: 'last-change error' }, pending.error);
@@ -119,6 +168,7 @@ function lastChangeCell(agent) {
   return el('td', { class: 'last-change' }, `${formatTime(at)} by ${actorType} · ${how}`);
 }
 
+/** @param {BoardAgent} agent */
 function agentRow(agent) {
   return el(
     'tr',
@@ -143,6 +193,10 @@ function renderBoard() {
   tick();
 }
 
+/**
+ * @param {BoardAgent} agent
+ * @param {boolean} flash
+ */
 function renderAgent(agent, flash) {
   state.agents.set(agent.id, agent);
   const row = agentRow(agent);
@@ -153,8 +207,14 @@ function renderAgent(agent, flash) {
   tick();
 }
 
+/**
+ * @param {string} agentId
+ * @param {string} statusKey
+ * @param {HTMLSelectElement} select
+ */
 async function changeStatus(agentId, statusKey, select) {
-  const agent = state.agents.get(agentId);
+  // Only an agent of the board has a dropdown: it is there.
+  const agent = /** @type {BoardAgent} */ (state.agents.get(agentId));
   const choice = state.statuses.find((status) => status.key === statusKey);
   state.pending.set(agentId, { text: `asked for ${choice?.name ?? 'a new status'}; waiting for the webhook…` });
   renderAgent(agent, false);
@@ -163,25 +223,26 @@ async function changeStatus(agentId, statusKey, select) {
     // The line changes when the verified webhook arrives (or, without webhooks, on the server's own update).
     if (result.unchanged || !result.viaWebhook) {
       state.pending.delete(agentId);
-      renderAgent(state.agents.get(agentId), false);
+      renderAgent(/** @type {BoardAgent} */ (state.agents.get(agentId)), false);
     } else {
       const current = state.pending.get(agentId);
       setTimeout(() => {
         if (state.pending.get(agentId) === current) {
           state.pending.set(agentId, { error: 'No webhook yet: the change was accepted, the event has not arrived.' });
-          renderAgent(state.agents.get(agentId), false);
+          renderAgent(/** @type {BoardAgent} */ (state.agents.get(agentId)), false);
         }
       }, 10_000);
     }
   } catch (error) {
-    state.pending.set(agentId, { error: `Not changed: ${error.message}` });
+    state.pending.set(agentId, { error: `Not changed: ${/** @type {Error} */ (error).message}` });
     select.value = agent.statusKey;
-    renderAgent(state.agents.get(agentId), false);
+    renderAgent(/** @type {BoardAgent} */ (state.agents.get(agentId)), false);
   }
 }
 
 // ---------------------------------------------------------------- events log
 
+/** @param {BoardEvent} event */
 function eventItem(event) {
   const label =
     event.kind === 'verified'
@@ -192,6 +253,7 @@ function eventItem(event) {
   return el('li', {}, el('time', {}, formatTime(event.at)), label, ' ', event.text);
 }
 
+/** @param {BoardEvent[]} events */
 function renderEvents(events) {
   $('#events').replaceChildren(...events.map(eventItem));
 }
@@ -218,41 +280,52 @@ function renderStatuses() {
   );
 }
 
+/**
+ * @param {() => Promise<unknown>} action
+ * @param {string} done what the page says when it worked
+ */
 async function statusAction(action, done) {
   const message = $('#status-message');
   try {
     await action();
     message.textContent = done;
   } catch (error) {
-    message.textContent = error.message;
+    message.textContent = /** @type {Error} */ (error).message;
   }
 }
 
 // ---------------------------------------------------------------- report
 
+/** @type {Record<string, number>} */
 const PHASE_STEP = { requesting: 1, 'rate-limited': 1, pending: 2, downloading: 3, completed: 4, failed: 4 };
 
+/** @type {Record<string, string>} */
 const STATUS_COLORS = {
   'Active on IntelliAssign': '#2f9e63',
   Unavailable: '#8a94a0',
 };
 const PALETTE = ['#e0a526', '#4a7fd6', '#c9563c', '#8e5bd0', '#2aa3a3', '#d6589a', '#6b8e23', '#b07d48'];
 
+/**
+ * @param {string} status
+ * @param {string[]} statuses
+ */
 function colorOf(status, statuses) {
   if (STATUS_COLORS[status]) return STATUS_COLORS[status];
   const custom = statuses.filter((name) => !STATUS_COLORS[name]);
   return PALETTE[custom.indexOf(status) % PALETTE.length];
 }
 
+/** @param {number} ms */
 function toLocalInput(ms) {
   return new Date(ms).toISOString().slice(0, 16);
 }
 
 function reportWindow() {
-  const choice = $('#report-window').value;
+  const choice = $select('#report-window').value;
   if (choice === 'custom') {
-    const start = $('#report-start').value;
-    const end = $('#report-end').value;
+    const start = $input('#report-start').value;
+    const end = $input('#report-end').value;
     if (!start || !end) throw new Error('Choose both ends of the window.');
     return { start: new Date(`${start}:00Z`).toISOString(), end: new Date(`${end}:00Z`).toISOString() };
   }
@@ -263,7 +336,10 @@ function reportWindow() {
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
 
-/** One calendar month after `ms` in UTC, the day clamped to the month's length (Jan 31 → Feb 28), as Freshchat counts. */
+/**
+ * One calendar month after `ms` in UTC, the day clamped to the month's length (Jan 31 → Feb 28), as Freshchat counts.
+ * @param {number} ms
+ */
 function addCalendarMonth(ms) {
   const d = new Date(ms);
   const month = d.getUTCMonth() + 1;
@@ -279,27 +355,29 @@ function addCalendarMonth(ms) {
   );
 }
 
+/** @param {ReportExport} exported */
 function renderExport(exported) {
   $('#report-progress').hidden = false;
-  $('#report-bar').value = PHASE_STEP[exported.phase] ?? 0;
+  /** @type {HTMLProgressElement} */ ($('#report-bar')).value = PHASE_STEP[exported.phase] ?? 0;
   const message = $('#report-message');
   const polls = exported.phase === 'pending' && exported.reportStatus ? ` · ${exported.reportStatus}` : '';
   message.textContent = `${exported.phase}${polls} — ${exported.message}`;
   message.classList.toggle('failed', exported.phase === 'failed');
   $('#report-hint').hidden = !(state.mode === 'sandbox' && exported.phase === 'pending');
   const finished = exported.phase === 'completed' || exported.phase === 'failed';
-  $('#export').disabled = !finished;
+  $button('#export').disabled = !finished;
   if (exported.phase === 'completed' && exported.result) renderResult(exported);
 }
 
+/** @param {ReportExport} exported a completed one */
 function renderResult(exported) {
-  const { result } = exported;
+  const result = /** @type {NonNullable<ReportExport['result']>} */ (exported.result);
   $('#report-result').hidden = false;
   $('#report-summary').textContent =
     `${formatClock(Date.parse(exported.start))} → ${formatClock(Date.parse(exported.end))}: ` +
     `${result.rows} activity rows in ${result.parts} CSV file(s).`;
   const table = $('#report-table');
-  table.querySelector('thead').replaceChildren(
+  /** @type {HTMLElement} */ (table.querySelector('thead')).replaceChildren(
     el(
       'tr',
       {},
@@ -308,7 +386,7 @@ function renderResult(exported) {
       el('th', { scope: 'col' }, 'Total'),
     ),
   );
-  table.querySelector('tbody').replaceChildren(
+  /** @type {HTMLElement} */ (table.querySelector('tbody')).replaceChildren(
     ...result.agents.map((agent) =>
       el(
         'tr',
@@ -330,13 +408,15 @@ function renderResult(exported) {
         { class: 'bar', style: `width: ${(agent.totalSeconds / longest) * 100}%` },
         result.statuses
           .filter((status) => agent.seconds[status])
-          .map((status) =>
-            el('div', {
+          .map((status) => {
+            // Kept by the filter above: the agent has seconds on this status.
+            const seconds = /** @type {number} */ (agent.seconds[status]);
+            return el('div', {
               class: 'segment',
-              title: `${status}: ${formatDuration(agent.seconds[status])}`,
-              style: `width: ${(agent.seconds[status] / agent.totalSeconds) * 100}%; background: ${colorOf(status, result.statuses)}`,
-            }),
-          ),
+              title: `${status}: ${formatDuration(seconds)}`,
+              style: `width: ${(seconds / agent.totalSeconds) * 100}%; background: ${colorOf(status, result.statuses)}`,
+            });
+          }),
       ),
       el('div', { class: 'total' }, formatDuration(agent.totalSeconds)),
     ]),
@@ -362,6 +442,7 @@ function renderResult(exported) {
 
 // ---------------------------------------------------------------- snapshot & stream
 
+/** @param {Snapshot} snapshot */
 function applySnapshot(snapshot) {
   state.mode = snapshot.mode;
   state.statuses = snapshot.statuses;
@@ -408,6 +489,7 @@ function connect() {
   });
   source.addEventListener('clock', (message) => setClock(JSON.parse(message.data).now));
   source.addEventListener('statuses', (message) => {
+    /** @type {{ statuses: StatusChoice[], agents: BoardAgent[] }} */
     const { statuses, agents } = JSON.parse(message.data);
     state.statuses = statuses;
     state.agents = new Map(agents.map((agent) => [agent.id, agent]));
@@ -424,14 +506,14 @@ function connect() {
 
 // ---------------------------------------------------------------- controls
 
-for (const button of document.querySelectorAll('[data-advance]')) {
+for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('[data-advance]'))) {
   button.addEventListener('click', async () => {
     button.disabled = true;
     try {
       const { now } = await api('POST', '/api/sandbox/clock/advance', { seconds: Number(button.dataset.advance) });
       setClock(now);
     } catch (error) {
-      alert(error.message);
+      alert(/** @type {Error} */ (error).message);
     } finally {
       button.disabled = false;
     }
@@ -439,7 +521,7 @@ for (const button of document.querySelectorAll('[data-advance]')) {
 }
 
 $('#simulate').addEventListener('click', async () => {
-  const button = $('#simulate');
+  const button = $button('#simulate');
   button.disabled = true;
   try {
     const made = await api('POST', '/api/sandbox/simulate');
@@ -448,11 +530,11 @@ $('#simulate').addEventListener('click', async () => {
     note.textContent =
       `Filled ${made.days} days for ${made.agents_created} new agents (${made.changes.toLocaleString()} status changes, ` +
       'backfilled: no webhooks). Exporting the last 30 days below.';
-    $('#report-window').value = '2592000';
+    $select('#report-window').value = '2592000';
     $('#report-custom').hidden = true;
-    $('#report-form').requestSubmit();
+    /** @type {HTMLFormElement} */ ($('#report-form')).requestSubmit();
   } catch (error) {
-    alert(error.message);
+    alert(/** @type {Error} */ (error).message);
   } finally {
     button.disabled = false;
   }
@@ -462,22 +544,22 @@ $('#reload').addEventListener('click', () => api('POST', '/api/refresh').catch((
 
 $('#status-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const name = $('#status-name').value;
-  const emoji = $('#status-emoji').value;
+  const name = $input('#status-name').value;
+  const emoji = $input('#status-emoji').value;
   statusAction(async () => {
     await api('POST', '/api/sandbox/statuses', { name, emoji });
-    $('#status-name').value = '';
-    $('#status-emoji').value = '';
+    $input('#status-name').value = '';
+    $input('#status-emoji').value = '';
   }, `Added "${name}".`);
 });
 
 $('#report-window').addEventListener('change', () => {
-  const custom = $('#report-window').value === 'custom';
+  const custom = $select('#report-window').value === 'custom';
   $('#report-custom').hidden = !custom;
-  if (custom && !$('#report-end').value) {
+  if (custom && !$input('#report-end').value) {
     const end = apiNow();
-    $('#report-end').value = toLocalInput(end + 60_000);
-    $('#report-start').value = toLocalInput(end - 86_400_000);
+    $input('#report-end').value = toLocalInput(end + 60_000);
+    $input('#report-start').value = toLocalInput(end - 86_400_000);
   }
 });
 
@@ -486,14 +568,14 @@ $('#report-form').addEventListener('submit', async (event) => {
   $('#report-result').hidden = true;
   try {
     const span = reportWindow();
-    $('#export').disabled = true;
+    $button('#export').disabled = true;
     const started = await api('POST', '/api/reports', span);
     state.exportId = started.id;
     renderExport(state.exports.get(started.id) ?? started);
   } catch (error) {
-    $('#export').disabled = false;
+    $button('#export').disabled = false;
     $('#report-progress').hidden = false;
-    $('#report-message').textContent = error.message;
+    $('#report-message').textContent = /** @type {Error} */ (error).message;
     $('#report-message').classList.add('failed');
   }
 });

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIVE,
+  ADMIN_ID,
+  auth,
+  BUILT_INS,
+  createAccount,
+  IDS,
+  openSandbox,
+  SEED_STATUS_NAMES,
+  UNAVAILABLE,
+  UNKNOWN_ID,
+  UUID,
+} from '../testing/sandbox-harness.js';
+
+describe('control API authentication', () => {
+  it('answers 401 in the error shape without a token or with an unknown one', async () => {
+    const { raw, clientsFor } = openSandbox();
+
+    const missing = await raw('/_mock/clock');
+    const unknown = await clientsFor('nobody-here').control.GET('/_mock/clock');
+
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({
+      code: 401,
+      status: 'UNAUTHORIZED',
+      message: 'Authorization: a bearer token is required',
+    });
+    expect(unknown.response.status).toBe(401);
+    expect(unknown.error).toEqual({
+      code: 401,
+      status: 'UNAUTHORIZED',
+      message: 'Authorization: the token is not valid',
+    });
+  });
+});
+
+describe('the account', () => {
+  it("describes the token's account", async () => {
+    const { control } = openSandbox();
+    const { data, response } = await control.GET('/_mock/account');
+    expect(response.status).toBe(200);
+    expect(data).toEqual({
+      app_id: IDS.appId,
+      admin_id: ADMIN_ID,
+      built_in_statuses: { active: ACTIVE, unavailable: UNAVAILABLE },
+    });
+  });
+});
+
+describe('accounts', () => {
+  it('creates an account (201) that holds the two built-in statuses and nothing else', async () => {
+    const sandbox = openSandbox();
+    const { data, response } = await sandbox.control.POST('/_mock/accounts', { body: {} });
+    const other = sandbox.clientsFor(data?.token ?? '');
+
+    expect(response.status).toBe(201);
+    expect(data).toEqual({ app_id: expect.stringMatching(UUID), token: expect.any(String) });
+    expect(data?.app_id).not.toBe(IDS.appId);
+    expect((await other.freshchat.GET('/agents/status')).data).toEqual({ states: [] });
+    expect((await other.control.GET('/_mock/statuses')).data).toEqual({ states: BUILT_INS });
+    expect((await other.freshchat.GET('/agents')).data?.agents).toEqual([]);
+    expect((await other.control.GET('/_mock/account')).data?.app_id).toBe(data?.app_id);
+  });
+
+  it('creates an account without a body', async () => {
+    const { raw } = openSandbox();
+    const response = await raw('/_mock/accounts', { method: 'POST', headers: auth() });
+    expect(response.status).toBe(201);
+  });
+
+  it('keeps accounts apart: neither token reaches the other account’s agents or statuses', async () => {
+    const sandbox = openSandbox();
+    const other = await createAccount(sandbox, {
+      token: 'second-account-token',
+      statuses: [{ name: 'On a call', emoji: '📞' }],
+      agents: [{ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' }],
+    });
+
+    const theirAgents = (await other.freshchat.GET('/agents')).data?.agents ?? [];
+    const ada = theirAgents[0]?.id ?? '';
+    const johnFromThere = await other.freshchat.GET('/agents/{agent_id}', {
+      params: { path: { agent_id: IDS.john } },
+    });
+    const adaFromHere = await sandbox.freshchat.GET('/agents/{agent_id}', { params: { path: { agent_id: ada } } });
+    const patchJohnFromThere = await other.freshchat.PATCH('/agents/{agent_id}', {
+      params: { path: { agent_id: IDS.john } },
+      body: { availability_status: 'UNAVAILABLE' },
+    });
+    const johnAsAgentFromThere = await other.control.POST('/_mock/agents/{agent_id}/status', {
+      params: { path: { agent_id: IDS.john } },
+      body: { availability_status: 'UNAVAILABLE' },
+    });
+    const theirStatus = (await other.freshchat.GET('/agents/status')).data?.states[0];
+    const theirStatusFromHere = await sandbox.freshchat.PATCH('/agents/{agent_id}', {
+      params: { path: { agent_id: IDS.john } },
+      body: { agent_status: { id: theirStatus?.id ?? '' } },
+    });
+
+    expect(other.token).toBe('second-account-token');
+    expect(theirAgents.map((a) => [a.first_name, a.email, a.agent_status.id])).toEqual([
+      ['Ada', 'ada@example.com', IDS.active],
+    ]);
+    expect(theirStatus?.name).toBe('On a call');
+    expect(johnFromThere.response.status).toBe(404);
+    expect(johnFromThere.error).toEqual({ code: 404, status: 'AGENT_NOT_FOUND', message: 'agent_id: agent not found' });
+    expect(adaFromHere.response.status).toBe(404);
+    expect(patchJohnFromThere.response.status).toBe(404);
+    expect(johnAsAgentFromThere.response.status).toBe(404);
+    expect(theirStatusFromHere.response.status).toBe(400);
+    expect((await sandbox.freshchat.GET('/agents')).data?.agents).toHaveLength(4);
+    expect((await sandbox.freshchat.GET('/agents/status')).data?.states.map((s) => s.name)).toEqual(SEED_STATUS_NAMES);
+  });
+
+  it('answers 409 ACCOUNT_EXISTS for a token or app id that is taken', async () => {
+    const { control } = openSandbox();
+
+    const token = await control.POST('/_mock/accounts', { body: { token: 'sandbox-token' } });
+    const appId = await control.POST('/_mock/accounts', { body: { app_id: IDS.appId } });
+
+    expect(token.response.status).toBe(409);
+    expect(token.error).toEqual({
+      code: 409,
+      status: 'ACCOUNT_EXISTS',
+      message: 'token: an account with this token exists',
+    });
+    expect(appId.response.status).toBe(409);
+    expect(appId.error).toEqual({
+      code: 409,
+      status: 'ACCOUNT_EXISTS',
+      message: 'app_id: an account with this app id exists',
+    });
+  });
+
+  it('answers 409 STATUS_NAME_TAKEN for a seed with two statuses of one name', async () => {
+    const { control } = openSandbox();
+    const { error, response } = await control.POST('/_mock/accounts', {
+      body: { statuses: [{ name: 'Call' }, { name: 'call' }] },
+    });
+    expect(response.status).toBe(409);
+    expect(error).toEqual({
+      code: 409,
+      status: 'STATUS_NAME_TAKEN',
+      message: 'statuses[1].name: a status named "call" exists',
+    });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a token that is too short', { token: 'abc' }, 'token: must NOT have fewer than 8 characters'],
+    [
+      'a seed agent on an unknown status',
+      { agents: [{ first_name: 'A', last_name: 'B', agent_status_id: UNKNOWN_ID }] },
+      'agents[0].agent_status_id: no status with this id',
+    ],
+    ['a seed agent without a first name', { agents: [{ last_name: 'B' }] }, 'agents[0].first_name: is required'],
+  ])('answers 400 for %s, naming the field', async (_, body, message) => {
+    const { control } = openSandbox();
+    const { error, response } = await control.POST('/_mock/accounts', { body: body as never });
+    expect(response.status).toBe(400);
+    expect(error).toEqual({ code: 400, status: 'INVALID_VALUE', message });
+  });
+});
