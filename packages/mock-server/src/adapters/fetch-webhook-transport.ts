@@ -41,12 +41,25 @@ export class FetchWebhookTransport implements WebhookTransport {
     };
     let status: number | undefined;
     let error: string | undefined;
+    // One controller per attempt, aborted by a timer and by `stop()`, rather than `AbortSignal.any` over
+    // `AbortSignal.timeout`: Node holds those signals weakly, so a receiver that never answers could lose them to a
+    // garbage collection and leave the attempt hanging for ever. The timer and the stop listener keep this one alive.
+    const attempt = new AbortController();
+    const stop = () => attempt.abort(this.stopping.signal.reason);
+    if (this.stopping.signal.aborted) stop();
+    else this.stopping.signal.addEventListener('abort', stop, { once: true });
+    const timer = setTimeout(
+      () => attempt.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+      this.timeoutMs,
+    );
+    // As `AbortSignal.timeout`'s timer: it does not keep the process alive.
+    timer.unref();
     try {
       const response = await this.fetch(url, {
         method: 'POST',
         body: event.body,
         headers: requestHeaders,
-        signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopping.signal]),
+        signal: attempt.signal,
         redirect: 'manual',
       });
       status = response.status;
@@ -59,6 +72,9 @@ export class FetchWebhookTransport implements WebhookTransport {
           : this.stopping.signal.aborted
             ? 'aborted: the sandbox stopped'
             : (cause ?? (caught as Error).message);
+    } finally {
+      clearTimeout(timer);
+      this.stopping.signal.removeEventListener('abort', stop);
     }
     return {
       ...(status !== undefined ? { status } : {}),
