@@ -123,7 +123,7 @@ export class WebhookDispatcher {
 
   /**
    * Sends a logged attempt's event again to its subscriber, at once: same bytes, signature and event id, with
-   * `X-Retry-Count` one more than the event's last attempt there. A failed resend schedules no retries.
+   * a retry count one more than the event's last attempt there. A failed resend schedules no retries.
    *
    * @throws SandboxError 404 for an unknown attempt, 409 when its subscription has been removed since
    */
