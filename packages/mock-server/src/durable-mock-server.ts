@@ -40,7 +40,7 @@ export async function openDurableMockServer(
   const start = entries.find((e) => e.type === 'start');
   // While replaying, real time stands at each entry's moment, so the clock reads what it read then.
   let replayRealAt: number | undefined;
-  const realNow = () => replayRealAt ?? log.heldRealAt ?? Date.now();
+  const realNow = () => replayRealAt ?? log.realNow();
   let clock: VirtualClock;
   let linkSecret: string;
   if (start?.type === 'start') {
@@ -56,41 +56,17 @@ export async function openDurableMockServer(
     log.append({ type: 'start', at, realAt: at - clock.offset, linkSecret });
   }
   const mock = createMockServer({ ...options, clock, linkSecret, durable: log });
-  log.replaying = true;
-  mock.webhooks.muted = true;
   try {
-    for (const entry of entries) {
-      if (entry.type === 'key') {
-        mock.state
-          .allAccounts()
-          .find((a) => a.appId === entry.appId)
-          ?.webhooks.restoreKeyPair(entry.privateKeyPem);
-      } else if (entry.type === 'request') {
-        replayRealAt = entry.realAt;
-        const agentId = foldableAgent(entry);
-        if (agentId !== undefined) {
-          // A status change runs its handler directly, as a `changes` row does: the same rule, without HTTP.
-          const account = mock.state.authenticate(entry.token as string);
-          changeStatus(mock, account, entry.op as string, agentId, JSON.parse(entry.body as string));
-          continue;
-        }
-        log.feedIds(entry.ids);
-        const headers: Record<string, string> = {};
-        if (entry.token) headers.authorization = `Bearer ${entry.token}`;
-        if (entry.contentType) headers['content-type'] = entry.contentType;
-        await mock.app.fetch(
-          new Request(`http://replay.invalid${entry.path}`, { method: entry.method, headers, body: entry.body }),
-        );
-      } else if (entry.type === 'changes') {
-        replayChanges(mock, entry, (at) => {
+    // The log appends nothing and hands back the logged ids; the dispatcher sends nothing: it was sent the first time.
+    await log.replay((feedIds) =>
+      mock.webhooks.whileMuted(() =>
+        replayEntries(mock, entries, feedIds, (at) => {
           replayRealAt = at;
-        });
-      }
-    }
+        }),
+      ),
+    );
   } finally {
     replayRealAt = undefined;
-    log.replaying = false;
-    mock.webhooks.muted = false;
   }
   log.compactIfDue();
   const close = mock.close;
@@ -102,6 +78,41 @@ export async function openDurableMockServer(
       log.close();
     },
   };
+}
+
+/** Replays the snapshot's and the log's entries in order, each at its moment (told through `at`). */
+async function replayEntries(
+  mock: MockServer,
+  entries: LogEntry[],
+  feedIds: (ids: string[]) => void,
+  at: (realAt: number) => void,
+): Promise<void> {
+  for (const entry of entries) {
+    if (entry.type === 'key') {
+      mock.state
+        .allAccounts()
+        .find((a) => a.appId === entry.appId)
+        ?.webhooks.restoreKeyPair(entry.privateKeyPem);
+    } else if (entry.type === 'request') {
+      at(entry.realAt);
+      const agentId = foldableAgent(entry);
+      if (agentId !== undefined) {
+        // A status change runs its handler directly, as a `changes` row does: the same rule, without HTTP.
+        const account = mock.state.authenticate(entry.token as string);
+        changeStatus(mock, account, entry.op as string, agentId, JSON.parse(entry.body as string));
+        continue;
+      }
+      feedIds(entry.ids);
+      const headers: Record<string, string> = {};
+      if (entry.token) headers.authorization = `Bearer ${entry.token}`;
+      if (entry.contentType) headers['content-type'] = entry.contentType;
+      await mock.app.fetch(
+        new Request(`http://replay.invalid${entry.path}`, { method: entry.method, headers, body: entry.body }),
+      );
+    } else if (entry.type === 'changes') {
+      replayChanges(mock, entry, at);
+    }
+  }
 }
 
 /** Replays a `changes` line: each change through its operation's handler, at its moment. */

@@ -1,13 +1,15 @@
 import type { Hono } from 'hono';
 import type { DurableLog } from './adapters/durable-log.js';
+import { FetchWebhookTransport, type WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
 import type { AccountLimits } from './domain/account.js';
 import { Sandbox, type SeedFile } from './domain/sandbox.js';
 import { VirtualClock } from './domain/virtual-clock.js';
-import { type DispatcherOptions, WebhookDispatcher } from './domain/webhook-dispatcher.js';
-import { triggeredPayload } from './domain/webhook-trigger.js';
+import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { HttpDate } from './http/http-date.js';
 import { InspectorFeed } from './http/inspector-feed.js';
+import { inspectorHandlers } from './http/inspector-handlers.js';
+import { webhookHandlers } from './http/webhook-handlers.js';
 
 /** How a mock server is set up. Every field has a default. */
 export type MockServerOptions = {
@@ -31,7 +33,7 @@ export type MockServerOptions = {
   /** Largest request bodies, in bytes. */
   bodyLimits?: AppOptions['bodyLimits'];
   /** How webhooks are delivered (the fetch used, the timeout). */
-  webhooks?: DispatcherOptions | undefined;
+  webhooks?: WebhookDeliveryOptions | undefined;
   /** The secret that signs download links; random by default. */
   linkSecret?: string | undefined;
   /** A durable log to record accepted mutations in (see `openDurableMockServer`, which also replays it). */
@@ -88,30 +90,12 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       ? (account, privateKeyPem) => options.durable?.append({ type: 'key', appId: account.appId, privateKeyPem })
       : undefined,
   });
-  const webhooks = new WebhookDispatcher(state, options.webhooks);
+  const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks));
   const inspector = new InspectorFeed(state, webhooks);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
     durable: options.durable,
-    extraHandlers: {
-      listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
-      unsubscribeWebhook: ({ account, path }) => {
-        account.webhooks.remove(path.subscription_id);
-        webhooks.cancelRetries(account, path.subscription_id);
-        return { status: 204 };
-      },
-      resendWebhookDelivery: ({ account, path }) => ({ status: 202, body: webhooks.resend(account, path.delivery_id) }),
-      streamInspectorEvents: ({ account }) => inspector.open(account),
-      triggerWebhook: ({ account, body }) => {
-        const payload = triggeredPayload(account, body, state.clock.now());
-        const event = webhooks.signEvent(account, body.action, payload);
-        webhooks.send(account, event);
-        return {
-          status: 202,
-          body: { event_id: event.id, action: body.action, subscribers: account.webhooks.all().length, payload },
-        };
-      },
-    },
+    extraHandlers: { ...webhookHandlers(webhooks), ...inspectorHandlers(inspector) },
   });
   const honoFetch = app.fetch;
   const httpDate = new HttpDate(state.clock);

@@ -22,7 +22,7 @@ import {
   verifySignature,
 } from '@freshchat-sandbox/webhook-types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DispatcherOptions } from './domain/webhook-dispatcher.js';
+import type { WebhookDeliveryOptions as DispatcherOptions } from './adapters/fetch-webhook-transport.js';
 import { type ListeningMockServer, listen } from './listen.js';
 import { frozenClock, IDS, iso, patchAgent, setAsAgent, T0 } from './testing/sandbox-harness.js';
 

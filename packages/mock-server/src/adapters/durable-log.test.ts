@@ -246,3 +246,43 @@ describe('DurableLog fsync', () => {
     expect(fsyncSync).not.toHaveBeenCalled();
   });
 });
+
+describe('DurableLog replay', () => {
+  it('appends nothing and hands back the fed ids while replay runs, and records again after it, even when it throws', async () => {
+    const dir = folder();
+    const log = open(dir);
+    log.append(START);
+    const bytes = readFileSync(join(dir, 'sandbox-log.ndjson')).length;
+
+    const inside = await log.replay(async (feedIds) => {
+      feedIds(['logged-1', 'logged-2']);
+      log.append(request(1));
+      return { replaying: log.replaying, ids: [log.ids(), log.ids()] };
+    });
+    await expect(
+      log.replay(async () => {
+        throw new Error('a bad entry');
+      }),
+    ).rejects.toThrow('a bad entry');
+
+    expect(inside).toEqual({ replaying: true, ids: ['logged-1', 'logged-2'] });
+    expect(readFileSync(join(dir, 'sandbox-log.ndjson')).length).toBe(bytes);
+    expect(log.replaying).toBe(false);
+    log.beginCapture();
+    const fresh = log.ids();
+    expect(log.endCapture()).toEqual([fresh]);
+    expect(fresh).not.toMatch(/^logged-/);
+    log.append(request(2));
+    expect(readFileSync(join(dir, 'sandbox-log.ndjson')).length).toBeGreaterThan(bytes);
+  });
+
+  it('holds real time still from beginCapture to endCapture', async () => {
+    const log = open(folder());
+    log.beginCapture();
+    const held = log.realNow();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(log.realNow()).toBe(held);
+    log.endCapture();
+    expect(log.realNow()).toBeGreaterThanOrEqual(held + 15);
+  });
+});

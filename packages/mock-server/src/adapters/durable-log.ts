@@ -49,8 +49,6 @@ const SNAPSHOT = 'sandbox-snapshot.ndjson';
  * const { entries, warnings } = log.loaded;
  */
 export class DurableLog {
-  /** Set while the log is being replayed: nothing is appended, ids come from the log. */
-  replaying = false;
   /** How many compactions this log has made (for tests and the bench). */
   compactions = 0;
   private fd: number;
@@ -59,6 +57,10 @@ export class DurableLog {
   private due: ReturnType<typeof setImmediate> | undefined;
   private captured: string[] | undefined;
   private feed: string[] = [];
+  /** Set inside `replay` only. */
+  private inReplay = false;
+  /** Real time held by `beginCapture`, until `endCapture`. */
+  private heldRealAt: number | undefined;
   private readonly fsync: boolean;
   private readonly compactAt: number;
   private readonly warn: (message: string) => void;
@@ -127,12 +129,39 @@ export class DurableLog {
     }
   }
 
+  /** Whether the log is being replayed (inside `replay`): nothing is appended, ids come from the log. */
+  get replaying(): boolean {
+    return this.inReplay;
+  }
+
+  /**
+   * Replays the log through `fn`: while it runs, nothing is appended and the sandbox's ids are the ones `fn` feeds
+   * (a logged request's, before that request is replayed). The log records again once `fn` settles.
+   *
+   * @example
+   * await log.replay(async (feedIds) => {
+   *   for (const entry of log.loaded.entries) if (entry.type === 'request') { feedIds(entry.ids); await resend(entry); }
+   * });
+   */
+  async replay<T>(fn: (feedIds: (ids: string[]) => void) => Promise<T>): Promise<T> {
+    if (this.inReplay) throw new Error('the log is already being replayed');
+    this.inReplay = true;
+    try {
+      return await fn((ids) => {
+        this.feed = [...ids];
+      });
+    } finally {
+      this.inReplay = false;
+      this.feed = [];
+    }
+  }
+
   /**
    * The id source for the sandbox: during replay it hands back the ids the log recorded; otherwise it makes
    * random ones and notes them for the request being handled.
    */
   readonly ids: IdSource = () => {
-    if (this.replaying) {
+    if (this.inReplay) {
       const next = this.feed.shift();
       if (next !== undefined) return next;
     }
@@ -142,10 +171,12 @@ export class DurableLog {
   };
 
   /**
-   * Real time, held still from `beginCapture` to `endCapture`: every clock reading of one request is then the one
-   * its entry records, as its replay will read it.
+   * Real time as the sandbox's clock should read it: held still from `beginCapture` to `endCapture`, so every clock
+   * reading of one request is the one its entry records, as its replay will read it; the present otherwise.
    */
-  heldRealAt: number | undefined;
+  realNow(): number {
+    return this.heldRealAt ?? Date.now();
+  }
 
   /** Starts noting the ids of one request (handlers run synchronously, so requests do not interleave here). */
   beginCapture(): void {
@@ -161,14 +192,9 @@ export class DurableLog {
     return ids;
   }
 
-  /** Ids to hand back, in order, while a logged request is replayed. */
-  feedIds(ids: string[]): void {
-    this.feed = [...ids];
-  }
-
   /** Appends one entry with a single write (then fsync, with `fsync: 'always'`); compacts soon once past the threshold. */
   append(entry: LogEntry): void {
-    if (this.replaying) return;
+    if (this.inReplay) return;
     const line = Buffer.from(`${JSON.stringify(entry)}\n`);
     writeSync(this.fd, line);
     if (this.fsync) fsyncSync(this.fd);

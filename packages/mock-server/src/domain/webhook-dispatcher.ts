@@ -1,40 +1,31 @@
-import { sign } from 'node:crypto';
 import type { ControlComponents } from '@freshchat-sandbox/client';
 import type { Account } from './account.js';
-import type { Sandbox, StatusChangeEvent } from './sandbox.js';
+import type { Sandbox } from './sandbox.js';
 import { SandboxError } from './sandbox-error.js';
+import { agentAvailabilityPayload, type SignedEvent, signedEvent } from './webhook-event.js';
 import type { WebhookSubscription } from './webhook-subscriptions.js';
+import type { WebhookTransport } from './webhook-transport.js';
+import { triggeredPayload, type WebhookTriggerRequest } from './webhook-trigger.js';
 
 /** Clock-minutes to wait before each retry of a failed delivery: six attempts in all. */
 export const RETRY_SCHEDULE_MINUTES = [1, 5, 30, 120, 360] as const;
 
-/** Payload format version sent in `X-Freshchat-Payload-Version`. */
-export const PAYLOAD_VERSION = '1';
-
 /** One delivery attempt, as `GET /_mock/webhooks/deliveries` lists it (the control API's `WebhookDelivery`). */
 export type DeliveryAttempt = ControlComponents['schemas']['WebhookDelivery'];
-
-/** A signed event, ready to send: the exact bytes, and the signature over them. */
-type SignedEvent = { id: string; action: string; body: Uint8Array<ArrayBuffer>; text: string; signature: string };
 
 /** What a resend started: the new attempt's id, the event and the subscriber. */
 export type ResentDelivery = { delivery_id: string; event_id: string; subscription_id: string };
 
-/** How deliveries are made. */
-export type DispatcherOptions = {
-  /** The fetch that reaches subscribers; an in-process receiver can be plugged in here. */
-  fetch?: typeof fetch | undefined;
-  /** Real milliseconds before an attempt counts as timed out. */
-  timeoutMs?: number | undefined;
-};
+/** What a trigger sent: the event, and the payload it carries. */
+export type TriggeredEvent = { event: SignedEvent; payload: Record<string, unknown> };
 
 /**
  * Sends every status change to the account's subscribers as Freshchat's signed `agent_availability` webhook, off
- * the request's path. A failed attempt (non-2xx, timeout, refused) is retried on the virtual clock after 1, 5, 30,
- * 120 and 360 minutes; every attempt is logged.
+ * the request's path, through a transport (the factory gives it the HTTP one). A failed attempt (non-2xx, timeout,
+ * refused) is retried on the virtual clock after 1, 5, 30, 120 and 360 minutes; every attempt is logged.
  *
  * @example
- * const dispatcher = new WebhookDispatcher(sandbox);
+ * const dispatcher = new WebhookDispatcher(sandbox, new FetchWebhookTransport());
  * await dispatcher.idle(); // every attempt under way has finished
  */
 export class WebhookDispatcher {
@@ -44,21 +35,19 @@ export class WebhookDispatcher {
   /** What each logged attempt sent, by attempt id, so that it can be sent again. */
   private sent = new WeakMap<Account, Map<string, { subscription: WebhookSubscription; event: SignedEvent }>>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** Aborted by `abort()`: every attempt under way (and any made after) ends at once, logged as aborted. */
-  private readonly stopping = new AbortController();
   private generation = 0;
-  /** While set (a durable sandbox replaying its log), status changes send nothing: they were sent the first time. */
-  muted = false;
-  private readonly fetch: typeof fetch;
-  private readonly timeoutMs: number;
+  /** Set inside `whileMuted` only. */
+  private muted = false;
 
   constructor(
     private readonly sandbox: Sandbox,
-    options: DispatcherOptions = {},
+    private readonly transport: WebhookTransport,
   ) {
-    this.fetch = options.fetch ?? globalThis.fetch;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    sandbox.onStatusChange((event) => this.dispatch(event));
+    sandbox.onStatusChange((event) => {
+      if (this.muted || event.account.webhooks.all().length === 0) return;
+      const { account } = event;
+      this.send(account, this.sign(account, 'agent_availability', agentAvailabilityPayload(event)));
+    });
     sandbox.onReset(() => {
       // Attempts under way when the sandbox resets finish unlogged: they belong to a world that is gone.
       this.generation++;
@@ -79,11 +68,30 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Cancels the retries scheduled for a subscription that is being removed: each failed attempt that promised one
-   * loses its `next_attempt_at` and gets `retry_cancelled_at`, so the log never promises an attempt that will not
-   * be made.
+   * Runs `fn` with sending muted: status changes, triggers and resends made meanwhile send nothing, as when a
+   * durable sandbox replays its log (they were sent the first time). Sending resumes when `fn` settles.
+   *
+   * @example
+   * await mock.webhooks.whileMuted(() => replayEntries());
    */
-  cancelRetries(account: Account, subscriptionId: string): void {
+  async whileMuted<T>(fn: () => T | Promise<T>): Promise<T> {
+    const was = this.muted;
+    this.muted = true;
+    try {
+      return await fn();
+    } finally {
+      this.muted = was;
+    }
+  }
+
+  /**
+   * Removes a subscription and cancels the retries scheduled for it: each failed attempt that promised one loses
+   * its `next_attempt_at` and gets `retry_cancelled_at`, so the log never promises an attempt that will not be made.
+   *
+   * @throws SandboxError 404 when the account has no such subscription
+   */
+  unsubscribe(account: Account, subscriptionId: string): void {
+    account.webhooks.remove(subscriptionId);
     const at = new Date(this.sandbox.clock.now()).toISOString();
     for (const [entry, pending] of this.pendingRetries) {
       if (pending.account !== account || pending.subscriptionId !== subscriptionId) continue;
@@ -98,21 +106,24 @@ export class WebhookDispatcher {
    * after it are aborted at once. For stopping the sandbox without waiting out a receiver's timeout.
    */
   async abort(): Promise<void> {
-    this.stopping.abort();
+    this.transport.stop();
     await this.idle();
   }
 
-  /** Signs an event body with the account's key. */
-  signEvent(account: Account, action: string, payload: unknown): SignedEvent {
-    const text = JSON.stringify(payload);
-    const body = new TextEncoder().encode(text);
-    const signature = sign('sha256', body, account.webhooks.keyPair().privateKey).toString('base64');
-    return { id: this.sandbox.newId(), action, body, text, signature };
+  /**
+   * Sends the event `POST /_mock/webhooks/trigger` asks for to every current subscriber: the spec's example for the
+   * action as of now, with the request's `actor` and `data`.
+   */
+  trigger(account: Account, request: WebhookTriggerRequest): TriggeredEvent {
+    const payload = triggeredPayload(account, request, this.sandbox.clock.now());
+    const event = this.sign(account, request.action, payload);
+    this.send(account, event);
+    return { event, payload };
   }
 
   /**
    * Sends a logged attempt's event again to its subscriber, at once: same bytes, signature and event id, with
-   * `X-Retry-Count` one more than the event's last attempt there. A failed resend schedules no retries.
+   * a retry count one more than the event's last attempt there. A failed resend schedules no retries.
    *
    * @throws SandboxError 404 for an unknown attempt, 409 when its subscription has been removed since
    */
@@ -132,30 +143,16 @@ export class WebhookDispatcher {
     return { delivery_id: id, event_id: event.id, subscription_id: subscription.id };
   }
 
+  /** Signs an event body with the account's key; its id is drawn after signing. */
+  private sign(account: Account, action: string, payload: unknown): SignedEvent {
+    return signedEvent(account, action, payload, () => this.sandbox.newId());
+  }
+
   /** Sends a signed event to every current subscriber of the account. */
-  send(account: Account, event: SignedEvent): void {
+  private send(account: Account, event: SignedEvent): void {
     if (this.muted) return;
     const now = this.sandbox.clock.now();
     for (const subscription of account.webhooks.all()) this.attempt(account, subscription, event, 0, now);
-  }
-
-  private dispatch({ account, result, actor, at }: StatusChangeEvent): void {
-    if (this.muted || account.webhooks.all().length === 0) return;
-    const payload = {
-      actor: { actor_type: actor.type, actor_id: actor.id },
-      action: 'agent_availability',
-      action_time: new Date(at).toISOString(),
-      data: {
-        agent_availability: {
-          status: result.availability,
-          routing_type: result.agent.routingType,
-          app_id: account.appId,
-          agent_id: result.agent.id,
-          metadata: { agent_status: { id: result.status.id, name: result.status.name } },
-        },
-      },
-    };
-    this.send(account, this.signEvent(account, 'agent_availability', payload));
   }
 
   /**
@@ -175,39 +172,15 @@ export class WebhookDispatcher {
     // Drawn now, in the order attempts start, not when they end: seeded ids then repeat whatever the network does.
     const attemptId = this.sandbox.newId();
     const started = performance.now();
-    const headers = {
-      'Content-Type': 'application/json',
-      'User-Agent': 'Freshchat-Sandbox-Webhook/1',
-      'X-Freshchat-Signature': event.signature,
-      'X-Freshchat-Payload-Version': PAYLOAD_VERSION,
-      'X-Retry-Count': String(retry),
-      'X-Sandbox-Event-Id': event.id,
-    };
     const run = (async () => {
-      let status: number | undefined;
-      let error: string | undefined;
-      try {
-        const response = await this.fetch(subscription.url, {
-          method: 'POST',
-          body: event.body,
-          headers,
-          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopping.signal]),
-          redirect: 'manual',
-        });
-        status = response.status;
-        await response.body?.cancel();
-      } catch (caught) {
-        const cause = (caught as { cause?: { code?: string } }).cause?.code;
-        error =
-          (caught as Error).name === 'TimeoutError'
-            ? `timeout after ${this.timeoutMs} ms`
-            : this.stopping.signal.aborted
-              ? 'aborted: the sandbox stopped'
-              : (cause ?? (caught as Error).message);
-      }
+      const { status, error, stopped, requestHeaders } = await this.transport.post({
+        url: subscription.url,
+        event,
+        retryCount: retry,
+      });
       if (generation !== this.generation) return;
       const delivered = status !== undefined && status >= 200 && status < 300;
-      const aborted = !delivered && this.stopping.signal.aborted;
+      const aborted = !delivered && stopped;
       const delay = resend ? undefined : RETRY_SCHEDULE_MINUTES[retry];
       const nextAt = !delivered && !aborted && delay !== undefined ? dueAt + delay * 60_000 : undefined;
       const entry: DeliveryAttempt = {
@@ -224,7 +197,7 @@ export class WebhookDispatcher {
         duration_ms: Math.round(performance.now() - started),
         ...(nextAt !== undefined ? { next_attempt_at: new Date(nextAt).toISOString() } : {}),
         ...(resend ? { resend: true } : {}),
-        request_headers: headers,
+        request_headers: requestHeaders,
         body: event.text,
       };
       const log = this.logs.get(account) ?? [];

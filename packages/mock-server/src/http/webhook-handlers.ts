@@ -1,0 +1,35 @@
+import type { WebhookDispatcher } from '../domain/webhook-dispatcher.js';
+import type { OperationHandlers } from './operation-types.js';
+
+/** The webhook operations answered by the dispatcher, which each mock server makes its own. */
+type DispatcherOperationId =
+  | 'listWebhookDeliveries'
+  | 'unsubscribeWebhook'
+  | 'resendWebhookDelivery'
+  | 'triggerWebhook';
+
+/**
+ * Handlers of the webhook operations that need the server's dispatcher: the delivery log, unsubscribing (which
+ * cancels the subscription's retries), resending an attempt, and triggering an event. Subscribing and the public
+ * key need only the account, and are in `control-handlers.ts`.
+ *
+ * @example
+ * createApp(sandbox, { extraHandlers: { ...webhookHandlers(dispatcher), ...inspectorHandlers(feed) } });
+ */
+export function webhookHandlers(webhooks: WebhookDispatcher): OperationHandlers<DispatcherOperationId> {
+  return {
+    listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
+    unsubscribeWebhook: ({ account, path }) => {
+      webhooks.unsubscribe(account, path.subscription_id);
+      return { status: 204 };
+    },
+    resendWebhookDelivery: ({ account, path }) => ({ status: 202, body: webhooks.resend(account, path.delivery_id) }),
+    triggerWebhook: ({ account, body }) => {
+      const { event, payload } = webhooks.trigger(account, body);
+      return {
+        status: 202,
+        body: { event_id: event.id, action: body.action, subscribers: account.webhooks.all().length, payload },
+      };
+    },
+  };
+}
