@@ -1,3 +1,5 @@
+import { SandboxError } from './sandbox-error.js';
+
 /** What the `X-RateLimit-*` headers report. */
 export type RateLimitState = { limit: number; remaining: number; resetAt: number };
 
@@ -10,6 +12,24 @@ export function rateLimitHeaders(state: RateLimitState, headers: Record<string, 
   headers['X-RateLimit-Remaining'] = String(state.remaining);
   headers['X-RateLimit-Reset'] = String(Math.ceil(state.resetAt / 1000));
   return headers;
+}
+
+/**
+ * The 429 of a spent window: `Retry-After` and the `X-RateLimit-*` headers of the window that refused the request,
+ * and `message` followed by the wait. Both rate limits (every request's, and one report request per minute) and an
+ * injected `error` fault of status 429 answer with it.
+ *
+ * @example
+ * if (!reports.take(now)) throw tooManyRequests(reports.state(now), reports.retryAfterSeconds(now), 'one per minute');
+ * // message: "one per minute; retry after 60 seconds"
+ */
+export function tooManyRequests(state: RateLimitState, retryAfterSeconds: number, message: string): SandboxError {
+  return new SandboxError(
+    429,
+    'TOO_MANY_REQUESTS',
+    `${message}; retry after ${retryAfterSeconds} seconds`,
+    rateLimitHeaders(state, { 'Retry-After': String(retryAfterSeconds) }),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from
 import type { StatusChange, StatusChangeResult } from './agent-roster.js';
 import { DEFAULT_SEED } from './default-seed.js';
 import { type IdSource, randomIds, seededIds } from './id-source.js';
-import { rateLimitHeaders } from './rate-window.js';
+import { tooManyRequests } from './rate-window.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './report-job.js';
 import { SandboxError } from './sandbox-error.js';
 import { seededRsaKey } from './seeded-key-pair.js';
@@ -153,13 +153,11 @@ export class Sandbox {
     const now = this.clock.now();
     const window = checkReportWindow(request, now);
     if (!account.reportWindow.take(now)) {
-      const retryAfter = account.reportWindow.retryAfterSeconds(now);
-      throw new SandboxError(
-        429,
-        'TOO_MANY_REQUESTS',
-        `only ${account.reportWindow.limit} report request is accepted per minute; retry after ${retryAfter} seconds`,
-        // The report window refused it: its headers describe that window, not the general one.
-        rateLimitHeaders(account.reportWindow.state(now), { 'Retry-After': String(retryAfter) }),
+      // The report window refused it: its headers describe that window, not the general one.
+      throw tooManyRequests(
+        account.reportWindow.state(now),
+        account.reportWindow.retryAfterSeconds(now),
+        `only ${account.reportWindow.limit} report request is accepted per minute`,
       );
     }
     const failing = account.faults.take('report_failure') !== undefined;

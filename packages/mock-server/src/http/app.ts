@@ -6,9 +6,12 @@ import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { controlHandlers } from './control-handlers.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
-import { type BodyLimits, ConnectionDropped, errorResponse, operationRoute } from './operation-route.js';
+import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
+import { ConnectionDropped } from './pipeline/admit.js';
+import { errorResponse } from './pipeline/answer.js';
+import type { BodyLimits } from './pipeline/call.js';
 import { storageHandlers } from './storage-handlers.js';
 import { addWebPages } from './web-pages.js';
 

@@ -1,0 +1,56 @@
+import type { Account } from '../../domain/account.js';
+import { tooManyRequests } from '../../domain/rate-window.js';
+import type { Sandbox } from '../../domain/sandbox.js';
+import { SandboxError } from '../../domain/sandbox-error.js';
+import type { Call } from './call.js';
+import { header, incomingOf } from './incoming.js';
+import { rateWindowOf } from './limit.js';
+
+/**
+ * Thrown to make the connection drop without an answer (a `drop_connection` fault). The app's error handler lets it
+ * through, so `app.fetch` rejects in-process; on a socket, the socket is destroyed first.
+ */
+export class ConnectionDropped extends Error {
+  constructor() {
+    super('connection dropped (injected fault)');
+    this.name = 'ConnectionDropped';
+  }
+}
+
+/**
+ * The first step: authentication, and the faults this request takes (Freshchat operations only). Returns the latency
+ * to inject, in ms (0 for none); the faults that answer wait for it and are carried out by `carryOutFaults`.
+ */
+export function admit(call: Call): number {
+  const { route, ctx, isFreshchat } = call.plan;
+  if (route.auth) call.account = authenticate(ctx.sandbox, header(call.c, 'authorization'));
+  const account = call.account;
+  if (!isFreshchat || !account) return 0;
+  const latency = account.faults.take('latency', route.operationId);
+  const drop = account.faults.take('drop_connection', route.operationId);
+  const error = drop ? undefined : account.faults.take('error', route.operationId);
+  call.faulted = latency !== undefined || error !== undefined || drop !== undefined;
+  if (drop && !call.replaying) call.dropped = true;
+  if (error) call.pendingError = error.status === 429 ? 429 : 503;
+  return latency?.ms ?? 0;
+}
+
+/** Once any injected latency has passed: destroys the socket of a dropped connection, throws an injected error. */
+export function carryOutFaults(call: Call): void {
+  if (call.dropped) incomingOf(call.c)?.socket?.destroy();
+  if (call.pendingError === 429) {
+    // An injected 429 says the window is spent for a second, as its Retry-After does.
+    const { limit } = rateWindowOf(call.account as Account, call.plan.route.operationId);
+    throw tooManyRequests({ limit, remaining: 0, resetAt: call.at + 1000 }, 1, 'too many requests (injected fault)');
+  }
+  if (call.pendingError === 503)
+    throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
+}
+
+function authenticate(sandbox: Sandbox, header: string | undefined): Account {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) throw new SandboxError(401, 'UNAUTHORIZED', 'Authorization: a bearer token is required');
+  const account = sandbox.authenticate(match[1] as string);
+  if (!account) throw new SandboxError(401, 'UNAUTHORIZED', 'Authorization: the token is not valid');
+  return account;
+}

@@ -1,0 +1,94 @@
+import { type RateLimitState, rateLimitHeaders } from '../../domain/rate-window.js';
+import { SandboxError } from '../../domain/sandbox-error.js';
+import { storageErrorXml } from '../../domain/storage-link.js';
+import type { Call } from './call.js';
+import { rateWindowOf } from './limit.js';
+
+/** A handler's reply, as the pipeline sees it: status, body and headers, or a ready Response. */
+type Reply = { status: number; body?: unknown; headers?: Record<string, string>; json?: string } | Response;
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * A handler's reply made a Response, with the `X-RateLimit-*` headers of a Freshchat operation; the JSON answered
+ * is kept on the call for the journal.
+ */
+export function reply(call: Call, result: unknown): Response {
+  const { route, ctx, isFreshchat } = call.plan;
+  const account = call.account;
+  const rate =
+    isFreshchat && account ? rateWindowOf(account, route.operationId).state(ctx.sandbox.clock.now()) : undefined;
+  const given = result as Reply;
+  if (given instanceof Response) return toResponse(given, null, rate);
+  const text = given.body === undefined ? null : (given.json ?? JSON.stringify(given.body));
+  if (text !== null) call.responseText = text;
+  return toResponse(given, text, rate);
+}
+
+/**
+ * A refusal of the call: Freshchat's error body (its JSON kept on the call for the journal), or the storage
+ * service's XML for the storage stand-in's operations (those without security).
+ */
+export function refusal(call: Call, error: unknown): Response {
+  if (!call.plan.route.auth) return storageError(error);
+  const known = asSandboxError(error);
+  const text = JSON.stringify(known.toBody());
+  if (error instanceof SandboxError) call.responseText = text;
+  return jsonError(known, text);
+}
+
+/**
+ * Freshchat's error body; anything that is not a SandboxError is the sandbox's own bug, answered 500.
+ *
+ * @example
+ * app.notFound((c) => errorResponse(new SandboxError(404, 'NOT_FOUND', `path: no operation at ${c.req.path}`)));
+ */
+export function errorResponse(error: unknown): Response {
+  const known = asSandboxError(error);
+  return jsonError(known, JSON.stringify(known.toBody()));
+}
+
+/** The error as a SandboxError: a 500, logged, for anything else. */
+function asSandboxError(error: unknown): SandboxError {
+  if (error instanceof SandboxError) return error;
+  const known = new SandboxError(
+    500,
+    'INTERNAL_ERROR',
+    `internal error: ${(error as Error)?.message ?? String(error)}`,
+  );
+  console.error(error);
+  return known;
+}
+
+function jsonError(error: SandboxError, text: string): Response {
+  return new Response(text, {
+    status: error.status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...error.headers },
+  });
+}
+
+/** The storage stand-in answers every refusal as the storage service does: 403 with an XML body. */
+function storageError(error: unknown): Response {
+  if (!(error instanceof SandboxError)) return errorResponse(error);
+  return new Response(storageErrorXml({ code: 'AccessDenied', message: 'Access Denied' }), {
+    status: 403,
+    headers: { 'Content-Type': 'application/xml' },
+  });
+}
+
+/**
+ * Headers go in when the Response is made: @hono/node-server writes such a Response straight from what it was
+ * built with, while touching `response.headers` afterwards makes it build a full Headers object first. They are set
+ * one by one rather than spread, which is cheaper on every answer (bench/NOTES.md).
+ */
+function toResponse(reply: Reply, text: string | null, rate: RateLimitState | undefined): Response {
+  if (reply instanceof Response) {
+    if (rate) for (const [name, value] of Object.entries(rateLimitHeaders(rate))) reply.headers.set(name, value);
+    return reply;
+  }
+  const headers: Record<string, string> = {};
+  if (reply.body !== undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
+  if (reply.headers) for (const name in reply.headers) headers[name] = reply.headers[name] as string;
+  if (rate) rateLimitHeaders(rate, headers);
+  return new Response(text, { status: reply.status, headers });
+}

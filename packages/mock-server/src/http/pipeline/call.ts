@@ -1,0 +1,72 @@
+import type { Context } from 'hono';
+import type { DurableLog } from '../../adapters/durable-log.js';
+import type { Account } from '../../domain/account.js';
+import type { Sandbox } from '../../domain/sandbox.js';
+import type { OperationRoute } from '../../generated/documents.js';
+import type { OperationValidators } from '../../generated/validators.js';
+import type { OperationHandler, OperationId } from '../operation-types.js';
+
+/** Body size limits, in bytes. */
+export type BodyLimits = { freshchat: number; control: number };
+
+/** What every operation route shares. */
+export type RouteContext = {
+  sandbox: Sandbox;
+  bodyLimits: BodyLimits;
+  /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
+  journalSeq: { next: number };
+  /** The durable log, when the sandbox keeps its state on disk. */
+  durable?: DurableLog | undefined;
+};
+
+/** What every call of one operation shares, worked out once when the route is made. */
+export type CallPlan = {
+  route: OperationRoute;
+  handler: OperationHandler<OperationId>;
+  ctx: RouteContext;
+  validators: OperationValidators;
+  isFreshchat: boolean;
+  bodyLimit: number;
+};
+
+/**
+ * One request to one operation: the single object each step of the pipeline reads and fills in. A class with
+ * every field set in its constructor, and no closures over the request, so that a request's objects die young
+ * (bench/NOTES.md, "Request path").
+ */
+export class Call {
+  readonly started = performance.now();
+  /** Clock time when the request came in. */
+  readonly at: number;
+  /** Whether the durable log is replaying this request: nothing waits, nothing is refused, nothing is journaled. */
+  readonly replaying: boolean;
+  /** The authenticated account; none for the operations without security. */
+  account: Account | undefined = undefined;
+  /** Whether the request used up a fault (so it changed state). */
+  faulted = false;
+  /** Whether a `drop_connection` fault drops the connection instead of answering. */
+  dropped = false;
+  /** An injected error status, answered once an injected latency has passed. */
+  pendingError: 429 | 503 | undefined = undefined;
+  /** The checked path parameters. */
+  path: unknown = undefined;
+  /** The checked query parameters. */
+  query: unknown = undefined;
+  /** The body as received, for the journal and the durable log. */
+  rawBody: string | undefined = undefined;
+  /** Clock time when the handler ran, which the durable log replays at. */
+  handledAt: number;
+  /** The ids the handler made, which the durable log replays. */
+  ids: string[] = [];
+  /** The JSON answered, for the journal. */
+  responseText: string | undefined = undefined;
+
+  constructor(
+    readonly plan: CallPlan,
+    readonly c: Context,
+  ) {
+    this.at = plan.ctx.sandbox.clock.now();
+    this.handledAt = this.at;
+    this.replaying = plan.ctx.durable?.replaying ?? false;
+  }
+}

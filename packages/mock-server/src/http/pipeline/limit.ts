@@ -1,0 +1,24 @@
+import type { Account } from '../../domain/account.js';
+import { type RateWindow, tooManyRequests } from '../../domain/rate-window.js';
+import type { Call } from './call.js';
+
+/**
+ * The rate limit of every Freshchat request: the account's window takes the request, or it is refused with a 429.
+ * A replay counts the request but never refuses it: it was accepted, maybe under a higher `--rate-limit`.
+ */
+export function limit(call: Call): void {
+  const account = call.account;
+  if (call.plan.isFreshchat && account && !account.requestWindow.take(call.at) && !call.replaying) {
+    throw tooManyRequests(
+      account.requestWindow.state(call.at),
+      account.requestWindow.retryAfterSeconds(call.at),
+      'too many requests in this minute',
+    );
+  }
+}
+
+/** The rate window whose state a client of this operation needs to see, in the `X-RateLimit-*` headers. */
+export function rateWindowOf(account: Account, operationId: string): RateWindow {
+  // The report request's own limit (one per minute) is what a client of that operation needs to see.
+  return operationId === 'requestRawReport' ? account.reportWindow : account.requestWindow;
+}
