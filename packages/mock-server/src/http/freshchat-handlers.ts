@@ -1,10 +1,10 @@
 import type { components } from '@freshchat-sandbox/client';
 import type { StatusCatalog } from '../domain/agent-status.js';
-import { reportInterval, reportStatus } from '../domain/report-job.js';
+import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/report-job.js';
 import { freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';
-import { reportLinks } from './report-view.js';
+import { reportPartViews } from './report-view.js';
 
 type PageLink = components['schemas']['PageLink'];
 
@@ -106,8 +106,7 @@ export const freshchatHandlers: OperationHandlers<
     const job = account.report(path.id);
     const now = sandbox.clock.now();
     const status = reportStatus(job, now);
-    // Links are signed afresh by every GET, each valid an hour from now; a sub-report with no file has none.
-    const links = reportLinks(sandbox, account, job, origin, now);
+    const links = reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin);
     return { status: 200, body: { id: job.id, status, interval: reportInterval(job), links } };
   },
 };

@@ -5,10 +5,10 @@ import { type RateLimitState, type RateWindow, rateLimitHeaders } from '../domai
 import { clipBody } from '../domain/request-journal.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { SandboxError } from '../domain/sandbox-error.js';
-import { storageErrorXml } from '../domain/storage-link.js';
 import type { OperationRoute } from '../generated/documents.js';
 import { type OperationValidators, operationValidators, type Validator } from '../generated/validators.js';
 import type { OperationHandler, OperationId } from './operation-types.js';
+import { storageErrorXml } from './storage-error.js';
 import { describeValidationError, type InputLocation } from './validation-message.js';
 
 /** Body size limits, in bytes. */
