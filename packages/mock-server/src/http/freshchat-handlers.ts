@@ -23,8 +23,8 @@ const LIST_AGENTS_PARAMS: readonly string[] = (freshchatDocument as unknown as L
   .map((p) => p.name);
 
 /**
- * `GET /agents/status` replies, serialized once per account and kept until its statuses change: building and
- * serializing the list was about 1.7 µs of a 4 µs pipeline, and clients poll it.
+ * `GET /agents/status` replies, serialized once per account and kept until its statuses change: clients poll it,
+ * and building and serializing the list was a large part of the request's cost (bench/NOTES.md).
  */
 const statusLists = new WeakMap<StatusCatalog, { revision: number; reply: OperationReply<'listAgentStatuses'> }>();
 
