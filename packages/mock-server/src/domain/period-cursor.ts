@@ -69,7 +69,7 @@ export class PeriodCursor {
     return this.history.statuses[this.history.statusOf[this.index] as number] as StatusRef;
   }
 
-  /** Position of the current period's status (its id and name when selected) in the history: equal for equal statuses. */
+  /** Position of the current period's status (its id and name when selected) among the history's statuses. */
   statusPosition(): number {
     return this.history.statusOf[this.index] as number;
   }

@@ -72,8 +72,8 @@ export type IssuedPart = { from: number; to: number; status: ReportPartStatus; l
 
 /**
  * The sub-reports a GET of the job lists at `now`, each downloadable one with a link signed afresh by this call: a
- * download link expires an hour (`LINK_LIFETIME_SECONDS`, applied by the signer) after the GET that issued it, and each GET issues
- * new ones. None until the job is COMPLETED. `appId` names the account the links' keys belong to.
+ * download link expires an hour (`LINK_LIFETIME_SECONDS`, applied by the signer) after the GET that issued it, and
+ * each GET issues new ones. None until the job is COMPLETED. `appId` names the account the links' keys belong to.
  *
  * @example
  * const parts = issueDownloadLinks(job, account.appId, sandbox.links, sandbox.clock.now());

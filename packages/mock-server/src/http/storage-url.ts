@@ -1,7 +1,7 @@
 import type { LinkProof, SignedLink } from '../domain/storage-link.js';
 import type { OperationInput } from './operation-types.js';
 
-/** Where the storage stand-in serves an object: `/_storage/<key>`, the `downloadReportPart` path of the control document. */
+/** Where the storage stand-in serves an object: `/_storage/<key>` (`downloadReportPart` in the control document). */
 const STORAGE_PREFIX = '/_storage/';
 
 /**
