@@ -117,6 +117,26 @@ export class AgentRoster {
   }
 
   /**
+   * Adds an agent as the control API does at clock time `now`: created now, on its status since `since` (now when
+   * left out), which must be neither in the future nor earlier than the last recorded status change (the history
+   * is kept in clock order); 400 `INVALID_VALUE` otherwise. The other checks are {@link add}'s.
+   */
+  hire(
+    input: Omit<Parameters<AgentRoster['add']>[0], 'createdAt' | 'since'> & { since?: number | undefined },
+    now: number,
+  ): Agent {
+    const since = input.since ?? now;
+    if (since > now || since < this.history.lastAt) {
+      throw new SandboxError(
+        400,
+        'INVALID_VALUE',
+        'since: must not be in the future nor earlier than the last recorded status change',
+      );
+    }
+    return this.add({ ...input, createdAt: now, since });
+  }
+
+  /**
    * Adds an agent whose history the account's history already holds (a simulation backfills it first); 409 when
    * the id is taken.
    */

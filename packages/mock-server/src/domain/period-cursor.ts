@@ -69,6 +69,11 @@ export class PeriodCursor {
     return this.history.statuses[this.history.statusOf[this.index] as number] as StatusRef;
   }
 
+  /** Position of the current period's status (its id and name when selected) among the history's statuses. */
+  statusPosition(): number {
+    return this.history.statusOf[this.index] as number;
+  }
+
   /** When the current period's status was selected (epoch ms). */
   selectedAt(): number {
     return this.history.at[this.index] as number;

@@ -4,12 +4,14 @@ import {
   checkReportWindow,
   isAgentActivity,
   isDownloadable,
+  issueDownloadLinks,
   type ReportJob,
   type ReportRequest,
   reportInterval,
   reportParts,
   reportStatus,
 } from './report-job.js';
+import { StorageLinkSigner } from './storage-link.js';
 
 const NOW = Date.parse('2030-06-15T12:00:00.000Z');
 const request = (start: string, end: string): ReportRequest => ({
@@ -144,6 +146,31 @@ describe('a report job', () => {
     expect(['COMPLETED', 'SUCCESS', 'FAILED', 'PENDING', 'IN_PROGRESS'].map((s) => isDownloadable(s as never))).toEqual(
       [true, true, false, false, false],
     );
+  });
+
+  it('issues links only once COMPLETED, one per downloadable part, each expiring an hour after the call', () => {
+    const signer = new StorageLinkSigner('secret');
+    const failedLast = { ...job, lastPartStatus: 'FAILED' as const };
+    expect(issueDownloadLinks(failedLast, 'app-1', signer, NOW + 29_999)).toEqual([]);
+    const issuedAt = NOW + 45_678;
+    const parts = issueDownloadLinks(failedLast, 'app-1', signer, issuedAt);
+    expect(parts.map((p) => [p.status, p.link !== undefined])).toEqual([
+      ['COMPLETED', true],
+      ['FAILED', false],
+    ]);
+    const link = parts[0]?.link;
+    if (!link) throw new Error('no link');
+    // Issued at whole seconds (12:00:45), valid through 13:00:45.000 and refused a millisecond later.
+    expect(link.expiresAt).toBe(Date.parse('2030-06-15T13:00:45.000Z'));
+    expect(signer.verify(link.key, link.proof, link.expiresAt)).toEqual({
+      ok: true,
+      object: { jobId: job.id, from: job.start },
+    });
+    expect(signer.verify(link.key, link.proof, link.expiresAt + 1).ok).toBe(false);
+    // Every call signs afresh: a later GET's link expires later.
+    const later = issueDownloadLinks(failedLast, 'app-1', signer, issuedAt + 60_000)[0]?.link;
+    expect(later?.expiresAt).toBe(link.expiresAt + 60_000);
+    expect(later?.proof.signature).not.toBe(link.proof.signature);
   });
 
   it('knows both spellings of the agent activity event, and nothing else, as agent activity', () => {

@@ -1,6 +1,7 @@
 import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from './calendar.js';
 import type { ReportPartFaultStatus } from './fault-plan.js';
 import { SandboxError } from './sandbox-error.js';
+import type { SignedLink, StorageLinkSigner } from './storage-link.js';
 
 /** The event names whose reports are about agent status; both spellings are the same report. */
 export const AGENT_ACTIVITY_EVENTS = ['Agent-IntelliAssign-Activity', 'Agent-Intelliassign-Activity'] as const;
@@ -64,6 +65,30 @@ export function reportParts(job: ReportJob): { from: number; to: number; status:
 /** Whether a sub-report in this status has a file to download: COMPLETED and SUCCESS do, the others do not. */
 export function isDownloadable(status: ReportPartStatus): boolean {
   return status === 'COMPLETED' || status === 'SUCCESS';
+}
+
+/** A sub-report as a GET of its job lists it: a downloadable one carries a link signed by that GET. */
+export type IssuedPart = { from: number; to: number; status: ReportPartStatus; link?: SignedLink | undefined };
+
+/**
+ * The sub-reports a GET of the job lists at `now`, each downloadable one with a link signed afresh by this call: a
+ * download link expires an hour (`LINK_LIFETIME_SECONDS`, applied by the signer) after the GET that issued it, and
+ * each GET issues new ones. None until the job is COMPLETED. `appId` names the account the links' keys belong to.
+ *
+ * @example
+ * const parts = issueDownloadLinks(job, account.appId, sandbox.links, sandbox.clock.now());
+ * parts[0]?.link?.expiresAt; // an hour after now, in whole seconds
+ */
+export function issueDownloadLinks(
+  job: ReportJob,
+  appId: string,
+  signer: StorageLinkSigner,
+  now: number,
+): IssuedPart[] {
+  if (reportStatus(job, now) !== 'COMPLETED') return [];
+  return reportParts(job).map((part) =>
+    isDownloadable(part.status) ? { ...part, link: signer.sign({ jobId: job.id, from: part.from }, appId, now) } : part,
+  );
 }
 
 /** Whether the job's event is the agent-status report (the only one with simulated content). */

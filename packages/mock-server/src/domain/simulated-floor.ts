@@ -37,7 +37,8 @@ export type FloorStatuses = { active: StatusRef; unavailable: StatusRef; custom:
 
 /**
  * At most this many agent-days (the schema's `SimulationRequest` holds the other limits: 5,000 agents, 460 days)
- * per simulation: about 1.8 M changes, 70 MB, 2 s of one core.
+ * per simulation, about 1.8 M changes: enough for a busy floor while one request's memory and time stay bounded
+ * (bench/NOTES.md has the figures).
  */
 export const MAX_SIMULATED_AGENT_DAYS = 200_000;
 
@@ -309,8 +310,8 @@ export function simulateFloor(
 /**
  * The changes sorted by time, ties in the order they were made: a stable LSD radix sort on each change's second
  * since `from` (rounded up, so `from` itself is second 0 and every later change, on a whole second, keeps its
- * order), 13 bits a pass. Two passes cover 2^26 seconds (two years); linear, where a comparison sort of a million
- * changes took a large part of the simulation's time.
+ * order), 13 bits a pass. Two passes cover 2^26 seconds (two years); linear in the changes, unlike a comparison
+ * sort (bench/NOTES.md).
  */
 function inClockOrder(log: ChangeLog, from: number): Pick<SimulatedFloor, 'length' | 'at' | 'agent' | 'status'> {
   const { length } = log;

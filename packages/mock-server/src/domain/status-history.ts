@@ -62,8 +62,9 @@ const i32 = (n: number) => new Int32Array(n);
 
 /**
  * One account's status history: every change of every agent, in clock order. Live changes are appended (the clock
- * never goes back, so appending keeps it sorted by `at`); new agents' simulated history is merged in by `backfill`. Stored in typed-array columns: about 30 bytes a change instead of an
- * object each, so a million-row history fits in tens of megabytes and reports scan it without garbage.
+ * never goes back, so appending keeps it sorted by `at`); new agents' simulated history is merged in by `backfill`.
+ * Stored in typed-array columns rather than an object per change, so a million-row history fits in tens of
+ * megabytes and reports scan it without garbage.
  */
 export class StatusHistory {
   private size = 0;

@@ -9,6 +9,15 @@ export type StorageObject = { jobId: string; from: number };
 /** Why the storage stand-in refused a link, in the storage service's own words. */
 export type StorageRefusal = { code: 'AccessDenied' | 'SignatureDoesNotMatch'; message: string };
 
+/**
+ * What a download link carries to prove this sandbox issued it: when (`date`, `YYYYMMDDTHHMMSSZ`), for how many
+ * seconds (`expires`), and the signature over the storage key, that time and that lifetime.
+ */
+export type LinkProof = { date: string; expires: string; signature: string };
+
+/** A link to one sub-report as issued: the storage key it opens, its proof, and the last clock time it is accepted. */
+export type SignedLink = { key: string; proof: LinkProof; expiresAt: number };
+
 function amzDate(epochMs: number): string {
   return new Date(epochMs)
     .toISOString()
@@ -22,17 +31,23 @@ function parseAmzDate(text: string): number {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
+/** The last clock time (epoch ms) a link issued at `date` for `expires` seconds is accepted; NaN when unreadable. */
+function expiryOf(date: string, expires: string): number {
+  return parseAmzDate(date) + Number(expires) * 1000;
+}
+
 /**
- * Pre-signed download links in the shape of the storage service's (`X-Amz-Date`, `X-Amz-Expires`,
- * `X-Amz-Signature`), signed with a per-process secret so a link cannot be forged or altered.
+ * Signs and checks download links, with a per-process secret so a link cannot be forged or altered. A link is
+ * valid for {@link LINK_LIFETIME_SECONDS} of clock time from its issue, in whole seconds.
  *
  * @example
  * const signer = new StorageLinkSigner();
- * const path = signer.sign({ jobId, from }, appId, clock.now()); // '/_storage/extraction/…zip?X-Amz-…'
+ * const link = signer.sign({ jobId, from }, appId, clock.now()); // { key: 'extraction/…zip', proof, expiresAt }
+ * signer.verify(link.key, link.proof, clock.now()); // { ok: true, object: { jobId, from } }
  */
 export class StorageLinkSigner {
   private readonly accountHashes = new Map<string, string>();
-  private lastDate: { at: number; text: string } | undefined;
+  private lastDate: { at: number; text: string; expiresAt: number } | undefined;
 
   constructor(private readonly secret: string = crypto.randomUUID()) {}
 
@@ -41,25 +56,21 @@ export class StorageLinkSigner {
     return this.secret;
   }
 
-  /** The path and query of a link to one sub-report, valid for an hour from `issuedAt`. */
-  sign(object: StorageObject, appId: string, issuedAt: number): string {
+  /** A link to one sub-report, valid for an hour from `issuedAt`. */
+  sign(object: StorageObject, appId: string, issuedAt: number): SignedLink {
     const key = this.key(object, appId);
-    const date = this.amzDateOf(issuedAt);
+    const { text: date, expiresAt } = this.dateOf(issuedAt);
     const expires = String(LINK_LIFETIME_SECONDS);
-    // Every value is letters, digits and hyphens: nothing to escape, so no URLSearchParams (a third of a report GET).
-    return (
-      `/_storage/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=${expires}` +
-      `&X-Amz-SignedHeaders=host&X-Amz-Signature=${this.signature(key, date, expires)}`
-    );
+    return { key, proof: { date, expires, signature: this.signature(key, date, expires) }, expiresAt };
   }
 
   /** Checks a link at clock time `now`: the object it names, or why it is refused. */
   verify(
     key: string,
-    query: { date?: string | undefined; expires?: string | undefined; signature?: string | undefined },
+    proof: { [K in keyof LinkProof]?: string | undefined },
     now: number,
   ): { ok: true; object: StorageObject } | { ok: false; refusal: StorageRefusal } {
-    const { date = '', expires = '', signature = '' } = query;
+    const { date = '', expires = '', signature = '' } = proof;
     const expected = Buffer.from(this.signature(key, date, expires), 'hex');
     const given = Buffer.from(signature, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -71,8 +82,7 @@ export class StorageLinkSigner {
         },
       };
     }
-    const issuedAt = parseAmzDate(date);
-    if (!(now <= issuedAt + Number(expires) * 1000)) {
+    if (!(now <= expiryOf(date, expires))) {
       return { ok: false, refusal: { code: 'AccessDenied', message: 'Request has expired' } };
     }
     const m = /^extraction\/[0-9a-f]{64}\/\d{4}\/\d{2}\/([0-9a-f-]{36})-(\d+)\.zip$/.exec(key);
@@ -97,18 +107,16 @@ export class StorageLinkSigner {
     return hash;
   }
 
-  /** `X-Amz-Date` of the last time signed: the links of one GET share it. */
-  private amzDateOf(epochMs: number): string {
-    if (this.lastDate?.at !== epochMs) this.lastDate = { at: epochMs, text: amzDate(epochMs) };
-    return this.lastDate.text;
+  /** The issue time as a link writes it, and the expiry, of the last time signed: the links of one GET share them. */
+  private dateOf(epochMs: number): { text: string; expiresAt: number } {
+    if (this.lastDate?.at !== epochMs) {
+      const text = amzDate(epochMs);
+      this.lastDate = { at: epochMs, text, expiresAt: expiryOf(text, String(LINK_LIFETIME_SECONDS)) };
+    }
+    return this.lastDate;
   }
 
   private signature(key: string, date: string, expires: string): string {
     return createHmac('sha256', this.secret).update(`${key}\n${date}\n${expires}`).digest('hex');
   }
-}
-
-/** The storage service's XML error body. */
-export function storageErrorXml(refusal: StorageRefusal): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${refusal.message}</Message></Error>`;
 }

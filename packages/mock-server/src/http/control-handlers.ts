@@ -1,6 +1,5 @@
 import type { components } from '@freshchat-sandbox/client';
 import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
-import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
@@ -80,29 +79,22 @@ export const controlHandlers: OperationHandlers<ControlOperationId> = {
   },
 
   createAgent: ({ account, sandbox, body }) => {
-    const now = sandbox.clock.now();
-    const since = body.since === undefined ? now : Date.parse(body.since);
-    if (since > now || since < account.history.lastAt) {
-      throw new SandboxError(
-        400,
-        'INVALID_VALUE',
-        'since: must not be in the future nor earlier than the last recorded status change',
-      );
-    }
-    const agent = account.agents.add({
-      id: body.id,
-      firstName: body.first_name,
-      lastName: body.last_name,
-      email: body.email,
-      isDeactivated: body.is_deactivated,
-      loginStatus: body.login_status,
-      routingType: body.routing_type,
-      groups: body.groups,
-      statusId: body.agent_status_id,
-      createdAt: now,
-      since,
-      actor: { type: 'admin', id: account.adminId },
-    });
+    const agent = account.agents.hire(
+      {
+        id: body.id,
+        firstName: body.first_name,
+        lastName: body.last_name,
+        email: body.email,
+        isDeactivated: body.is_deactivated,
+        loginStatus: body.login_status,
+        routingType: body.routing_type,
+        groups: body.groups,
+        statusId: body.agent_status_id,
+        since: body.since === undefined ? undefined : Date.parse(body.since),
+        actor: { type: 'admin', id: account.adminId },
+      },
+      sandbox.clock.now(),
+    );
     return { status: 201, body: agentView(account, agent) };
   },
 

@@ -1,10 +1,10 @@
 import type { components } from '@freshchat-sandbox/client';
 import type { StatusCatalog } from '../domain/agent-status.js';
-import { reportInterval, reportStatus } from '../domain/report-job.js';
+import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/report-job.js';
 import { freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';
-import { reportLinks } from './report-view.js';
+import { reportPartViews } from './report-view.js';
 
 type PageLink = components['schemas']['PageLink'];
 
@@ -23,8 +23,8 @@ const LIST_AGENTS_PARAMS: readonly string[] = (freshchatDocument as unknown as L
   .map((p) => p.name);
 
 /**
- * `GET /agents/status` replies, serialized once per account and kept until its statuses change: building and
- * serializing the list was about 1.7 µs of a 4 µs pipeline, and clients poll it.
+ * `GET /agents/status` replies, serialized once per account and kept until its statuses change: clients poll it,
+ * and building and serializing the list was a large part of the request's cost (bench/NOTES.md).
  */
 const statusLists = new WeakMap<StatusCatalog, { revision: number; reply: OperationReply<'listAgentStatuses'> }>();
 
@@ -106,8 +106,7 @@ export const freshchatHandlers: OperationHandlers<
     const job = account.report(path.id);
     const now = sandbox.clock.now();
     const status = reportStatus(job, now);
-    // Links are signed afresh by every GET, each valid an hour from now; a sub-report with no file has none.
-    const links = reportLinks(sandbox, account, job, origin, now);
+    const links = reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin);
     return { status: 200, body: { id: job.id, status, interval: reportInterval(job), links } };
   },
 };

@@ -1,27 +1,25 @@
 import type { ControlComponents, components } from '@freshchat-sandbox/client';
 import type { Account } from '../domain/account.js';
-import { isDownloadable, type ReportJob, reportInterval, reportParts, reportStatus } from '../domain/report-job.js';
+import {
+  type IssuedPart,
+  issueDownloadLinks,
+  type ReportJob,
+  reportInterval,
+  reportStatus,
+} from '../domain/report-job.js';
 import type { Sandbox } from '../domain/sandbox.js';
+import { storageLinkPath } from './storage-url.js';
 
 type ReportPart = components['schemas']['ReportPart'];
 
 /**
- * A COMPLETED job's sub-reports, each downloadable one with a pre-signed `/_storage` link valid an hour from `now`;
- * none before it completes.
- * `GET /v2/reports/raw/{id}` and `GET /_mock/reports` both list them so.
+ * Sub-reports as `GET /v2/reports/raw/{id}` and `GET /_mock/reports` list them: each issued link made an absolute
+ * `/_storage` URL on the request's origin.
  */
-export function reportLinks(sandbox: Sandbox, account: Account, job: ReportJob, origin: string, now: number) {
-  if (reportStatus(job, now) !== 'COMPLETED') return [];
-  return reportParts(job).map(
+export function reportPartViews(parts: readonly IssuedPart[], origin: string): ReportPart[] {
+  return parts.map(
     (part): ReportPart => ({
-      ...(isDownloadable(part.status)
-        ? {
-            link: {
-              rel: 'extraction',
-              href: origin + sandbox.links.sign({ jobId: job.id, from: part.from }, account.appId, now),
-            },
-          }
-        : {}),
+      ...(part.link ? { link: { rel: 'extraction', href: origin + storageLinkPath(part.link) } } : {}),
       from: new Date(part.from).toISOString(),
       to: new Date(part.to).toISOString(),
       status: part.status,
@@ -29,7 +27,7 @@ export function reportLinks(sandbox: Sandbox, account: Account, job: ReportJob, 
   );
 }
 
-/** A job as the control API lists it; `links` only when an origin is given to make them absolute. */
+/** A job as the control API lists it; `links` (issued afresh) only when an origin is given to make them absolute. */
 export function reportJobView(
   sandbox: Sandbox,
   account: Account,
@@ -47,6 +45,7 @@ export function reportJobView(
     requested_at: iso(job.requestedAt),
     completes_at: iso(job.completesAt),
     interval: reportInterval(job),
-    links: origin === undefined ? [] : reportLinks(sandbox, account, job, origin, now),
+    links:
+      origin === undefined ? [] : reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin),
   };
 }

@@ -1,6 +1,6 @@
 import { type RateLimitState, rateLimitHeaders } from '../../domain/rate-window.js';
 import { SandboxError } from '../../domain/sandbox-error.js';
-import { storageErrorXml } from '../../domain/storage-link.js';
+import { storageRefusal } from '../storage-error.js';
 import type { Call } from './call.js';
 import { rateWindowOf } from './limit.js';
 
@@ -70,10 +70,7 @@ function jsonError(error: SandboxError, text: string): Response {
 /** The storage stand-in answers every refusal as the storage service does: 403 with an XML body. */
 function storageError(error: unknown): Response {
   if (!(error instanceof SandboxError)) return errorResponse(error);
-  return new Response(storageErrorXml({ code: 'AccessDenied', message: 'Access Denied' }), {
-    status: 403,
-    headers: { 'Content-Type': 'application/xml' },
-  });
+  return storageRefusal({ code: 'AccessDenied', message: 'Access Denied' });
 }
 
 /**
