@@ -4,7 +4,7 @@ import type { AgentIntelliAssignActivityRow } from '@freshchat-sandbox/client';
 export const BUILT_IN_STATUS_NAMES = ['Active on IntelliAssign', 'Unavailable'] as const;
 
 /** One agent's line of the report: seconds spent in each status over the report's window. */
-export type AgentTimePerStatus = {
+type AgentTimePerStatus = {
   agentId: string;
   agentName: string;
   /** Seconds per status name; a status the agent never was on is absent. */
@@ -48,7 +48,7 @@ export function timePerStatus(rows: readonly AgentIntelliAssignActivityRow[]): T
 }
 
 /** Built-in statuses first (in their usual order), then the others alphabetically. */
-export function orderStatuses(names: Iterable<string>): string[] {
+function orderStatuses(names: Iterable<string>): string[] {
   const rank = (name: string) => {
     const index = (BUILT_IN_STATUS_NAMES as readonly string[]).indexOf(name);
     return index === -1 ? BUILT_IN_STATUS_NAMES.length : index;
@@ -82,7 +82,7 @@ export function formatDuration(totalSeconds: number): string {
  * @example
  * console.log(textTable(['agent', 'Meeting'], [['John Doe', '25m 00s']]));
  */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

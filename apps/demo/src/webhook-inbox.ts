@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type AgentAvailabilityEvent, receiveWebhook, type WebhookEvent } from '@freshchat-sandbox/webhook-types';
 
 /** One delivery that passed `receiveWebhook`: signature checked against the account's key, payload validated. */
-export type VerifiedDelivery = {
+type VerifiedDelivery = {
   event: WebhookEvent;
   eventId: string | undefined;
   retryCount: number;

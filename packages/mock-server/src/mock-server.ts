@@ -41,7 +41,7 @@ export type MockServerOptions = {
 };
 
 /** The sandbox's Hono app, whose `fetch` always answers with a promise, so it fits a client's `fetch` option as is. */
-export type MockServerApp = { fetch: (...args: Parameters<Hono['fetch']>) => Promise<Response> } & Hono;
+type MockServerApp = { fetch: (...args: Parameters<Hono['fetch']>) => Promise<Response> } & Hono;
 
 /** A running sandbox: the Hono app to serve or call in-process, and the state behind it. */
 export type MockServer = {

@@ -13,7 +13,7 @@ import { type TimePerStatus, timePerStatus, toCsv } from '../time-per-status.js'
 const EVENT = 'Agent-IntelliAssign-Activity';
 
 /** Where an export stands: the steps it goes through, in order, then how it ended. */
-export type ExportPhase = 'requesting' | 'rate-limited' | 'pending' | 'downloading' | 'completed' | 'failed';
+type ExportPhase = 'requesting' | 'rate-limited' | 'pending' | 'downloading' | 'completed' | 'failed';
 
 /** An export as the page sees it. */
 export type ReportExport = {

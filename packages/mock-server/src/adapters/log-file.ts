@@ -213,7 +213,7 @@ export function writeFileAtomically(file: string, text: string): void {
 }
 
 /** Flushes a folder's entries (new and renamed files) to the disk. */
-export function syncFolder(dir: string): void {
+function syncFolder(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

@@ -4,7 +4,7 @@ import { SandboxError } from './sandbox-error.js';
 import type { SignedLink, StorageLinkSigner } from './storage-link.js';
 
 /** The event names whose reports are about agent status; both spellings are the same report. */
-export const AGENT_ACTIVITY_EVENTS = ['Agent-IntelliAssign-Activity', 'Agent-Intelliassign-Activity'] as const;
+const AGENT_ACTIVITY_EVENTS = ['Agent-IntelliAssign-Activity', 'Agent-Intelliassign-Activity'] as const;
 
 /** A report request, as the API receives it (already checked against the schema). */
 export type ReportRequest = {

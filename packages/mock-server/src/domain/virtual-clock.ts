@@ -4,7 +4,7 @@ import { SandboxError } from './sandbox-error.js';
 type ScheduledTask = { at: number; seq: number; run: () => void };
 
 /** The latest time the clock may reach: the last millisecond a four-digit year can write (RFC 3339 needs four). */
-export const LAST_CLOCK_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+const LAST_CLOCK_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** How a clock starts. */
 export type VirtualClockOptions = {

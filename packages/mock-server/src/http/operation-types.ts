@@ -4,7 +4,7 @@ import type { Sandbox } from '../domain/sandbox.js';
 import type { PublicOperationId, RouteOperationId } from '../generated/documents.js';
 
 /** Every operation of both documents, by operationId, as openapi-typescript generated them. */
-export type Operations = FreshchatOperations & ControlOperations;
+type Operations = FreshchatOperations & ControlOperations;
 /** The operationId of any operation the server answers. */
 export type OperationId = RouteOperationId;
 

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The mock-server package's folder. */
-export const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 /** The built command line. */
-export const CLI = join(PACKAGE_DIR, 'dist', 'cli.js');
+const CLI = join(PACKAGE_DIR, 'dist', 'cli.js');
 
 /** The newest modification time of the TypeScript files below `dir` (tests and `testing/` left out). */
 function newestSource(dir = join(PACKAGE_DIR, 'src')): number {

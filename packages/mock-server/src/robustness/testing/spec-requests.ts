@@ -28,7 +28,7 @@ const FILES: Record<string, DocumentName> = { 'freshchat.yaml': 'freshchat', 'mo
 export type Located = { schema: Schema; document: DocumentName };
 
 /** One parameter of an operation. */
-export type SpecParameter = { name: string; in: 'path' | 'query'; required: boolean; schema: Located };
+type SpecParameter = { name: string; in: 'path' | 'query'; required: boolean; schema: Located };
 
 /** An operation as the robustness suites see it: the route, and its inputs as the documents describe them. */
 export type SpecOperation = OperationRoute & {
@@ -49,7 +49,7 @@ function pointer(document: DocumentName, path: string): Schema {
 }
 
 /** Follows `$ref` (in the same document or `./other.yaml#/…`) until the schema itself. */
-export function resolve(located: Located): Located {
+function resolve(located: Located): Located {
   let { schema, document } = located;
   for (let hops = 0; typeof schema.$ref === 'string'; hops++) {
     if (hops > 20) throw new Error('$ref loop');
@@ -104,7 +104,7 @@ export type GeneratorContext = {
 const MONTH = 31 * 24 * 3600 * 1000;
 
 /** Date-times that are well-formed on the surface but odd: leap seconds, offsets, impossible days, far years. */
-export const ODD_DATES = [
+const ODD_DATES = [
   '2016-12-31T23:59:60Z',
   '2016-12-31T23:59:60.999Z',
   '2020-02-30T00:00:00Z',
@@ -145,14 +145,14 @@ export const HUGE_64K = 'x'.repeat(65 * 1024);
 export const HUGE_1M = 'y'.repeat(1024 * 1024 + 10);
 
 /** A nested array `depth` levels deep, as a value. */
-export function nested(depth: number): unknown {
+function nested(depth: number): unknown {
   let value: unknown = 1;
   for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { n: value };
   return value;
 }
 
 /** Values of the wrong type, out of range, or otherwise hostile, to put in place of a valid one. */
-export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
+const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(
     null,
     true,

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One webhook delivery as it came off the wire, and what became of the receiver's answer. */
-export type ReceivedDelivery = {
+type ReceivedDelivery = {
   headers: IncomingHttpHeaders;
   body: string;
   /** Set once the receiver's answer was fully handed to the socket. */
