@@ -6,8 +6,8 @@
  * compilation at start-up and no `new Function`, so it loads fast and runs on edge runtimes too.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type AnySchema } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
@@ -18,8 +18,11 @@ import { parse } from 'yaml';
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-/** The folder holding the OpenAPI documents. */
-export const openapiDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The folder holding the OpenAPI documents: this package's own root, found by name (a self-reference), since this
+ * module runs from `tools/` in the workspace and from `dist/tools/` once published.
+ */
+export const openapiDir = dirname(createRequire(import.meta.url).resolve('@freshchat-sandbox/openapi/freshchat.yaml'));
 
 /** One OpenAPI document as loaded from its YAML file. */
 export type OpenApiDocument = {

@@ -8,6 +8,9 @@ import { createControlClient, createFreshchatClient, type FreshchatClient } from
 import type { ContractTarget } from '@freshchat-sandbox/contract-tests';
 import { createMockServer, SANDBOX_TOKEN } from '@freshchat-sandbox/mock-server';
 import { compileValidators } from '@freshchat-sandbox/openapi/compile-validators';
+import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
+import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
+import type { paths as ControlPaths } from '@freshchat-sandbox/openapi/types/mock-control';
 import { receiveWebhook, SIGNATURE_HEADER } from '@freshchat-sandbox/webhook-types';
 
 const mock = createMockServer();
@@ -22,13 +25,18 @@ const control = createControlClient({ ...inProcess, baseUrl: 'http://sandbox.tes
 const statuses = await freshchat.GET('/agents/status');
 assert.equal(statuses.response.status, 200);
 assert.ok(statuses.data && statuses.data.states.length > 0, 'the seeded custom statuses');
-const advanced = await control.POST('/_mock/clock/advance', { body: { seconds: 60 } });
+// The client's types are the openapi package's, not a copy of them.
+const states: components['schemas']['AgentStatusList']['states'] = statuses.data.states;
+const advance = '/_mock/clock/advance' satisfies keyof ControlPaths;
+const advanced = await control.POST(advance, { body: { seconds: 60 } });
 assert.equal(advanced.response.status, 200);
 
 const unsigned = await receiveWebhook(new Request('http://receiver.test/hook', { method: 'POST', body: '{}' }), {
   publicKey: '-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----',
 });
 assert.equal(unsigned.ok, false, `a request without ${SIGNATURE_HEADER} is rejected`);
+
+assert.equal(fieldPath(`/states/${states.length - 1}/name`), `states[${states.length - 1}].name`);
 
 const source = compileValidators({ documents: ['freshchat.yaml'], webhooks: true });
 assert.match(source, /export const webhookValidators/);

@@ -5,4 +5,5 @@ assert.equal(typeof require('@freshchat-sandbox/client').createFreshchatClient, 
 assert.equal(typeof require('@freshchat-sandbox/webhook-types').receiveWebhook, 'function');
 assert.equal(typeof require('@freshchat-sandbox/mock-server').createMockServer, 'function');
 assert.equal(typeof require('@freshchat-sandbox/openapi/compile-validators').compileValidators, 'function');
-console.log('require(): client, webhook-types, mock-server and openapi/compile-validators load');
+assert.equal(typeof require('@freshchat-sandbox/openapi/field-path').fieldPath, 'function');
+console.log('require(): client, webhook-types, mock-server, openapi/compile-validators and openapi/field-path load');

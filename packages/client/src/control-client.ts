@@ -1,6 +1,6 @@
+import type { paths as ControlPaths } from '@freshchat-sandbox/openapi/types/mock-control';
 import createClient, { type Client } from 'openapi-fetch';
 import { bearerHeaders, type FetchLike, toRequestFetch } from './freshchat-client.js';
-import type { paths as ControlPaths } from './generated/mock-control.js';
 
 /** The sandbox's default origin (`PORT` 4010 on `HOST` 127.0.0.1). */
 export const SANDBOX_ORIGIN = 'http://127.0.0.1:4010';

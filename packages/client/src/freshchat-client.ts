@@ -1,5 +1,5 @@
+import type { paths } from '@freshchat-sandbox/openapi/types/freshchat';
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from './generated/freshchat.js';
 
 /** Freshchat's public API host; the sandbox serves the same paths under `http://127.0.0.1:4010/v2`. */
 export const FRESHCHAT_BASE_URL = 'https://api.freshchat.com/v2';

@@ -13,6 +13,12 @@
  * @module
  */
 
+export type { components, operations, paths, webhooks } from '@freshchat-sandbox/openapi/types/freshchat';
+export type {
+  components as ControlComponents,
+  operations as ControlOperations,
+  paths as ControlPaths,
+} from '@freshchat-sandbox/openapi/types/mock-control';
 export type { Sleep } from './abortable.js';
 export { ACTIVITY_COLUMNS, parseActivityCsv, parseReportCsv, ReportCsvError } from './activity-csv.js';
 export {
@@ -36,12 +42,6 @@ export {
   type FreshchatClient,
   type FreshchatClientOptions,
 } from './freshchat-client.js';
-export type { components, operations, paths, webhooks } from './generated/freshchat.js';
-export type {
-  components as ControlComponents,
-  operations as ControlOperations,
-  paths as ControlPaths,
-} from './generated/mock-control.js';
 export { type RequestReportOptions, requestReport } from './request-report.js';
 export type {
   Agent,

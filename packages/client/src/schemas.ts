@@ -1,4 +1,4 @@
-import type { components } from './generated/freshchat.js';
+import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 
 type Schemas = components['schemas'];
 

@@ -37,7 +37,7 @@ type BrokenAnswers<Name extends string, Old, New> = {
  *
  * @example
  * import type { operations as Baseline } from './generated/baseline.js';
- * import type { operations as Current } from './generated/current.js';
+ * import type { operations as Current } from '@freshchat-sandbox/openapi/types/freshchat';
  * expectTypeOf<BreakingOperationChanges<Baseline, Current>>().toEqualTypeOf<never>();
  */
 export type BreakingOperationChanges<OldOps, NewOps> = {

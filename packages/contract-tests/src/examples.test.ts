@@ -37,8 +37,8 @@ describe('examples of the documents', () => {
     expect(example).toBeDefined();
     const broken = { states: [{ id: 'ccd63293-dd83-4369-a1e9-27aeabc4e62e' }, { id: 'lunch', name: 'Lunch' }] };
     expect(schemaProblems('freshchat.yaml', example?.schemaPointer ?? '', broken)).toEqual([
-      "/states/0 must have required property 'name'",
-      '/states/1/id must match format "uuid"',
+      "states[0] must have required property 'name'",
+      'states[1].id must match format "uuid"',
     ]);
     // A cross-file $ref (mock-control.yaml → freshchat.yaml#/components/schemas/Error) resolves and validates too.
     expect(

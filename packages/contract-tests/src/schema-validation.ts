@@ -1,3 +1,4 @@
+import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { type DocumentName, loadDocument } from './documents.js';
@@ -35,9 +36,9 @@ export function schemaValidator(document: DocumentName, pointer: string): Valida
   return validate;
 }
 
-/** AJV's errors as one line each: `/states/0/id must match format "uuid"`. */
+/** AJV's errors as one line each, naming the field as the sandbox's messages do: `states[1].id must match format "uuid"`. */
 export function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}`);
+  return (errors ?? []).map((e) => `${fieldPath(e.instancePath) || '(root)'} ${e.message ?? e.keyword}`);
 }
 
 /** Validates `value` against the schema at `pointer`; returns the problems found (none when valid). */

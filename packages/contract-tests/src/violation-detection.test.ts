@@ -135,7 +135,9 @@ describe('the AJV check flags answers that break mock-control.yaml', () => {
   const get = (path: string) => new Request(`${upstreamUrl}${path}`);
 
   it('a body of the wrong shape', async () => {
-    await expect(checked()(get('/_mock/clock'))).rejects.toThrow(/getClock .*\n.*\/now must match format "date-time"/);
+    await expect(checked()(get('/_mock/clock'))).rejects.toThrow(
+      /getClock .*\n.*body now must match format "date-time"/,
+    );
   });
 
   it('a media type the document does not declare', async () => {

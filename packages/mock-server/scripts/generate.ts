@@ -70,8 +70,19 @@ lines.push(
 lines.push('/** The operations the spec leaves without security: they are answered without a token. */');
 const publicIds = table.filter((t) => !t.auth).map((t) => JSON.stringify(t.operationId));
 lines.push(`export type PublicOperationId = ${publicIds.join(' | ') || 'never'};`);
+const ids = (document: string) =>
+  table
+    .filter((t) => t.document === document)
+    .map((t) => JSON.stringify(t.operationId))
+    .join(' | ') || 'never';
+lines.push("/** The operationId of every operation of freshchat.yaml (Freshchat's API, served under `/v2`). */");
+lines.push(`export type FreshchatOperationId = ${ids('freshchat')};`);
+lines.push(
+  "/** The operationId of every operation of mock-control.yaml (the sandbox's control API and its storage). */",
+);
+lines.push(`export type ControlOperationId = ${ids('control')};`);
 lines.push('/** The operationId of every operation served (webhooks are sent, not served). */');
-lines.push(`export type RouteOperationId = ${table.map((t) => JSON.stringify(t.operationId)).join(' | ')};`);
+lines.push('export type RouteOperationId = FreshchatOperationId | ControlOperationId;');
 lines.push("/** Every operation of both documents; `path` is the full path, `/v2` included for Freshchat's. */");
 lines.push(`export const operationRoutes: readonly OperationRoute[] = ${JSON.stringify(table, null, 2)};`);
 writeFileSync(join(out, 'documents.ts'), `${lines.join('\n')}\n`);

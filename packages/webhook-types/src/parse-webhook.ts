@@ -3,6 +3,7 @@
  * from the spec for the event's `action`. Parsing does not check the signature: verify first (`verifySignature`),
  * or use `receiveWebhook`, which does both in the right order.
  */
+import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
 import { type ValidationError, webhookValidators } from './generated/validators.js';
 import { type RawBody, rawBodyText } from './raw-body.js';
 import type { WebhookEvent } from './webhook-event.js';
@@ -94,27 +95,18 @@ function refuse(kind: WebhookBodyRejectionKind, message: string): ParsedWebhook 
 /** `<field path>: <what is wrong>`, the field written as a dotted path (`data.agent_availability.status`). */
 function describeValidationError(error: ValidationError | undefined): string {
   if (!error) return 'body: does not match the schema';
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let path = fieldPath(error.instancePath);
   let message = error.message ?? 'is not valid';
   // AJV reports a missing or extra property on its parent object; the field itself is the one to name.
   const { missingProperty, additionalProperty, allowedValues } = error.params;
   if (error.keyword === 'required' && typeof missingProperty === 'string') {
-    path.push(missingProperty);
+    path = fieldPath(error.instancePath, missingProperty);
     message = 'is required';
   } else if (error.keyword === 'additionalProperties' && typeof additionalProperty === 'string') {
-    path.push(additionalProperty);
+    path = fieldPath(error.instancePath, additionalProperty);
     message = 'is not allowed';
   } else if (error.keyword === 'enum' && Array.isArray(allowedValues)) {
     message += ` (${allowedValues.join(', ')})`;
   }
-  return `${path.length > 0 ? fieldPath(path) : 'body'}: ${message}`;
-}
-
-function fieldPath(segments: string[]): string {
-  return segments
-    .map((segment, i) => (/^\d+$/.test(segment) ? `[${segment}]` : i === 0 ? segment : `.${segment}`))
-    .join('');
+  return `${path || 'body'}: ${message}`;
 }

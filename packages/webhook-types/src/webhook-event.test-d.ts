@@ -1,5 +1,5 @@
+import type { components, webhooks } from '@freshchat-sandbox/openapi/types/freshchat';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { components, webhooks } from './generated/freshchat.js';
 import type { ParsedWebhook } from './parse-webhook.js';
 import type { ReceivedWebhook } from './receive-webhook.js';
 import type { AgentAvailabilityEvent, WebhookAction, WebhookEvent, WebhookEventOf } from './webhook-event.js';

@@ -4,7 +4,7 @@
  * Nothing here is written by hand: each type is read off the generated `webhooks` interface, so a webhook added to
  * the spec (and regenerated) joins `WebhookEvent` and `WebhookAction` without a change in this file.
  */
-import type { webhooks } from './generated/freshchat.js';
+import type { webhooks } from '@freshchat-sandbox/openapi/types/freshchat';
 
 /** The JSON request body the spec declares for one webhook's POST (`never` if it declares none). */
 type WebhookBody<Name extends keyof webhooks> = webhooks[Name] extends { post: infer Operation }

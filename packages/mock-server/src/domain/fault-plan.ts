@@ -1,14 +1,6 @@
+import type { FreshchatOperationId } from '../generated/documents.js';
 import { type IdSource, randomIds } from './id-source.js';
 import { SandboxError } from './sandbox-error.js';
-
-/** A Freshchat operation a fault can target, by operationId. */
-export type FreshchatOperationId =
-  | 'listAgentStatuses'
-  | 'listAgents'
-  | 'getAgent'
-  | 'updateAgentStatus'
-  | 'requestRawReport'
-  | 'getRawReport';
 
 /** A fault as the control API describes it. */
 export type Fault = {

@@ -15,7 +15,7 @@ describe('a seed', () => {
     expect(refusal(() => checkSeedFile({ accounts: [{ agents: [{ first_name: 'A' }] }] }))).toEqual({
       code: 400,
       status: 'INVALID_SEED',
-      message: "accounts.0.agents.0: must have required property 'last_name'",
+      message: "accounts[0].agents[0]: must have required property 'last_name'",
     });
   });
 

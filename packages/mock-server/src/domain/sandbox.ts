@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
 import { seedFileValidator } from '../generated/validators.js';
 import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './account.js';
 import type { StatusChange, StatusChangeResult } from './agent-roster.js';
@@ -47,7 +48,7 @@ const DEFAULT_LIMITS: AccountLimits = { requestsPerMinute: 5000, reportsPerMinut
 export function checkSeedFile(seed: unknown): SeedFile {
   if (!seedFileValidator(seed)) {
     const error = seedFileValidator.errors?.[0];
-    const field = (error?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.') || 'seed';
+    const field = fieldPath(error?.instancePath ?? '') || 'seed';
     throw new SandboxError(400, 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
   }
   return seed as SeedFile;

@@ -12,8 +12,12 @@ export const mockControlDocument: Readonly<Record<string, unknown>> = {"openapi"
 export type OperationRoute = { operationId: string; method: string; path: string; document: 'freshchat' | 'control'; auth: boolean; body: 'none' | 'optional' | 'required' };
 /** The operations the spec leaves without security: they are answered without a token. */
 export type PublicOperationId = "downloadReportPart";
+/** The operationId of every operation of freshchat.yaml (Freshchat's API, served under `/v2`). */
+export type FreshchatOperationId = "listAgentStatuses" | "listAgents" | "getAgent" | "updateAgentStatus" | "requestRawReport" | "getRawReport";
+/** The operationId of every operation of mock-control.yaml (the sandbox's control API and its storage). */
+export type ControlOperationId = "resetSandbox" | "getClock" | "setClock" | "advanceClock" | "getAccount" | "createAccount" | "listManagedStatuses" | "createStatus" | "updateStatus" | "deleteStatus" | "createAgent" | "updateAgentLogin" | "setAgentStatusAsAgent" | "getAgentHistory" | "simulateHistory" | "listWebhookSubscriptions" | "subscribeWebhook" | "unsubscribeWebhook" | "triggerWebhook" | "listWebhookDeliveries" | "resendWebhookDelivery" | "getWebhookPublicKey" | "listFaults" | "injectFault" | "clearFaults" | "removeFault" | "listRequests" | "listReportJobs" | "streamInspectorEvents" | "downloadReportPart";
 /** The operationId of every operation served (webhooks are sent, not served). */
-export type RouteOperationId = "listAgentStatuses" | "listAgents" | "getAgent" | "updateAgentStatus" | "requestRawReport" | "getRawReport" | "resetSandbox" | "getClock" | "setClock" | "advanceClock" | "getAccount" | "createAccount" | "listManagedStatuses" | "createStatus" | "updateStatus" | "deleteStatus" | "createAgent" | "updateAgentLogin" | "setAgentStatusAsAgent" | "getAgentHistory" | "simulateHistory" | "listWebhookSubscriptions" | "subscribeWebhook" | "unsubscribeWebhook" | "triggerWebhook" | "listWebhookDeliveries" | "resendWebhookDelivery" | "getWebhookPublicKey" | "listFaults" | "injectFault" | "clearFaults" | "removeFault" | "listRequests" | "listReportJobs" | "streamInspectorEvents" | "downloadReportPart";
+export type RouteOperationId = FreshchatOperationId | ControlOperationId;
 /** Every operation of both documents; `path` is the full path, `/v2` included for Freshchat's. */
 export const operationRoutes: readonly OperationRoute[] = [
   {

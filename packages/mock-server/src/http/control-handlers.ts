@@ -1,19 +1,16 @@
 import type { components } from '@freshchat-sandbox/client';
 import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
 import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
+import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
-import type { OperationHandlers, OperationId } from './operation-types.js';
+import type { OperationHandlers } from './operation-types.js';
 import { reportJobView } from './report-view.js';
 
-type ControlOperationId = Exclude<
-  OperationId,
-  | 'listAgentStatuses'
-  | 'listAgents'
-  | 'getAgent'
-  | 'updateAgentStatus'
-  | 'requestRawReport'
-  | 'getRawReport'
+/** The control API's operations answered here; the storage download and the webhook deliveries' are answered
+ * elsewhere. */
+type ControlHandlerId = Exclude<
+  ControlOperationId,
   | 'downloadReportPart'
   | 'listWebhookDeliveries'
   | 'triggerWebhook'
@@ -27,7 +24,7 @@ const ref = (s: { id: string; name: string }): components['schemas']['AgentStatu
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Handlers of the control API (`/_mock`), except those of webhook deliveries, which the dispatcher answers. */
-export const controlHandlers: OperationHandlers<ControlOperationId> = {
+export const controlHandlers: OperationHandlers<ControlHandlerId> = {
   resetSandbox: ({ sandbox }) => {
     sandbox.reset();
     return { status: 200, body: clockView(sandbox.clock) };

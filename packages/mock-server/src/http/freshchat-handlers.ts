@@ -1,7 +1,7 @@
 import type { components } from '@freshchat-sandbox/client';
 import type { StatusCatalog } from '../domain/agent-status.js';
 import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/report-job.js';
-import { freshchatDocument, operationRoutes } from '../generated/documents.js';
+import { type FreshchatOperationId, freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';
 import { reportPartViews } from './report-view.js';
@@ -29,9 +29,7 @@ const LIST_AGENTS_PARAMS: readonly string[] = (freshchatDocument as unknown as L
 const statusLists = new WeakMap<StatusCatalog, { revision: number; reply: OperationReply<'listAgentStatuses'> }>();
 
 /** Handlers of the Freshchat API's operations (`/v2`). */
-export const freshchatHandlers: OperationHandlers<
-  'listAgentStatuses' | 'listAgents' | 'getAgent' | 'updateAgentStatus' | 'requestRawReport' | 'getRawReport'
-> = {
+export const freshchatHandlers: OperationHandlers<FreshchatOperationId> = {
   listAgentStatuses: ({ account }) => {
     const catalog = account.statuses;
     const kept = statusLists.get(catalog);

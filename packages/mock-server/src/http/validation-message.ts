@@ -1,19 +1,8 @@
+import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
 import type { ValidationError } from '../generated/validators.js';
 
 /** Where an input came from; body fields are named bare (`agent_status.id`), as Freshchat's messages do. */
 export type InputLocation = 'path' | 'query' | 'body';
-
-/** `/statuses/0/name` → `statuses[0].name`. */
-function fieldPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'))
-    .reduce(
-      (path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment),
-      '',
-    );
-}
 
 /**
  * Turns validation errors into one message that names the field, as Freshchat's error bodies do:
@@ -34,7 +23,7 @@ export function describeValidationError(
   const error = candidates.find((e) => e.keyword !== 'required') ?? candidates[0];
   if (!error) return `${location}: is invalid`;
   const path = fieldPath(error.instancePath);
-  const join = (name: string) => (path ? `${path}.${name}` : name);
+  const join = (name: string) => fieldPath(error.instancePath, name);
   // Alternatives that all lack the same property report it once each: name it once.
   const required = [
     ...new Set(candidates.filter((e) => e.keyword === 'required').map((e) => String(e.params.missingProperty))),
