@@ -1,4 +1,4 @@
-import type { ControlComponents } from '@freshchat-sandbox/client';
+import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from './account.js';
 import type { Sandbox } from './sandbox.js';
 import { SandboxError } from './sandbox-error.js';

@@ -1,4 +1,4 @@
-import type { ControlComponents } from '@freshchat-sandbox/client';
+import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import { freshchatDocument } from '../generated/documents.js';
 import type { Account } from './account.js';
 import { SandboxError } from './sandbox-error.js';

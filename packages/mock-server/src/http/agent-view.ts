@@ -1,4 +1,4 @@
-import type { components } from '@freshchat-sandbox/client';
+import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { Account } from '../domain/account.js';
 import type { Agent } from '../domain/agent-roster.js';
 

@@ -1,4 +1,4 @@
-import type { components } from '@freshchat-sandbox/client';
+import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
 import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
 import type { ControlOperationId } from '../generated/documents.js';

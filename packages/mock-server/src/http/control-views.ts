@@ -1,4 +1,4 @@
-import type { ControlComponents } from '@freshchat-sandbox/client';
+import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { JournalEntry } from '../domain/request-journal.js';
 import type { VirtualClock } from '../domain/virtual-clock.js';
 import type { WebhookSubscription } from '../domain/webhook-subscriptions.js';

@@ -1,4 +1,4 @@
-import type { components } from '@freshchat-sandbox/client';
+import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { StatusCatalog } from '../domain/agent-status.js';
 import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/report-job.js';
 import { type FreshchatOperationId, freshchatDocument, operationRoutes } from '../generated/documents.js';

@@ -1,4 +1,4 @@
-import type { ControlComponents } from '@freshchat-sandbox/client';
+import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../domain/account.js';
 import { reportStatus } from '../domain/report-job.js';
 import type { Sandbox } from '../domain/sandbox.js';

@@ -1,4 +1,5 @@
-import type { ControlOperations, operations as FreshchatOperations } from '@freshchat-sandbox/client';
+import type { operations as FreshchatOperations } from '@freshchat-sandbox/openapi/types/freshchat';
+import type { operations as ControlOperations } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../domain/account.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import type { PublicOperationId, RouteOperationId } from '../generated/documents.js';

@@ -1,4 +1,5 @@
-import type { ControlComponents, components } from '@freshchat-sandbox/client';
+import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
+import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../domain/account.js';
 import {
   type IssuedPart,
