@@ -26,7 +26,7 @@ function sharedAjv(): Ajv2020 {
 }
 
 /** The validator of the schema at `pointer` (a JSON pointer such as `/components/schemas/Agent`) in a document. */
-export function schemaValidator(document: DocumentName, pointer: string): ValidateFunction {
+function schemaValidator(document: DocumentName, pointer: string): ValidateFunction {
   const ref = `${BASE}${document}#${pointer}`;
   let validate = compiled.get(ref);
   if (!validate) {
@@ -37,7 +37,7 @@ export function schemaValidator(document: DocumentName, pointer: string): Valida
 }
 
 /** AJV's errors as one line each, naming the field as the sandbox's messages do: `states[1].id must match format "uuid"`. */
-export function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
+function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((e) => `${fieldPath(e.instancePath) || '(root)'} ${e.message ?? e.keyword}`);
 }
 
