@@ -6,6 +6,7 @@ import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { controlHandlers } from './control-handlers.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
+import type { InspectorOperationId } from './inspector-handlers.js';
 import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
@@ -14,6 +15,7 @@ import { errorResponse } from './pipeline/answer.js';
 import type { BodyLimits } from './pipeline/call.js';
 import { storageHandlers } from './storage-handlers.js';
 import { addWebPages } from './web-pages.js';
+import type { DispatcherOperationId } from './webhook-handlers.js';
 
 /** How the HTTP layer is set up. */
 export type AppOptions = {
@@ -22,13 +24,7 @@ export type AppOptions = {
   /** The durable log, when the sandbox keeps its state on disk. */
   durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<
-    | 'listWebhookDeliveries'
-    | 'triggerWebhook'
-    | 'unsubscribeWebhook'
-    | 'resendWebhookDelivery'
-    | 'streamInspectorEvents'
-  >;
+  extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId>;
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */

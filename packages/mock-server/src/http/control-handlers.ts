@@ -4,19 +4,16 @@ import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
 import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
+import type { InspectorOperationId } from './inspector-handlers.js';
 import type { OperationHandlers } from './operation-types.js';
 import { reportJobView } from './report-view.js';
+import type { storageHandlers } from './storage-handlers.js';
+import type { DispatcherOperationId } from './webhook-handlers.js';
 
-/** The control API's operations answered here; the storage download and the webhook deliveries' are answered
- * elsewhere. */
+/** The control API's operations answered here: all but the storage download, the dispatcher's and the inspector's. */
 type ControlHandlerId = Exclude<
   ControlOperationId,
-  | 'downloadReportPart'
-  | 'listWebhookDeliveries'
-  | 'triggerWebhook'
-  | 'unsubscribeWebhook'
-  | 'resendWebhookDelivery'
-  | 'streamInspectorEvents'
+  keyof typeof storageHandlers | DispatcherOperationId | InspectorOperationId
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });

@@ -2,7 +2,7 @@ import type { WebhookDispatcher } from '../domain/webhook-dispatcher.js';
 import type { OperationHandlers } from './operation-types.js';
 
 /** The webhook operations answered by the dispatcher, which each mock server makes its own. */
-type DispatcherOperationId =
+export type DispatcherOperationId =
   | 'listWebhookDeliveries'
   | 'unsubscribeWebhook'
   | 'resendWebhookDelivery'
