@@ -7,8 +7,8 @@ import { freePort } from '../loopback.js';
 import { rssMB, start, stop, until200 } from './processes.js';
 import { AGENT, CONNECTIONS, DURATION, LUNCH, MEETING, prismBin, ROUNDS, TOKEN } from './settings.js';
 
-/** One operation under load; `bodies` are sent in turn. */
-export type Scenario = { name: string; method: 'GET' | 'PATCH'; path: string; bodies?: string[] };
+// One operation under load; `bodies` are sent in turn.
+type Scenario = { name: string; method: 'GET' | 'PATCH'; path: string; bodies?: string[] };
 type Target = { name: string; origin: string; prefix: string };
 /** Per-round figures of one operation on one server. */
 export type Cell = { rps: number[]; p99: number[] };
