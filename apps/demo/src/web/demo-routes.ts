@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { receiveWebhook } from '@freshchat-sandbox/webhook-types';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -21,10 +21,10 @@ const CONTENT_TYPES: Record<string, string> = {
 type DemoRoutesDeps = { backend: DemoBackend; hub: EventHub; exports: ReportExports };
 
 /**
- * The board's Hono app: the page (`/`, `/board.js`, `/board.css`), its JSON API (`/api/…`; `/api/sandbox/…` only
- * against the sandbox), the event stream (`/events`) and the webhook endpoint ({@link WEBHOOK_PATH}), which verifies
- * every delivery before the board changes. The routes only check what the page sent and translate: the calls go
- * through `backend`, the news goes out through `hub`.
+ * The board's Hono app: the page (`/`, `/board.js` and its modules under `/board/`, `/board.css`), its JSON API
+ * (`/api/…`; `/api/sandbox/…` only against the sandbox), the event stream (`/events`) and the webhook endpoint
+ * ({@link WEBHOOK_PATH}), which verifies every delivery before the board changes. The routes only check what the page
+ * sent and translate: the calls go through `backend`, the news goes out through `hub`.
  *
  * @example
  * const app = await demoRoutes({ backend, hub, exports });
@@ -39,7 +39,13 @@ export async function demoRoutes({ backend, hub, exports }: DemoRoutesDeps): Pro
   });
 
   const staticDir = new URL('./public/', import.meta.url);
-  for (const [route, file] of Object.entries(STATIC_FILES)) {
+  // board.js imports its modules from board/: each is served at its own path, listed once at start.
+  const boardModules = (await readdir(new URL('board/', staticDir))).filter((name) => name.endsWith('.js'));
+  const files = {
+    ...STATIC_FILES,
+    ...Object.fromEntries(boardModules.map((name) => [`/board/${name}`, `board/${name}`])),
+  };
+  for (const [route, file] of Object.entries(files)) {
     const body = await readFile(new URL(file, staticDir), 'utf8');
     const type = CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'text/plain';
     app.get(route, (c) => c.body(body, 200, { 'content-type': type, 'cache-control': 'no-store' }));

@@ -93,6 +93,22 @@ export function sendControl(target: ContractTarget, raw: RawRequest): Promise<Re
   return control.fetch(toRequest(`${control.origin}${raw.path}`, raw, target.token));
 }
 
+/**
+ * Raw senders to the sandbox's control API, one per method: for the bodies and ids a typed client will not send.
+ *
+ * @example
+ * const { post } = controlSenders(target);
+ * await expectError(await post('/_mock/clock/advance', { seconds: 0 }), 400, { field: 'seconds' });
+ */
+export function controlSenders(target: ContractTarget) {
+  return {
+    post: (path: string, body?: unknown) => sendControl(target, { method: 'POST', path, body }),
+    patch: (path: string, body?: unknown) => sendControl(target, { method: 'PATCH', path, body }),
+    del: (path: string) => sendControl(target, { method: 'DELETE', path }),
+    get: (path: string) => sendControl(target, { method: 'GET', path }),
+  };
+}
+
 /** Fetches an absolute URL (a storage link) through the sandbox's fetch, without a token. */
 export function fetchLink(target: ContractTarget, href: string): Promise<Response> {
   return sandboxControl(target).fetch(new Request(href));

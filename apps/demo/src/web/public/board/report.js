@@ -1,0 +1,96 @@
+// @ts-check
+// The time-per-status report: the window the form asks for, the export's progress as the stream reports it, and
+// the form that starts one. The finished report is drawn by board/report-result.js.
+
+import { api } from './api.js';
+import { apiNow } from './clock.js';
+import { $, $button, $input, $select } from './dom.js';
+import { toLocalInput } from './format.js';
+import { renderResult } from './report-result.js';
+import { state } from './state.js';
+
+/** @typedef {import('../../report-export.js').ReportExport} ReportExport */
+
+/** @type {Record<string, number>} */
+const PHASE_STEP = { requesting: 1, 'rate-limited': 1, pending: 2, downloading: 3, completed: 4, failed: 4 };
+
+function reportWindow() {
+  const choice = $select('#report-window').value;
+  if (choice === 'custom') {
+    const start = $input('#report-start').value;
+    const end = $input('#report-end').value;
+    if (!start || !end) throw new Error('Choose both ends of the window.');
+    return { start: new Date(`${start}:00Z`).toISOString(), end: new Date(`${end}:00Z`).toISOString() };
+  }
+  const end = apiNow();
+  let start = end - Number(choice) * 1000;
+  // A report reaches at most one calendar month: 30 days is too long from late January or in February.
+  while (addCalendarMonth(start) < end) start += 86_400_000;
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
+
+/**
+ * One calendar month after `ms` in UTC, the day clamped to the month's length (Jan 31 → Feb 28), as Freshchat counts.
+ * @param {number} ms
+ */
+function addCalendarMonth(ms) {
+  const d = new Date(ms);
+  const month = d.getUTCMonth() + 1;
+  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), month + 1, 0)).getUTCDate();
+  return Date.UTC(
+    d.getUTCFullYear(),
+    month,
+    Math.min(d.getUTCDate(), lastDay),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  );
+}
+
+/**
+ * Shows an export's progress, and its result once it is complete.
+ * @param {ReportExport} exported
+ */
+export function renderExport(exported) {
+  $('#report-progress').hidden = false;
+  /** @type {HTMLProgressElement} */ ($('#report-bar')).value = PHASE_STEP[exported.phase] ?? 0;
+  const message = $('#report-message');
+  const polls = exported.phase === 'pending' && exported.reportStatus ? ` · ${exported.reportStatus}` : '';
+  message.textContent = `${exported.phase}${polls} — ${exported.message}`;
+  message.classList.toggle('failed', exported.phase === 'failed');
+  $('#report-hint').hidden = !(state.mode === 'sandbox' && exported.phase === 'pending');
+  const finished = exported.phase === 'completed' || exported.phase === 'failed';
+  $button('#export').disabled = !finished;
+  if (exported.phase === 'completed' && exported.result) renderResult(exported);
+}
+
+/** Makes the window choice and the export form work. */
+export function bindReportForm() {
+  $('#report-window').addEventListener('change', () => {
+    const custom = $select('#report-window').value === 'custom';
+    $('#report-custom').hidden = !custom;
+    if (custom && !$input('#report-end').value) {
+      const end = apiNow();
+      $input('#report-end').value = toLocalInput(end + 60_000);
+      $input('#report-start').value = toLocalInput(end - 86_400_000);
+    }
+  });
+
+  $('#report-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('#report-result').hidden = true;
+    try {
+      const span = reportWindow();
+      $button('#export').disabled = true;
+      const started = await api('POST', '/api/reports', span);
+      state.exportId = started.id;
+      renderExport(state.exports.get(started.id) ?? started);
+    } catch (error) {
+      $button('#export').disabled = false;
+      $('#report-progress').hidden = false;
+      $('#report-message').textContent = /** @type {Error} */ (error).message;
+      $('#report-message').classList.add('failed');
+    }
+  });
+}

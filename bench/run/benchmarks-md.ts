@@ -1,0 +1,183 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { Durability } from './durability-modes.js';
+import type { ReportRun } from './report-sizes.js';
+import { CONNECTIONS, DURATION, median, ROUNDS, root } from './settings.js';
+import type { Simulation } from './simulated-history.js';
+import type { Cell, Throughput } from './throughput.js';
+
+/** Everything one bench run measured, as the scenarios return it. */
+export type Measured = Throughput & {
+  coldSandbox: number;
+  coldPrism: number;
+  reports: ReportRun[];
+  simulations: Simulation[];
+  durability: Durability;
+  inProcessMedianUs: number;
+};
+
+/**
+ * The lines of BENCHMARKS.md for one run: the tables, the targets met or missed, then bench/NOTES.md.
+ *
+ * @example
+ * writeFileSync('BENCHMARKS.md', `${benchmarkLines(measured).join('\n')}\n`);
+ */
+export function benchmarkLines(measured: Measured): string[] {
+  const {
+    scenarios,
+    results,
+    sandboxRssBefore,
+    sandboxRssAfter,
+    sandboxRequests,
+    coldSandbox,
+    coldPrism,
+    reports,
+    simulations,
+    durability,
+    inProcessMedianUs,
+  } = measured;
+  const cell = (s: string, t: string) => results.get(`${s}|${t}`) as Cell;
+  const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  /** The installed version of a package, found from where the sandbox (or the root, for autocannon) resolves it. */
+  const pkg = (name: string) => {
+    for (const base of [join(root, 'packages/mock-server'), root]) {
+      const file = join(base, 'node_modules', name, 'package.json');
+      if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version as string;
+    }
+    return 'unknown';
+  };
+  const prismVersion = JSON.parse(
+    readFileSync(join(root, 'packages/contract-tests/node_modules/@stoplight/prism-cli/package.json'), 'utf8'),
+  ).version;
+  const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+  const lines: string[] = [];
+  lines.push('# Benchmarks', '');
+  lines.push(
+    `Measured by \`npx -y pnpm@10 bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, hono ${pkg('hono')}, @hono/node-server ${pkg('@hono/node-server')}, Prism ${prismVersion}, autocannon ${pkg('autocannon')}.`,
+    '',
+    `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, ${ROUNDS} rounds, each running the three servers back to back in alternating order; medians shown. The load generator shares the machine's ${cpus().length} cores with the server. The sandbox runs as its CLI (\`dist/cli.js\`, one bundled module) with auth, validation, the journal and rate-limit headers on (rate limit raised so that no request is refused). node:http answers the exact bytes the sandbox answered (status, headers, body). Prism runs \`prism mock openapi/freshchat.yaml\`.`,
+    '',
+  );
+  lines.push('## Throughput and p99 latency', '');
+  lines.push(
+    'Two estimates of each ratio: the ratio of the medians, and the median of the per-round ratios (each round runs the three servers back to back, so a round compares them on the same state of this shared, noisy machine). A target counts as met only when both meet it.',
+    '',
+  );
+  lines.push(
+    '| operation | node:http req/s | sandbox req/s | Prism req/s | sandbox ÷ node:http (of medians / median per round, range) | sandbox ÷ Prism (of medians / median per round, range) | p99 node:http / sandbox / Prism (ms) |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | --- | --- | --- |');
+  type Ratio = { ofMedians: number; perRound: number[]; median: number };
+  const ratios: Record<string, { limit: Ratio; prism: Ratio }> = {};
+  const ratio = (a: number[], b: number[]): Ratio => {
+    const perRound = a.map((x, i) => x / (b[i] as number));
+    return { ofMedians: median(a) / median(b), perRound, median: median(perRound) };
+  };
+  const showRatio = (r: Ratio, d: number) =>
+    `${fmt(r.ofMedians, d)}× / ${fmt(r.median, d)}× (${fmt(Math.min(...r.perRound), d)}–${fmt(Math.max(...r.perRound), d)})`;
+  for (const s of scenarios) {
+    const raw = cell(s.name, 'node:http').rps;
+    const sb = cell(s.name, 'sandbox').rps;
+    const pr = cell(s.name, 'prism mock').rps;
+    ratios[s.name] = { limit: ratio(sb, raw), prism: ratio(sb, pr) };
+    lines.push(
+      `| \`${s.name}\` | ${fmt(median(raw))} | ${fmt(median(sb))} | ${fmt(median(pr))} | ${showRatio(ratios[s.name].limit, 2)} | ${showRatio(ratios[s.name].prism, 1)} | ${median(cell(s.name, 'node:http').p99)} / ${median(cell(s.name, 'sandbox').p99)} / ${median(cell(s.name, 'prism mock').p99)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `Sandbox memory under this load: ${sandboxRssBefore} MB resident before, ${sandboxRssAfter} MB after ${fmt(sandboxRequests)} requests (every PATCH that changes a status adds a history row of about 30 bytes; the request journal keeps the last 1000 per account).`,
+  );
+  lines.push('', '## Cold start (process start to first 200)', '');
+  lines.push('| server | median ms |', '| --- | ---: |');
+  lines.push(`| sandbox CLI | ${fmt(coldSandbox)} |`, `| prism mock | ${fmt(coldPrism)} |`);
+  lines.push('', '## Report generation (time from the first GET of the links to the last byte of the zipped CSVs)', '');
+  lines.push('| history rows | sub-reports | time ms | µs per row | zip bytes | RSS before MB | peak RSS MB |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of reports) {
+    lines.push(
+      `| ${fmt(r.rows)} | ${r.parts} | ${fmt(r.ms)} | ${fmt((r.ms * 1000) / r.rows, 2)} | ${fmt(r.zipBytes)} | ${r.rssBeforeMB} | ${r.peakRssMB} |`,
+    );
+  }
+  lines.push('', '## Simulated history (`POST /_mock/simulate`, then a one-month report over it)', '');
+  lines.push(
+    "Each size in its own process: the simulation request in-process (time to its 201 answer, and the process's CPU time), peak RSS up to then, memory the history keeps (heap and array buffers after a full GC, before → after); then a 30-day report (30 daily sub-reports) over the simulated agents, from the first GET of its links to the last byte of every zip.",
+    '',
+  );
+  lines.push(
+    '| agents × days | changes | simulate ms (CPU ms) | peak RSS MB | kept MB | kept MB per 1 M changes | report rows | report ms (CPU ms) | zip bytes | peak RSS after the report MB |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of simulations) {
+    lines.push(
+      `| ${fmt(r.agents)} × ${r.days} | ${fmt(r.changes)} | ${fmt(r.simulateMs)} (${fmt(r.simulateCpuMs)}) | ${r.simulatePeakRssMB} | ${fmt(r.retainedMB, 1)} | ${fmt(r.retainedMBPerMillion, 1)} | ${fmt(r.reportRows)} | ${fmt(r.reportMs)} (${fmt(r.reportCpuMs)}) | ${fmt(r.reportZipBytes)} | ${r.peakRssMB} |`,
+    );
+  }
+  lines.push('', '## In-process latency', '');
+  lines.push(
+    `One \`client.GET('/agents/status')\` through \`app.fetch\` (tinybench): median **${fmt(inProcessMedianUs, 1)} µs**.`,
+  );
+  lines.push('', '## Durability (`--data-dir`)', '');
+  lines.push(
+    `PATCH throughput of the CLI (autocannon, ${CONNECTIONS} connections, ${durability.seconds} s, median of ${durability.rounds} alternating rounds; the folder is compacted whenever its log passes 16 MiB):`,
+    '',
+    '| mode | PATCH req/s |',
+    '| --- | ---: |',
+    ...Object.entries(durability.patchRps).map(
+      ([mode, rps]) => `| ${mode.replace(/(--[\w-]+(?: \w+)?)/g, '`$1`')} | ${fmt(rps)} |`,
+    ),
+    '',
+    `After ${fmt(durability.changes)} status changes (\`PATCH /v2/agents/{id}\`, each a real change; the log written line for line as the sandbox writes it, and both replays checked to hold every change), then one compaction. Start-up of the same CLI on an empty folder: the cold start above.`,
+    '',
+    '| | folder size | start-up (process start to first 200) |',
+    '| --- | ---: | ---: |',
+    `| before compaction (the log: 1 M request lines, each change replayed through its handler) | ${fmt(durability.bytesBefore / 2 ** 20, 1)} MiB | ${fmt(durability.startBeforeMs)} ms |`,
+    `| after compaction (snapshot of \`changes\` rows + empty log; median of 3 starts) | ${fmt(durability.bytesAfter / 2 ** 20, 1)} MiB | ${fmt(durability.startAfterMs)} ms |`,
+    '',
+    `The compaction itself took ${fmt(durability.compactMs)} ms (requests wait for it). Files after it: ${Object.entries(
+      durability.files,
+    )
+      .map(([name, bytes]) => `\`${name}\` ${fmt(bytes)} bytes`)
+      .join(
+        ', ',
+      )}. At the default threshold, compacting that snapshot and a log just past 16 MiB (${fmt(durability.tail)} more changes) took ${fmt(durability.compactTailMs)} ms.`,
+  );
+
+  const get = ratios['GET /v2/agents/status'] as { limit: Ratio; prism: Ratio };
+  const big = reports.at(-1) as (typeof reports)[number];
+  const small = reports[1] as (typeof reports)[number];
+  const linear = big.ms / big.rows / (small.ms / small.rows);
+  const both = (r: Ratio, d: number) => `${fmt(r.ofMedians, d)}× / ${fmt(r.median, d)}×`;
+  const meets = (r: Ratio, target: number) => r.ofMedians >= target && r.median >= target;
+  lines.push('', '## Targets', '');
+  lines.push('| target | measured | |', '| --- | --- | --- |');
+  lines.push(`| GET throughput ≥ 0.70× node:http | ${both(get.limit, 2)} | ${mark(meets(get.limit, 0.7))} |`);
+  lines.push(`| GET throughput ≥ 10× Prism | ${both(get.prism, 1)} | ${mark(meets(get.prism, 10))} |`);
+  lines.push(`| cold start < 400 ms | ${fmt(coldSandbox)} ms | ${mark(coldSandbox < 400)} |`);
+  lines.push(
+    `| cold start ≥ 5× faster than Prism | ${fmt(coldPrism / coldSandbox, 1)}× | ${mark(coldPrism / coldSandbox >= 5)} |`,
+  );
+  lines.push(`| 1 M-row report ≤ 3 s | ${fmt(big.ms)} ms | ${mark(big.ms <= 3000)} |`);
+  lines.push(`| 1 M-row report ≤ 300 MB peak | ${big.peakRssMB} MB | ${mark(big.peakRssMB <= 300)} |`);
+  lines.push(`| report cost linear in rows (µs/row at 1 M ÷ at 100 k) | ${fmt(linear, 2)} | ${mark(linear <= 1.5)} |`);
+  const sim = simulations[0] as Simulation;
+  lines.push(
+    `| simulate 1,000 agents × 90 days ≤ 3 s | ${fmt(sim.simulateMs)} ms (${fmt(sim.changes)} changes) | ${mark(sim.simulateMs <= 3000)} |`,
+  );
+  lines.push(`| … within 300 MB peak RSS | ${sim.simulatePeakRssMB} MB | ${mark(sim.simulatePeakRssMB <= 300)} |`);
+  lines.push(
+    `| one-month report over it, downloaded in full, ≤ 3 s | ${fmt(sim.reportMs)} ms (${fmt(sim.reportRows)} rows) | ${mark(sim.reportMs <= 3000)} |`,
+  );
+  lines.push(`| in-process call ≤ 50 µs median | ${fmt(inProcessMedianUs, 1)} µs | ${mark(inProcessMedianUs <= 50)} |`);
+  const extra = (() => {
+    try {
+      return readFileSync(join(root, 'bench/NOTES.md'), 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  if (extra) lines.push('', extra.trim());
+  return lines;
+}

@@ -1,0 +1,32 @@
+import { freePort } from '../loopback.js';
+import { start, stop, until200 } from './processes.js';
+import { median, prismBin, quick, TOKEN } from './settings.js';
+
+async function coldStart(command: string, args: (port: number) => string[], path: string, runs: number) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const port = await freePort();
+    const since = performance.now();
+    const child = start(command, args(port));
+    times.push(await until200(`http://127.0.0.1:${port}${path}`, { authorization: `Bearer ${TOKEN}` }, since, 60_000));
+    await stop(child);
+  }
+  return median(times);
+}
+
+/** Median milliseconds from process start to first 200, for the sandbox's CLI and for Prism's mock. */
+export async function measureColdStarts(): Promise<{ coldSandbox: number; coldPrism: number }> {
+  const coldSandbox = await coldStart(
+    'node',
+    (p) => ['packages/mock-server/dist/cli.js', '--port', String(p), '--quiet'],
+    '/v2/agents/status',
+    quick ? 3 : 7,
+  );
+  const coldPrism = await coldStart(
+    prismBin,
+    (p) => ['mock', 'openapi/freshchat.yaml', '-p', String(p), '-h', '127.0.0.1'],
+    '/agents/status',
+    quick ? 2 : 3,
+  );
+  return { coldSandbox, coldPrism };
+}
