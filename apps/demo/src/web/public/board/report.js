@@ -23,29 +23,12 @@ function reportWindow() {
     return { start: new Date(`${start}:00Z`).toISOString(), end: new Date(`${end}:00Z`).toISOString() };
   }
   const end = apiNow();
-  let start = end - Number(choice) * 1000;
-  // A report reaches at most one calendar month: 30 days is too long from late January or in February.
-  while (addCalendarMonth(start) < end) start += 86_400_000;
+  // A report reaches at most one calendar month: 30 days is too long from late January or in February. A month
+  // stepped back by setUTCMonth only ever overflows forward (Mar 31 → Mar 3), so it stays inside the limit.
+  const monthBefore = new Date(end);
+  monthBefore.setUTCMonth(monthBefore.getUTCMonth() - 1);
+  const start = Math.max(end - Number(choice) * 1000, monthBefore.getTime());
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
-}
-
-/**
- * One calendar month after `ms` in UTC, the day clamped to the month's length (Jan 31 → Feb 28), as Freshchat counts.
- * @param {number} ms
- */
-function addCalendarMonth(ms) {
-  const d = new Date(ms);
-  const month = d.getUTCMonth() + 1;
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), month + 1, 0)).getUTCDate();
-  return Date.UTC(
-    d.getUTCFullYear(),
-    month,
-    Math.min(d.getUTCDate(), lastDay),
-    d.getUTCHours(),
-    d.getUTCMinutes(),
-    d.getUTCSeconds(),
-    d.getUTCMilliseconds(),
-  );
 }
 
 /**
