@@ -65,7 +65,7 @@ lines.push(
   '/** One operation of the documents: where it is served, whether it needs a token, whether it takes a body. */',
 );
 lines.push(
-  "export type OperationRoute = { operationId: string; method: string; path: string; document: 'freshchat' | 'control'; auth: boolean; body: 'none' | 'optional' | 'required' };",
+  "export type OperationRoute = { operationId: RouteOperationId; method: string; path: string; document: 'freshchat' | 'control'; auth: boolean; body: 'none' | 'optional' | 'required' };",
 );
 lines.push('/** The operations the spec leaves without security: they are answered without a token. */');
 const publicIds = table.filter((t) => !t.auth).map((t) => JSON.stringify(t.operationId));

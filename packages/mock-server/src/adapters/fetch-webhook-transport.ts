@@ -41,19 +41,17 @@ export class FetchWebhookTransport implements WebhookTransport {
     };
     let status: number | undefined;
     let error: string | undefined;
-    // One controller per attempt, aborted by a timer and by `stop()`, rather than `AbortSignal.any` over
-    // `AbortSignal.timeout`: Node holds those signals weakly, so a receiver that never answers could lose them to a
-    // garbage collection and leave the attempt hanging for ever. The timer and the stop listener keep this one alive.
+    // One controller per attempt, aborted by `AbortSignal.timeout` (Node's own unref'd timer, as the fetch would use)
+    // and by `stop()`. Not `AbortSignal.any`: Node holds the signals it combines weakly, so a receiver that never
+    // answers could lose the timeout to a garbage collection and leave the attempt hanging; `timeout` stays
+    // referenced here until the `finally`.
     const attempt = new AbortController();
     const stop = () => attempt.abort(this.stopping.signal.reason);
     if (this.stopping.signal.aborted) stop();
     else this.stopping.signal.addEventListener('abort', stop, { once: true });
-    const timer = setTimeout(
-      () => attempt.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-      this.timeoutMs,
-    );
-    // As `AbortSignal.timeout`'s timer: it does not keep the process alive.
-    timer.unref();
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timedOut = () => attempt.abort(timeout.reason);
+    timeout.addEventListener('abort', timedOut, { once: true });
     try {
       const response = await this.fetch(url, {
         method: 'POST',
@@ -73,7 +71,7 @@ export class FetchWebhookTransport implements WebhookTransport {
             ? 'aborted: the sandbox stopped'
             : (cause ?? (caught as Error).message);
     } finally {
-      clearTimeout(timer);
+      timeout.removeEventListener('abort', timedOut);
       this.stopping.signal.removeEventListener('abort', stop);
     }
     return {

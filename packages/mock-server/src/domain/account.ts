@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { RouteOperationId } from '../generated/documents.js';
 import { emailFromName } from './agent-email.js';
 import { AgentRoster, type AgentRoutingType } from './agent-roster.js';
 import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from './agent-status.js';
@@ -70,7 +71,9 @@ export class Account {
   readonly faults: FaultPlan;
   readonly webhooks: WebhookSubscriptions;
   readonly journal: RequestJournal;
+  /** Every `/v2` request's window: `requestsPerMinute` a minute. */
   readonly requestWindow: RateWindow;
+  /** Raw report requests' own window: `reportsPerMinute` (one by default) a minute; see `Sandbox.requestReport`. */
   readonly reportWindow: RateWindow;
 
   private constructor(
@@ -92,6 +95,14 @@ export class Account {
     this.journal = new RequestJournal(limits.journalCapacity);
     this.requestWindow = new RateWindow(limits.requestsPerMinute, 60_000);
     this.reportWindow = new RateWindow(limits.reportsPerMinute, 60_000);
+  }
+
+  /**
+   * The window that counts this operation's requests, whose state its answers show in `X-RateLimit-*`: a raw report
+   * request's own one-a-minute window, every other `/v2` operation's general one.
+   */
+  rateWindowFor(operationId: RouteOperationId): RateWindow {
+    return operationId === 'requestRawReport' ? this.reportWindow : this.requestWindow;
   }
 
   /** Builds an account from a seed at clock time `now`. Invalid references in the seed answer 400 naming them. */

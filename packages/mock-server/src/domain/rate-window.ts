@@ -4,19 +4,8 @@ import { SandboxError } from './sandbox-error.js';
 export type RateLimitState = { limit: number; remaining: number; resetAt: number };
 
 /**
- * Adds the `X-RateLimit-Limit/Remaining/Reset` headers of a window's state to `headers` (Reset in unix seconds):
- * successful answers and 429s carry them alike.
- */
-export function rateLimitHeaders(state: RateLimitState, headers: Record<string, string> = {}): Record<string, string> {
-  headers['X-RateLimit-Limit'] = String(state.limit);
-  headers['X-RateLimit-Remaining'] = String(state.remaining);
-  headers['X-RateLimit-Reset'] = String(Math.ceil(state.resetAt / 1000));
-  return headers;
-}
-
-/**
- * The 429 of a spent window: `Retry-After` and the `X-RateLimit-*` headers of the window that refused the request,
- * and `message` followed by the wait. Both rate limits (every request's, and one report request per minute) and an
+ * The 429 of a spent window: the state of the window that refused the request and the wait (the answer's
+ * `Retry-After` and `X-RateLimit-*` headers, written by the HTTP layer), and `message` followed by the wait. Both rate limits (every request's, and one report request per minute) and an
  * injected `error` fault of status 429 answer with it.
  *
  * @example
@@ -24,12 +13,10 @@ export function rateLimitHeaders(state: RateLimitState, headers: Record<string, 
  * // message: "one per minute; retry after 60 seconds"
  */
 export function tooManyRequests(state: RateLimitState, retryAfterSeconds: number, message: string): SandboxError {
-  return new SandboxError(
-    429,
-    'TOO_MANY_REQUESTS',
-    `${message}; retry after ${retryAfterSeconds} seconds`,
-    rateLimitHeaders(state, { 'Retry-After': String(retryAfterSeconds) }),
-  );
+  return new SandboxError(429, 'TOO_MANY_REQUESTS', `${message}; retry after ${retryAfterSeconds} seconds`, {
+    window: state,
+    afterSeconds: retryAfterSeconds,
+  });
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { RateLimitState } from './rate-window.js';
+
 /**
  * A client's mistake or a refused change, carried out of the domain with everything Freshchat's error body needs:
  * the HTTP status, an upper-snake code and a message that names the offending field.
@@ -12,8 +14,8 @@ export class SandboxError extends Error {
     /** Upper-snake error code, Freshchat's `status` field. */
     readonly code: string,
     message: string,
-    /** Extra headers the answer must carry (such as `Retry-After`). */
-    readonly headers: Record<string, string> = {},
+    /** For a refusal by a rate window (429): that window's state and how long to wait before retrying. */
+    readonly retry?: { window: RateLimitState; afterSeconds: number },
   ) {
     super(message);
     this.name = 'SandboxError';

@@ -4,7 +4,6 @@ import type { Sandbox } from '../../domain/sandbox.js';
 import { SandboxError } from '../../domain/sandbox-error.js';
 import type { Call } from './call.js';
 import { header, incomingOf } from './incoming.js';
-import { rateWindowOf } from './limit.js';
 
 /**
  * Thrown to make the connection drop without an answer (a `drop_connection` fault). The app's error handler lets it
@@ -40,7 +39,7 @@ export function carryOutFaults(call: Call): void {
   if (call.dropped) incomingOf(call.c)?.socket?.destroy();
   if (call.pendingError === 429) {
     // An injected 429 says the window is spent for a second, as its Retry-After does.
-    const { limit } = rateWindowOf(call.account as Account, call.plan.route.operationId);
+    const { limit } = (call.account as Account).rateWindowFor(call.plan.route.operationId);
     throw tooManyRequests({ limit, remaining: 0, resetAt: call.at + 1000 }, 1, 'too many requests (injected fault)');
   }
   if (call.pendingError === 503)

@@ -1,8 +1,8 @@
-import { type RateLimitState, rateLimitHeaders } from '../../domain/rate-window.js';
+import type { RateLimitState } from '../../domain/rate-window.js';
 import { SandboxError } from '../../domain/sandbox-error.js';
+import { rateLimitHeaders, refusalHeaders } from '../rate-limit-headers.js';
 import { storageRefusal } from '../storage-error.js';
 import type { Call } from './call.js';
-import { rateWindowOf } from './limit.js';
 
 /** A handler's reply, as the pipeline sees it: status, body and headers, or a ready Response. */
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; json?: string } | Response;
@@ -17,7 +17,7 @@ export function reply(call: Call, result: unknown): Response {
   const { route, ctx, isFreshchat } = call.plan;
   const account = call.account;
   const rate =
-    isFreshchat && account ? rateWindowOf(account, route.operationId).state(ctx.sandbox.clock.now()) : undefined;
+    isFreshchat && account ? account.rateWindowFor(route.operationId).state(ctx.sandbox.clock.now()) : undefined;
   const given = result as Reply;
   if (given instanceof Response) return toResponse(given, null, rate);
   const text = given.body === undefined ? null : (given.json ?? JSON.stringify(given.body));
@@ -63,7 +63,7 @@ function asSandboxError(error: unknown): SandboxError {
 function jsonError(error: SandboxError, text: string): Response {
   return new Response(text, {
     status: error.status,
-    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...error.headers },
+    headers: refusalHeaders(error, { 'Content-Type': JSON_CONTENT_TYPE }),
   });
 }
 

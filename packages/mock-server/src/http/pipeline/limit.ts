@@ -1,5 +1,4 @@
-import type { Account } from '../../domain/account.js';
-import { type RateWindow, tooManyRequests } from '../../domain/rate-window.js';
+import { tooManyRequests } from '../../domain/rate-window.js';
 import type { Call } from './call.js';
 
 /**
@@ -15,10 +14,4 @@ export function limit(call: Call): void {
       'too many requests in this minute',
     );
   }
-}
-
-/** The rate window whose state a client of this operation needs to see, in the `X-RateLimit-*` headers. */
-export function rateWindowOf(account: Account, operationId: string): RateWindow {
-  // The report request's own limit (one per minute) is what a client of that operation needs to see.
-  return operationId === 'requestRawReport' ? account.reportWindow : account.requestWindow;
 }
