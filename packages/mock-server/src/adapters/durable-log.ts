@@ -40,7 +40,7 @@ const SNAPSHOT = 'sandbox-snapshot.ndjson';
  * const { entries, warnings } = log.loaded;
  */
 export class DurableLog {
-  /** How many compactions this log has made (for tests and the bench). */
+  /** How many compactions this log has made (tests read it; nothing else does). */
   compactions = 0;
   private fd: number;
   private bytes: number;

@@ -38,7 +38,7 @@ const ROLES = [
   ['break', /break|coffee|tea\b|rest|pause/i],
 ] as const;
 /** The part a status plays on the floor; "other" for custom statuses no rule names. */
-export type Role = (typeof ROLES)[number][0] | 'other';
+type Role = (typeof ROLES)[number][0] | 'other';
 
 /** The status indices for each role (indices into `[active, unavailable, ...custom]`). */
 export function rolesOf(custom: readonly StatusRef[]): Record<Role, number[]> {
@@ -56,7 +56,7 @@ export function rolesOf(custom: readonly StatusRef[]): Record<Role, number[]> {
 }
 
 /** An agent's fixed habits: when its shifts start, how long they last, on which weekdays. */
-export type Profile = {
+type Profile = {
   shift: SimulatedShift;
   /** Bit w set: a shift starts on weekday w (0 = Sunday). */
   workdays: number;

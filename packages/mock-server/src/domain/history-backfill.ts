@@ -3,7 +3,7 @@
  * (NaN while it runs), the agent's previous entry (−1 for its first), and the agent, status and actor by their
  * interned position.
  */
-export type HistoryColumns = {
+type HistoryColumns = {
   readonly at: Float64Array<ArrayBuffer>;
   readonly end: Float64Array<ArrayBuffer>;
   readonly previous: Int32Array<ArrayBuffer>;
@@ -13,7 +13,7 @@ export type HistoryColumns = {
 };
 
 /** Where the merge put things: the new columns, each old entry's new position, each new agent's entry count. */
-export type MergedHistory = { columns: HistoryColumns; moved: Int32Array; filled: Int32Array };
+type MergedHistory = { columns: HistoryColumns; moved: Int32Array; filled: Int32Array };
 
 /**
  * Merges new agents' whole history into a history's first `size` entries, in clock order (an old entry before a

@@ -7,7 +7,7 @@ import type { SimulationRequest } from './simulation-window.js';
 export type SimulatedShift = 'day' | 'night' | 'part-time';
 
 /** One simulated agent, before it has an id. */
-export type SimulatedAgent = {
+type SimulatedAgent = {
   readonly firstName: string;
   readonly lastName: string;
   readonly shift: SimulatedShift;

@@ -9,7 +9,7 @@ export type SimulationRequest = { agents: number; days: number; seed: number; un
  * per simulation, about 1.8 M changes: enough for a busy floor while one request's memory and time stay bounded
  * (bench/NOTES.md has the figures).
  */
-export const MAX_SIMULATED_AGENT_DAYS = 200_000;
+const MAX_SIMULATED_AGENT_DAYS = 200_000;
 
 const DAY = 86_400_000;
 
