@@ -62,6 +62,8 @@ function patch(n: number, agent: string, status: string): LogEntry {
   });
 }
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+/** The log's file in `dir`, by the name the folder's layout gives it. */
+const logFile = (dir: string) => join(dir, 'sandbox-log.ndjson');
 
 describe('DurableLog format', () => {
   it('starts each file with its format line, and reads back what it appended', () => {
@@ -70,7 +72,7 @@ describe('DurableLog format', () => {
     log.append(START);
     log.append(request(1));
     close(log);
-    expect(JSON.parse(lines(log.file)[0] as string)).toEqual({ type: 'format', version: 2, generation: 0 });
+    expect(JSON.parse(lines(logFile(dir))[0] as string)).toEqual({ type: 'format', version: 2, generation: 0 });
     const again = open(dir);
     expect(again.loaded).toEqual({ entries: [START, request(1)], warnings: [] });
   });
@@ -111,14 +113,16 @@ describe('DurableLog format', () => {
     const log = open(dir);
     for (const entry of [START, request(1), request(2), request(3), request(4)]) log.append(entry);
     close(log);
-    const written = lines(log.file);
+    const written = lines(logFile(dir));
     written[3] = '{"type":"request","at":1000003,"rea\u0000\u0000 garbage';
     const damaged = `${written.join('\n')}\n`;
-    writeFileSync(log.file, damaged);
+    writeFileSync(logFile(dir), damaged);
     expect(() => open(dir)).toThrow(
-      new RegExp(`^${log.file}: line 4 of 6 is corrupt \\(.*\\); the sandbox did not start. Start it with --repair`),
+      new RegExp(
+        `^${logFile(dir)}: line 4 of 6 is corrupt \\(.*\\); the sandbox did not start. Start it with --repair`,
+      ),
     );
-    expect(readFileSync(log.file, 'utf8')).toBe(damaged);
+    expect(readFileSync(logFile(dir), 'utf8')).toBe(damaged);
 
     const onWarning = vi.fn();
     const repaired = open(dir, { repair: true, onWarning });
@@ -126,10 +130,10 @@ describe('DurableLog format', () => {
     const backup = readdirSync(dir).find((name) => name.endsWith('.bak')) as string;
     expect(readFileSync(join(dir, backup), 'utf8')).toBe(damaged);
     expect(onWarning.mock.calls[0]?.[0]).toBe(
-      `${log.file}: line 4 of 6 was corrupt; repaired: cut before it (lines 4–6 dropped), the whole file is kept as ` +
+      `${logFile(dir)}: line 4 of 6 was corrupt; repaired: cut before it (lines 4–6 dropped), the whole file is kept as ` +
         `${backup}`,
     );
-    expect(lines(log.file)).toEqual(written.slice(0, 3));
+    expect(lines(logFile(dir))).toEqual(written.slice(0, 3));
   });
 });
 
@@ -162,7 +166,7 @@ describe('DurableLog compaction', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(log.compactions).toBeGreaterThan(3);
-    expect(fs.statSync(log.file).size).toBeLessThanOrEqual(1500 + 400);
+    expect(fs.statSync(logFile(dir)).size).toBeLessThanOrEqual(1500 + 400);
     expect(readdirSync(dir).sort()).toEqual(['sandbox-log.ndjson', 'sandbox-snapshot.ndjson', 'sandbox.lock']);
     close(log);
     expect(open(dir).loaded).toEqual({ entries: appended, warnings: [] });
@@ -203,18 +207,18 @@ describe('DurableLog compaction', () => {
     for (const entry of [START, request(1), request(2)]) log.append(entry);
     close(log);
     const before = join(dir, 'old-log');
-    copyFileSync(log.file, before);
+    copyFileSync(logFile(dir), before);
     const compacting = open(dir);
     compacting.compact();
     close(compacting);
     // The snapshot holds generation 0 up to its end; the log is still generation 0, as if the kill came now.
-    copyFileSync(before, log.file);
+    copyFileSync(before, logFile(dir));
     writeFileSync(join(dir, 'sandbox-log.ndjson.tmp'), '{"type":"format"');
     expect(open(dir).loaded).toEqual({ entries: [START, request(1), request(2)], warnings: [] });
     expect(existsSync(join(dir, 'sandbox-log.ndjson.tmp'))).toBe(false);
     close(logs[0] as DurableLog);
     // Had the process gone on appending to the old log (its switch failed), those entries follow the snapshot.
-    fs.appendFileSync(log.file, `${JSON.stringify(request(3))}\n`);
+    fs.appendFileSync(logFile(dir), `${JSON.stringify(request(3))}\n`);
     expect(open(dir).loaded.entries).toEqual([START, request(1), request(2), request(3)]);
   });
 
@@ -226,7 +230,7 @@ describe('DurableLog compaction', () => {
     expect(log.compactions).toBe(0);
     close(log);
     expect(log.compactions).toBe(1);
-    expect(lines(log.file)).toHaveLength(1);
+    expect(lines(logFile(dir))).toHaveLength(1);
   });
 });
 

@@ -1,19 +1,10 @@
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IdSource } from '../domain/id-source.js';
 import { DataDirError, lockDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
-import { type FormatLine, LOG_FORMAT, type LogEntry, readLogFile, writeFileAtomically } from './log-file.js';
+import { type FormatLine, LOG_FORMAT, type LogEntry, readLogFile } from './log-file.js';
+import { freshLog, headerLine, logGeneration, readCovers } from './log-header.js';
 
 export type { LogEntry } from './log-file.js';
 
@@ -49,7 +40,7 @@ const SNAPSHOT = 'sandbox-snapshot.ndjson';
  * const { entries, warnings } = log.loaded;
  */
 export class DurableLog {
-  /** How many compactions this log has made (for tests and the bench). */
+  /** How many compactions this log has made (tests read it; nothing else does). */
   compactions = 0;
   private fd: number;
   private bytes: number;
@@ -64,9 +55,11 @@ export class DurableLog {
   private readonly fsync: boolean;
   private readonly compactAt: number;
   private readonly warn: (message: string) => void;
+  /** The log file, `sandbox-log.ndjson` in the folder. */
+  private readonly file: string;
 
   private constructor(
-    readonly dir: string,
+    private readonly dir: string,
     readonly loaded: LoadedLog,
     private readonly unlock: () => void,
     state: { bytes: number; generation: number },
@@ -80,12 +73,8 @@ export class DurableLog {
       loaded.warnings.push(message);
       options.onWarning?.(message);
     };
-    this.fd = openSync(join(dir, LOG), 'a');
-  }
-
-  /** The log file. */
-  get file(): string {
-    return join(this.dir, LOG);
+    this.file = join(dir, LOG);
+    this.fd = openSync(this.file, 'a');
   }
 
   /**
@@ -264,39 +253,5 @@ export class DurableLog {
       `${this.file} was in format ${version}; migrated once to format ${LOG_FORMAT} (a snapshot and a fresh log). ` +
         `The original is kept as ${kept}.`,
     );
-  }
-}
-
-function headerLine(generation: number): Buffer {
-  const line: FormatLine = { type: 'format', version: LOG_FORMAT, generation };
-  return Buffer.from(`${JSON.stringify(line)}\n`);
-}
-
-function freshLog(file: string, generation: number): void {
-  writeFileAtomically(file, headerLine(generation).toString());
-}
-
-function logGeneration(file: string): number {
-  const header = readHeader(file);
-  return header && 'generation' in header ? header.generation : 0;
-}
-
-function readCovers(file: string): { generation: number; bytes: number } | undefined {
-  const header = readHeader(file);
-  return header && 'snapshot' in header ? header.snapshot : undefined;
-}
-
-/** The first line, if it is a format line. */
-function readHeader(file: string): FormatLine | undefined {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(256);
-    // A header line is short: the first 256 bytes hold it.
-    const text = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
-    const first = text.slice(0, text.indexOf('\n'));
-    if (!first.startsWith('{"type":"format"')) return undefined;
-    return JSON.parse(first) as FormatLine;
-  } finally {
-    closeSync(fd);
   }
 }

@@ -9,7 +9,8 @@ import { RateWindow } from './rate-window.js';
 import type { ReportJob } from './report-job.js';
 import { RequestJournal } from './request-journal.js';
 import { SandboxError } from './sandbox-error.js';
-import { type SimulationRequest, simulateFloor, simulationWindow } from './simulated-floor.js';
+import { simulateFloor } from './simulated-floor.js';
+import { type SimulationRequest, simulationWindow } from './simulation-window.js';
 import { StatusHistory } from './status-history.js';
 import { WebhookSubscriptions } from './webhook-subscriptions.js';
 

@@ -6,9 +6,10 @@ import {
   type StatusCatalog,
   UNAVAILABLE_STATUS_ID,
 } from './agent-status.js';
+import type { Actor, HistoryEntry } from './history-entry.js';
 import { type IdSource, randomIds } from './id-source.js';
 import { SandboxError } from './sandbox-error.js';
-import type { Actor, HistoryEntry, StatusHistory } from './status-history.js';
+import type { StatusHistory } from './status-history.js';
 
 /** How chats reach an agent. */
 export type AgentRoutingType = 'INTELLIASSIGN' | 'OCR' | 'DISABLED';

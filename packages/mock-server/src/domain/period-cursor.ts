@@ -1,4 +1,4 @@
-import type { StatusRef } from './status-history.js';
+import type { StatusRef } from './history-entry.js';
 
 /**
  * The columns of a status history as they stood when a cursor was made. A backfill replaces the history's arrays

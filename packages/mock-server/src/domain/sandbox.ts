@@ -4,12 +4,12 @@ import { seedFileValidator } from '../generated/validators.js';
 import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './account.js';
 import type { StatusChange, StatusChangeResult } from './agent-roster.js';
 import { DEFAULT_SEED } from './default-seed.js';
+import type { Actor } from './history-entry.js';
 import { type IdSource, randomIds, seededIds } from './id-source.js';
 import { tooManyRequests } from './rate-window.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './report-job.js';
 import { SandboxError } from './sandbox-error.js';
 import { seededRsaKey } from './seeded-key-pair.js';
-import type { Actor } from './status-history.js';
 import { StorageLinkSigner } from './storage-link.js';
 import { VirtualClock } from './virtual-clock.js';
 

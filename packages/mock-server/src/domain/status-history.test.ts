@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, StatusHistory } from './status-history.js';
+import type { Actor } from './history-entry.js';
+import { StatusHistory } from './status-history.js';
 
 const admin: Actor = { type: 'admin', id: 'admin-1' };
 const T = 1_000_000_000_000;
@@ -24,9 +25,15 @@ function history() {
   return { h, put };
 }
 
-/** Periods as readable tuples: agent, status, seconds. */
+/** Periods as readable tuples: agent, status, seconds (read through the report's cursor). */
 function periods(h: StatusHistory, from: number, to: number, cutoff: number) {
-  return [...h.periods(from, to, cutoff)].map((p) => [p.entry.agentId, p.entry.statusName, p.seconds]);
+  const rows: [string, string, number][] = [];
+  const cursor = h.cursor(from, to, cutoff);
+  while (cursor.next()) {
+    const entry = h.entry(cursor.index);
+    rows.push([entry.agentId, entry.statusName, cursor.seconds]);
+  }
+  return rows;
 }
 
 describe('StatusHistory', () => {

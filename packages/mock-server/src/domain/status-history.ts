@@ -1,45 +1,6 @@
+import { mergeBackfill } from './history-backfill.js';
+import type { Actor, HistoryBatch, HistoryEntry, StatusRef } from './history-entry.js';
 import { type HistorySnapshot, PeriodCursor } from './period-cursor.js';
-
-/** Who made a status change: the agent itself (from the UI) or an admin (through the API). */
-export type Actor = { type: 'agent' | 'admin'; id: string };
-
-/** One status change: from `at` the agent was on `statusId` until the agent's next entry (or still is). */
-export type HistoryEntry = {
-  /** Position in the history. */
-  readonly index: number;
-  readonly agentId: string;
-  readonly statusId: string;
-  /** The status's name when it was selected; later renames do not rewrite history. */
-  readonly statusName: string;
-  readonly active: boolean;
-  /** Epoch ms, clock time. */
-  readonly at: number;
-  readonly actor: Actor;
-  /** Index of the agent's previous entry, or -1 for its first. */
-  readonly previous: number;
-  /** Epoch ms when the agent left this status; undefined while it is still on it. */
-  readonly endAt: number | undefined;
-};
-
-/** A period an agent spent in one status, clipped to a window, as a report row needs it. */
-export type StatusPeriod = { entry: HistoryEntry; seconds: number };
-
-/** A status as the history keeps it: its id, its name when selected, and whether it counts as active. */
-export type StatusRef = { id: string; name: string; active: boolean };
-
-/**
- * New agents' whole history, for {@link StatusHistory.backfill}: parallel columns sorted by `at`, naming agents,
- * statuses and actors by position in the lists beside them (`actors[a]` is the actor of agent `a`'s changes).
- */
-export type HistoryBatch = {
-  readonly agentIds: readonly string[];
-  readonly actors: readonly Actor[];
-  readonly statuses: readonly StatusRef[];
-  readonly length: number;
-  readonly at: Float64Array;
-  readonly agent: Int32Array;
-  readonly status: Int32Array;
-};
 
 /** A growable column of numbers. */
 class Column<T extends Float64Array | Int32Array> {
@@ -240,59 +201,25 @@ export class StatusHistory {
     const actorOfBatch = batch.actors.map((actor) =>
       this.intern(this.actorIndex, this.actors, `${actor.type}\u0000${actor.id}`, { ...actor }),
     );
-    const n = this.size;
-    const total = n + batch.length;
-    const capacity = Math.max(1024, total + (total >> 3));
-    // Locals only in the loop below: it runs once per entry, old and new.
-    const oldAt = this.at.data;
-    const oldEnd = this.end.data;
-    const oldPrev = this.previousIndex.data;
-    const oldAgent = this.agentOf.data;
-    const oldStatus = this.statusOf.data;
-    const oldActor = this.actorOf.data;
-    const { at: newAt, agent: newAgent, status: newStatus, length: m } = batch;
-    const agentMap = Int32Array.from(agentOfBatch);
-    const statusMap = Int32Array.from(statusOfBatch);
-    const actorMap = Int32Array.from(actorOfBatch);
     const slots = this.positions.slice(this.positions.length - batch.agentIds.length).map((p) => p.data);
-    const filled = new Int32Array(batch.agentIds.length);
-    const at = f64(capacity);
-    const end = f64(capacity);
-    const prev = i32(capacity);
-    const agentOf = i32(capacity);
-    const statusOf = i32(capacity);
-    const actorOf = i32(capacity);
-    const moved = i32(n);
-    const lastOf = new Int32Array(batch.agentIds.length).fill(-1);
-    let i = 0;
-    let j = 0;
-    for (let k = 0; k < total; k++) {
-      if (j >= m || (i < n && (oldAt[i] as number) <= (newAt[j] as number))) {
-        moved[i] = k;
-        at[k] = oldAt[i] as number;
-        end[k] = oldEnd[i] as number;
-        const p = oldPrev[i] as number;
-        prev[k] = p >= 0 ? (moved[p] as number) : -1;
-        agentOf[k] = oldAgent[i] as number;
-        statusOf[k] = oldStatus[i] as number;
-        actorOf[k] = oldActor[i] as number;
-        i++;
-      } else {
-        const a = newAgent[j] as number;
-        const t = newAt[j] as number;
-        const p = lastOf[a] as number;
-        at[k] = t;
-        end[k] = Number.NaN;
-        prev[k] = p;
-        if (p >= 0) end[p] = t;
-        lastOf[a] = k;
-        agentOf[k] = agentMap[a] as number;
-        statusOf[k] = statusMap[newStatus[j] as number] as number;
-        actorOf[k] = actorMap[a] as number;
-        (slots[a] as Int32Array)[(filled[a] as number)++] = k;
-        j++;
-      }
-    }
+    const { columns, moved, filled } = mergeBackfill(
+      {
+        at: this.at.data,
+        end: this.end.data,
+        previous: this.previousIndex.data,
+        agentOf: this.agentOf.data,
+        statusOf: this.statusOf.data,
+        actorOf: this.actorOf.data,
+      },
+      this.size,
+      batch,
+      {
+        agentMap: Int32Array.from(agentOfBatch),
+        statusMap: Int32Array.from(statusOfBatch),
+        actorMap: Int32Array.from(actorOfBatch),
+      },
+      slots,
+    );
     this.positions.slice(this.positions.length - batch.agentIds.length).forEach((p, a) => {
       p.length = filled[a] as number;
     });
@@ -301,19 +228,13 @@ export class StatusHistory {
       const mine = this.positions[agent] as { data: Int32Array; length: number };
       for (let x = 0; x < mine.length; x++) mine.data[x] = moved[mine.data[x] as number] as number;
     }
-    this.at.data = at;
-    this.end.data = end;
-    this.previousIndex.data = prev;
-    this.agentOf.data = agentOf;
-    this.statusOf.data = statusOf;
-    this.actorOf.data = actorOf;
-    this.size = total;
-  }
-
-  /** Every period overlapping `[from, to)` as objects; `cursor` does the same without allocating. */
-  *periods(from: number, to: number, cutoff: number): Generator<StatusPeriod> {
-    const cursor = this.cursor(from, to, cutoff);
-    while (cursor.next()) yield { entry: this.entry(cursor.index), seconds: cursor.seconds };
+    this.at.data = columns.at;
+    this.end.data = columns.end;
+    this.previousIndex.data = columns.previous;
+    this.agentOf.data = columns.agentOf;
+    this.statusOf.data = columns.statusOf;
+    this.actorOf.data = columns.actorOf;
+    this.size += batch.length;
   }
 
   private positionsOf(agentId: string) {

@@ -51,11 +51,6 @@ export class StorageLinkSigner {
 
   constructor(private readonly secret: string = crypto.randomUUID()) {}
 
-  /** The signing secret, for a durable sandbox to keep across restarts. */
-  get secretValue(): string {
-    return this.secret;
-  }
-
   /** A link to one sub-report, valid for an hour from `issuedAt`. */
   sign(object: StorageObject, appId: string, issuedAt: number): SignedLink {
     const key = this.key(object, appId);

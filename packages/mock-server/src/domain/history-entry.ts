@@ -1,0 +1,37 @@
+/** Who made a status change: the agent itself (from the UI) or an admin (through the API). */
+export type Actor = { type: 'agent' | 'admin'; id: string };
+
+/** One status change: from `at` the agent was on `statusId` until the agent's next entry (or still is). */
+export type HistoryEntry = {
+  /** Position in the history. */
+  readonly index: number;
+  readonly agentId: string;
+  readonly statusId: string;
+  /** The status's name when it was selected; later renames do not rewrite history. */
+  readonly statusName: string;
+  readonly active: boolean;
+  /** Epoch ms, clock time. */
+  readonly at: number;
+  readonly actor: Actor;
+  /** Index of the agent's previous entry, or -1 for its first. */
+  readonly previous: number;
+  /** Epoch ms when the agent left this status; undefined while it is still on it. */
+  readonly endAt: number | undefined;
+};
+
+/** A status as the history keeps it: its id, its name when selected, and whether it counts as active. */
+export type StatusRef = { id: string; name: string; active: boolean };
+
+/**
+ * New agents' whole history, for `StatusHistory.backfill`: parallel columns sorted by `at`, naming agents,
+ * statuses and actors by position in the lists beside them (`actors[a]` is the actor of agent `a`'s changes).
+ */
+export type HistoryBatch = {
+  readonly agentIds: readonly string[];
+  readonly actors: readonly Actor[];
+  readonly statuses: readonly StatusRef[];
+  readonly length: number;
+  readonly at: Float64Array;
+  readonly agent: Int32Array;
+  readonly status: Int32Array;
+};
