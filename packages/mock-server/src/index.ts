@@ -5,7 +5,7 @@ export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from '.
 export { checkSeedFile, Sandbox, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
 export { SandboxError } from './domain/sandbox-error.js';
 export { VirtualClock } from './domain/virtual-clock.js';
-export { type DeliveryAttempt, RETRY_SCHEDULE_MINUTES, WebhookDispatcher } from './domain/webhook-dispatcher.js';
+export { type DeliveryAttempt, RETRY_SCHEDULE_MINUTES, type WebhookDispatcher } from './domain/webhook-dispatcher.js';
 export { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 export { type ListeningMockServer, type ListenOptions, listen } from './listen.js';
 export { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
