@@ -23,15 +23,22 @@ export type HistoryEntry = {
 export type StatusRef = { id: string; name: string; active: boolean };
 
 /**
- * New agents' whole history, for `StatusHistory.backfill`: parallel columns sorted by `at`, naming agents,
- * statuses and actors by position in the lists beside them (`actors[a]` is the actor of agent `a`'s changes).
+ * Status changes as parallel columns sorted by `at`: change `k` is agent `agent[k]` (a position in the agent list
+ * that goes with the columns) selecting `statuses[status[k]]` at `at[k]`.
  */
-export type HistoryBatch = {
-  readonly agentIds: readonly string[];
-  readonly actors: readonly Actor[];
+export type ChangeColumns = {
   readonly statuses: readonly StatusRef[];
   readonly length: number;
   readonly at: Float64Array;
   readonly agent: Int32Array;
   readonly status: Int32Array;
+};
+
+/**
+ * New agents' whole history, for `StatusHistory.backfill`: the change columns, with the agents' ids and actors by
+ * position (`actors[a]` is the actor of agent `a`'s changes).
+ */
+export type HistoryBatch = ChangeColumns & {
+  readonly agentIds: readonly string[];
+  readonly actors: readonly Actor[];
 };

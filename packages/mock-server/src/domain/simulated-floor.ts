@@ -1,6 +1,6 @@
 import { ChangeLog, inClockOrder } from './floor-clock-order.js';
 import { ACTIVE, mulberry32, namesOf, profileOf, rolesOf, streamSeed, UNAVAILABLE } from './floor-model.js';
-import type { StatusRef } from './history-entry.js';
+import type { ChangeColumns, StatusRef } from './history-entry.js';
 import type { SimulationRequest } from './simulation-window.js';
 
 /** The kind of shift a simulated agent works. */
@@ -18,15 +18,10 @@ type SimulatedAgent = {
  * The simulated floor: its agents and every status change of theirs over `[from, to)`, sorted by time, in parallel
  * columns (`agent[k]` indexes `agents`, `status[k]` indexes `statuses`). Each agent's first change is at `from`.
  */
-export type SimulatedFloor = {
+export type SimulatedFloor = ChangeColumns & {
   readonly agents: readonly SimulatedAgent[];
-  readonly statuses: readonly StatusRef[];
   readonly from: number;
   readonly to: number;
-  readonly length: number;
-  readonly at: Float64Array;
-  readonly agent: Int32Array;
-  readonly status: Int32Array;
 };
 
 /** The statuses a floor is drawn from: the two built-in ones and the account's custom ones. */
