@@ -73,9 +73,9 @@ export class Account {
   readonly webhooks: WebhookSubscriptions;
   readonly journal: RequestJournal;
   /** Every `/v2` request's window: `requestsPerMinute` a minute. */
-  readonly requestWindow: RateWindow;
+  readonly requestRateWindow: RateWindow;
   /** Raw report requests' own window: `reportsPerMinute` (one by default) a minute; see `Sandbox.requestReport`. */
-  readonly reportWindow: RateWindow;
+  readonly reportRateWindow: RateWindow;
 
   private constructor(
     readonly token: string,
@@ -94,8 +94,8 @@ export class Account {
       makeKey && (() => makeKey(appId)),
     );
     this.journal = new RequestJournal(limits.journalCapacity);
-    this.requestWindow = new RateWindow(limits.requestsPerMinute, 60_000);
-    this.reportWindow = new RateWindow(limits.reportsPerMinute, 60_000);
+    this.requestRateWindow = new RateWindow(limits.requestsPerMinute, 60_000);
+    this.reportRateWindow = new RateWindow(limits.reportsPerMinute, 60_000);
   }
 
   /**
@@ -103,7 +103,7 @@ export class Account {
    * request's own one-a-minute window, every other `/v2` operation's general one.
    */
   rateWindowFor(operationId: RouteOperationId): RateWindow {
-    return operationId === 'requestRawReport' ? this.reportWindow : this.requestWindow;
+    return operationId === 'requestRawReport' ? this.reportRateWindow : this.requestRateWindow;
   }
 
   /** Builds an account from a seed at clock time `now`. Invalid references in the seed answer 400 naming them. */

@@ -153,12 +153,12 @@ export class Sandbox {
   requestReport(account: Account, request: ReportRequest): ReportJob {
     const now = this.clock.now();
     const window = checkReportWindow(request, now);
-    if (!account.reportWindow.take(now)) {
+    if (!account.reportRateWindow.take(now)) {
       // The report window refused it: its headers describe that window, not the general one.
       throw tooManyRequests(
-        account.reportWindow.state(now),
-        account.reportWindow.retryAfterSeconds(now),
-        `only ${account.reportWindow.limit} report request is accepted per minute`,
+        account.reportRateWindow.state(now),
+        account.reportRateWindow.retryAfterSeconds(now),
+        `only ${account.reportRateWindow.limit} report request is accepted per minute`,
       );
     }
     const failing = account.faults.take('report_failure') !== undefined;

@@ -45,8 +45,8 @@ const MAX_ACTIVITIES = 12;
  *   (2–8 min), the weekly team meeting and other meetings (30–60 min), training on 12 % of days (60–120 min),
  *   and on 30 % of days an activity on a custom status no rule names (10–45 min); "Active on IntelliAssign" in
  *   between, at least 5 minutes each time.
- * - Custom statuses are cast by name: lunch/meal, training/learning/coaching/knowledge, meeting/huddle/stand-up,
- *   break/coffee/tea. A part with no status of its own is spent on "Unavailable" (lunch on a break status first).
+ * - Custom statuses are cast by name, by the rules of `ROLES` in `floor-model.ts`. A part with no status of its own
+ *   is spent on "Unavailable" (lunch on a break status first).
  *
  * Every change falls on a whole second. The same request, statuses and `from`/`to` give the same floor; an agent's
  * history depends only on the seed and its position, not on how many agents were asked for.

@@ -7,10 +7,10 @@ import type { Call } from './call.js';
  */
 export function limit(call: Call): void {
   const account = call.account;
-  if (call.plan.isFreshchat && account && !account.requestWindow.take(call.at) && !call.replaying) {
+  if (call.plan.isFreshchat && account && !account.requestRateWindow.take(call.at) && !call.replaying) {
     throw tooManyRequests(
-      account.requestWindow.state(call.at),
-      account.requestWindow.retryAfterSeconds(call.at),
+      account.requestRateWindow.state(call.at),
+      account.requestRateWindow.retryAfterSeconds(call.at),
       'too many requests in this minute',
     );
   }
