@@ -22,14 +22,13 @@ import {
   verifySignature,
 } from '@freshchat-sandbox/webhook-types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { WebhookDeliveryOptions as DispatcherOptions } from './adapters/fetch-webhook-transport.js';
+import type { WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
 import { type ListeningMockServer, listen } from './listen.js';
-import { frozenClock, IDS, iso, patchAgent, setAsAgent, T0 } from './testing/sandbox-harness.js';
+import { frozenClock, IDS, iso, patchAgent, setAsAgent, T0, UUID } from './testing/sandbox-harness.js';
 
 const TOKEN = 'sandbox-token';
 
 const MINUTE = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** How the receiver answers one delivery: a status, a status once `after` settles, or never (`hang`). */
 type Answer = number | 'hang' | { status: number; after: Promise<unknown> };
@@ -147,7 +146,7 @@ type Sandbox = {
 };
 
 /** A fresh sandbox on a free port of 127.0.0.1, its clock frozen at T0; stopped after the test. */
-async function startSandbox(webhooks: Omit<DispatcherOptions, 'fetch'> = {}): Promise<Sandbox> {
+async function startSandbox(webhooks: Omit<WebhookDeliveryOptions, 'fetch'> = {}): Promise<Sandbox> {
   const server = await listen({ port: 0, clock: frozenClock(), webhooks });
   sandboxes.push(server);
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -1,8 +1,7 @@
 import type { components, operations } from '@freshchat-sandbox/client';
 import { describe, expect, it } from 'vitest';
-import { auth, IDS, iso, openSandbox, T0, UNKNOWN_ID } from '../testing/sandbox-harness.js';
+import { ADMIN_ID, auth, historyOf, IDS, iso, openSandbox, T0, UNKNOWN_ID } from '../testing/sandbox-harness.js';
 
-const ADMIN_ID = '5b3c1f0e-7a52-4d6b-9c1e-2f4a8d9e0b71';
 const SEED_STATUSES = [
   { id: IDS.lunch, name: 'Lunch' },
   { id: IDS.break, name: 'Break' },
@@ -447,11 +446,6 @@ describe('getAgent', () => {
 });
 
 describe('updateAgentStatus', () => {
-  async function historyOf(control: ReturnType<typeof openSandbox>['control'], agentId: string) {
-    const { data } = await control.GET('/_mock/agents/{agent_id}/history', { params: { path: { agent_id: agentId } } });
-    return data?.history ?? [];
-  }
-
   it('puts the agent on the named status, records the change as the admin, and GET shows it', async () => {
     const { freshchat, control, advance } = openSandbox();
     await advance(10);

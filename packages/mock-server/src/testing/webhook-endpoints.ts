@@ -8,8 +8,7 @@ import { expect } from 'vitest';
 import type { MockServerOptions } from '../mock-server.js';
 import { openSandbox, type TestSandbox } from './sandbox-harness.js';
 
-/** A v4 UUID, as the sandbox makes ids. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export { UUID } from './sandbox-harness.js';
 /** One clock-minute, in milliseconds. */
 export const MINUTE = 60_000;
 
