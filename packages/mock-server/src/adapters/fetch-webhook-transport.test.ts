@@ -64,6 +64,8 @@ describe('FetchWebhookTransport', () => {
   });
 
   it('ends an attempt the receiver never answers at the timeout, even if garbage is collected meanwhile', async () => {
+    // Real time on purpose: an attempt's timeout is network time in real milliseconds, not clock time; the 5 s
+    // race only bounds a hang, the assertion is exact.
     const transport = new FetchWebhookTransport({ fetch: neverAnswers, timeoutMs: 100 });
     const attempt = transport.post({ url: 'http://x.test/', event, retryCount: 0 });
     collectGarbage();
