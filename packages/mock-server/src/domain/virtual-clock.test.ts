@@ -199,6 +199,21 @@ describe('VirtualClock, frozen', () => {
     expect(clock.set(START)).toEqual(new Date(START)); // the same instant is allowed and changes nothing
   });
 
+  it('set with frozen: true stands at exactly the instant, even while real time ticks between readings', () => {
+    // Real time moves 1 ms on every reading, as it can on a loaded machine between two statements.
+    const real = { now: 1_000_000 };
+    const clock = new VirtualClock(() => ++real.now, new Date(START));
+    const at = clock.now() + 60_000;
+    expect(clock.set(at, { frozen: true })).toEqual(new Date(at));
+    expect(clock.frozen).toBe(true);
+    expect(clock.now()).toBe(at);
+    expect(() => clock.set(at - 1, { frozen: false })).toThrow(/^now: must not be earlier/);
+    expect(clock.frozen).toBe(true); // a refused set changes nothing, the freeze included
+    clock.set(at + 1000, { frozen: false });
+    expect(clock.frozen).toBe(false);
+    expect(clock.now()).toBeGreaterThan(at + 1000); // it follows real time again, from the instant set
+  });
+
   it('freezes where it stands and follows real time again from there when unfrozen', () => {
     const real = { now: 1_000_000 };
     const clock = new VirtualClock(() => real.now, new Date(START));

@@ -90,9 +90,13 @@ export class VirtualClock {
 
   /**
    * Moves the clock to `at` (epoch ms) and runs every task that falls due on the way, as `advance` does. An instant
-   * before the clock's time is refused (400 naming `now`): the clock never goes back.
+   * before the clock's time is refused (400 naming `now`): the clock never goes back. `frozen: true` freezes it at
+   * exactly `at`; `frozen: false` lets it follow real time from `at`.
+   *
+   * @example
+   * clock.set(Date.parse('2030-01-01T09:00:00Z'), { frozen: true }); // clock.now() is exactly that instant
    */
-  set(at: number): Date {
+  set(at: number, options: VirtualClockOptions = {}): Date {
     const now = this.now();
     if (at < now) {
       throw new SandboxError(
@@ -104,7 +108,10 @@ export class VirtualClock {
     if (at > LAST_CLOCK_TIME) {
       throw new SandboxError(400, 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
     }
+    // Freeze at the reading `at` was checked against: freezing after the move would let a running clock tick past it.
+    if (options.frozen === true && this.frozenAtMs === undefined) this.frozenAtMs = now;
     if (at > now) this.moveBy(at - now);
+    if (options.frozen === false) this.unfreeze();
     return this.date();
   }
 

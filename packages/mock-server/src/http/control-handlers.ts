@@ -30,9 +30,9 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
   getClock: ({ sandbox }) => ({ status: 200, body: clockView(sandbox.clock) }),
 
   setClock: ({ sandbox, body }) => {
-    if (body.now !== undefined) sandbox.clock.set(Date.parse(body.now));
-    if (body.frozen === true) sandbox.clock.freeze();
-    if (body.frozen === false) sandbox.clock.unfreeze();
+    if (body.now !== undefined) sandbox.clock.set(Date.parse(body.now), { frozen: body.frozen });
+    else if (body.frozen === true) sandbox.clock.freeze();
+    else if (body.frozen === false) sandbox.clock.unfreeze();
     return { status: 200, body: clockView(sandbox.clock) };
   },
 
