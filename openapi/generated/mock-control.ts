@@ -41,7 +41,8 @@ export interface paths {
          *     instant earlier than the clock's time is refused (400 naming `now`), since the clock never goes back.
          *     `frozen: true` stops the clock following real time: it then moves only when a test advances or sets it, so
          *     every time in the sandbox's answers repeats exactly. `frozen: false` lets it follow real time again from where
-         *     it stands. Both may be given; `now` is applied first. An empty body changes nothing and reads the clock.
+         *     it stands. Both may be given: `{now, frozen: true}` leaves the clock standing at exactly `now`, and
+         *     `{now, frozen: false}` lets it follow real time from `now`. An empty body changes nothing and reads the clock.
          */
         post: operations["setClock"];
         delete?: never;
