@@ -172,6 +172,19 @@ describe('documents', () => {
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe('/docs');
   });
+
+  it('redirects /docs/ and /_inspector/ to the page, keeping the query', async () => {
+    const { raw } = openSandbox();
+    for (const [path, location] of [
+      ['/docs/', '/docs'],
+      ['/_inspector/', '/_inspector'],
+      ['/_inspector/?account=2', '/_inspector?account=2'],
+    ]) {
+      const response = await raw(path as string);
+      expect(response.status, path).toBe(301);
+      expect(response.headers.get('location'), path).toBe(location);
+    }
+  });
 });
 
 describe('app.fetch', () => {

@@ -48,7 +48,7 @@ const INSPECTOR_FILES = ['inspector.css', 'inspector.js', 'sections.js', 'timeli
 /**
  * Adds the two pages, which need no token (their data calls do): `/docs`, the API reference of both documents
  * rendered by Scalar from the installed package's files, and `/_inspector`, the live page of one account. Nothing
- * they load comes from another host.
+ * they load comes from another host. `/docs/` and `/_inspector/` redirect (301) to the page.
  *
  * @example
  * addWebPages(app);
@@ -73,4 +73,7 @@ export function addWebPages(app: Hono): void {
       `/_inspector/${name}`,
       fileRoute(() => join(web, 'inspector', name)),
     );
+  // Typed with a trailing slash, a page is sent to its one address; the `#token=…` the inspector reads survives.
+  for (const page of ['/docs', '/_inspector'])
+    app.get(`${page}/`, (c) => c.redirect(`${page}${new URL(c.req.url).search}`, 301));
 }
