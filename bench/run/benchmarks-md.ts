@@ -81,9 +81,10 @@ export function benchmarkLines(measured: Measured): string[] {
     const raw = cell(s.name, 'node:http').rps;
     const sb = cell(s.name, 'sandbox').rps;
     const pr = cell(s.name, 'prism mock').rps;
-    ratios[s.name] = { limit: ratio(sb, raw), prism: ratio(sb, pr) };
+    const both = { limit: ratio(sb, raw), prism: ratio(sb, pr) };
+    ratios[s.name] = both;
     lines.push(
-      `| \`${s.name}\` | ${fmt(median(raw))} | ${fmt(median(sb))} | ${fmt(median(pr))} | ${showRatio(ratios[s.name].limit, 2)} | ${showRatio(ratios[s.name].prism, 1)} | ${median(cell(s.name, 'node:http').p99)} / ${median(cell(s.name, 'sandbox').p99)} / ${median(cell(s.name, 'prism mock').p99)} |`,
+      `| \`${s.name}\` | ${fmt(median(raw))} | ${fmt(median(sb))} | ${fmt(median(pr))} | ${showRatio(both.limit, 2)} | ${showRatio(both.prism, 1)} | ${median(cell(s.name, 'node:http').p99)} / ${median(cell(s.name, 'sandbox').p99)} / ${median(cell(s.name, 'prism mock').p99)} |`,
     );
   }
   lines.push(
