@@ -2,11 +2,13 @@
 # The packages as a consumer gets them. Packs every package that is not private, checks each tarball (what it holds,
 # `publint --strict`, `attw --profile esm-only`), installs all the tarballs with npm into a fresh project outside the
 # workspace, then: type-checks a consumer under `module: nodenext` and `moduleResolution: bundler` (no DOM lib,
-# `skipLibCheck: false`) and runs it, loads the packages with require(), runs the `freshchat-sandbox` bin, and runs
-# vitest with the package's global setup and `inject`, and the contract suite from its tarball.
+# `skipLibCheck: false`) and runs it, loads the packages with require(), runs the `freshchat-sandbox` bin, runs
+# `startPrism` with the consumer's Prism, and vitest with the package's global setup and `inject`, and the contract
+# suite from its tarball.
 #
 # Run by .ci/run after the build; alone: `npx -y pnpm@10 smoke`. Needs the workspace installed (`pnpm install`):
-# it reuses its tsc, publint and attw; the consumer's own dependencies (vitest, @types/node) come from the registry.
+# it reuses its tsc, publint and attw; the consumer's own dependencies (vitest, @types/node, Prism) come from the
+# registry.
 # SMOKE_KEEP=1 keeps the temporary folder and says where it is.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,7 +38,7 @@ pnpm -r "${filters[@]}" pack --pack-destination "$work/tarballs" >/dev/null
 tarballs=("$work"/tarballs/*.tgz)
 [ "${#tarballs[@]}" -ge 5 ] || fail "expected at least 5 tarballs, got ${#tarballs[@]}"
 
-step "tarball contents: dist, README, LICENSE and package.json (and the OpenAPI documents); no tests, fakes or maps"
+step "tarball contents: dist, README, LICENSE and package.json (and the OpenAPI documents, the bin); no tests, fakes or maps"
 printf '%-48s %6s %10s %10s\n' tarball files packed unpacked
 for tgz in "${tarballs[@]}"; do
   name="$(basename "$tgz")"
@@ -44,7 +46,7 @@ for tgz in "${tarballs[@]}"; do
   for required in package.json README.md LICENSE; do
     grep -qx "$required" <<<"$files" || fail "$name has no $required"
   done
-  stray="$(grep -vE '^(dist/.+|package\.json|README\.md|LICENSE)$' <<<"$files" |
+  stray="$(grep -vE '^(dist/.+|bin/[a-z-]+\.js|package\.json|README\.md|LICENSE)$' <<<"$files" |
     { [[ "$name" == freshchat-sandbox-openapi-* ]] && grep -vE '^([a-z-]+\.yaml|bundled/.+\.(yaml|json))$' || cat; })" || true
   [ -z "$stray" ] || fail "$name ships files outside dist: $(tr '\n' ' ' <<<"$stray")"
   tests="$(grep -E '(\.test\.|\.test-d\.|(^|/)testing/|\.map$|\.tsbuildinfo$)' <<<"$files")" || true
@@ -74,8 +76,9 @@ cd "$work/consumer"
 # The versions the workspace tests with.
 vitest_version="$(node -p "require('$root/node_modules/vitest/package.json').version")"
 types_node_version="$(node -p "require('$root/node_modules/@types/node/package.json').version")"
+prism_version="$(node -p "require('$root/packages/contract-tests/package.json').devDependencies['@stoplight/prism-cli']")"
 npm install --no-audit --no-fund --loglevel=error "${tarballs[@]}" "vitest@$vitest_version" \
-  "@types/node@$types_node_version"
+  "@types/node@$types_node_version" "@stoplight/prism-cli@$prism_version"
 
 step "type-check the consumer: module nodenext, then moduleResolution bundler (lib ES2023, skipLibCheck false)"
 tsc=("node" "$root/node_modules/typescript/bin/tsc")
@@ -110,6 +113,9 @@ kill -TERM "$cli"
 wait "$cli" || fail "the bin exited with $? on SIGTERM: $(cat cli.txt)"
 [ "$status" = 200 ] || fail "the bin answered $status to GET /v2/agents/status: $(cat cli.txt)"
 echo "freshchat-sandbox answered 200 at $url and stopped cleanly"
+
+step "startPrism from the tarball, with @stoplight/prism-cli (its optional peer) installed by the consumer"
+node prism.mjs
 
 step "vitest: the global setup with inject, and registerContractSuite against a sandbox"
 env -u FRESHCHAT_BASE_URL -u FRESHCHAT_TOKEN -u FRESHCHAT_AGENT_ID node_modules/.bin/vitest run --reporter=dot

@@ -33,7 +33,7 @@ export {
 } from './documents.js';
 export type { BreakingOperationChanges, BreakingWebhookChanges, Exhaustive } from './drift-types.js';
 export { contractTargetFromEnv, type EnvTarget } from './env-target.js';
-export { PRISM_BIN, type RunningPrism, type StartPrismOptions, startPrism } from './prism.js';
+export { type RunningPrism, type StartPrismOptions, startPrism } from './prism.js';
 export { type CoverageRow, coverageGaps, formatCoverage, type LedgerEntry, ResponseLedger } from './response-ledger.js';
 export { schemaProblems } from './schema-validation.js';
 export { agentStatusUpdateChecks } from './suite/agent-status-update.js';

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A `prism proxy` process started by {@link startPrism}. */
@@ -22,10 +24,25 @@ export type StartPrismOptions = {
   timeoutMs?: number;
 };
 
-/** The `prism` binary of `@stoplight/prism-cli`, as pnpm links it into this package. */
-export const PRISM_BIN = fileURLToPath(
-  new URL(`../node_modules/.bin/prism${process.platform === 'win32' ? '.cmd' : ''}`, import.meta.url),
-);
+/**
+ * The script of the `prism` command, from wherever `@stoplight/prism-cli` resolves for this package: its own dev
+ * dependency in this repository, or a consumer's install of the optional peer dependency. Looked up when Prism is
+ * started, so that importing the package never needs Prism.
+ */
+function prismScript(): string {
+  const require = createRequire(import.meta.url);
+  let manifest: string;
+  try {
+    manifest = require.resolve('@stoplight/prism-cli/package.json');
+  } catch {
+    throw new Error(
+      'startPrism needs @stoplight/prism-cli, an optional peer dependency of @freshchat-sandbox/contract-tests: ' +
+        'npm install --save-dev @stoplight/prism-cli@5.14.2 (5.15 and later need Node 24)',
+    );
+  }
+  const { bin } = require(manifest) as { bin: string | Record<string, string> };
+  return join(dirname(manifest), typeof bin === 'string' ? bin : (bin.prism ?? 'dist/index.js'));
+}
 
 /** Preloaded into Prism so that it never outlives the process that started it. */
 const WATCHDOG = fileURLToPath(new URL('./prism-watchdog.cjs', import.meta.url));
@@ -49,17 +66,23 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
   // Prism takes 3 to 5 s to start on an idle two-core machine; a loaded one (every package testing at once) can take
   // several times that, and a start-up timeout is not what the suite tests.
   const { timeoutMs = 90_000 } = options;
+  const script = prismScript();
   // A port found free can be taken before Prism binds it; a start that fails that way is retried on another port.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(options.document, options.upstream, await freePort(), timeoutMs);
+      return await startOnce(script, options, await freePort(), timeoutMs);
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
     }
   }
 }
 
-async function startOnce(document: string, upstream: string, port: number, timeoutMs: number): Promise<RunningPrism> {
+async function startOnce(
+  script: string,
+  { document, upstream }: StartPrismOptions,
+  port: number,
+  timeoutMs: number,
+): Promise<RunningPrism> {
   const args = [
     'proxy',
     document,
@@ -74,10 +97,10 @@ async function startOnce(document: string, upstream: string, port: number, timeo
     '--verboseLevel',
     'error',
   ];
-  const child = spawn(PRISM_BIN, args, {
+  // Node runs the script itself: no `.bin` link to find, and no shell on Windows.
+  const child = spawn(process.execPath, [script, ...args], {
     // stdin stays a pipe from this process: the watchdog ends Prism when it closes.
     stdio: ['pipe', 'pipe', 'pipe'],
-    shell: process.platform === 'win32',
     env: {
       ...process.env,
       FORCE_COLOR: '0',
