@@ -46,7 +46,7 @@ describe('FetchWebhookTransport', () => {
       'X-Retry-Count': '3',
       'X-Sandbox-Event-Id': 'e1',
     };
-    expect(result).toEqual({ status: 202, stopped: false, requestHeaders: headers });
+    expect(result).toEqual({ status: 202, stopped: false, requestHeaders: headers, durationMs: expect.any(Number) });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({
       url: 'http://receiver.test/hook',

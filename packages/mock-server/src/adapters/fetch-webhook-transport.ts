@@ -31,6 +31,7 @@ export class FetchWebhookTransport implements WebhookTransport {
 
   /** One POST to the subscriber; the request is made before this returns. Never rejects. */
   async post({ url, event, retryCount }: WebhookPost): Promise<WebhookPostResult> {
+    const started = performance.now();
     const requestHeaders = {
       'Content-Type': 'application/json',
       'User-Agent': 'Freshchat-Sandbox-Webhook/1',
@@ -79,6 +80,7 @@ export class FetchWebhookTransport implements WebhookTransport {
       ...(error !== undefined ? { error } : {}),
       stopped: this.stopping.signal.aborted,
       requestHeaders,
+      durationMs: Math.round(performance.now() - started),
     };
   }
 

@@ -26,9 +26,11 @@ class ScriptedTransport implements WebhookTransport {
     this.posts.push(attempt);
     const status = this.statuses[Math.min(this.posts.length, this.statuses.length) - 1] as number;
     const requestHeaders = { 'X-Retry-Count': String(attempt.retryCount) };
+    // Each attempt "takes" 40 ms more than the one before, so the log's duration_ms is the transport's figure.
+    const durationMs = 40 * this.posts.length;
     return this.stopped
-      ? { error: 'stopped', stopped: true, requestHeaders }
-      : { status, stopped: false, requestHeaders };
+      ? { error: 'stopped', stopped: true, requestHeaders, durationMs }
+      : { status, stopped: false, requestHeaders, durationMs };
   }
 
   stop(): void {
@@ -88,6 +90,7 @@ describe('WebhookDispatcher', () => {
     const log = dispatcher.deliveries(account);
     expect(log.map((d) => d.next_attempt_at)).toEqual([...log.slice(1).map((d) => d.attempted_at), undefined]);
     expect(log.every((d) => d.outcome === 'failed' && d.response_status === 500)).toBe(true);
+    expect(log.map((d) => d.duration_ms)).toEqual([40, 80, 120, 160, 200, 240]);
   });
 
   it('cancels the pending retry of a subscription removed by unsubscribe, and says so in the log', async () => {

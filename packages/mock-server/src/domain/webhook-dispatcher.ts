@@ -171,9 +171,8 @@ export class WebhookDispatcher {
     const attemptedAt = dueAt;
     // Drawn now, in the order attempts start, not when they end: seeded ids then repeat whatever the network does.
     const attemptId = this.sandbox.newId();
-    const started = performance.now();
     const run = (async () => {
-      const { status, error, stopped, requestHeaders } = await this.transport.post({
+      const { status, error, stopped, requestHeaders, durationMs } = await this.transport.post({
         url: subscription.url,
         event,
         retryCount: retry,
@@ -194,7 +193,7 @@ export class WebhookDispatcher {
         outcome: delivered ? 'delivered' : aborted ? 'aborted' : 'failed',
         ...(status !== undefined ? { response_status: status } : {}),
         ...(error !== undefined ? { error } : {}),
-        duration_ms: Math.round(performance.now() - started),
+        duration_ms: durationMs,
         ...(nextAt !== undefined ? { next_attempt_at: new Date(nextAt).toISOString() } : {}),
         ...(resend ? { resend: true } : {}),
         request_headers: requestHeaders,

@@ -13,6 +13,8 @@ export type WebhookPostResult = {
   stopped: boolean;
   /** The request headers the attempt sent, as the delivery log shows them. */
   requestHeaders: Record<string, string>;
+  /** How long the attempt took, in real milliseconds: network time, which the virtual clock does not measure. */
+  durationMs: number;
 };
 
 /**
@@ -21,7 +23,12 @@ export type WebhookPostResult = {
  *
  * @example
  * const transport: WebhookTransport = {
- *   post: async ({ retryCount }) => ({ status: 200, stopped: false, requestHeaders: { 'X-Retry-Count': `${retryCount}` } }),
+ *   post: async ({ retryCount }) => ({
+ *     status: 200,
+ *     stopped: false,
+ *     requestHeaders: { 'X-Retry-Count': `${retryCount}` },
+ *     durationMs: 3,
+ *   }),
  *   stop: () => {},
  * };
  */
