@@ -24,24 +24,35 @@ export type StartPrismOptions = {
   timeoutMs?: number;
 };
 
+/** The installed `@stoplight/prism-cli`: the script of its `prism` command, its version and the Node it needs. */
+type PrismInstall = { script: string; version: string; node: string | undefined };
+
 /**
- * The script of the `prism` command, from wherever `@stoplight/prism-cli` resolves for this package: its own dev
- * dependency in this repository, or a consumer's install of the optional peer dependency. Looked up when Prism is
- * started, so that importing the package never needs Prism.
+ * Finds `@stoplight/prism-cli` wherever it resolves for this package: its own dev dependency in this repository, or a
+ * consumer's install of the optional peer dependency. Looked up when Prism is started, so that importing the package
+ * never needs Prism.
  */
-function prismScript(): string {
+function findPrism(): PrismInstall {
   const require = createRequire(import.meta.url);
   let manifest: string;
   try {
     manifest = require.resolve('@stoplight/prism-cli/package.json');
-  } catch {
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
     throw new Error(
       'startPrism needs @stoplight/prism-cli, an optional peer dependency of @freshchat-sandbox/contract-tests: ' +
         'npm install --save-dev @stoplight/prism-cli@5.14.2 (5.15 and later need Node 24)',
+      { cause: error },
     );
   }
-  const { bin } = require(manifest) as { bin: string | Record<string, string> };
-  return join(dirname(manifest), typeof bin === 'string' ? bin : (bin.prism ?? 'dist/index.js'));
+  const { bin, version, engines } = require(manifest) as {
+    bin?: string | Record<string, string>;
+    version: string;
+    engines?: { node?: string };
+  };
+  const script = typeof bin === 'string' ? bin : bin?.prism;
+  if (!script) throw new Error(`@stoplight/prism-cli ${version} (${manifest}) has no prism command`);
+  return { script: join(dirname(manifest), script), version, node: engines?.node };
 }
 
 /** Preloaded into Prism so that it never outlives the process that started it. */
@@ -66,11 +77,11 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
   // Prism takes 3 to 5 s to start on an idle two-core machine; a loaded one (every package testing at once) can take
   // several times that, and a start-up timeout is not what the suite tests.
   const { timeoutMs = 90_000 } = options;
-  const script = prismScript();
+  const prismCli = findPrism();
   // A port found free can be taken before Prism binds it; a start that fails that way is retried on another port.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(script, options, await freePort(), timeoutMs);
+      return await startOnce(prismCli, options, await freePort(), timeoutMs);
     } catch (error) {
       if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
     }
@@ -78,7 +89,7 @@ export async function startPrism(options: StartPrismOptions): Promise<RunningPri
 }
 
 async function startOnce(
-  script: string,
+  prismCli: PrismInstall,
   { document, upstream }: StartPrismOptions,
   port: number,
   timeoutMs: number,
@@ -98,7 +109,7 @@ async function startOnce(
     'error',
   ];
   // Node runs the script itself: no `.bin` link to find, and no shell on Windows.
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [prismCli.script, ...args], {
     // stdin stays a pipe from this process: the watchdog ends Prism when it closes.
     stdio: ['pipe', 'pipe', 'pipe'],
     env: {
@@ -144,7 +155,11 @@ async function startOnce(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`prism exited (code ${await exited}) before answering on ${url}:\n${output()}`);
+  // A Prism too new for this Node (5.15 and later need Node 24) exits at once; say which one ran, on which Node.
+  const ran = `@stoplight/prism-cli ${prismCli.version}${prismCli.node ? ` (needs Node ${prismCli.node})` : ''}`;
+  throw new Error(
+    `prism exited (code ${await exited}) before answering on ${url}; ${ran} on Node ${process.version}:\n${output()}`,
+  );
 }
 
 async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {

@@ -214,6 +214,15 @@ describe('VirtualClock, frozen', () => {
     expect(clock.now()).toBeGreaterThan(at + 1000); // it follows real time again, from the instant set
   });
 
+  it('set with frozen: true at the very instant keeps no real-time timer, as a frozen clock needs none', () => {
+    vi.useFakeTimers({ now: START });
+    const clock = new VirtualClock(Date.now, new Date(START));
+    clock.schedule(START + 60_000, () => {});
+    expect(vi.getTimerCount()).toBe(1);
+    clock.set(clock.now(), { frozen: true });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('freezes where it stands and follows real time again from there when unfrozen', () => {
     const real = { now: 1_000_000 };
     const clock = new VirtualClock(() => real.now, new Date(START));

@@ -91,12 +91,12 @@ export class VirtualClock {
   /**
    * Moves the clock to `at` (epoch ms) and runs every task that falls due on the way, as `advance` does. An instant
    * before the clock's time is refused (400 naming `now`): the clock never goes back. `frozen: true` freezes it at
-   * exactly `at`; `frozen: false` lets it follow real time from `at`.
+   * exactly `at`; `frozen: false` lets it follow real time from `at`; left out, the clock stays frozen or not.
    *
    * @example
    * clock.set(Date.parse('2030-01-01T09:00:00Z'), { frozen: true }); // clock.now() is exactly that instant
    */
-  set(at: number, options: VirtualClockOptions = {}): Date {
+  set(at: number, options: { frozen?: boolean | undefined } = {}): Date {
     const now = this.now();
     if (at < now) {
       throw new SandboxError(
@@ -109,7 +109,10 @@ export class VirtualClock {
       throw new SandboxError(400, 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
     }
     // Freeze at the reading `at` was checked against: freezing after the move would let a running clock tick past it.
-    if (options.frozen === true && this.frozenAtMs === undefined) this.frozenAtMs = now;
+    if (options.frozen === true && this.frozenAtMs === undefined) {
+      this.frozenAtMs = now;
+      this.arm(); // a frozen clock keeps no real-time timer
+    }
     if (at > now) this.moveBy(at - now);
     if (options.frozen === false) this.unfreeze();
     return this.date();
