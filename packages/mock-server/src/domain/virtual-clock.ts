@@ -109,10 +109,7 @@ export class VirtualClock {
       throw new SandboxError(400, 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
     }
     // Freeze at the reading `at` was checked against: freezing after the move would let a running clock tick past it.
-    if (options.frozen === true && this.frozenAtMs === undefined) {
-      this.frozenAtMs = now;
-      this.arm(); // a frozen clock keeps no real-time timer
-    }
+    if (options.frozen === true) this.freezeAt(now);
     if (at > now) this.moveBy(at - now);
     if (options.frozen === false) this.unfreeze();
     return this.date();
@@ -120,9 +117,7 @@ export class VirtualClock {
 
   /** Stops the clock where it stands: from now on it moves only when advanced or set. */
   freeze(): void {
-    if (this.frozenAtMs !== undefined) return;
-    this.frozenAtMs = this.now();
-    this.arm();
+    this.freezeAt(this.now());
   }
 
   /** Lets a frozen clock follow real time again, from where it stands. */
@@ -158,6 +153,13 @@ export class VirtualClock {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** Freezes a running clock at `ms` (a reading already taken); a frozen clock keeps no real-time timer. */
+  private freezeAt(ms: number): void {
+    if (this.frozenAtMs !== undefined) return;
+    this.frozenAtMs = ms;
+    this.arm();
   }
 
   private moveBy(ms: number): void {
