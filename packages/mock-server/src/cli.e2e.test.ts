@@ -107,6 +107,9 @@ describe('command line options', () => {
 
 describe('SIGTERM', () => {
   it('stops accepting, lets the slow request and the webhook attempt in flight finish, and exits 0', async () => {
+    // Real time on purpose: a process's shutdown grace, a latency fault and a receiver's held answer are wall-clock
+    // waits that no virtual clock stands in for. The first bound (1.5 s for a PATCH and one delivery) is about 30×
+    // what that takes here; the exit bound is the CLI's own five-second grace.
     const receiver = await startReceiver({ delayMs: 1000 });
     const cli = await startCli(['--port', '0']);
     try {
