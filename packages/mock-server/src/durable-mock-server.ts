@@ -1,7 +1,7 @@
 import { DurableLog, type DurableLogOptions, type LogEntry } from './adapters/durable-log.js';
 import { foldableAgent, type STATUS_CHANGE_OPERATIONS } from './adapters/log-compaction.js';
-import type { Account } from './domain/account.js';
-import { VirtualClock } from './domain/virtual-clock.js';
+import type { Account } from './domain/accounts/account.js';
+import { VirtualClock } from './domain/clock/virtual-clock.js';
 import { controlHandlers } from './http/control-handlers.js';
 import { freshchatHandlers } from './http/freshchat-handlers.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';

@@ -1,9 +1,9 @@
 import { createControlClient, createFreshchatClient, type FetchLike } from '@freshchat-sandbox/client';
 import type { Hono } from 'hono';
 import { describe, expectTypeOf, test } from 'vitest';
+import type { VirtualClock } from './domain/clock/virtual-clock.js';
 import type { Sandbox } from './domain/sandbox.js';
-import type { VirtualClock } from './domain/virtual-clock.js';
-import type { WebhookDispatcher } from './domain/webhook-dispatcher.js';
+import type { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 
 declare const mock: MockServer;

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SANDBOX_WEBHOOK_PRIVATE_KEY } from './domain/sandbox-webhook-key.js';
+import { SANDBOX_WEBHOOK_PRIVATE_KEY } from './domain/webhooks/sandbox-webhook-key.js';
 import { IDS, iso, openSandbox, T0 } from './testing/sandbox-harness.js';
 
 const REPORT = {

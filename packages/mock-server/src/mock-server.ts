@@ -1,10 +1,10 @@
 import type { Hono } from 'hono';
 import type { DurableLog } from './adapters/durable-log.js';
 import { FetchWebhookTransport, type WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
-import type { AccountLimits } from './domain/account.js';
+import type { AccountLimits } from './domain/accounts/account.js';
+import { VirtualClock } from './domain/clock/virtual-clock.js';
 import { Sandbox, type SeedFile } from './domain/sandbox.js';
-import { VirtualClock } from './domain/virtual-clock.js';
-import { WebhookDispatcher } from './domain/webhook-dispatcher.js';
+import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { HttpDate } from './http/http-date.js';
 import { InspectorFeed } from './http/inspector-feed.js';

@@ -1,4 +1,4 @@
-import { ACTIVITY_COLUMNS, type ActivityRows } from '../domain/report-content.js';
+import { ACTIVITY_COLUMNS, type ActivityRows } from '../domain/reports/report-content.js';
 
 /** One CSV field as RFC 4180 writes it: quoted, with quotes doubled, when it holds a comma, quote or line break. */
 function csvField(value: string): string {

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { SignedEvent } from '../domain/webhook-event.js';
+import type { SignedEvent } from '../domain/webhooks/webhook-event.js';
 import { FetchWebhookTransport } from './fetch-webhook-transport.js';
 
 const text = '{"action":"agent_availability"}';

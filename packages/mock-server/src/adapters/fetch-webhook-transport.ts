@@ -1,4 +1,4 @@
-import type { WebhookPost, WebhookPostResult, WebhookTransport } from '../domain/webhook-transport.js';
+import type { WebhookPost, WebhookPostResult, WebhookTransport } from '../domain/webhooks/webhook-transport.js';
 
 /** Payload format version sent in `X-Freshchat-Payload-Version`. */
 const PAYLOAD_VERSION = '1';

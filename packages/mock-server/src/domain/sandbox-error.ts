@@ -1,4 +1,4 @@
-import type { RateLimitState } from './rate-window.js';
+import type { RateLimitState } from './accounts/rate-window.js';
 
 /**
  * A client's mistake or a refused change, carried out of the domain with everything Freshchat's error body needs:

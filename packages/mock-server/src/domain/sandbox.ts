@@ -1,17 +1,17 @@
 import { hash } from 'node:crypto';
 import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
 import { seedFileValidator } from '../generated/validators.js';
-import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './account.js';
-import type { StatusChange, StatusChangeResult } from './agent-roster.js';
-import { DEFAULT_SEED } from './default-seed.js';
-import type { Actor } from './history-entry.js';
+import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './accounts/account.js';
+import { DEFAULT_SEED } from './accounts/default-seed.js';
+import { tooManyRequests } from './accounts/rate-window.js';
+import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
+import { VirtualClock } from './clock/virtual-clock.js';
+import type { Actor } from './history/history-entry.js';
 import { type IdSource, randomIds, seededIds } from './id-source.js';
-import { tooManyRequests } from './rate-window.js';
-import { checkReportWindow, type ReportJob, type ReportRequest } from './report-job.js';
+import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
+import { StorageLinkSigner } from './reports/storage-link.js';
 import { SandboxError } from './sandbox-error.js';
-import { seededRsaKey } from './seeded-key-pair.js';
-import { StorageLinkSigner } from './storage-link.js';
-import { VirtualClock } from './virtual-clock.js';
+import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
 export type SeedFile = { accounts: AccountSeed[] };

@@ -1,6 +1,6 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
-import type { Account } from '../domain/account.js';
-import type { Agent } from '../domain/agent-roster.js';
+import type { Account } from '../domain/accounts/account.js';
+import type { Agent } from '../domain/agents/agent-roster.js';
 
 /** An agent as Freshchat's API shows it. */
 export function agentView(account: Account, agent: Agent): components['schemas']['Agent'] {

@@ -1,6 +1,6 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
-import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agent-status.js';
-import { freshchatKeyLine } from '../domain/webhook-subscriptions.js';
+import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agents/agent-status.js';
+import { freshchatKeyLine } from '../domain/webhooks/webhook-subscriptions.js';
 import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';

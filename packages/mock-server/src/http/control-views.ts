@@ -1,7 +1,7 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
-import type { JournalEntry } from '../domain/request-journal.js';
-import type { VirtualClock } from '../domain/virtual-clock.js';
-import type { WebhookSubscription } from '../domain/webhook-subscriptions.js';
+import type { JournalEntry } from '../domain/accounts/request-journal.js';
+import type { VirtualClock } from '../domain/clock/virtual-clock.js';
+import type { WebhookSubscription } from '../domain/webhooks/webhook-subscriptions.js';
 
 type Schemas = ControlComponents['schemas'];
 

@@ -1,6 +1,6 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
-import type { StatusCatalog } from '../domain/agent-status.js';
-import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/report-job.js';
+import type { StatusCatalog } from '../domain/agents/agent-status.js';
+import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/reports/report-job.js';
 import { type FreshchatOperationId, freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';

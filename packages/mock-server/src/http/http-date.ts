@@ -1,4 +1,4 @@
-import type { VirtualClock } from '../domain/virtual-clock.js';
+import type { VirtualClock } from '../domain/clock/virtual-clock.js';
 
 /**
  * The HTTP `Date` header on the virtual clock. Node's server would write real time; an answer stamped here carries

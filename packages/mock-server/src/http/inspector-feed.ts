@@ -1,8 +1,8 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
-import type { Account } from '../domain/account.js';
-import { reportStatus } from '../domain/report-job.js';
+import type { Account } from '../domain/accounts/account.js';
+import { reportStatus } from '../domain/reports/report-job.js';
 import type { Sandbox } from '../domain/sandbox.js';
-import type { WebhookDispatcher } from '../domain/webhook-dispatcher.js';
+import type { WebhookDispatcher } from '../domain/webhooks/webhook-dispatcher.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
 import { reportJobView } from './report-view.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOURNAL_BODY_CHARS } from '../domain/request-journal.js';
+import { JOURNAL_BODY_CHARS } from '../domain/accounts/request-journal.js';
 import { auth, IDS, iso, openSandbox, patchAgent, T0 } from '../testing/sandbox-harness.js';
 
 const MEETING = { id: IDS.meeting };

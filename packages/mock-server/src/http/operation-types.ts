@@ -1,6 +1,6 @@
 import type { operations as FreshchatOperations } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { operations as ControlOperations } from '@freshchat-sandbox/openapi/types/mock-control';
-import type { Account } from '../domain/account.js';
+import type { Account } from '../domain/accounts/account.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import type { PublicOperationId, RouteOperationId } from '../generated/documents.js';
 

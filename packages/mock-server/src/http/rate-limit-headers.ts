@@ -1,4 +1,4 @@
-import type { RateLimitState } from '../domain/rate-window.js';
+import type { RateLimitState } from '../domain/accounts/rate-window.js';
 import type { SandboxError } from '../domain/sandbox-error.js';
 
 /**

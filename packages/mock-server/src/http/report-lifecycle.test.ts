@@ -1,6 +1,6 @@
 import type { FreshchatClient, RawReport, RawReportRequest } from '@freshchat-sandbox/client';
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../domain/virtual-clock.js';
+import { VirtualClock } from '../domain/clock/virtual-clock.js';
 import { activityRowsOf, downloadCsv, downloadPart } from '../testing/report-download.js';
 import { auth, frozenClock, IDS, iso, ORIGIN, openSandbox, T0, UNKNOWN_ID } from '../testing/sandbox-harness.js';
 

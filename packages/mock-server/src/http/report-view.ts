@@ -1,13 +1,13 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
-import type { Account } from '../domain/account.js';
+import type { Account } from '../domain/accounts/account.js';
 import {
   type IssuedPart,
   issueDownloadLinks,
   type ReportJob,
   reportInterval,
   reportStatus,
-} from '../domain/report-job.js';
+} from '../domain/reports/report-job.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { storageLinkPath } from './storage-url.js';
 

@@ -1,6 +1,6 @@
 import type { AgentIntelliAssignActivityRow, ControlComponents } from '@freshchat-sandbox/client';
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SEED } from '../domain/default-seed.js';
+import { DEFAULT_SEED } from '../domain/accounts/default-seed.js';
 import { activityRowsOf, downloadCsv } from '../testing/report-download.js';
 import { IDS, iso, openSandbox, T0, type TestSandbox } from '../testing/sandbox-harness.js';
 

@@ -1,4 +1,4 @@
-import type { StorageRefusal } from '../domain/storage-link.js';
+import type { StorageRefusal } from '../domain/reports/storage-link.js';
 
 /** The storage service's XML error body. */
 export function storageErrorXml(refusal: StorageRefusal): string {

@@ -1,7 +1,7 @@
 import { activityCsvLines } from '../adapters/activity-csv.js';
 import { zippedCsv } from '../adapters/report-zip.js';
-import { reportPartRows } from '../domain/report-content.js';
-import { isDownloadable, reportParts, reportStatus } from '../domain/report-job.js';
+import { reportPartRows } from '../domain/reports/report-content.js';
+import { isDownloadable, reportParts, reportStatus } from '../domain/reports/report-job.js';
 import type { OperationHandlers } from './operation-types.js';
 import { storageRefusal } from './storage-error.js';
 import { storageLinkOf } from './storage-url.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StorageLinkSigner } from '../domain/storage-link.js';
+import { StorageLinkSigner } from '../domain/reports/storage-link.js';
 import { storageLinkPath } from './storage-url.js';
 
 const NOW = Date.parse('2030-06-15T12:00:00.000Z');

@@ -1,4 +1,4 @@
-import type { LinkProof, SignedLink } from '../domain/storage-link.js';
+import type { LinkProof, SignedLink } from '../domain/reports/storage-link.js';
 import type { OperationInput } from './operation-types.js';
 
 /** Where the storage stand-in serves an object: `/_storage/<key>` (`downloadReportPart` in the control document). */

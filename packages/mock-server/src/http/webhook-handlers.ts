@@ -1,4 +1,4 @@
-import type { WebhookDispatcher } from '../domain/webhook-dispatcher.js';
+import type { WebhookDispatcher } from '../domain/webhooks/webhook-dispatcher.js';
 import type { OperationHandlers } from './operation-types.js';
 
 /** The webhook operations answered by the dispatcher, which each mock server makes its own. */

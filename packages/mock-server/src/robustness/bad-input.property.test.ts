@@ -15,7 +15,7 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SEED } from '../domain/default-seed.js';
+import { DEFAULT_SEED } from '../domain/accounts/default-seed.js';
 import { type ListeningMockServer, listen } from '../listen.js';
 import { createMockServer, type MockServer } from '../mock-server.js';
 import { bodyText, frozenClock, IDS, ORIGIN, T0, TOKEN } from '../testing/sandbox-harness.js';

@@ -6,7 +6,7 @@ import {
   type FreshchatClient,
 } from '@freshchat-sandbox/client';
 import { expect, onTestFinished } from 'vitest';
-import { VirtualClock } from '../domain/virtual-clock.js';
+import { VirtualClock } from '../domain/clock/virtual-clock.js';
 import { createMockServer, type MockServer, type MockServerOptions } from '../mock-server.js';
 
 /** The origin the in-process sandbox is reached at (nothing listens there: requests go straight to `app.fetch`). */

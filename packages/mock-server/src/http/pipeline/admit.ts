@@ -1,5 +1,5 @@
-import type { Account } from '../../domain/account.js';
-import { tooManyRequests } from '../../domain/rate-window.js';
+import type { Account } from '../../domain/accounts/account.js';
+import { tooManyRequests } from '../../domain/accounts/rate-window.js';
 import type { Sandbox } from '../../domain/sandbox.js';
 import { SandboxError } from '../../domain/sandbox-error.js';
 import type { Call } from './call.js';

@@ -1,4 +1,4 @@
-import type { RateLimitState } from '../../domain/rate-window.js';
+import type { RateLimitState } from '../../domain/accounts/rate-window.js';
 import { SandboxError } from '../../domain/sandbox-error.js';
 import { rateLimitHeaders, refusalHeaders } from '../rate-limit-headers.js';
 import { storageRefusal } from '../storage-error.js';

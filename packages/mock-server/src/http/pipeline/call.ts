@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { DurableLog } from '../../adapters/durable-log.js';
-import type { Account } from '../../domain/account.js';
+import type { Account } from '../../domain/accounts/account.js';
 import type { Sandbox } from '../../domain/sandbox.js';
 import type { OperationRoute } from '../../generated/documents.js';
 import type { OperationValidators } from '../../generated/validators.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Account } from '../../domain/account.js';
+import type { Account } from '../../domain/accounts/account.js';
 import type { Sandbox } from '../../domain/sandbox.js';
 import type { OperationHandler, OperationId } from '../operation-types.js';
 import type { Call } from './call.js';

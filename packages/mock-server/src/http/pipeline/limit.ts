@@ -1,4 +1,4 @@
-import { tooManyRequests } from '../../domain/rate-window.js';
+import { tooManyRequests } from '../../domain/accounts/rate-window.js';
 import type { Call } from './call.js';
 
 /**

@@ -1,4 +1,4 @@
-import { clipBody } from '../../domain/request-journal.js';
+import { clipBody } from '../../domain/accounts/request-journal.js';
 import { ConnectionDropped } from './admit.js';
 import type { Call } from './call.js';
 import { header, pathAndQuery } from './incoming.js';

@@ -1,5 +1,5 @@
-import { addCalendarMonths } from './calendar.js';
-import { SandboxError } from './sandbox-error.js';
+import { addCalendarMonths } from '../clock/calendar.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /** A simulation as `POST /_mock/simulate` (or a seed's `simulate`) asks for it. */
 export type SimulationRequest = { agents: number; days: number; seed: number; until?: string | undefined };

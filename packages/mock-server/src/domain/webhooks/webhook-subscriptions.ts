@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { type IdSource, randomIds } from './id-source.js';
-import { SandboxError } from './sandbox-error.js';
+import { type IdSource, randomIds } from '../id-source.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /**
  * The public key the way Freshchat's admin page shows it: the PEM's base64 on one line, under the

@@ -1,6 +1,6 @@
+import type { ChangeColumns, StatusRef } from '../history/history-entry.js';
 import { ChangeLog, inClockOrder } from './floor-clock-order.js';
 import { ACTIVE, mulberry32, namesOf, profileOf, rolesOf, streamSeed, UNAVAILABLE } from './floor-model.js';
-import type { ChangeColumns, StatusRef } from './history-entry.js';
 import type { SimulationRequest } from './simulation-window.js';
 
 /** The kind of shift a simulated agent works. */

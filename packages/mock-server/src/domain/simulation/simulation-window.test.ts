@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusal } from '../testing/refusal.js';
+import { refusal } from '../../testing/refusal.js';
 import { simulationWindow } from './simulation-window.js';
 
 const DAY = 86_400_000;

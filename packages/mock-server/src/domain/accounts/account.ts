@@ -1,18 +1,18 @@
 import type { KeyObject } from 'node:crypto';
-import type { RouteOperationId } from '../generated/documents.js';
-import { emailFromName } from './agent-email.js';
-import { AgentRoster, type AgentRoutingType } from './agent-roster.js';
-import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from './agent-status.js';
+import type { RouteOperationId } from '../../generated/documents.js';
+import { emailFromName } from '../agents/agent-email.js';
+import { AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
+import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from '../agents/agent-status.js';
+import { StatusHistory } from '../history/status-history.js';
+import { type IdSource, randomIds } from '../id-source.js';
+import type { ReportJob } from '../reports/report-job.js';
+import { SandboxError } from '../sandbox-error.js';
+import { simulateFloor } from '../simulation/simulated-floor.js';
+import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
+import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { FaultPlan } from './fault-plan.js';
-import { type IdSource, randomIds } from './id-source.js';
 import { RateWindow } from './rate-window.js';
-import type { ReportJob } from './report-job.js';
 import { RequestJournal } from './request-journal.js';
-import { SandboxError } from './sandbox-error.js';
-import { simulateFloor } from './simulated-floor.js';
-import { type SimulationRequest, simulationWindow } from './simulation-window.js';
-import { StatusHistory } from './status-history.js';
-import { WebhookSubscriptions } from './webhook-subscriptions.js';
 
 /** An account's starting data, as a seed file or `POST /_mock/accounts` gives it. */
 export type AccountSeed = {

@@ -4,10 +4,10 @@
  * `http/webhooks-*.test.ts`; the transport beside `adapters/fetch-webhook-transport.ts`.
  */
 import { describe, expect, it } from 'vitest';
-import type { Account } from './account.js';
-import { SANDBOX_TOKEN } from './default-seed.js';
-import { Sandbox } from './sandbox.js';
-import { VirtualClock } from './virtual-clock.js';
+import type { Account } from '../accounts/account.js';
+import { SANDBOX_TOKEN } from '../accounts/default-seed.js';
+import { VirtualClock } from '../clock/virtual-clock.js';
+import { Sandbox } from '../sandbox.js';
 import { RETRY_SCHEDULE_MINUTES, WebhookDispatcher } from './webhook-dispatcher.js';
 import type { WebhookPost, WebhookPostResult, WebhookTransport } from './webhook-transport.js';
 

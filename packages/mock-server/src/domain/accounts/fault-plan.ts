@@ -1,6 +1,6 @@
-import type { FreshchatOperationId } from '../generated/documents.js';
-import { type IdSource, randomIds } from './id-source.js';
-import { SandboxError } from './sandbox-error.js';
+import type { FreshchatOperationId } from '../../generated/documents.js';
+import { type IdSource, randomIds } from '../id-source.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /** A fault as the control API describes it. */
 export type Fault = {

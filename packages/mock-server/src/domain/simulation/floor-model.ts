@@ -2,8 +2,9 @@
  * The simulated floor's seeded model: the random streams (one per agent, so an agent's history depends only on the
  * seed and its position), each agent's habits, the part each custom status plays, and the agents' names.
  */
+
+import type { StatusRef } from '../history/history-entry.js';
 import { FIRST_NAMES, LAST_NAMES } from './agent-names.js';
-import type { StatusRef } from './history-entry.js';
 import type { SimulatedShift } from './simulated-floor.js';
 
 /** Position of "Active on IntelliAssign" in a floor's statuses (`[active, unavailable, ...custom]`). */

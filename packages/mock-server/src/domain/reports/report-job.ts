@@ -1,6 +1,6 @@
-import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from './calendar.js';
-import type { ReportPartFaultStatus } from './fault-plan.js';
-import { SandboxError } from './sandbox-error.js';
+import type { ReportPartFaultStatus } from '../accounts/fault-plan.js';
+import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from '../clock/calendar.js';
+import { SandboxError } from '../sandbox-error.js';
 import type { SignedLink, StorageLinkSigner } from './storage-link.js';
 
 /** The event names whose reports are about agent status; both spellings are the same report. */

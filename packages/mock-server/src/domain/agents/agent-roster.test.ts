@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { refusal } from '../testing/refusal.js';
+import { refusal } from '../../testing/refusal.js';
+import { StatusHistory } from '../history/status-history.js';
 import { AgentRoster } from './agent-roster.js';
 import { StatusCatalog } from './agent-status.js';
-import { StatusHistory } from './status-history.js';
 
 const NOW = Date.parse('2030-06-15T12:00:00.000Z');
 const admin = { type: 'admin' as const, id: 'admin' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SandboxError } from '../sandbox-error.js';
 import { FaultPlan } from './fault-plan.js';
-import { SandboxError } from './sandbox-error.js';
 
 describe('FaultPlan', () => {
   it('gives faults their defaults: one report failure, endless latency and 503 errors', () => {

@@ -1,7 +1,7 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
-import type { Account } from './account.js';
-import type { Sandbox } from './sandbox.js';
-import { SandboxError } from './sandbox-error.js';
+import type { Account } from '../accounts/account.js';
+import type { Sandbox } from '../sandbox.js';
+import { SandboxError } from '../sandbox-error.js';
 import { agentAvailabilityPayload, type SignedEvent, signedEvent } from './webhook-event.js';
 import type { WebhookSubscription } from './webhook-subscriptions.js';
 import type { WebhookTransport } from './webhook-transport.js';

@@ -1,7 +1,7 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
-import { freshchatDocument } from '../generated/documents.js';
-import type { Account } from './account.js';
-import { SandboxError } from './sandbox-error.js';
+import { freshchatDocument } from '../../generated/documents.js';
+import type { Account } from '../accounts/account.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /**
  * What `POST /_mock/webhooks/trigger` asks for: one schema per action, so the request's validator (compiled from

@@ -1,7 +1,7 @@
-import { freshchatDocument } from '../generated/documents.js';
-import type { PeriodCursor } from './period-cursor.js';
+import { freshchatDocument } from '../../generated/documents.js';
+import type { PeriodCursor } from '../history/period-cursor.js';
+import type { StatusHistory } from '../history/status-history.js';
 import { isAgentActivity, type ReportJob } from './report-job.js';
-import type { StatusHistory } from './status-history.js';
 
 type RowSchema = {
   components: { schemas: { AgentIntelliAssignActivityRow: { properties: Record<string, unknown> } } };

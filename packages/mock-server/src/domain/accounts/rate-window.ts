@@ -1,4 +1,4 @@
-import { SandboxError } from './sandbox-error.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /** What the `X-RateLimit-*` headers report. */
 export type RateLimitState = { limit: number; remaining: number; resetAt: number };

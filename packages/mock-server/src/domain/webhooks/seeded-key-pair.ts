@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { seededBytes } from './id-source.js';
+import { seededBytes } from '../id-source.js';
 
 // Node's key generation takes no seed, and no kept library makes an RSA key from one at a usable speed (node-forge's
 // JavaScript generator takes seconds): a sandbox that must sign the same bytes the same way on every run makes its

@@ -1,5 +1,5 @@
+import { SANDBOX_WEBHOOK_PRIVATE_KEY } from '../webhooks/sandbox-webhook-key.js';
 import type { AccountSeed } from './account.js';
-import { SANDBOX_WEBHOOK_PRIVATE_KEY } from './sandbox-webhook-key.js';
 
 /** The token of the default account; the README names it. */
 export const SANDBOX_TOKEN = 'sandbox-token';

@@ -1,5 +1,5 @@
-import { type IdSource, randomIds } from './id-source.js';
-import { SandboxError } from './sandbox-error.js';
+import { type IdSource, randomIds } from '../id-source.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /** The id every account gives "Active on IntelliAssign". Fixed, so tests and docs can name it. */
 export const ACTIVE_STATUS_ID = '00000000-0000-4000-8000-000000000001';

@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
-import type { Account } from './account.js';
-import type { StatusChangeEvent } from './sandbox.js';
+import type { Account } from '../accounts/account.js';
+import type { StatusChangeEvent } from '../sandbox.js';
 
 /** A signed event, ready to send: the exact bytes, and the signature over them (the same on every attempt). */
 export type SignedEvent = {

@@ -1,3 +1,7 @@
+import type { Actor, HistoryEntry } from '../history/history-entry.js';
+import type { StatusHistory } from '../history/status-history.js';
+import { type IdSource, randomIds } from '../id-source.js';
+import { SandboxError } from '../sandbox-error.js';
 import { emailFromName } from './agent-email.js';
 import {
   ACTIVE_STATUS_ID,
@@ -6,10 +10,6 @@ import {
   type StatusCatalog,
   UNAVAILABLE_STATUS_ID,
 } from './agent-status.js';
-import type { Actor, HistoryEntry } from './history-entry.js';
-import { type IdSource, randomIds } from './id-source.js';
-import { SandboxError } from './sandbox-error.js';
-import type { StatusHistory } from './status-history.js';
 
 /** How chats reach an agent. */
 export type AgentRoutingType = 'INTELLIASSIGN' | 'OCR' | 'DISABLED';

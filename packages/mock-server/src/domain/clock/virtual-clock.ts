@@ -1,4 +1,4 @@
-import { SandboxError } from './sandbox-error.js';
+import { SandboxError } from '../sandbox-error.js';
 
 /** A task the clock runs once its time has come. */
 type ScheduledTask = { at: number; seq: number; run: () => void };
