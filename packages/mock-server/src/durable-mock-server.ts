@@ -1,10 +1,11 @@
-import { DurableLog, type DurableLogOptions, type LogEntry } from './adapters/durable-log.js';
+import { DurableLog, type LogEntry } from './adapters/durable-log.js';
 import { foldableAgent, type STATUS_CHANGE_OPERATIONS } from './adapters/log-compaction.js';
 import type { Account } from './domain/accounts/account.js';
 import { VirtualClock } from './domain/clock/virtual-clock.js';
 import { controlHandlers } from './http/control-handlers.js';
 import { freshchatHandlers } from './http/freshchat-handlers.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
+import type { SandboxSettings } from './options.js';
 
 /** A mock server that keeps its state in a folder. */
 export type DurableMockServerOptions = Omit<
@@ -15,7 +16,7 @@ export type DurableMockServerOptions = Omit<
   dataDir: string;
   /** Told about anything the folder needed: a torn last line, a stale lock, a migration, a repair. */
   onWarning?: ((message: string) => void) | undefined;
-} & Pick<DurableLogOptions, 'fsync' | 'compactAt' | 'repair'>;
+} & Pick<SandboxSettings, 'fsync' | 'compactAt' | 'repair'>;
 
 /** The handlers that replay folded status changes: the same code a request runs, without HTTP. */
 const statusChangeHandlers: Record<(typeof STATUS_CHANGE_OPERATIONS)[number], (input: never) => unknown> = {

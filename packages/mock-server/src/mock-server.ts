@@ -1,35 +1,26 @@
 import type { Hono } from 'hono';
 import type { DurableLog } from './adapters/durable-log.js';
 import { FetchWebhookTransport, type WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
-import type { AccountLimits } from './domain/accounts/account.js';
 import { VirtualClock } from './domain/clock/virtual-clock.js';
-import { Sandbox, type SeedFile } from './domain/sandbox.js';
+import { Sandbox } from './domain/sandbox.js';
 import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { HttpDate } from './http/http-date.js';
 import { InspectorFeed } from './http/inspector-feed.js';
 import { inspectorHandlers } from './http/inspector-handlers.js';
 import { webhookHandlers } from './http/webhook-handlers.js';
+import type { SandboxSettings } from './options.js';
 
-/** How a mock server is set up. Every field has a default. */
-export type MockServerOptions = {
-  /** The accounts to start with (and return to on reset); the document's examples by default. */
-  seed?: SeedFile | undefined;
+/**
+ * How a mock server is set up. Every field has a default. The settings it shares with the command line (`seed`,
+ * `reportDelaySeconds`, `limits`, `idSeed`, `frozenClock`, `clockStart`) are declared in `OPTION_TABLE`.
+ */
+export type MockServerOptions = Pick<
+  SandboxSettings,
+  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits'
+> & {
   /** The virtual clock; a fresh one following real time by default (or as `frozenClock` and `clockStart` say). */
   clock?: VirtualClock | undefined;
-  /** Freeze the clock from the start: it then moves only when advanced or set. Ignored when `clock` is given. */
-  frozenClock?: boolean | undefined;
-  /** Where the clock starts (a Date or an ISO-8601 string); real time by default. Ignored when `clock` is given. */
-  clockStart?: Date | string | undefined;
-  /**
-   * A seed for every id the sandbox makes (reports, subscriptions, events, faults, statuses, agents, accounts and
-   * their tokens), its link secret and its signing keys: the same seed and requests give the same answers.
-   */
-  idSeed?: number | undefined;
-  /** Clock-seconds from a report request to its completion; 30 by default. */
-  reportDelaySeconds?: number | undefined;
-  /** Per-account limits: requests per minute (5000), reports per minute (1), journal entries kept (1000). */
-  limits?: Partial<AccountLimits> | undefined;
   /** Largest request bodies, in bytes. */
   bodyLimits?: AppOptions['bodyLimits'];
   /** How webhooks are delivered (the fetch used, the timeout). */

@@ -42,7 +42,15 @@ export type SandboxOptions = {
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
 
-const DEFAULT_LIMITS: AccountLimits = { requestsPerMinute: 5000, reportsPerMinute: 1, journalCapacity: 1000 };
+/** Per-account limits when none are given: 5000 requests a minute on `/v2`, one report a minute, 1000 journal entries. */
+export const DEFAULT_LIMITS: Readonly<AccountLimits> = {
+  requestsPerMinute: 5000,
+  reportsPerMinute: 1,
+  journalCapacity: 1000,
+};
+
+/** Clock-seconds from a report request to its completion when none are given. */
+export const DEFAULT_REPORT_DELAY_SECONDS = 30;
 
 /** Checks a seed against the control API's `SeedFile` schema, naming the offending field. */
 export function checkSeedFile(seed: unknown): SeedFile {
@@ -85,7 +93,7 @@ export class Sandbox {
       // A seeded account's key depends on the seed and its app id alone, not on when it first signs.
       makeKey: seed === undefined ? undefined : (appId) => seededRsaKey(seed, appId),
     };
-    this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
+    this.reportDelayMs = (options.reportDelaySeconds ?? DEFAULT_REPORT_DELAY_SECONDS) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
     this.load();
