@@ -4,6 +4,27 @@
  */
 
 export interface paths {
+    "/_mock/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the sandbox is up
+         * @description Answers without a token, as WireMock's `/__admin/health` does, so that a script or a CI step can wait for
+         *     the sandbox to be ready before its tests start.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/reset": {
         parameters: {
             query?: never;
@@ -573,6 +594,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The sandbox's health. */
+        Health: {
+            /**
+             * @description Always `ok`; a sandbox that is not up does not answer.
+             * @enum {string}
+             */
+            status: "ok";
+            /** @description The version of the mock server package. */
+            version: string;
+            /** @description Whole seconds of real time since this sandbox started. */
+            uptime_seconds: number;
+        };
         /** @description The virtual clock. */
         Clock: {
             /**
@@ -1592,6 +1625,33 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sandbox is up and answering. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "version": "0.1.0",
+                     *       "uptime_seconds": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
     resetSandbox: {
         parameters: {
             query?: never;

@@ -176,15 +176,27 @@ describe('command line options', () => {
     }
   });
 
-  it('logs text lines with the time and, for an error, its code', async () => {
-    const cli = await startCli(['--port', '0']);
+  it('logs text lines with the time and, for an error, its code; --cors answers preflights; health needs no token', async () => {
+    const cli = await startCli(['--port', '0', '--cors']);
     try {
       expect(cli.output.stdout).toContain(`inspector ${cli.url}/_inspector#token=sandbox-token, token sandbox-token)`);
       expect((await send(cli.url, { path: '/v2/agents/status' })).status).toBe(401);
-      await expect.poll(() => cli.output.stdout.split('\n').length).toBeGreaterThanOrEqual(3);
-      expect(cli.output.stdout.split('\n')[1]).toMatch(
+      const preflight = await send(cli.url, {
+        method: 'OPTIONS',
+        path: '/v2/agents/status',
+        headers: { Origin: 'http://app.example', 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(preflight.status).toBe(204);
+      const health = await send(cli.url, { path: '/_mock/health' });
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.text)).toMatchObject({ status: 'ok' });
+      await expect.poll(() => cli.output.stdout.split('\n').length).toBeGreaterThanOrEqual(5);
+      const lines = cli.output.stdout.split('\n');
+      expect(lines[1]).toMatch(
         /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z GET \/v2\/agents\/status 401 \d+\.\dms UNAUTHORIZED$/,
       );
+      expect(lines[2]).toMatch(/ OPTIONS \/v2\/agents\/status 204 \d+\.\dms$/);
+      expect(lines[3]).toMatch(/ GET \/_mock\/health 200 \d+\.\dms$/);
     } finally {
       cli.child.kill('SIGTERM');
       await cli.exited;

@@ -5,19 +5,22 @@ import { VirtualClock } from './domain/clock/virtual-clock.js';
 import { Sandbox } from './domain/sandbox.js';
 import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
+import { allowCrossOrigin } from './http/cors.js';
+import { healthHandler } from './http/health-handler.js';
 import { HttpDate } from './http/http-date.js';
 import { InspectorFeed } from './http/inspector-feed.js';
 import { inspectorHandlers } from './http/inspector-handlers.js';
 import { webhookHandlers } from './http/webhook-handlers.js';
 import type { SandboxSettings } from './options.js';
+import { VERSION } from './version.js';
 
 /**
  * How a mock server is set up. Every field has a default. The settings it shares with the command line (`seed`,
- * `reportDelaySeconds`, `limits`, `idSeed`, `frozenClock`, `clockStart`) are declared in `OPTION_TABLE`.
+ * `reportDelaySeconds`, `limits`, `idSeed`, `frozenClock`, `clockStart`, `cors`) are declared in `OPTION_TABLE`.
  */
 export type MockServerOptions = Pick<
   SandboxSettings,
-  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits'
+  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits' | 'cors'
 > & {
   /** The virtual clock; a fresh one following real time by default (or as `frozenClock` and `clockStart` say). */
   clock?: VirtualClock | undefined;
@@ -69,6 +72,7 @@ export type MockServer = {
  * const { data } = await client.GET('/agents/status');
  */
 export function createMockServer(options: MockServerOptions = {}): MockServer {
+  const started = performance.now();
   const state = new Sandbox({
     seed: options.seed,
     clock: options.clock ?? clockFor(options),
@@ -86,9 +90,13 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
     durable: options.durable,
-    extraHandlers: { ...webhookHandlers(webhooks), ...inspectorHandlers(inspector) },
+    extraHandlers: {
+      ...webhookHandlers(webhooks),
+      ...inspectorHandlers(inspector),
+      ...healthHandler(VERSION, () => performance.now() - started),
+    },
   });
-  const honoFetch = app.fetch;
+  const honoFetch = options.cors ? allowCrossOrigin(app.fetch) : app.fetch;
   const httpDate = new HttpDate(state.clock);
   // Every answer's `Date` reads the virtual clock, so it repeats with the rest of the answer. Hono answers
   // synchronously when a handler does; that stays so.

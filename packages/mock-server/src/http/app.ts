@@ -6,6 +6,7 @@ import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { controlHandlers } from './control-handlers.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
+import type { HealthOperationId } from './health-handler.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
@@ -24,7 +25,7 @@ export type AppOptions = {
   /** The durable log, when the sandbox keeps its state on disk. */
   durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId>;
+  extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId | HealthOperationId>;
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */

@@ -4,16 +4,17 @@ import { freshchatKeyLine } from '../domain/webhooks/webhook-subscriptions.js';
 import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
+import type { HealthOperationId } from './health-handler.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import type { OperationHandlers } from './operation-types.js';
 import { reportJobView } from './report-view.js';
 import type { storageHandlers } from './storage-handlers.js';
 import type { DispatcherOperationId } from './webhook-handlers.js';
 
-/** The control API's operations answered here: all but the storage download, the dispatcher's and the inspector's. */
+/** The control API's operations answered here: all but the storage download, the dispatcher's, the inspector's and health. */
 type ControlHandlerId = Exclude<
   ControlOperationId,
-  keyof typeof storageHandlers | DispatcherOperationId | InspectorOperationId
+  keyof typeof storageHandlers | DispatcherOperationId | InspectorOperationId | HealthOperationId
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
