@@ -113,6 +113,7 @@ describe('command line options', () => {
     [['--id-seed', '1.5'], {}, /--id-seed must be an integer, not "1.5"/],
     [['--frozen-clock', '--data-dir', '/tmp/x'], {}, /cannot be combined with --data-dir/],
     [[], { PORT: '70000' }, /PORT must be an integer from 0 to 65535, not "70000"/],
+    [['--host', '203.0.113.1', '--port', '0'], {}, /cannot listen on 203\.0\.113\.1 port 0 \(.*EADDRNOTAVAIL/],
     [[], { FRESHCHAT_SANDBOX_REPORT_DELAY: 'soon' }, /FRESHCHAT_SANDBOX_REPORT_DELAY must be an integer/],
   ])('%j %j exits 2 with a one-line message', async (args, env, message) => {
     const { code, stdout, stderr } = await runCli(args, env);

@@ -95,6 +95,10 @@ try {
 } catch (error) {
   const code = (error as { code?: string }).code;
   if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message})`);
+  // A host that is not this machine's, a name that does not resolve, a port below 1024 without the right.
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+    fail(`cannot listen on ${settings.host} port ${settings.port} (${(error as Error).message})`);
+  }
   if (error instanceof SandboxError || error instanceof DataDirError || error instanceof RangeError)
     fail(error.message);
   throw error;
