@@ -34,8 +34,8 @@ describe('checkReportWindow', () => {
   it('accepts a start exactly 15 calendar months ago and refuses one a millisecond earlier', () => {
     expect(() => checkReportWindow(request('2029-03-15T12:00:00.000Z', '2029-03-16T00:00:00Z'), NOW)).not.toThrow();
     expect(refusal(() => checkReportWindow(request('2029-03-15T11:59:59.999Z', '2029-03-16T00:00:00Z'), NOW))).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'start: must not be earlier than 15 months before now (2029-03-15T12:00:00.000Z)',
     });
   });
@@ -53,8 +53,8 @@ describe('checkReportWindow', () => {
   it('refuses an end that is not after the start', () => {
     for (const end of ['2030-06-14T00:00:00.000Z', '2030-06-13T00:00:00.000Z']) {
       expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00.000Z', end), NOW))).toEqual({
-        code: 400,
-        status: 'INVALID_VALUE',
+        kind: 'invalid',
+        code: 'INVALID_VALUE',
         message: 'end: must be after start',
       });
     }
@@ -65,8 +65,8 @@ describe('checkReportWindow', () => {
     expect(
       refusal(() => checkReportWindow(request('2030-01-31T00:00:00.000Z', '2030-02-28T00:00:00.001Z'), NOW)),
     ).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'end: must not be later than one month after start (2030-02-28T00:00:00.000Z)',
     });
   });
@@ -82,15 +82,15 @@ describe('checkReportWindow', () => {
     }
     expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00+01:00', '2030-06-15T00:00:00Z'), NOW))).toEqual(
       {
-        code: 400,
-        status: 'INVALID_VALUE',
+        kind: 'invalid',
+        code: 'INVALID_VALUE',
         message: 'start: must be a UTC time (ending in Z or +00:00)',
       },
     );
     expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00Z', '2030-06-15T00:00:00+05:30'), NOW))).toEqual(
       {
-        code: 400,
-        status: 'INVALID_VALUE',
+        kind: 'invalid',
+        code: 'INVALID_VALUE',
         message: 'end: must be a UTC time (ending in Z or +00:00)',
       },
     );
@@ -98,13 +98,13 @@ describe('checkReportWindow', () => {
 
   it('refuses a date that does not parse, naming the field', () => {
     expect(refusal(() => checkReportWindow(request('2030-13-45T00:00:00Z', '2030-06-15T00:00:00Z'), NOW))).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'start: not a valid date-time',
     });
     expect(refusal(() => checkReportWindow(request('2030-06-14T00:00:00Z', 'soonZ'), NOW))).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'end: not a valid date-time',
     });
   });

@@ -1,6 +1,6 @@
 import type { ReportPartFaultStatus } from '../accounts/fault-plan.js';
 import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from '../clock/calendar.js';
-import { SandboxError } from '../sandbox-error.js';
+import { DomainError } from '../domain-error.js';
 import type { SignedLink, StorageLinkSigner } from './storage-link.js';
 
 /** The event names whose reports are about agent status; both spellings are the same report. */
@@ -105,26 +105,26 @@ const UTC_SUFFIX = /(?:Z|[+-]00:?00)$/i;
 export function checkReportWindow(request: ReportRequest, now: number): { start: number; end: number } {
   for (const field of ['start', 'end'] as const) {
     if (!UTC_SUFFIX.test(request[field])) {
-      throw new SandboxError(400, 'INVALID_VALUE', `${field}: must be a UTC time (ending in Z or +00:00)`);
+      throw new DomainError('invalid', 'INVALID_VALUE', `${field}: must be a UTC time (ending in Z or +00:00)`);
     }
   }
   const start = Date.parse(request.start);
   const end = Date.parse(request.end);
-  if (Number.isNaN(start)) throw new SandboxError(400, 'INVALID_VALUE', 'start: not a valid date-time');
-  if (Number.isNaN(end)) throw new SandboxError(400, 'INVALID_VALUE', 'end: not a valid date-time');
+  if (Number.isNaN(start)) throw new DomainError('invalid', 'INVALID_VALUE', 'start: not a valid date-time');
+  if (Number.isNaN(end)) throw new DomainError('invalid', 'INVALID_VALUE', 'end: not a valid date-time');
   const earliest = addCalendarMonths(now, -15);
   if (start < earliest) {
-    throw new SandboxError(
-      400,
+    throw new DomainError(
+      'invalid',
       'INVALID_VALUE',
       `start: must not be earlier than 15 months before now (${new Date(earliest).toISOString()})`,
     );
   }
-  if (end <= start) throw new SandboxError(400, 'INVALID_VALUE', 'end: must be after start');
+  if (end <= start) throw new DomainError('invalid', 'INVALID_VALUE', 'end: must be after start');
   const latest = addCalendarMonths(start, 1);
   if (end > latest) {
-    throw new SandboxError(
-      400,
+    throw new DomainError(
+      'invalid',
       'INVALID_VALUE',
       `end: must not be later than one month after start (${new Date(latest).toISOString()})`,
     );
