@@ -9,8 +9,8 @@ import { VirtualClock } from './clock/virtual-clock.js';
 import { DomainError } from './domain-error.js';
 import type { Actor } from './history/history-entry.js';
 import { type IdSource, randomIds, seededIds } from './id-source.js';
+import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
-import { StorageLinkSigner } from './reports/storage-link.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
@@ -64,7 +64,7 @@ export function checkSeedFile(seed: unknown): SeedFile {
  */
 export class Sandbox {
   readonly clock: VirtualClock;
-  readonly links: StorageLinkSigner;
+  readonly links: DownloadLinkSigner;
   readonly reportDelayMs: number;
   readonly limits: AccountLimits;
   private readonly seed: SeedFile;
@@ -78,7 +78,7 @@ export class Sandbox {
     this.clock = options.clock ?? new VirtualClock();
     const seed = options.idSeed;
     const newId = options.ids ?? (seed === undefined ? randomIds : seededIds(seed));
-    this.links = new StorageLinkSigner(options.linkSecret ?? (seed === undefined ? undefined : newId()));
+    this.links = new DownloadLinkSigner(options.linkSecret ?? (seed === undefined ? undefined : newId()));
     this.hooks = {
       newId,
       onKeyPair: options.onKeyPair ?? (() => {}),
