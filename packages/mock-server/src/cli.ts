@@ -6,8 +6,8 @@
 import { DataDirError } from './adapters/data-dir-lock.js';
 import { readSeedFile } from './adapters/seed-file.js';
 import { type CommandLine, type CommandLineSettings, OptionError, readCommandLine, usage } from './command-line.js';
+import { DomainError } from './domain/domain-error.js';
 import type { SeedFile } from './domain/sandbox.js';
-import { SandboxError } from './domain/sandbox-error.js';
 import { type ListeningMockServer, listen, type RequestLogEntry } from './listen.js';
 import { VERSION } from './version.js';
 
@@ -99,7 +99,6 @@ try {
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
     fail(`cannot listen on ${settings.host} port ${settings.port} (${(error as Error).message})`);
   }
-  if (error instanceof SandboxError || error instanceof DataDirError || error instanceof RangeError)
-    fail(error.message);
+  if (error instanceof DomainError || error instanceof DataDirError || error instanceof RangeError) fail(error.message);
   throw error;
 }
