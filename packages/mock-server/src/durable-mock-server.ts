@@ -7,16 +7,19 @@ import { freshchatHandlers } from './http/freshchat-handlers.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 import type { SandboxSettings } from './options.js';
 
-/** A mock server that keeps its state in a folder. */
+/**
+ * A mock server that keeps its state in a folder: `createMockServer`'s settings but those a kept folder holds itself,
+ * the folder's settings from `OPTION_TABLE` (`dataDir`, required here: the folder holding the log, its snapshot and
+ * lock, created when missing), and a hook.
+ */
 export type DurableMockServerOptions = Omit<
   MockServerOptions,
   'clock' | 'durable' | 'linkSecret' | 'frozenClock' | 'clockStart' | 'idSeed'
-> & {
-  /** The folder holding the log (`sandbox-log.ndjson`), its snapshot and lock; created when missing. */
-  dataDir: string;
-  /** Told about anything the folder needed: a torn last line, a stale lock, a migration, a repair. */
-  onWarning?: ((message: string) => void) | undefined;
-} & Pick<SandboxSettings, 'fsync' | 'compactAt' | 'repair'>;
+> &
+  Pick<SandboxSettings, 'fsync' | 'compactAt' | 'repair'> & { dataDir: NonNullable<SandboxSettings['dataDir']> } & {
+    /** Told about anything the folder needed: a torn last line, a stale lock, a migration, a repair. */
+    onWarning?: ((message: string) => void) | undefined;
+  };
 
 /** The handlers that replay folded status changes: the same code a request runs, without HTTP. */
 const statusChangeHandlers: Record<(typeof STATUS_CHANGE_OPERATIONS)[number], (input: never) => unknown> = {
