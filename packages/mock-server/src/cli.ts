@@ -35,7 +35,7 @@ const { seed: seedPath, quiet, logFormat, ...settings } = settingsOrExit();
 let seed: SeedFile | undefined;
 if (seedPath !== undefined) {
   try {
-    seed = readSeedFile(seedPath);
+    seed = await readSeedFile(seedPath);
   } catch (error) {
     fail(`cannot use seed ${seedPath}: ${(error as Error).message}`);
   }

@@ -25,7 +25,7 @@ function file(name: string, text: string): string {
 
 describe('readSeedFile', () => {
   it('loads examples/seed.yaml, whose accounts answer with their own tokens', async () => {
-    const seed = readSeedFile(EXAMPLE);
+    const seed = await readSeedFile(EXAMPLE);
     expect(seed.accounts.map((a) => a.token)).toEqual(['support-team-token', 'sales-team-token']);
     const { clientsFor } = openSandbox({ seed });
     const support = clientsFor('support-team-token');
@@ -42,20 +42,22 @@ describe('readSeedFile', () => {
     expect((await sales.freshchat.GET('/agents/status')).data?.states.map((s) => s.name)).toEqual(['Meeting']);
   });
 
-  it('reads the same seed from JSON and from YAML', () => {
+  it('reads the same seed from JSON and from YAML', async () => {
     const seed = { accounts: [{ token: 'yaml-or-json', agents: [{ first_name: 'A', last_name: 'B' }] }] };
     const yaml = 'accounts:\n  - token: yaml-or-json\n    agents:\n      - { first_name: A, last_name: B }\n';
-    expect(readSeedFile(file('seed.yml', yaml))).toEqual(seed);
-    expect(readSeedFile(file('seed.json', JSON.stringify(seed)))).toEqual(seed);
+    expect(await readSeedFile(file('seed.yml', yaml))).toEqual(seed);
+    expect(await readSeedFile(file('seed.json', JSON.stringify(seed)))).toEqual(seed);
     // A JSON document is YAML too, whatever the file is called.
-    expect(readSeedFile(file('seed.txt', JSON.stringify(seed)))).toEqual(seed);
+    expect(await readSeedFile(file('seed.txt', JSON.stringify(seed)))).toEqual(seed);
   });
 
-  it('names a YAML mistake by line, and a field the schema refuses by its path', () => {
-    expect(() => readSeedFile(file('bad.yaml', 'accounts:\n  - token: a\n   agents: []\n'))).toThrow(/at line 3/);
-    expect(() => readSeedFile(file('bad.yaml', 'accounts:\n  - token: short\n'))).toThrow(
+  it('names a YAML mistake by line, and a field the schema refuses by its path', async () => {
+    await expect(readSeedFile(file('bad.yaml', 'accounts:\n  - token: a\n   agents: []\n'))).rejects.toThrow(
+      /at line 3/,
+    );
+    await expect(readSeedFile(file('bad.yaml', 'accounts:\n  - token: short\n'))).rejects.toThrow(
       /^accounts\[0\]\.token: must NOT have fewer than 8 characters$/,
     );
-    expect(() => readSeedFile(file('bad.json', '{"accounts": [}'))).toThrow(SyntaxError);
+    await expect(readSeedFile(file('bad.json', '{"accounts": [}'))).rejects.toThrow(SyntaxError);
   });
 });
