@@ -95,7 +95,6 @@ describe('command line options', () => {
     [['--seed', '/nonexistent/seed.json'], /cannot use seed \/nonexistent\/seed\.json/],
     [['--clock-start', 'yesterday'], /--clock-start must be an ISO-8601 date-time .*, not "yesterday"/],
     [['--id-seed', '1.5'], /--id-seed must be an integer, not "1.5"/],
-    [['--frozen-clock', '--data-dir', '/tmp/x'], /cannot be combined with --data-dir/],
   ])('%j exits 2 with a message', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);

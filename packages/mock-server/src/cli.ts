@@ -31,7 +31,9 @@ Options:
   --frozen-clock        the clock moves only when advanced or set (POST /_mock/clock/advance, POST /_mock/clock)
   --clock-start <iso>   where the clock starts, as an ISO-8601 date-time (default: now)
   --id-seed <n>         draw every id, token, link secret and signing key from this integer seed, so the same
-                        requests give byte-identical answers (with --frozen-clock and --clock-start)
+                        requests give byte-identical answers (with --frozen-clock and --clock-start); with
+                        --data-dir these three describe the folder's first start, and later starts resume its
+                        clock and the seed's position from the log
   --quiet               no request log
   --help                this text
 `;
@@ -101,11 +103,6 @@ if (clockStart !== undefined && Number.isNaN(Date.parse(clockStart))) {
 const idSeed = args['id-seed'] === undefined ? undefined : Number(args['id-seed']);
 if (idSeed !== undefined && !Number.isSafeInteger(idSeed))
   fail(`--id-seed must be an integer, not "${args['id-seed']}"`);
-const reproducible = args['frozen-clock'] || clockStart !== undefined || idSeed !== undefined;
-if (reproducible && args['data-dir']) {
-  // A kept folder resumes its own clock, ids and keys; these flags describe a fresh start.
-  fail('--frozen-clock, --clock-start and --id-seed start a fresh sandbox; they cannot be combined with --data-dir');
-}
 
 const quiet = args.quiet;
 try {

@@ -26,3 +26,18 @@ export class SandboxError extends Error {
     return { code: this.status, status: this.code, message: this.message };
   }
 }
+
+/**
+ * The refusal of a change that could not be kept (the data folder's disk is full, failing or read-only): nothing
+ * was applied, reads go on, and the same request succeeds once the disk takes writes again.
+ *
+ * @example
+ * throw storageUnavailable('ENOSPC');
+ */
+export function storageUnavailable(reason: string): SandboxError {
+  return new SandboxError(
+    503,
+    'STORAGE_UNAVAILABLE',
+    `the change could not be kept (${reason}), so it was not made; retry once the data folder takes writes again`,
+  );
+}

@@ -1,5 +1,7 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../accounts/account.js';
+import { unsubscribe } from '../events/account-commands.js';
+import { type Pending, whenDone } from '../events/pending.js';
 import type { Sandbox } from '../sandbox.js';
 import { SandboxError } from '../sandbox-error.js';
 import { agentAvailabilityPayload, type SignedEvent, signedEvent } from './webhook-event.js';
@@ -46,7 +48,14 @@ export class WebhookDispatcher {
     sandbox.onStatusChange((event) => {
       if (this.muted || event.account.webhooks.all().length === 0) return;
       const { account } = event;
-      this.send(account, this.sign(account, 'agent_availability', agentAvailabilityPayload(event)));
+      let signed: SignedEvent;
+      try {
+        signed = this.sign(account, 'agent_availability', agentAvailabilityPayload(event));
+      } catch {
+        // The change is made and kept; only its webhook is lost, when the key it needs could not be kept (a full disk).
+        return;
+      }
+      this.send(account, signed);
     });
     sandbox.onReset(() => {
       // Attempts under way when the sandbox resets finish unlogged: they belong to a world that is gone.
@@ -90,8 +99,13 @@ export class WebhookDispatcher {
    *
    * @throws SandboxError 404 when the account has no such subscription
    */
-  unsubscribe(account: Account, subscriptionId: string): void {
-    account.webhooks.remove(subscriptionId);
+  unsubscribe(account: Account, subscriptionId: string): Pending<void> {
+    return whenDone(unsubscribe(this.sandbox, account, subscriptionId), () =>
+      this.cancelRetries(account, subscriptionId),
+    );
+  }
+
+  private cancelRetries(account: Account, subscriptionId: string): void {
     const at = new Date(this.sandbox.clock.now()).toISOString();
     for (const [entry, pending] of this.pendingRetries) {
       if (pending.account !== account || pending.subscriptionId !== subscriptionId) continue;
