@@ -1495,6 +1495,18 @@ export interface components {
     };
     responses: {
         /**
+         * @description The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+         *     Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+         */
+        StorageUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description The path exists but not with this method. Not attached to any operation (an operation is one method of a
          *     path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
          *     it does.
@@ -1611,6 +1623,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getClock: {
@@ -1660,6 +1673,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     advanceClock: {
@@ -1688,6 +1702,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getAccount: {
@@ -1738,6 +1753,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listManagedStatuses: {
@@ -1788,6 +1804,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     deleteStatus: {
@@ -1814,6 +1831,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     updateStatus: {
@@ -1848,6 +1866,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     createAgent: {
@@ -1885,6 +1904,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     updateAgentLogin: {
@@ -1917,6 +1937,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     setAgentStatusAsAgent: {
@@ -1950,6 +1971,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getAgentHistory: {
@@ -2004,6 +2026,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listWebhookSubscriptions: {
@@ -2062,6 +2085,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     unsubscribeWebhook: {
@@ -2086,6 +2110,7 @@ export interface operations {
             400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     triggerWebhook: {
@@ -2114,6 +2139,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listWebhookDeliveries: {
@@ -2188,6 +2214,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listFaults: {
@@ -2237,6 +2264,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     clearFaults: {
@@ -2256,6 +2284,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     removeFault: {
@@ -2280,6 +2309,7 @@ export interface operations {
             400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listRequests: {

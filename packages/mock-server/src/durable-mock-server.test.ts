@@ -227,18 +227,25 @@ describe('openDurableMockServer', () => {
       ),
     ]);
     expect(created.every((answer) => answer.status < 300)).toBe(true);
-    const read = async (mock: MockServer) => ({
-      statuses: (await call(mock, 'GET', '/_mock/statuses')).body,
-      agents: (await call(mock, 'GET', '/v2/agents?items_per_page=50')).body,
-      histories: await Promise.all(
-        agents.map(async (a) => (await call(mock, 'GET', `/_mock/agents/${a}/history`)).body),
-      ),
-    });
+    // Every agent's whole history (the 20 new ones' too), to the millisecond: exactly, with no tolerance.
+    const read = async (mock: MockServer) => {
+      const listed = (await call(mock, 'GET', '/v2/agents?items_per_page=50')).body;
+      const all = (listed.agents as unknown as { id: string }[]).map((a) => a.id);
+      return {
+        statuses: (await call(mock, 'GET', '/_mock/statuses')).body,
+        agents: listed,
+        histories: await Promise.all(
+          all.map(async (a) => (await call(mock, 'GET', `/_mock/agents/${a}/history`)).body),
+        ),
+        clock: mock.clock.frozen,
+      };
+    };
     const before = await read(first);
+    expect(before.histories).toHaveLength(24);
     close(first);
     const onWarning = vi.fn();
     const second = await open(dir, onWarning, options);
-    expect(await read(second)).toEqual(before);
+    expect(await read(second)).toStrictEqual(before);
     expect(onWarning).not.toHaveBeenCalled();
   });
 
