@@ -7,9 +7,9 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DomainError } from '../domain/domain-error.js';
 import type { EventBatch } from '../domain/events/event-sink.js';
 import type { SandboxEvent } from '../domain/events/sandbox-event.js';
-import { SandboxError } from '../domain/sandbox-error.js';
 import { DataDirError } from './data-dir-lock.js';
 import { DurableLog, type DurableLogOptions, type LogWriter } from './durable-log.js';
 
@@ -275,10 +275,12 @@ describe('DurableLog on a failing disk', () => {
       }
       expect(refused).toHaveLength(3);
       for (const error of refused) {
-        expect(error).toBeInstanceOf(SandboxError);
-        expect((error as SandboxError).toBody()).toEqual({
-          code: 503,
-          status: 'STORAGE_UNAVAILABLE',
+        expect(error).toBeInstanceOf(DomainError);
+        expect({ ...(error as DomainError), message: (error as DomainError).message }).toEqual({
+          name: 'DomainError',
+          kind: 'storage_unavailable',
+          code: 'STORAGE_UNAVAILABLE',
+          retry: undefined,
           message: `the change could not be kept (${code}), so it was not made; retry once the data folder takes writes again`,
         });
       }
@@ -298,7 +300,7 @@ describe('DurableLog on a failing disk', () => {
     // One write per line here (no short writes): the second write is the first event's.
     const log = open(dir, { writer: disk.writer });
     log.accept(START);
-    expect(() => log.accept(created(1))).toThrow(SandboxError);
+    expect(() => log.accept(created(1))).toThrow(DomainError);
     // The half line is still there: the cut failed.
     expect(readFileSync(logFile(dir), 'utf8').endsWith('\n')).toBe(false);
     log.accept(created(2));

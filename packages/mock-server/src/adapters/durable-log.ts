@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { storageUnavailable } from '../domain/domain-error.js';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
-import { storageUnavailable } from '../domain/sandbox-error.js';
 import { DataDirError, lockDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
 import { type EventLine, type FormatLine, LOG_FORMAT, readLogFile } from './log-file.js';

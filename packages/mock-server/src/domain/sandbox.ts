@@ -6,15 +6,15 @@ import { DEFAULT_SEED } from './accounts/default-seed.js';
 import { tooManyRequests } from './accounts/rate-window.js';
 import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
+import { DomainError } from './domain-error.js';
 import { applyAccountEvent } from './events/apply-account-event.js';
 import { acceptAtOnce, type EventBatch, type EventSink } from './events/event-sink.js';
 import type { Pending } from './events/pending.js';
 import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
 import { type IdSource, randomIds, seededIds } from './id-source.js';
+import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
-import { StorageLinkSigner } from './reports/storage-link.js';
-import { SandboxError } from './sandbox-error.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
@@ -62,7 +62,7 @@ export function checkSeedFile(seed: unknown): SeedFile {
   if (!seedFileValidator(seed)) {
     const error = seedFileValidator.errors?.[0];
     const field = fieldPath(error?.instancePath ?? '') || 'seed';
-    throw new SandboxError(400, 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
+    throw new DomainError('invalid', 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
   }
   return seed as SeedFile;
 }
@@ -79,7 +79,7 @@ export class Sandbox {
   readonly clock: VirtualClock;
   readonly reportDelayMs: number;
   readonly limits: AccountLimits;
-  private linkSigner: StorageLinkSigner;
+  private linkSigner: DownloadLinkSigner;
   private seed: SeedFile;
   private accounts = new Map<string, Account>();
   private accountsByApp = new Map<string, Account>();
@@ -116,7 +116,7 @@ export class Sandbox {
     this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
-    this.linkSigner = new StorageLinkSigner();
+    this.linkSigner = new DownloadLinkSigner();
     let resumed = false;
     options.replay?.((batch) => {
       for (const event of batch.events) this.apply(event);
@@ -127,7 +127,7 @@ export class Sandbox {
   }
 
   /** The signer of download links (its secret kept by the `sandboxStarted` event). */
-  get links(): StorageLinkSigner {
+  get links(): DownloadLinkSigner {
     return this.linkSigner;
   }
 
@@ -156,7 +156,7 @@ export class Sandbox {
   }
 
   /**
-   * Carries out a command: `decide` checks it against the state (throwing a `SandboxError` and changing nothing
+   * Carries out a command: `decide` checks it against the state (throwing a `DomainError` and changing nothing
    * when it is refused) and returns its events; the sink takes them (a refusal, such as a full disk, applies
    * nothing); they are applied; then `answer` answers. No events: nothing to keep, `answer` answers at once.
    *
@@ -188,7 +188,7 @@ export class Sandbox {
     switch (event.type) {
       case 'sandboxStarted':
         this.clock.restore(event.clock);
-        this.linkSigner = new StorageLinkSigner(event.linkSecret);
+        this.linkSigner = new DownloadLinkSigner(event.linkSecret);
         this.idSeed = event.idSeed;
         this.resumeIds(0);
         this.seed = event.seed;
@@ -216,16 +216,16 @@ export class Sandbox {
     }
   }
 
-  /** Creates an account from a seed; 409 when its token or app id is taken. */
+  /** Creates an account from a seed; `conflict` when its token or app id is taken. */
   createAccount(seed: AccountSeed): Pending<Account> {
     return this.execute(() => {
       const at = this.clock.now();
       const { value: account, ids } = this.recording(() => Account.fromSeed(seed, at, this.limits, this.hooks));
       if (this.authenticate(account.token)) {
-        throw new SandboxError(409, 'ACCOUNT_EXISTS', 'token: an account with this token exists');
+        throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
       }
       if (this.accountsByApp.has(account.appId)) {
-        throw new SandboxError(409, 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+        throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
       }
       return {
         events: [{ type: 'accountCreated', at, seed, ids }],

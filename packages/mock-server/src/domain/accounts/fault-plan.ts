@@ -1,6 +1,6 @@
 import type { FreshchatOperationId } from '../../generated/documents.js';
+import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 
 /** A fault as the control API describes it. */
 export type Fault = {
@@ -79,16 +79,16 @@ export class FaultPlan {
     return fault;
   }
 
-  /** Removes one fault; 404 when there is none with that id. */
+  /** Removes one fault; `not_found` when there is none with that id. */
   remove(id: string): void {
     this.checkRemove(id);
     this.faults = this.faults.filter((f) => f.id !== id);
   }
 
-  /** Refuses what `remove` refuses (404 for an unknown id); nothing changes. */
+  /** Refuses what `remove` refuses (`not_found` for an unknown id); nothing changes. */
   checkRemove(id: string): void {
     if (!this.faults.some((f) => f.id === id))
-      throw new SandboxError(404, 'FAULT_NOT_FOUND', 'fault_id: fault not found');
+      throw new DomainError('not_found', 'FAULT_NOT_FOUND', 'fault_id: fault not found');
   }
 
   /** Removes every fault. */

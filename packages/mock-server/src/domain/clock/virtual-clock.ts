@@ -1,4 +1,4 @@
-import { SandboxError } from '../sandbox-error.js';
+import { DomainError } from '../domain-error.js';
 
 /** A task the clock runs once its time has come. */
 type ScheduledTask = { at: number; seq: number; run: () => void };
@@ -95,7 +95,11 @@ export class VirtualClock {
     if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError('seconds must be a positive number');
     const { at, realAt, frozen } = this.reading();
     if (at + seconds * 1000 > LAST_CLOCK_TIME) {
-      throw new SandboxError(400, 'INVALID_VALUE', `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`);
+      throw new DomainError(
+        'invalid',
+        'INVALID_VALUE',
+        `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`,
+      );
     }
     return { at: at + seconds * 1000, realAt, frozen };
   }
@@ -104,14 +108,14 @@ export class VirtualClock {
   planSet(at: number, options: { frozen?: boolean | undefined } = {}): ClockReading {
     const now = this.reading();
     if (at < now.at) {
-      throw new SandboxError(
-        400,
+      throw new DomainError(
+        'invalid',
         'INVALID_VALUE',
         `now: must not be earlier than the clock's time ${iso(now.at)}; the clock never goes back`,
       );
     }
     if (at > LAST_CLOCK_TIME) {
-      throw new SandboxError(400, 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
+      throw new DomainError('invalid', 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
     }
     return { at, realAt: now.realAt, frozen: options.frozen ?? now.frozen };
   }
@@ -136,7 +140,7 @@ export class VirtualClock {
 
   /**
    * Moves the clock forward by `seconds` (fractions allowed) and runs every task that falls due, in time order.
-   * Returns the new time. Past `LAST_CLOCK_TIME` it refuses (400 naming `seconds`).
+   * Returns the new time. Past `LAST_CLOCK_TIME` it refuses (`invalid`, naming `seconds`).
    */
   advance(seconds: number): Date {
     this.restore(this.planAdvance(seconds));
@@ -145,7 +149,7 @@ export class VirtualClock {
 
   /**
    * Moves the clock to `at` (epoch ms) and runs every task that falls due on the way, as `advance` does. An instant
-   * before the clock's time is refused (400 naming `now`): the clock never goes back. `frozen: true` freezes it at
+   * before the clock's time is refused (`invalid`, naming `now`): the clock never goes back. `frozen: true` freezes it at
    * exactly `at`; `frozen: false` lets it follow real time from `at`; left out, the clock stays frozen or not.
    *
    * @example

@@ -1,5 +1,5 @@
 /**
- * The commands of one account, and of the clock: each decides against the state (refusing with a `SandboxError`,
+ * The commands of one account, and of the clock: each decides against the state (refusing with a `DomainError`,
  * changing nothing), returns its events to `Sandbox.execute`, which has the sink take them and applies them, then
  * answers. The sandbox-wide commands (status changes, report requests, accounts, reset) are `Sandbox` methods.
  */
@@ -12,7 +12,7 @@ import { type SimulationRequest, simulationWindow } from '../simulation/simulati
 import type { WebhookSubscription } from '../webhooks/webhook-subscriptions.js';
 import type { Pending } from './pending.js';
 
-/** Creates a custom status (`id` may be given); 400 for a blank name, 409 for a name or id taken. */
+/** Creates a custom status (`id` may be given); `invalid` for a blank name, `conflict` for a name or id taken. */
 export function createStatus(
   sandbox: Sandbox,
   account: Account,
@@ -27,7 +27,7 @@ export function createStatus(
   });
 }
 
-/** Renames a custom status or changes its emoji; 403 for a built-in one, 409 for a name taken. */
+/** Renames a custom status or changes its emoji; `forbidden` for a built-in one, `conflict` for a name taken. */
 export function renameStatus(
   sandbox: Sandbox,
   account: Account,
@@ -43,7 +43,7 @@ export function renameStatus(
   });
 }
 
-/** Deletes a custom status; 409 while an agent is on it. */
+/** Deletes a custom status; `conflict` while an agent is on it. */
 export function deleteStatus(sandbox: Sandbox, account: Account, statusId: string): Pending<void> {
   return sandbox.execute(() => {
     account.statuses.checkDelete(statusId, account.agents.countOn(statusId));
@@ -69,7 +69,7 @@ export function hireAgent(
   });
 }
 
-/** Logs an agent in or out; 404 for an unknown agent. */
+/** Logs an agent in or out; `not_found` for an unknown agent. */
 export function setAgentLogin(sandbox: Sandbox, account: Account, agentId: string, loggedIn: boolean): Pending<Agent> {
   return sandbox.execute(() => {
     account.agents.get(agentId);
@@ -97,7 +97,7 @@ export function subscribe(
   });
 }
 
-/** Removes a subscription; 404 for an unknown one. */
+/** Removes a subscription; `not_found` for an unknown one. */
 export function unsubscribe(sandbox: Sandbox, account: Account, subscriptionId: string): Pending<void> {
   return sandbox.execute(() => {
     account.webhooks.checkRemove(subscriptionId);
@@ -113,7 +113,7 @@ export function addFault(sandbox: Sandbox, account: Account, input: FaultInput):
   });
 }
 
-/** Removes one fault; 404 for an unknown one. */
+/** Removes one fault; `not_found` for an unknown one. */
 export function removeFault(sandbox: Sandbox, account: Account, faultId: string): Pending<void> {
   return sandbox.execute(() => {
     account.faults.checkRemove(faultId);

@@ -11,7 +11,7 @@ export type EventBatch = {
  * Where a command's events go before they are applied: the port the factory fills (the durable log with
  * `--data-dir`, `acceptAtOnce` in memory). The sandbox applies a batch only once `accept` returned.
  *
- * - `accept` throws (a `SandboxError` of kind storage unavailable) when it could not take the batch: nothing is applied.
+ * - `accept` throws (a `DomainError` of kind `storage_unavailable`) when it could not take the batch: nothing is applied.
  * - It returns nothing when the batch is written; a promise when it is written but not yet durable (a group commit
  *   waiting for its fsync): the batch is applied at once, so the next decision sees it, and the answer waits for
  *   the promise.
