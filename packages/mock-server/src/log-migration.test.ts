@@ -2,7 +2,7 @@
  * A data folder written by the request log (format 2, a committed fixture with a snapshot holding folded status
  * changes and a log after it) is migrated once to domain events, keeping the originals, to the same state.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -87,4 +87,29 @@ it('migrates a format-2 folder once to events, keeping the original files beside
   const second = await openDurableMockServer({ dataDir: dir, onWarning: (m) => expect.fail(m) });
   opened.push(second);
   expect(await reads(second)).toEqual(STATE);
+});
+
+it('finishes a migration that a kill cut short once its new log was written, putting the rest of the old files aside', async () => {
+  const done = mkdtempSync(join(tmpdir(), 'sandbox-migration-'));
+  const cut = mkdtempSync(join(tmpdir(), 'sandbox-migration-'));
+  dirs.push(done, cut);
+  cpSync(FIXTURE, done, { recursive: true });
+  (await openDurableMockServer({ dataDir: done })).close();
+  // The kill came after the new log was written and the snapshot put aside, before the old log was.
+  cpSync(FIXTURE, cut, { recursive: true });
+  renameSync(join(cut, 'sandbox-snapshot.ndjson'), join(cut, 'sandbox-snapshot.ndjson.v2'));
+  cpSync(join(done, 'sandbox-log.ndjson'), join(cut, 'sandbox-log.ndjson.v3'));
+  const onWarning = vi.fn();
+  const mock = await openDurableMockServer({ dataDir: cut, onWarning });
+  opened.push(mock);
+  expect(onWarning.mock.calls).toEqual([
+    [`${cut}: a migration to format 3 was cut short after writing its log; finished it`],
+  ]);
+  expect(readdirSync(cut).sort()).toEqual([
+    'sandbox-log.ndjson',
+    'sandbox-log.ndjson.v2',
+    'sandbox-snapshot.ndjson.v2',
+    'sandbox.lock',
+  ]);
+  expect(await reads(mock)).toEqual(STATE);
 });

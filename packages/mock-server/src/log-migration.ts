@@ -7,7 +7,7 @@
 import { lockDataDir } from './adapters/data-dir-lock.js';
 import { LOG_FORMAT, type RequestLogEntry } from './adapters/log-file.js';
 import { folderFormat } from './adapters/log-header.js';
-import { readRequestLog, replaceRequestLog } from './adapters/request-log-folder.js';
+import { finishReplacement, readRequestLog, replaceRequestLog } from './adapters/request-log-folder.js';
 import { VirtualClock } from './domain/clock/virtual-clock.js';
 import type { EventBatch } from './domain/events/event-sink.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
@@ -32,6 +32,9 @@ export type MigrationOptions = Pick<MockServerOptions, 'seed' | 'reportDelaySeco
  * await migrateRequestLog('.sandbox-data', { onWarning: console.warn });
  */
 export async function migrateRequestLog(dir: string, options: MigrationOptions = {}): Promise<void> {
+  if (finishReplacement(dir)) {
+    options.onWarning?.(`${dir}: a migration to format ${LOG_FORMAT} was cut short after writing its log; finished it`);
+  }
   const version = folderFormat(dir);
   if (version === undefined || version >= LOG_FORMAT) return;
   const onWarning = options.onWarning ?? (() => {});

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { EventBatch } from '../domain/events/event-sink.js';
 import { DataDirError } from './data-dir-lock.js';
 import { type EventLine, type RequestLogEntry, readLogFile, writeFileAtomically } from './log-file.js';
-import { headerLine, LOG_NAME, logGeneration, SNAPSHOT_NAME } from './log-header.js';
+import { folderFormat, headerLine, LOG_NAME, logGeneration, SNAPSHOT_NAME } from './log-header.js';
 
 /**
  * The requests a format-1 or format-2 folder holds, in order: its snapshot's, then its log's after what the snapshot
@@ -52,4 +52,21 @@ export function replaceRequestLog(dir: string, version: number, batches: readonl
   }
   renameSync(fresh, join(dir, LOG_NAME));
   return kept;
+}
+
+/**
+ * Finishes a replacement that a kill cut short: the format-3 log is complete once it has its temporary name (it was
+ * written atomically), so the old files still in place are put aside and it takes its place. Returns whether there
+ * was one to finish.
+ */
+export function finishReplacement(dir: string): boolean {
+  const fresh = join(dir, `${LOG_NAME}.v3`);
+  if (!existsSync(fresh)) return false;
+  const version = folderFormat(dir);
+  for (const name of [SNAPSHOT_NAME, LOG_NAME]) {
+    const file = join(dir, name);
+    if (existsSync(file)) renameSync(file, `${file}.v${version}`);
+  }
+  renameSync(fresh, join(dir, LOG_NAME));
+  return true;
 }

@@ -78,10 +78,10 @@ export class WebhookDispatcher {
 
   /**
    * Runs `fn` with sending muted: status changes, triggers and resends made meanwhile send nothing, as when a
-   * durable sandbox replays its log (they were sent the first time). Sending resumes when `fn` settles.
+   * data folder of an older format is migrated (they were sent the first time). Sending resumes when `fn` settles.
    *
    * @example
-   * await mock.webhooks.whileMuted(() => replayEntries());
+   * await mock.webhooks.whileMuted(() => carryOutOldRequests());
    */
   async whileMuted<T>(fn: () => T | Promise<T>): Promise<T> {
     const was = this.muted;
@@ -142,7 +142,7 @@ export class WebhookDispatcher {
    * @throws DomainError `not_found` for an unknown attempt, `conflict` when its subscription has been removed since
    */
   resend(account: Account, deliveryId: string): ResentDelivery {
-    // Replaying a durable log: the attempt it resent is not in this run's log, and nothing is sent again.
+    // Migrating an old data folder: the attempt it resent is not in this run's log, and nothing is sent again.
     if (this.muted) return { delivery_id: this.sandbox.newId(), event_id: deliveryId, subscription_id: deliveryId };
     const sent = this.sent.get(account)?.get(deliveryId);
     if (!sent)
