@@ -39,6 +39,11 @@ export class FaultPlan {
 
   constructor(private readonly newId: IdSource = randomIds) {}
 
+  /** Whether any fault is active: most requests meet none, and skip looking. */
+  get isEmpty(): boolean {
+    return this.faults.length === 0;
+  }
+
   /** Every active fault, oldest first. */
   all(): Fault[] {
     return [...this.faults];

@@ -26,7 +26,7 @@ export function admit(call: Call): Pending<number> {
   const { route, ctx, isFreshchat } = call.plan;
   if (route.auth) call.account = authenticate(ctx.sandbox, header(call.c, 'authorization'));
   const account = call.account;
-  if (!isFreshchat || !account) return 0;
+  if (!isFreshchat || !account || account.faults.isEmpty) return 0;
   return whenDone(takeRequestFaults(ctx.sandbox, account, route.operationId), ({ latency, drop, error }) => {
     if (drop) call.dropped = true;
     if (error) call.pendingError = error.status === 429 ? 429 : 503;
