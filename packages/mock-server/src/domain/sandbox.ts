@@ -12,9 +12,10 @@ import { acceptAtOnce, type EventBatch, type EventSink } from './events/event-si
 import type { Pending } from './events/pending.js';
 import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
-import { type IdSource, randomIds, seededIds } from './id-source.js';
+import type { IdSource } from './id-source.js';
 import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
+import { SandboxIds } from './sandbox-ids.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
@@ -88,20 +89,12 @@ export class Sandbox {
   private readonly resetListeners = new Set<() => void>();
   private readonly hooks: AccountHooks;
   private readonly sink: EventSink;
-  private idSeed: number | undefined;
-  private idSource: IdSource = randomIds;
-  private readonly idsGiven: IdSource | undefined;
-  /** Ids drawn so far (what a seeded restart skips). */
-  private idsDrawn = 0;
-  /** While an event that carries ids is applied: those ids, handed out in order instead of drawing. */
-  private fedIds: string[] | undefined;
-  /** While a command decides a seed load: the ids it draws, for its event. */
-  private recordedIds: string[] | undefined;
+  private readonly ids: SandboxIds;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
     this.sink = options.sink ?? acceptAtOnce;
-    this.idsGiven = options.ids;
+    this.ids = new SandboxIds(options.ids);
     this.hooks = {
       newId: () => this.newId(),
       onKeyPair: (account, privateKeyPem) => {
@@ -111,7 +104,7 @@ export class Sandbox {
         }));
       },
       // A seeded account's key depends on the seed and its app id alone, not on when it first signs.
-      makeKey: (appId) => (this.idSeed === undefined ? undefined : seededRsaKey(this.idSeed, appId)),
+      makeKey: (appId) => (this.ids.seed === undefined ? undefined : seededRsaKey(this.ids.seed, appId)),
     };
     this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -120,7 +113,7 @@ export class Sandbox {
     let resumed = false;
     options.replay?.((batch) => {
       for (const event of batch.events) this.apply(event);
-      if (batch.idsDrawn !== undefined) this.resumeIds(batch.idsDrawn);
+      if (batch.idsDrawn !== undefined) this.ids.resume(batch.idsDrawn);
       resumed = true;
     });
     if (!resumed) this.start(options);
@@ -133,16 +126,7 @@ export class Sandbox {
 
   /** A new id from the sandbox's id source (seeded or random), for what the sandbox makes outside an account. */
   newId(): string {
-    if (this.fedIds) {
-      const id = this.fedIds.shift();
-      // Applying an event must not draw: an event that carries too few ids is a bug, not bad input.
-      if (id === undefined) throw new Error('an event was applied that carries fewer ids than it needs');
-      return id;
-    }
-    this.idsDrawn++;
-    const id = this.idSource();
-    this.recordedIds?.push(id);
-    return id;
+    return this.ids.next();
   }
 
   /** The account a token reaches, or undefined. Tokens are compared by their SHA-256, which takes the same time whatever the token. */
@@ -164,15 +148,15 @@ export class Sandbox {
    * sandbox.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
    */
   execute<R>(decide: () => Decision<R>): Pending<R> {
-    const drawnBefore = this.idsDrawn;
+    const drawnBefore = this.ids.drawn;
     const { events, answer } = decide();
     if (events.length === 0) return answer();
     let durable: void | Promise<void>;
     try {
-      durable = this.sink.accept({ events, ...(this.idSeed === undefined ? {} : { idsDrawn: this.idsDrawn }) });
+      durable = this.sink.accept(this.batchOf(events));
     } catch (error) {
       // Refused: the ids it drew are drawn again by the next command, as if this one had never come.
-      this.resumeIds(drawnBefore);
+      this.ids.resume(drawnBefore);
       throw error;
     }
     for (const event of events) this.apply(event);
@@ -189,8 +173,8 @@ export class Sandbox {
       case 'sandboxStarted':
         this.clock.restore(event.clock);
         this.linkSigner = new DownloadLinkSigner(event.linkSecret);
-        this.idSeed = event.idSeed;
-        this.resumeIds(0);
+        this.ids.seed = event.idSeed;
+        this.ids.resume(0);
         this.seed = event.seed;
         this.load(event.clock.at, event.ids);
         break;
@@ -199,7 +183,7 @@ export class Sandbox {
         this.load(event.at, event.ids);
         break;
       case 'accountCreated':
-        this.insert(this.withIds(event.ids, () => Account.fromSeed(event.seed, event.at, this.limits, this.hooks)));
+        this.insert(this.ids.handOut(event.ids, () => Account.fromSeed(event.seed, event.at, this.limits, this.hooks)));
         break;
       case 'clockSet':
         this.clock.restore(event.clock);
@@ -220,7 +204,7 @@ export class Sandbox {
   createAccount(seed: AccountSeed): Pending<Account> {
     return this.execute(() => {
       const at = this.clock.now();
-      const { value: account, ids } = this.recording(() => Account.fromSeed(seed, at, this.limits, this.hooks));
+      const { value: account, ids } = this.ids.recording(() => Account.fromSeed(seed, at, this.limits, this.hooks));
       if (this.authenticate(account.token)) {
         throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
       }
@@ -238,7 +222,7 @@ export class Sandbox {
   reset(): Pending<void> {
     return this.execute(() => {
       const clock = this.clock.reading();
-      const { ids } = this.recording(() =>
+      const { ids } = this.ids.recording(() =>
         this.seed.accounts.map((s) => Account.fromSeed(s, clock.at, this.limits, this.hooks)),
       );
       return {
@@ -341,55 +325,33 @@ export class Sandbox {
 
   /** The sandbox's first start: its `sandboxStarted` event, from the options, to the sink. */
   private start(options: SandboxOptions): void {
-    this.idSeed = options.idSeed;
-    this.resumeIds(0);
-    const { value: linkSecret, ids } = this.recording(() => {
-      const secret = options.linkSecret ?? (this.idSeed === undefined ? crypto.randomUUID() : this.newId());
+    this.ids.seed = options.idSeed;
+    this.ids.resume(0);
+    const { value: linkSecret, ids } = this.ids.recording(() => {
+      const secret = options.linkSecret ?? (this.ids.seed === undefined ? crypto.randomUUID() : this.newId());
       const at = this.clock.now();
       for (const seed of this.seed.accounts) Account.fromSeed(seed, at, this.limits, this.hooks);
       return secret;
     });
     // The link secret, drawn first with seeded ids, is not one of the seed's ids.
-    if (this.idSeed !== undefined && options.linkSecret === undefined) ids.shift();
+    if (this.ids.seed !== undefined && options.linkSecret === undefined) ids.shift();
     const event: SandboxEvent = {
       type: 'sandboxStarted',
       clock: this.clock.reading(),
       linkSecret,
-      ...(this.idSeed === undefined ? {} : { idSeed: this.idSeed }),
+      ...(this.ids.seed === undefined ? {} : { idSeed: this.ids.seed }),
       seed: this.seed,
       ids,
     };
-    const drawn = this.idsDrawn;
-    this.sink.accept({ events: [event], ...(this.idSeed === undefined ? {} : { idsDrawn: drawn }) });
+    const drawn = this.ids.drawn;
+    this.sink.accept(this.batchOf([event]));
     this.apply(event);
-    this.resumeIds(drawn);
+    this.ids.resume(drawn);
   }
 
-  /** Draws on from `drawn` ids (the seeded source skips them; a random one needs no position). */
-  private resumeIds(drawn: number): void {
-    this.idsDrawn = drawn;
-    this.idSource = this.idsGiven ?? (this.idSeed === undefined ? randomIds : seededIds(this.idSeed, drawn));
-  }
-
-  /** Runs `fn`, noting the ids it draws. */
-  private recording<T>(fn: () => T): { value: T; ids: string[] } {
-    const ids: string[] = [];
-    this.recordedIds = ids;
-    try {
-      return { value: fn(), ids };
-    } finally {
-      this.recordedIds = undefined;
-    }
-  }
-
-  /** Runs `fn` handing out `ids` (an event's) instead of drawing. */
-  private withIds<T>(ids: readonly string[], fn: () => T): T {
-    this.fedIds = [...ids];
-    try {
-      return fn();
-    } finally {
-      this.fedIds = undefined;
-    }
+  /** A command's events as the sink takes them: with an id seed, how many ids were drawn. */
+  private batchOf(events: SandboxEvent[]): EventBatch {
+    return this.ids.seed === undefined ? { events } : { events, idsDrawn: this.ids.drawn };
   }
 
   private accountOf(app: string): Account {
@@ -408,7 +370,7 @@ export class Sandbox {
     this.accounts = new Map();
     this.accountsByApp = new Map();
     this.reportOwners = new Map();
-    this.withIds(ids, () => {
+    this.ids.handOut(ids, () => {
       for (const seed of this.seed.accounts) this.insert(Account.fromSeed(seed, at, this.limits, this.hooks));
     });
   }
