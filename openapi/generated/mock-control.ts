@@ -1528,6 +1528,18 @@ export interface components {
     };
     responses: {
         /**
+         * @description The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+         *     Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+         */
+        StorageUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description The path exists but not with this method. Not attached to any operation (an operation is one method of a
          *     path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
          *     it does.
@@ -1671,6 +1683,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getClock: {
@@ -1720,6 +1733,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     advanceClock: {
@@ -1748,6 +1762,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getAccount: {
@@ -1798,6 +1813,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listManagedStatuses: {
@@ -1848,6 +1864,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     deleteStatus: {
@@ -1874,6 +1891,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     updateStatus: {
@@ -1908,6 +1926,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     createAgent: {
@@ -1945,6 +1964,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     updateAgentLogin: {
@@ -1977,6 +1997,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     setAgentStatusAsAgent: {
@@ -2010,6 +2031,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getAgentHistory: {
@@ -2064,6 +2086,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listWebhookSubscriptions: {
@@ -2122,6 +2145,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     unsubscribeWebhook: {
@@ -2146,6 +2170,7 @@ export interface operations {
             400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     triggerWebhook: {
@@ -2174,6 +2199,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listWebhookDeliveries: {
@@ -2248,6 +2274,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listFaults: {
@@ -2297,6 +2324,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     clearFaults: {
@@ -2316,6 +2344,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     removeFault: {
@@ -2340,6 +2369,7 @@ export interface operations {
             400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listRequests: {

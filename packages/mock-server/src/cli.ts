@@ -41,11 +41,6 @@ if (seedPath !== undefined) {
   }
 }
 
-if ((settings.frozenClock || settings.clockStart !== undefined || settings.idSeed !== undefined) && settings.dataDir) {
-  // A kept folder resumes its own clock, ids and keys; these flags describe a fresh start.
-  fail('--frozen-clock, --clock-start and --id-seed start a fresh sandbox; they cannot be combined with --data-dir');
-}
-
 /** One request as a line of the log: text, or a JSON object. */
 function logLine(entry: RequestLogEntry): string {
   const time = new Date(entry.at).toISOString();

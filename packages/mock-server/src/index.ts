@@ -4,6 +4,8 @@ export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from '.
 export { ACTIVE_STATUS_ID, UNAVAILABLE_STATUS_ID } from './domain/agents/agent-status.js';
 export { VirtualClock } from './domain/clock/virtual-clock.js';
 export { DomainError, type DomainErrorKind } from './domain/domain-error.js';
+export type { EventBatch, EventSink, EventStore } from './domain/events/event-sink.js';
+export type { SandboxEvent } from './domain/events/sandbox-event.js';
 export { checkSeedFile, Sandbox, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
 export {
   type DeliveryAttempt,

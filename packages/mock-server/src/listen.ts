@@ -47,9 +47,6 @@ export type ListeningMockServer = MockServer & {
  * await sandbox.stop();
  */
 export async function listen(options: ListenOptions = {}): Promise<ListeningMockServer> {
-  if (options.dataDir && (options.frozenClock || options.clockStart !== undefined || options.idSeed !== undefined)) {
-    throw new RangeError('dataDir resumes a kept sandbox; frozenClock, clockStart and idSeed describe a fresh one');
-  }
   const mock = options.dataDir
     ? await openDurableMockServer({ ...options, dataDir: options.dataDir })
     : createMockServer(options);

@@ -1,7 +1,8 @@
 import type { Hono } from 'hono';
-import type { DurableLog } from './adapters/durable-log.js';
 import { FetchWebhookTransport, type WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
 import { VirtualClock } from './domain/clock/virtual-clock.js';
+import type { EventStore } from './domain/events/event-sink.js';
+import type { IdSource } from './domain/id-source.js';
 import { Sandbox } from './domain/sandbox.js';
 import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
@@ -30,8 +31,13 @@ export type MockServerOptions = Pick<
   webhooks?: WebhookDeliveryOptions | undefined;
   /** The secret that signs download links; random by default. */
   linkSecret?: string | undefined;
-  /** A durable log to record accepted mutations in (see `openDurableMockServer`, which also replays it). */
-  durable?: DurableLog | undefined;
+  /** Where new ids come from, overriding `idSeed`'s (the migration of an old data folder feeds its logged ids). */
+  ids?: IdSource | undefined;
+  /**
+   * Where the events of every change are kept before they are applied, and where an earlier run's are read from
+   * (the data folder's log: see `openDurableMockServer`). In memory only by default.
+   */
+  store?: EventStore | undefined;
 };
 
 /** The sandbox's Hono app, whose `fetch` always answers with a promise, so it fits a client's `fetch` option as is. */
@@ -80,16 +86,14 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     reportDelaySeconds: options.reportDelaySeconds,
     limits: options.limits,
     linkSecret: options.linkSecret,
-    ids: options.durable?.ids,
-    onKeyPair: options.durable
-      ? (account, privateKeyPem) => options.durable?.append({ type: 'key', appId: account.appId, privateKeyPem })
-      : undefined,
+    ids: options.ids,
+    sink: options.store,
+    replay: options.store && ((apply) => options.store?.replay(apply)),
   });
   const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks));
   const inspector = new InspectorFeed(state, webhooks);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
-    durable: options.durable,
     extraHandlers: {
       ...webhookHandlers(webhooks),
       ...inspectorHandlers(inspector),
