@@ -117,7 +117,7 @@ export const OPTION_TABLE = {
     arg: 'n',
     min: -SAFE,
     max: SAFE,
-    help: 'draw every id, token, link secret and signing key from this seed, so the same requests give byte-identical answers (with --frozen-clock and --clock-start); with --data-dir these three describe the first start, and later starts resume from the log',
+    help: 'draw every id, token, link secret and signing key from this seed, so the same requests give byte-identical answers (with --frozen-clock and --clock-start), and a new data folder',
   },
   logFormat: {
     flag: 'log-format',
