@@ -172,6 +172,17 @@ export function benchmarkLines(measured: Measured): string[] {
     `| one-month report over it, downloaded in full, ≤ 3 s | ${fmt(sim.reportMs)} ms (${fmt(sim.reportRows)} rows) | ${mark(sim.reportMs <= 3000)} |`,
   );
   lines.push(`| in-process call ≤ 50 µs median | ${fmt(inProcessMedianUs, 1)} µs | ${mark(inProcessMedianUs <= 50)} |`);
+  const always = durability.patchRps['--data-dir, --fsync always'] ?? 0;
+  const never = durability.patchRps['--data-dir, --fsync never'] ?? 1;
+  lines.push(
+    `| PATCH with \`--fsync always\` ≥ 0.5× \`--fsync never\` (group commit) | ${fmt(always / never, 2)}× | ${mark(always / never >= 0.5)} |`,
+  );
+  lines.push(
+    `| ${fmt(durability.changes)} changes compacted: first 200 ≤ 400 ms | ${fmt(durability.startAfterMs)} ms | ${mark(durability.startAfterMs <= 400)} |`,
+  );
+  lines.push(
+    `| a log of ${fmt(durability.changes)} events, uncompacted: first 200 ≤ 2 s | ${fmt(durability.startBeforeMs)} ms | ${mark(durability.startBeforeMs <= 2000)} |`,
+  );
   const extra = (() => {
     try {
       return readFileSync(join(root, 'bench/NOTES.md'), 'utf8');

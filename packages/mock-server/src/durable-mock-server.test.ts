@@ -3,7 +3,7 @@
  * earlier, download links and webhook keys still valid), a torn last line of the log is skipped with a warning and
  * cut off, and a real `kill -9` of the CLI loses no acknowledged mutation.
  */
-import { appendFileSync, ftruncateSync, mkdtempSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, fsync, ftruncateSync, mkdtempSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -439,6 +439,80 @@ describe('openDurableMockServer on a failing disk', () => {
       history: (await call(second, 'GET', `/_mock/agents/${IDS.john}/history`)).body,
       statuses: (await call(second, 'GET', '/_mock/statuses')).body,
     }).toEqual(before);
+  });
+});
+
+describe('openDurableMockServer with --fsync always: a group commit', () => {
+  /** A disk whose fsync fails while `failing.now` is set. */
+  function flakyFsync() {
+    const failing = { now: false };
+    const writer = {
+      write: (fd: number, bytes: Uint8Array, offset: number, length: number) => writeSync(fd, bytes, offset, length),
+      truncate: (fd: number, length: number) => ftruncateSync(fd, length),
+      fsync: (fd: number, done: (error: Error | null) => void) =>
+        fsync(fd, (error) => done(failing.now ? Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }) : error)),
+    };
+    return { failing, writer };
+  }
+  const history = async (mock: MockServer) =>
+    ((await call(mock, 'GET', `/_mock/agents/${IDS.john}/history`)).body.history as { to: { id: string } }[]).map(
+      (e) => e.to.id,
+    );
+
+  it('answers the changes of one turn after one fsync; each decision sees the changes before it', async () => {
+    const dir = dataDir();
+    const mock = await open(dir, undefined, { fsync: 'always' });
+    const log = (mock as MockServer & { log: DurableLog }).log;
+    const before = await history(mock);
+    const flushes = log.flushes;
+    const answers = await Promise.all([
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } }),
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      // No change, seen only because the one before it was applied at once.
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      call(mock, 'POST', '/_mock/statuses', { name: 'grouped' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 201]);
+    expect(log.flushes - flushes).toBe(1);
+    expect(await history(mock)).toEqual([...before, IDS.lunch, IDS.break]);
+    close(mock);
+    expect(await history(await open(dir))).toEqual([...before, IDS.lunch, IDS.break]);
+  });
+
+  it('refuses with 503 every change of a group whose fsync failed, and keeps none of them applied or logged', async () => {
+    const dir = dataDir();
+    const { failing, writer } = flakyFsync();
+    const warnings: string[] = [];
+    const mock = await open(dir, (m) => warnings.push(m), { fsync: 'always', writer });
+    expect((await call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.meeting } })).status).toBe(
+      200,
+    );
+    const kept = await history(mock);
+    const statuses = (await call(mock, 'GET', '/_mock/statuses')).body;
+    failing.now = true;
+    const answers = await Promise.all([
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } }),
+      // A change that decides on the one before it, and a no-change that reads it: both rest on what is lost.
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      call(mock, 'POST', '/_mock/statuses', { name: 'lost' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503]);
+    expect(answers[0]?.body).toEqual({
+      code: 503,
+      status: 'STORAGE_UNAVAILABLE',
+      message: 'the change could not be kept (EIO), so it was not made; retry once the data folder takes writes again',
+    });
+    expect(warnings).toEqual(['an fsync of the log failed (EIO): 3 changes not kept were refused']);
+    // Reads are served, and show none of the refused changes.
+    expect(await history(mock)).toEqual(kept);
+    expect((await call(mock, 'GET', '/_mock/statuses')).body).toEqual(statuses);
+    failing.now = false;
+    expect((await call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } })).status).toBe(200);
+    close(mock);
+    const reopened = await open(dir, (m) => expect.fail(m));
+    expect(await history(reopened)).toEqual([...kept, IDS.lunch]);
+    expect((await call(reopened, 'GET', '/_mock/statuses')).body).toEqual(statuses);
   });
 });
 
