@@ -153,7 +153,8 @@ describe('openDurableMockServer', () => {
 
       if (options.compactAt) {
         expect((first as MockServer & { log: DurableLog }).log.compactions).toBeGreaterThan(5);
-        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).toContain('{"type":"statusChanged"');
+        // Status changes are kept as columns.
+        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).toContain('{"type":"statusColumns"');
       }
       const second = await open(dir, undefined, options);
       expect(second.clock.now()).toBeGreaterThanOrEqual(clockBefore);

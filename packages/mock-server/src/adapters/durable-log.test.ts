@@ -79,10 +79,10 @@ describe('DurableLog format', () => {
   it('refuses a log written in a newer format, with a clear message, and leaves the folder unlocked', () => {
     const dir = folder();
     const file = join(dir, 'sandbox-log.ndjson');
-    writeFileSync(file, `${JSON.stringify({ type: 'format', version: 4, generation: 0 })}\n`);
+    writeFileSync(file, `${JSON.stringify({ type: 'format', version: 5, generation: 0 })}\n`);
     expect(() => open(dir)).toThrow(DataDirError);
     expect(() => open(dir)).toThrow(
-      `${file} is in format 4, written by a newer freshchat-sandbox; this one reads formats 1 to 3. ` +
+      `${file} is in format 5, written by a newer freshchat-sandbox; this one reads formats 1 to 4. ` +
         'Start a newer version, or use another --data-dir.',
     );
     expect(existsSync(join(dir, 'sandbox.lock'))).toBe(false);

@@ -14,7 +14,7 @@ import { storageUnavailable } from '../domain/domain-error.js';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
-import { type EventLine, type FormatLine, LOG_FORMAT } from './log-file.js';
+import { type EventLine, type FormatLine, SNAPSHOT_FORMAT } from './log-file.js';
 import { readFolder } from './log-folder.js';
 import { freshLog, headerLine, LOG_NAME, readCovers, SNAPSHOT_NAME } from './log-header.js';
 
@@ -226,7 +226,7 @@ export class DurableLog implements EventStore {
     const snapshotFile = join(this.dir, SNAPSHOT_NAME);
     const header: FormatLine = {
       type: 'format',
-      version: LOG_FORMAT,
+      version: SNAPSHOT_FORMAT,
       snapshot: { generation: this.generation, bytes: this.bytes },
     };
     try {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirError } from './data-dir-lock.js';
-import { type EventLine, LOG_FORMAT, readLogFile } from './log-file.js';
+import { type EventLine, LOG_FORMAT, readLogFile, SNAPSHOT_FORMAT } from './log-file.js';
 import { freshLog, LOG_NAME, logGeneration, SNAPSHOT_NAME } from './log-header.js';
 
 /**
@@ -30,11 +30,11 @@ export function readFolder(
   }
   const skipBytes = covers && generation === covers.generation ? covers.bytes : 0;
   const log = readLogFile(logFile, { onWarning, repair: options.repair, skipBytes });
-  for (const [name, read] of [
-    [snapshotFile, snapshot],
-    [logFile, log],
+  for (const [name, read, formats] of [
+    [snapshotFile, snapshot, [LOG_FORMAT, SNAPSHOT_FORMAT]],
+    [logFile, log, [LOG_FORMAT]],
   ] as const) {
-    if (read && read.version !== LOG_FORMAT) {
+    if (read && !(formats as readonly number[]).includes(read.version)) {
       throw new DataDirError(`${name} is in format ${read.version}; it must be migrated to ${LOG_FORMAT} first`);
     }
   }
