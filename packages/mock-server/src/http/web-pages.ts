@@ -24,8 +24,8 @@ function webFolder(): string {
 }
 
 /**
- * Scalar's self-contained browser bundle (never a CDN): the copy the build puts in `dist/web/scalar.js`, or, run from
- * the sources in the workspace, the file in the devDependency `@scalar/api-reference` it is copied from.
+ * Scalar's self-contained browser bundle (never a CDN): the copy `scripts/build-cli.ts` puts in `dist/web/scalar.js`,
+ * or, run from the sources in the workspace, the file in the devDependency `@scalar/api-reference` it copies.
  */
 function scalarBundlePath(web: string): string {
   const copied = join(web, 'scalar.js');
