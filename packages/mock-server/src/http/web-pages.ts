@@ -52,8 +52,8 @@ const INSPECTOR_FILES = ['inspector.css', 'inspector.js', 'sections.js', 'timeli
 
 /**
  * Adds the two pages, which need no token (their data calls do): `/docs`, the API reference of both documents
- * rendered by Scalar from the package's own copy of its browser bundle, and `/_inspector`, the live page of one account. Nothing
- * they load comes from another host. `/docs/` and `/_inspector/` redirect (301) to the page.
+ * rendered by Scalar from the package's own copy of its browser bundle, and `/_inspector`, the live page of one
+ * account. Nothing they load comes from another host. `/docs/` and `/_inspector/` redirect (301) to the page.
  *
  * @example
  * addWebPages(app);
