@@ -1,4 +1,5 @@
-import type { StorageRefusal } from '../domain/reports/storage-link.js';
+/** Why the storage stand-in refused a link, in the storage service's own words. */
+export type StorageRefusal = { code: 'AccessDenied' | 'SignatureDoesNotMatch'; message: string };
 
 /** The storage service's XML error body. */
 export function storageErrorXml(refusal: StorageRefusal): string {
