@@ -5,9 +5,9 @@
 import { createControlClient } from '@freshchat-sandbox/client';
 import { createApp } from './app.js';
 
-const sandbox = process.env.FRESHCHAT_SANDBOX_URL ?? 'http://127.0.0.1:4010';
-const token = process.env.FRESHCHAT_TOKEN ?? 'sandbox-token';
-const port = Number(process.env.RECEIVER_PORT ?? 3000);
+const sandbox = process.env.FRESHCHAT_SANDBOX_URL || 'http://127.0.0.1:4010';
+const token = process.env.FRESHCHAT_TOKEN || 'sandbox-token';
+const port = Number(process.env.RECEIVER_PORT || 3000);
 
 const control = createControlClient({ baseUrl: sandbox, token });
 const { data: publicKey, error } = await control.GET('/_mock/webhooks/public-key', { parseAs: 'text' });

@@ -6,9 +6,9 @@
 import { createControlClient } from '@freshchat-sandbox/client';
 import { createReceiver } from './receiver.js';
 
-const sandbox = process.env.FRESHCHAT_SANDBOX_URL ?? 'http://127.0.0.1:4010';
-const token = process.env.FRESHCHAT_TOKEN ?? 'sandbox-token';
-const port = Number(process.env.RECEIVER_PORT ?? 3000);
+const sandbox = process.env.FRESHCHAT_SANDBOX_URL || 'http://127.0.0.1:4010';
+const token = process.env.FRESHCHAT_TOKEN || 'sandbox-token';
+const port = Number(process.env.RECEIVER_PORT || 3000);
 
 const control = createControlClient({ baseUrl: sandbox, token });
 const publicKey = await fetch(`${sandbox}/_mock/webhooks/public-key`, {
