@@ -19,23 +19,31 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.stop());
 
-const expected: ScenarioResult = {
-  statuses: ['Lunch', 'Break', 'Meeting', 'Knowledge training', 'Tea break'],
-  patched: { availability_status: 'UNAVAILABLE', status_name: 'Meeting' },
-  reportBeforeDelay: 'PENDING',
-  reportAfterDelay: 'COMPLETED',
-  // Everyone on "Active on IntelliAssign" from 08:00, John Doe on Meeting from the same instant; the report completes
-  // at 09:00:30, inside the window, so the ongoing periods end there: 3630 s.
-  csv: [
+// Everyone on "Active on IntelliAssign" from 08:00, John Doe on Meeting from the same instant, all up to the window's
+// end at 09:00: 3600 s.
+const rows = [
+  'John Doe,afd5102c-5443-4fe3-a069-4fe25189a0a1,active,Active on IntelliAssign,0,2030-01-01T08:00:00.000Z',
+  'Matt Gibson,21fc58b1-9bbe-4891-af50-723576e8d1b3,active,Active on IntelliAssign,3600,2030-01-01T08:00:00.000Z',
+  'Sarah Jones,f3d5cc97-0c87-4ae8-b37b-ecf615a851ec,active,Active on IntelliAssign,3600,2030-01-01T08:00:00.000Z',
+  'Sebastian Ric,6c1e9a47-58b2-4f0d-93a4-0e7d2b5c8f16,active,Active on IntelliAssign,3600,2030-01-01T08:00:00.000Z',
+  'John Doe,afd5102c-5443-4fe3-a069-4fe25189a0a1,inactive,Meeting,3600,2030-01-01T08:00:00.000Z',
+];
+
+function expectScenario(result: ScenarioResult): void {
+  const { csv, ...answers } = result;
+  expect(answers).toEqual({
+    statuses: ['Lunch', 'Break', 'Meeting', 'Knowledge training', 'Tea break'],
+    patched: { availability_status: 'UNAVAILABLE', status_name: 'Meeting' },
+    reportBeforeDelay: 'PENDING',
+    reportAfterDelay: 'COMPLETED',
+  });
+  const [header, ...lines] = csv.split('\n');
+  // The header's case is the document's business (its example table capitalises two names); the columns are these.
+  expect(header?.toLowerCase()).toBe(
     'agent_name,agent_id,activity_type,agent_status,agent_status_in_seconds,created_at',
-    'John Doe,afd5102c-5443-4fe3-a069-4fe25189a0a1,active,Active on IntelliAssign,0,2030-01-01T08:00:00.000Z',
-    'Matt Gibson,21fc58b1-9bbe-4891-af50-723576e8d1b3,active,Active on IntelliAssign,3630,2030-01-01T08:00:00.000Z',
-    'Sarah Jones,f3d5cc97-0c87-4ae8-b37b-ecf615a851ec,active,Active on IntelliAssign,3630,2030-01-01T08:00:00.000Z',
-    'Sebastian Ric,6c1e9a47-58b2-4f0d-93a4-0e7d2b5c8f16,active,Active on IntelliAssign,3630,2030-01-01T08:00:00.000Z',
-    'John Doe,afd5102c-5443-4fe3-a069-4fe25189a0a1,inactive,Meeting,3630,2030-01-01T08:00:00.000Z',
-    '',
-  ].join('\n'),
-};
+  );
+  expect(lines).toEqual([...rows, '']);
+}
 
 it('compiles both generated clients and the scenarios under strict TypeScript', async () => {
   const folder = fileURLToPath(new URL('..', import.meta.url));
@@ -49,9 +57,9 @@ it('compiles both generated clients and the scenarios under strict TypeScript', 
 }, 120_000);
 
 it('@hey-api/openapi-ts: statuses, a PATCH, a report through the clock, its download', async () => {
-  expect(await heyApiScenario(sandbox.url, 'sandbox-token')).toEqual(expected);
+  expectScenario(await heyApiScenario(sandbox.url, 'sandbox-token'));
 });
 
 it('orval: statuses, a PATCH, a report through the clock, its download', async () => {
-  expect(await orvalScenario(sandbox.url, 'sandbox-token')).toEqual(expected);
+  expectScenario(await orvalScenario(sandbox.url, 'sandbox-token'));
 });

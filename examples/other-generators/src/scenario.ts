@@ -9,13 +9,16 @@ export type ScenarioResult = {
   csv: string;
 };
 
-/** The scenario's fixed inputs: the seed's John Doe goes to Meeting; the report covers the morning. */
+/**
+ * The scenario's fixed inputs: the seed's John Doe goes to Meeting at 08:00; at 09:00 the report is requested for the
+ * day up to that moment (a window may not end after the clock's now).
+ */
 export const SCENARIO = {
   agentId: 'afd5102c-5443-4fe3-a069-4fe25189a0a1',
   meetingId: 'ea0ab820-e97c-47f5-8443-7bd362adc393',
   report: {
     start: '2030-01-01T00:00:00Z',
-    end: '2030-01-01T10:00:00Z',
+    end: '2030-01-01T09:00:00Z',
     event: 'Agent-IntelliAssign-Activity',
     format: 'csv',
   },
