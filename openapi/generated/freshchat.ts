@@ -521,7 +521,10 @@ export interface components {
         };
         /**
          * @description One row of the `Agent-IntelliAssign-Activity` CSV: one period that an agent spent in one status,
-         *     clipped to the sub-report's window.
+         *     clipped to the sub-report's window. The CSV's header row names the columns as the guide's example table
+         *     does, in this order: `agent_name,agent_id,activity_type,Agent_Status,Agent_Status_in_seconds,created_at`
+         *     (`x-csv-header`); the properties here are those names in lower case, as a reader that matches the header
+         *     without regard to case sees them.
          * @example {
          *       "agent_name": "John Doe",
          *       "agent_id": "f3d5cc97-0c87-4ae8-b37b-ecf615a851ec",

@@ -555,7 +555,10 @@ export interface paths {
         };
         /**
          * Download one sub-report
-         * @description Serves a zip holding one CSV. The link needs no token; it is valid for `X-Amz-Expires` seconds of clock
+         * @description Serves a zip holding one CSV. The link needs no token and refuses one: the signature in its query is its
+         *     authentication, so a request that also carries an `Authorization` header gets 400 `InvalidArgument`, as
+         *     the storage service answers a second auth mechanism (download links with a client that adds no default
+         *     header). It is valid for `X-Amz-Expires` seconds of clock
          *     time after `X-Amz-Date`. An expired, tampered or unknown link gets 403 with an XML error body. Only the
          *     agent-status events (`Agent-IntelliAssign-Activity`, `Agent-Intelliassign-Activity`) are simulated: for
          *     every other event the CSV is empty (no header, no rows), since the sandbox holds no conversations.
@@ -2383,6 +2386,15 @@ export interface operations {
                 };
                 content: {
                     "application/zip": string;
+                };
+            };
+            /** @description The request carries an `Authorization` header besides the link's signature. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
                 };
             };
             /** @description The link is expired, tampered with or unknown. */

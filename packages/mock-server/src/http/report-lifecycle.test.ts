@@ -7,7 +7,7 @@ import { auth, frozenClock, IDS, iso, ORIGIN, openSandbox, T0, UNKNOWN_ID } from
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const EVENT = 'Agent-IntelliAssign-Activity';
-const CSV_HEADER = 'agent_name,agent_id,activity_type,agent_status,agent_status_in_seconds,created_at';
+const CSV_HEADER = 'agent_name,agent_id,activity_type,Agent_Status,Agent_Status_in_seconds,created_at';
 
 /** A valid request over the day before T0. */
 const dayBefore: RawReportRequest = { start: iso(T0 - DAY), end: iso(T0), event: EVENT, format: 'csv' };
@@ -428,6 +428,26 @@ describe('report links', () => {
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/\.csv$/);
     expect(part.files[names[0] as string]?.split('\n')[0]).toBe(CSV_HEADER);
+  });
+
+  it('refuse a request that also carries Authorization: 400 InvalidArgument in XML, as S3 does', async () => {
+    const { freshchat, fetch, advance } = openSandbox();
+    const { data: accepted } = await freshchat.POST('/reports/raw', { body: dayBefore });
+    await advance(30);
+    const href = (await completedReport(freshchat, accepted?.id ?? '')).links[0]?.link?.href ?? '';
+
+    for (const authorization of ['Bearer sandbox-token', 'Bearer not-a-token', 'Basic dXNlcjpwYXNz', '']) {
+      const refused = await fetch(new Request(href, { headers: { Authorization: authorization } }));
+      expect(refused.status, authorization).toBe(400);
+      expect(refused.headers.get('content-type')).toBe('application/xml');
+      expect(await refused.text()).toBe(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism ' +
+          'allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization ' +
+          'header should be specified</Message><ArgumentName>Authorization</ArgumentName></Error>',
+      );
+    }
+    // The same link without the header is served.
+    expect((await downloadPart(fetch, href)).status).toBe(200);
   });
 
   it('are issued afresh by every GET, each valid one hour of clock time from that GET', async () => {

@@ -6,8 +6,16 @@ export const LINK_LIFETIME_SECONDS = 3600;
 /** What a storage key names: one sub-report of one job. */
 export type StorageObject = { jobId: string; from: number };
 
-/** Why the storage stand-in refused a link, in the storage service's own words. */
-export type StorageRefusal = { code: 'AccessDenied' | 'SignatureDoesNotMatch'; message: string };
+/**
+ * Why the storage stand-in refused a link, in the storage service's own words: 403 unless `status` says otherwise;
+ * `argumentName` names the offending argument, as the storage service's `InvalidArgument` answers do.
+ */
+export type StorageRefusal = {
+  code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'InvalidArgument';
+  message: string;
+  status?: 400 | 403 | undefined;
+  argumentName?: string | undefined;
+};
 
 /**
  * What a download link carries to prove this sandbox issued it: when (`date`, `YYYYMMDDTHHMMSSZ`), for how many
