@@ -92,8 +92,9 @@ export interface paths {
         /**
          * Request a raw report
          * @description Starts generating a raw report of one event type over a time window and returns the job's id. Rules:
-         *     `start` must not be earlier than 15 calendar months before now; `end` must be after `start` and not later
-         *     than one calendar month after it; times are UTC; the only format is `csv`. Only one request per minute is
+         *     `start` must not be earlier than 15 calendar months before now; `end` must be after `start`, not later
+         *     than one calendar month after it and not later than now; times are UTC in the guide's form
+         *     (`2020-12-14T13:00:00.000Z`); the only format is `csv`. Only one request per minute is
          *     accepted: the next one within the minute gets `429` with `Retry-After`. A request that is rejected for its
          *     content does not use up that minute. Generation can take up to an hour; poll the job with
          *     `getRawReport`.
@@ -117,9 +118,10 @@ export interface paths {
         };
         /**
          * Get a raw report job
-         * @description Returns the job's status. Once it is `COMPLETED`, `links` holds one sub-report per part of the window,
-         *     each with a download link that is valid for one hour from this request. Each link serves a zip file
-         *     holding one CSV.
+         * @description Returns the job's status. Once it is `COMPLETED`, `links` holds the sub-reports, each with a download link
+         *     that is valid for one hour from this request; each link serves a zip file holding one CSV. As in the
+         *     guide's example, one sub-report usually covers the whole window (`from` = start, `to` = end), but "the
+         *     requested report is split into sub-reports": read every link, in order, never only the first.
          */
         get: operations["getRawReport"];
         put?: never;
@@ -426,14 +428,16 @@ export interface components {
         RawReportRequest: {
             /**
              * Format: date-time
-             * @description Start of the window, in UTC: the offset is `Z` or a zero offset (`+00:00`); any other offset is
-             *     refused. Not earlier than 15 calendar months before now.
+             * @description Start of the window, in UTC, in the guide's form only: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of one
+             *     to three digits, then `Z` (`2020-12-14T13:00:00.000Z`). An offset (`+00:00`), a lower-case `z`, a space
+             *     for `T` or more fraction digits are refused (400 naming the field). Not earlier than 15 calendar months
+             *     before now.
              */
             start: string;
             /**
              * Format: date-time
-             * @description End of the window, in UTC (`Z` or `+00:00`). After `start`, and not later than one calendar month after
-             *     it.
+             * @description End of the window, in the same form as `start`. After `start`, not later than one calendar month after
+             *     it, and not later than now: a window that ends in the future is refused (400 naming `end`).
              */
             end: string;
             event: components["schemas"]["ReportEvent"];

@@ -429,7 +429,9 @@ export interface paths {
          * Inject a fault
          * @description `report_failure` makes the next report job(s) end FAILED; `report_part_status` makes the next report job(s)
          *     end COMPLETED with their last sub-report in another status (FAILED by default; a sub-report that is not
-         *     COMPLETED or SUCCESS has no download link); `latency` delays answers; `error` answers with an
+         *     COMPLETED or SUCCESS has no download link); `report_split` splits the next report job(s) into several
+         *     sub-reports (one per UTC calendar day of the window, or `parts` equal ones) where the guide's example has
+         *     one, so a consumer can prove it reads every link; `latency` delays answers; `error` answers with an
          *     error status instead of the real answer; `drop_connection` closes the connection without answering. `operation` names a Freshchat operation by its `operationId`
          *     (such as `getRawReport`); without it the fault applies to every `/v2` operation. `count` limits how many
          *     times the fault fires; without it, it fires until it is removed.
@@ -910,7 +912,7 @@ export interface components {
             deliveries: components["schemas"]["WebhookDelivery"][];
         };
         /** @description A fault to inject. */
-        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
+        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["ReportSplitFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
         /** @description The next report jobs end FAILED instead of COMPLETED. */
         ReportFailureFault: {
             /**
@@ -942,6 +944,27 @@ export interface components {
             status?: "FAILED" | "PENDING" | "IN_PROGRESS" | "SUCCESS";
             /**
              * @description How many report jobs complete this way.
+             * @default 1
+             */
+            count?: number;
+        };
+        /**
+         * @description The next report jobs complete with several sub-reports instead of one covering the whole window: one per
+         *     UTC calendar day the window touches, or, with `parts`, that many contiguous parts of (nearly) equal length
+         *     (never more parts than the window has milliseconds). Each part is `[from, to)`, the first `from` is the
+         *     window's start, each `to` the next part's `from`, the last `to` the window's end; each object is named
+         *     `<job id>-<from ms>.zip`.
+         */
+        ReportSplitFault: {
+            /**
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "report_split";
+            /** @description How many equal parts; one per UTC calendar day when left out. */
+            parts?: number;
+            /**
+             * @description How many report jobs are split.
              * @default 1
              */
             count?: number;
@@ -1006,10 +1029,12 @@ export interface components {
              * @description The kind of fault.
              * @enum {string}
              */
-            type: "report_failure" | "report_part_status" | "latency" | "error" | "drop_connection";
+            type: "report_failure" | "report_part_status" | "report_split" | "latency" | "error" | "drop_connection";
             operation?: components["schemas"]["FreshchatOperation"];
             /** @description Added delay, for a latency fault. */
             ms?: number;
+            /** @description How many equal parts, for a report_split fault that names them (one per UTC day without). */
+            parts?: number;
             /** @description The error status, for an error fault; the sub-report's status, for a report_part_status fault. */
             status?: number | components["schemas"]["ReportPartStatus"];
             /** @description How many more times the fault fires; null when it fires until removed. */

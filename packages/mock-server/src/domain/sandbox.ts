@@ -148,7 +148,8 @@ export class Sandbox {
 
   /**
    * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
-   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault.
+   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault and a
+   * `report_split` fault.
    */
   requestReport(account: Account, request: ReportRequest): ReportJob {
     const now = this.clock.now();
@@ -163,6 +164,7 @@ export class Sandbox {
     }
     const failing = account.faults.take('report_failure') !== undefined;
     const partFault = failing ? undefined : account.faults.take('report_part_status');
+    const splitFault = failing ? undefined : account.faults.take('report_split');
     const job: ReportJob = {
       id: this.hooks.newId(),
       event: request.event,
@@ -173,6 +175,7 @@ export class Sandbox {
       completesAt: now + this.reportDelayMs,
       failing,
       lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
+      split: splitFault && (splitFault.parts === undefined ? 'utc_day' : { parts: splitFault.parts }),
     };
     account.reports.set(job.id, job);
     this.reportOwners.set(job.id, account);

@@ -88,6 +88,8 @@ describe('POST /_mock/simulate', () => {
     const sandbox = openSandbox();
     await simulate(sandbox, { agents: 40, days: 22, seed: 7 });
     const start = Math.floor(T0 / DAY) * DAY - 20 * DAY;
+    // One sub-report per day, so each day's seconds can be summed on their own.
+    await sandbox.control.POST('/_mock/faults', { body: { type: 'report_split' } });
     const { parts } = await reportRows(sandbox, start, start + 20 * DAY);
 
     expect(parts).toHaveLength(20);
