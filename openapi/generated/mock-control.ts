@@ -615,7 +615,10 @@ export interface components {
              * @description The id of the account's admin, the actor of status changes made through the API.
              */
             admin_id: string;
-            /** @description The ids of the two built-in statuses. */
+            /**
+             * @description The two built-in statuses with this account's own ids: no two accounts share them, so read them here (or
+             *     from `GET /_mock/statuses`) rather than hard-coding them.
+             */
             built_in_statuses: {
                 active: components["schemas"]["AgentStatusRef"];
                 unavailable: components["schemas"]["AgentStatusRef"];
@@ -703,6 +706,23 @@ export interface components {
              * @description The admin's id; a new one is made when it is left out.
              */
             admin_id?: string;
+            /**
+             * @description The ids of the two built-in statuses ("Active on IntelliAssign" and "Unavailable"). Each account has its
+             *     own, as in Freshchat: when left out they are new ones (random, or drawn from `--id-seed`; a seed file's
+             *     accounts keep theirs across resets). Two accounts never share one (409).
+             */
+            built_in_status_ids?: {
+                /**
+                 * Format: uuid
+                 * @description The id of "Active on IntelliAssign".
+                 */
+                active: string;
+                /**
+                 * Format: uuid
+                 * @description The id of "Unavailable"; not the same as `active`.
+                 */
+                unavailable: string;
+            };
             /** @description Custom statuses, beside the two built-in ones. */
             statuses?: components["schemas"]["StatusSeed"][];
             /** @description The account's agents. */

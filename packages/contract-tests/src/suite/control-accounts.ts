@@ -19,10 +19,16 @@ export function controlAccountChecks(target: ContractTarget): void {
         app_id: SEED.appId,
         admin_id: SEED.adminId,
         built_in_statuses: {
-          active: { id: SEED.activeStatusId, name: 'Active on IntelliAssign' },
-          unavailable: { id: SEED.unavailableStatusId, name: 'Unavailable' },
+          active: { id: expect.any(String), name: 'Active on IntelliAssign' },
+          unavailable: { id: expect.any(String), name: 'Unavailable' },
         },
       });
+      // Ids of this account's own: another account's built-in statuses have others.
+      const other = ok(await controlClient(target).POST('/_mock/accounts', { body: {} }), 'create account');
+      const theirs = ok(await controlClient(target, other.token).GET('/_mock/account'), 'their account');
+      const ids = [account.built_in_statuses.active.id, account.built_in_statuses.unavailable.id];
+      expect(ids).not.toContain(theirs.built_in_statuses.active.id);
+      expect(ids).not.toContain(theirs.built_in_statuses.unavailable.id);
     });
 
     sandboxIt(

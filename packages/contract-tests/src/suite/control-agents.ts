@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractTarget } from '../target.js';
 import {
+  builtInStatusIds,
   controlClient,
   controlSenders,
   expectError,
@@ -34,7 +35,7 @@ export function controlAgentChecks(target: ContractTarget): void {
           first_name: 'Ada',
           last_name: 'Lovelace',
           availability_status: 'AVAILABLE',
-          agent_status: { id: SEED.activeStatusId, name: 'Active on IntelliAssign' },
+          agent_status: { id: (await builtInStatusIds(target)).active, name: 'Active on IntelliAssign' },
           is_deactivated: false,
         });
         const read = ok(
@@ -115,7 +116,7 @@ export function controlAgentChecks(target: ContractTarget): void {
         'history',
       );
       expect(agent_id).toBe(SEED.agents.mattGibson);
-      expect(history[0]).toMatchObject({ from: null, to: { id: SEED.activeStatusId } });
+      expect(history[0]).toMatchObject({ from: null, to: { id: (await builtInStatusIds(target)).active } });
       expect(history.at(-1)).toMatchObject({
         actor: { actor_type: 'agent', actor_id: SEED.agents.mattGibson },
         to: { id: SEED.customStatuses['Tea break'], name: 'Tea break' },

@@ -7,7 +7,7 @@ import { tooManyRequests } from './accounts/rate-window.js';
 import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import type { Actor } from './history/history-entry.js';
-import { type IdSource, randomIds, seededIds } from './id-source.js';
+import { derivedId, type IdSource, randomIds, seededIds } from './id-source.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
 import { StorageLinkSigner } from './reports/storage-link.js';
 import { SandboxError } from './sandbox-error.js';
@@ -78,7 +78,8 @@ export class Sandbox {
     this.clock = options.clock ?? new VirtualClock();
     const seed = options.idSeed;
     const newId = options.ids ?? (seed === undefined ? randomIds : seededIds(seed));
-    this.links = new StorageLinkSigner(options.linkSecret ?? (seed === undefined ? undefined : newId()));
+    const secret = options.linkSecret ?? (seed === undefined ? crypto.randomUUID() : newId());
+    this.links = new StorageLinkSigner(secret);
     this.hooks = {
       newId,
       onKeyPair: options.onKeyPair ?? (() => {}),
@@ -87,7 +88,7 @@ export class Sandbox {
     };
     this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
+    this.seed = withBuiltInIds(checkSeedFile(options.seed ?? DEFAULT_SEED), secret);
     this.load();
   }
 
@@ -113,6 +114,11 @@ export class Sandbox {
     }
     if (seed.app_id !== undefined && this.allAccounts().some((a) => a.appId === seed.app_id)) {
       throw new SandboxError(409, 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+    }
+    for (const [role, id] of Object.entries(seed.built_in_status_ids ?? {})) {
+      if (this.allAccounts().some((a) => a.statuses.find(id))) {
+        throw new SandboxError(409, 'STATUS_EXISTS', `built_in_status_ids.${role}: another account has this status id`);
+      }
     }
     const account = Account.fromSeed(seed, this.clock.now(), this.limits, this.hooks);
     this.accounts.set(tokenKey(account.token), account);
@@ -194,6 +200,23 @@ export class Sandbox {
     this.reportOwners = new Map();
     for (const seed of this.seed.accounts) this.createAccount(seed);
   }
+}
+
+/**
+ * The seed with every account's built-in status ids settled: a seed file's own, else ids derived from the sandbox's
+ * secret (random, from the id seed, or kept by a durable sandbox), so each account has ids of its own that stay the
+ * same across resets and restarts.
+ */
+function withBuiltInIds(seed: SeedFile, secret: string): SeedFile {
+  return {
+    accounts: seed.accounts.map((account, i) => ({
+      ...account,
+      built_in_status_ids: account.built_in_status_ids ?? {
+        active: derivedId(secret, `seed account ${i}: Active on IntelliAssign`),
+        unavailable: derivedId(secret, `seed account ${i}: Unavailable`),
+      },
+    })),
+  };
 }
 
 function tokenKey(token: string): string {

@@ -3,13 +3,7 @@ import type { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
 import { SandboxError } from '../sandbox-error.js';
 import { emailFromName } from './agent-email.js';
-import {
-  ACTIVE_STATUS_ID,
-  type AgentStatus,
-  isActiveStatus,
-  type StatusCatalog,
-  UNAVAILABLE_STATUS_ID,
-} from './agent-status.js';
+import type { AgentStatus, StatusCatalog } from './agent-status.js';
 
 /** How chats reach an agent. */
 export type AgentRoutingType = 'INTELLIASSIGN' | 'OCR' | 'DISABLED';
@@ -91,7 +85,7 @@ export class AgentRoster {
     const id = input.id ?? this.newId();
     if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
     // An unknown status is bad input (400), like in a status change, not a missing resource.
-    const status = this.statuses.find(input.statusId ?? ACTIVE_STATUS_ID);
+    const status = this.statuses.find(input.statusId ?? this.statuses.active.id);
     if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status_id: no status with this id');
     const email = input.email ?? emailFromName(input.firstName, input.lastName, id);
     const agent: Agent = {
@@ -110,7 +104,7 @@ export class AgentRoster {
       agentId: id,
       statusId: status.id,
       statusName: status.name,
-      active: isActiveStatus(status.id),
+      active: this.statuses.isActive(status.id),
       at: input.since,
       actor: input.actor,
     });
@@ -227,16 +221,16 @@ export class AgentRoster {
       if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status.id: no status with this id');
       target = status;
     } else if (change.availability_status === 'AVAILABLE') {
-      target = this.statuses.get(ACTIVE_STATUS_ID);
+      target = this.statuses.active;
     } else if (change.availability_status === 'UNAVAILABLE') {
-      target = current.active ? this.statuses.get(UNAVAILABLE_STATUS_ID) : current;
+      target = current.active ? this.statuses.unavailable : current;
     } else {
       throw new SandboxError(400, 'INVALID_VALUE', 'body: give agent_status or availability_status');
     }
     if (agent.isDeactivated) {
       throw new SandboxError(409, 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
     }
-    const active = isActiveStatus(target.id);
+    const active = this.statuses.isActive(target.id);
     // Freshchat answers 409 when an offline agent is asked to take chats; other statuses stay open to it.
     if (active && !agent.loginStatus) {
       throw new SandboxError(409, 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');
