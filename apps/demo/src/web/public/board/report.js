@@ -56,10 +56,9 @@ export function bindReportForm() {
     const custom = $select('#report-window').value === 'custom';
     $('#report-custom').hidden = !custom;
     if (custom && !$input('#report-end').value) {
-      // A window may not end in the future: a second back from the board's reading of the API's clock, which runs a
-  // little ahead of the server's between two clock events.
-  const end = apiNow() - 1000;
-      $input('#report-end').value = toLocalInput(end + 60_000);
+      // The field holds whole minutes, and a window may not end in the future: this minute's start.
+      const end = apiNow();
+      $input('#report-end').value = toLocalInput(end);
       $input('#report-start').value = toLocalInput(end - 86_400_000);
     }
   });
