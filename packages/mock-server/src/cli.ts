@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataDirError } from './adapters/data-dir-lock.js';
 import { DEFAULT_COMPACT_AT } from './adapters/durable-log.js';
+import { DomainError } from './domain/domain-error.js';
 import { checkSeedFile, type SeedFile } from './domain/sandbox.js';
-import { SandboxError } from './domain/sandbox-error.js';
 import { listen } from './listen.js';
 
 const usage = `Usage: freshchat-sandbox [options]
@@ -145,6 +145,6 @@ try {
 } catch (error) {
   const code = (error as { code?: string }).code;
   if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message})`);
-  if (error instanceof SandboxError || error instanceof DataDirError) fail(error.message);
+  if (error instanceof DomainError || error instanceof DataDirError) fail(error.message);
   throw error;
 }

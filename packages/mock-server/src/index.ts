@@ -3,8 +3,8 @@ export type { AccountLimits, AccountSeed } from './domain/accounts/account.js';
 export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from './domain/accounts/default-seed.js';
 export type { BuiltInStatusIds } from './domain/agents/agent-status.js';
 export { VirtualClock } from './domain/clock/virtual-clock.js';
+export { DomainError, type DomainErrorKind } from './domain/domain-error.js';
 export { checkSeedFile, Sandbox, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
-export { SandboxError } from './domain/sandbox-error.js';
 export {
   type DeliveryAttempt,
   RETRY_SCHEDULE_MINUTES,

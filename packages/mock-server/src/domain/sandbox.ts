@@ -6,11 +6,11 @@ import { DEFAULT_SEED } from './accounts/default-seed.js';
 import { tooManyRequests } from './accounts/rate-window.js';
 import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
+import { DomainError } from './domain-error.js';
 import type { Actor } from './history/history-entry.js';
 import { derivedId, type IdSource, randomIds, seededIds } from './id-source.js';
+import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
-import { StorageLinkSigner } from './reports/storage-link.js';
-import { SandboxError } from './sandbox-error.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
@@ -49,7 +49,7 @@ export function checkSeedFile(seed: unknown): SeedFile {
   if (!seedFileValidator(seed)) {
     const error = seedFileValidator.errors?.[0];
     const field = fieldPath(error?.instancePath ?? '') || 'seed';
-    throw new SandboxError(400, 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
+    throw new DomainError('invalid', 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
   }
   return seed as SeedFile;
 }
@@ -64,7 +64,7 @@ export function checkSeedFile(seed: unknown): SeedFile {
  */
 export class Sandbox {
   readonly clock: VirtualClock;
-  readonly links: StorageLinkSigner;
+  readonly links: DownloadLinkSigner;
   readonly reportDelayMs: number;
   readonly limits: AccountLimits;
   private readonly seed: SeedFile;
@@ -79,7 +79,7 @@ export class Sandbox {
     const seed = options.idSeed;
     const newId = options.ids ?? (seed === undefined ? randomIds : seededIds(seed));
     const secret = options.linkSecret ?? (seed === undefined ? crypto.randomUUID() : newId());
-    this.links = new StorageLinkSigner(secret);
+    this.links = new DownloadLinkSigner(secret);
     this.hooks = {
       newId,
       onKeyPair: options.onKeyPair ?? (() => {}),
@@ -107,17 +107,21 @@ export class Sandbox {
     return [...this.accounts.values()];
   }
 
-  /** Creates an account from a seed; 409 when its token or app id is taken. */
+  /** Creates an account from a seed; a `conflict` when its token or app id is taken. */
   createAccount(seed: AccountSeed): Account {
     if (seed.token !== undefined && this.authenticate(seed.token)) {
-      throw new SandboxError(409, 'ACCOUNT_EXISTS', 'token: an account with this token exists');
+      throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
     }
     if (seed.app_id !== undefined && this.allAccounts().some((a) => a.appId === seed.app_id)) {
-      throw new SandboxError(409, 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+      throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
     }
     for (const [role, id] of Object.entries(seed.built_in_status_ids ?? {})) {
       if (this.allAccounts().some((a) => a.statuses.find(id))) {
-        throw new SandboxError(409, 'STATUS_EXISTS', `built_in_status_ids.${role}: another account has this status id`);
+        throw new DomainError(
+          'conflict',
+          'STATUS_EXISTS',
+          `built_in_status_ids.${role}: another account has this status id`,
+        );
       }
     }
     const account = Account.fromSeed(seed, this.clock.now(), this.limits, this.hooks);

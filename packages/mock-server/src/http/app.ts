@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import type { H, RouterRoute } from 'hono/types';
 import type { DurableLog } from '../adapters/durable-log.js';
+import { DomainError } from '../domain/domain-error.js';
 import type { Sandbox } from '../domain/sandbox.js';
-import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { controlHandlers } from './control-handlers.js';
+import { RequestRefusal } from './error-answer.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import { operationRoute } from './operation-route.js';
@@ -74,12 +75,18 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     const allowed = router.methods(c.req.path);
     if (allowed.length > 0) {
       const response = errorResponse(
-        new SandboxError(405, 'METHOD_NOT_ALLOWED', `method: ${c.req.method} is not allowed on ${c.req.path}`),
+        new RequestRefusal(
+          'method_not_allowed',
+          'METHOD_NOT_ALLOWED',
+          `method: ${c.req.method} is not allowed on ${c.req.path}`,
+        ),
       );
       response.headers.set('Allow', allowed.join(', '));
       return response;
     }
-    return errorResponse(new SandboxError(404, 'NOT_FOUND', `path: no operation at ${c.req.method} ${c.req.path}`));
+    return errorResponse(
+      new DomainError('not_found', 'NOT_FOUND', `path: no operation at ${c.req.method} ${c.req.path}`),
+    );
   });
   app.onError((error) => {
     // A dropped connection has no answer: in-process, the caller's fetch rejects as on a network failure.

@@ -104,7 +104,7 @@ export const freshchatHandlers: OperationHandlers<FreshchatOperationId> = {
     const job = account.report(path.id);
     const now = sandbox.clock.now();
     const status = reportStatus(job, now);
-    const links = reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin);
+    const links = reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin, sandbox.links);
     return { status: 200, body: { id: job.id, status, interval: reportInterval(job), links } };
   },
 };

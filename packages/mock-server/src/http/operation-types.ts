@@ -52,7 +52,7 @@ export type OperationReply<Op extends OperationId> = {
       : { status: S };
 }[keyof Responses<Op> & SuccessStatus];
 
-/** The handler of one operation. Errors are thrown as `SandboxError`. */
+/** The handler of one operation. Refusals are thrown as `DomainError` (or `RequestRefusal`). */
 export type OperationHandler<Op extends OperationId> = (
   input: OperationInput<Op>,
 ) => OperationReply<Op> | Promise<OperationReply<Op>>;

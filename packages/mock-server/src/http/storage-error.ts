@@ -1,4 +1,13 @@
-import type { StorageRefusal } from '../domain/reports/storage-link.js';
+/**
+ * Why the storage stand-in refused a link, in the storage service's own words: 403 unless `status` says otherwise;
+ * `argumentName` names the offending argument, as the storage service's `InvalidArgument` answers do.
+ */
+export type StorageRefusal = {
+  code: 'AccessDenied' | 'SignatureDoesNotMatch' | 'InvalidArgument';
+  message: string;
+  status?: 400 | 403 | undefined;
+  argumentName?: string | undefined;
+};
 
 /** The storage service's XML error body. */
 export function storageErrorXml(refusal: StorageRefusal): string {

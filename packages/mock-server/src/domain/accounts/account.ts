@@ -3,10 +3,10 @@ import type { RouteOperationId } from '../../generated/documents.js';
 import { emailFromName } from '../agents/agent-email.js';
 import { AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
 import { type BuiltInStatusIds, StatusCatalog } from '../agents/agent-status.js';
+import { DomainError } from '../domain-error.js';
 import { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
 import type { ReportJob } from '../reports/report-job.js';
-import { SandboxError } from '../sandbox-error.js';
 import { simulateFloor } from '../simulation/simulated-floor.js';
 import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
@@ -109,7 +109,7 @@ export class Account {
     return operationId === 'requestRawReport' ? this.reportRateWindow : this.requestRateWindow;
   }
 
-  /** Builds an account from a seed at clock time `now`. Invalid references in the seed answer 400 naming them. */
+  /** Builds an account from a seed at clock time `now`. Invalid references in the seed are `invalid`, naming them. */
   static fromSeed(
     seed: AccountSeed,
     now: number,
@@ -140,7 +140,8 @@ export class Account {
     }));
     agents.sort((a, b) => a.since - b.since);
     for (const { agent, i, since } of agents) {
-      if (since > now) throw new SandboxError(400, 'INVALID_VALUE', `agents[${i}].since: must not be in the future`);
+      if (since > now)
+        throw new DomainError('invalid', 'INVALID_VALUE', `agents[${i}].since: must not be in the future`);
       try {
         account.agents.add({
           id: agent.id,
@@ -215,17 +216,17 @@ export class Account {
     return `${agent.firstName} ${agent.lastName}`.trim();
   }
 
-  /** The report job with this id; 404 when the account has none (another account's ids included). */
+  /** The report job with this id; `not_found` when the account has none (another account's ids included). */
   report(id: string): ReportJob {
     const job = this.reports.get(id);
-    if (!job) throw new SandboxError(404, 'REPORT_NOT_FOUND', 'id: report not found');
+    if (!job) throw new DomainError('not_found', 'REPORT_NOT_FOUND', 'id: report not found');
     return job;
   }
 }
 
 /** Seed errors name the seed's field path, not just the field. */
 function prefixed(error: unknown, prefix: string): unknown {
-  if (!(error instanceof SandboxError)) return error;
-  const status = error.status === 404 ? 400 : error.status;
-  return new SandboxError(status, status === 400 ? 'INVALID_VALUE' : error.code, `${prefix}${error.message}`);
+  if (!(error instanceof DomainError)) return error;
+  const kind = error.kind === 'not_found' ? 'invalid' : error.kind;
+  return new DomainError(kind, kind === 'invalid' ? 'INVALID_VALUE' : error.code, `${prefix}${error.message}`);
 }

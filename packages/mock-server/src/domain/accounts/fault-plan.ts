@@ -1,6 +1,6 @@
 import type { FreshchatOperationId } from '../../generated/documents.js';
+import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 
 /** A fault as the control API describes it. */
 export type Fault = {
@@ -74,11 +74,12 @@ export class FaultPlan {
     return fault;
   }
 
-  /** Removes one fault; 404 when there is none with that id. */
+  /** Removes one fault; `not_found` when there is none with that id. */
   remove(id: string): void {
     const before = this.faults.length;
     this.faults = this.faults.filter((f) => f.id !== id);
-    if (this.faults.length === before) throw new SandboxError(404, 'FAULT_NOT_FOUND', 'fault_id: fault not found');
+    if (this.faults.length === before)
+      throw new DomainError('not_found', 'FAULT_NOT_FOUND', 'fault_id: fault not found');
   }
 
   /** Removes every fault. */

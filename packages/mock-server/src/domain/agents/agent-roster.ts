@@ -1,7 +1,7 @@
+import { DomainError } from '../domain-error.js';
 import type { Actor, HistoryEntry } from '../history/history-entry.js';
 import type { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 import { emailFromName } from './agent-email.js';
 import type { AgentStatus, StatusCatalog } from './agent-status.js';
 
@@ -81,12 +81,12 @@ export class AgentRoster {
     },
   ): Agent {
     // The schema's date-time admits a leap second (23:59:60), which names no instant JavaScript knows.
-    if (Number.isNaN(input.since)) throw new SandboxError(400, 'INVALID_VALUE', 'since: not a valid date-time');
+    if (Number.isNaN(input.since)) throw new DomainError('invalid', 'INVALID_VALUE', 'since: not a valid date-time');
     const id = input.id ?? this.newId();
-    if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
-    // An unknown status is bad input (400), like in a status change, not a missing resource.
+    if (this.agents.has(id)) throw new DomainError('conflict', 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
+    // An unknown status is bad input (`invalid`), like in a status change, not a missing resource.
     const status = this.statuses.find(input.statusId ?? this.statuses.active.id);
-    if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status_id: no status with this id');
+    if (!status) throw new DomainError('invalid', 'INVALID_VALUE', 'agent_status_id: no status with this id');
     const email = input.email ?? emailFromName(input.firstName, input.lastName, id);
     const agent: Agent = {
       id,
@@ -114,7 +114,7 @@ export class AgentRoster {
   /**
    * Adds an agent as the control API does at clock time `now`: created now, on its status since `since` (now when
    * left out), which must be neither in the future nor earlier than the last recorded status change (the history
-   * is kept in clock order); 400 `INVALID_VALUE` otherwise. The other checks are {@link add}'s.
+   * is kept in clock order); `invalid` (`INVALID_VALUE`) otherwise. The other checks are {@link add}'s.
    */
   hire(
     input: Omit<Parameters<AgentRoster['add']>[0], 'createdAt' | 'since'> & { since?: number | undefined },
@@ -122,8 +122,8 @@ export class AgentRoster {
   ): Agent {
     const since = input.since ?? now;
     if (since > now || since < this.history.lastAt) {
-      throw new SandboxError(
-        400,
+      throw new DomainError(
+        'invalid',
         'INVALID_VALUE',
         'since: must not be in the future nor earlier than the last recorded status change',
       );
@@ -132,12 +132,12 @@ export class AgentRoster {
   }
 
   /**
-   * Adds an agent whose history the account's history already holds (a simulation backfills it first); 409 when
+   * Adds an agent whose history the account's history already holds (a simulation backfills it first); a `conflict` when
    * the id is taken.
    */
   enroll(agent: Agent): Agent {
     if (this.agents.has(agent.id))
-      throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${agent.id} exists`);
+      throw new DomainError('conflict', 'AGENT_EXISTS', `id: an agent with id ${agent.id} exists`);
     if (!this.history.current(agent.id)) throw new RangeError(`agent ${agent.id} has no history`);
     this.agents.set(agent.id, agent);
     return agent;
@@ -148,10 +148,10 @@ export class AgentRoster {
     return this.agents.has(id);
   }
 
-  /** The agent with this id; 404 `AGENT_NOT_FOUND` otherwise. */
+  /** The agent with this id; `not_found` (`AGENT_NOT_FOUND`) otherwise. */
   get(id: string): Agent {
     const agent = this.agents.get(id);
-    if (!agent) throw new SandboxError(404, 'AGENT_NOT_FOUND', 'agent_id: agent not found');
+    if (!agent) throw new DomainError('not_found', 'AGENT_NOT_FOUND', 'agent_id: agent not found');
     return agent;
   }
 
@@ -210,7 +210,7 @@ export class AgentRoster {
    * Applies a status change made by `actor` at `at`. `agent_status` wins over `availability_status`; AVAILABLE
    * means "Active on IntelliAssign"; UNAVAILABLE means "Unavailable" unless the agent is already on a status that
    * counts as unavailable. A change to the status the agent already has records nothing. A deactivated agent, and
-   * an offline agent asked to become AVAILABLE, answer 409.
+   * an offline agent asked to become AVAILABLE, are a `conflict`.
    */
   changeStatus(agentId: string, change: StatusChange, actor: Actor, at: number): StatusChangeResult {
     const agent = this.get(agentId);
@@ -218,22 +218,22 @@ export class AgentRoster {
     let target: AgentStatus | { id: string; name: string };
     if (change.agent_status) {
       const status = this.statuses.find(change.agent_status.id);
-      if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status.id: no status with this id');
+      if (!status) throw new DomainError('invalid', 'INVALID_VALUE', 'agent_status.id: no status with this id');
       target = status;
     } else if (change.availability_status === 'AVAILABLE') {
       target = this.statuses.active;
     } else if (change.availability_status === 'UNAVAILABLE') {
       target = current.active ? this.statuses.unavailable : current;
     } else {
-      throw new SandboxError(400, 'INVALID_VALUE', 'body: give agent_status or availability_status');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'body: give agent_status or availability_status');
     }
     if (agent.isDeactivated) {
-      throw new SandboxError(409, 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
+      throw new DomainError('conflict', 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
     }
     const active = this.statuses.isActive(target.id);
-    // Freshchat answers 409 when an offline agent is asked to take chats; other statuses stay open to it.
+    // Freshchat refuses (a 409) when an offline agent is asked to take chats; other statuses stay open to it.
     if (active && !agent.loginStatus) {
-      throw new SandboxError(409, 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');
+      throw new DomainError('conflict', 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');
     }
     const availability = active ? 'AVAILABLE' : 'UNAVAILABLE';
     if (target.id === current.id) return { agent, status: target, availability, changed: false, entry: undefined };

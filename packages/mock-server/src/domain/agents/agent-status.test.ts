@@ -36,7 +36,7 @@ describe('StatusCatalog', () => {
     expect(seeded[0]?.active.id).toBe(seeded[1]?.active.id);
     expect(seeded[0]?.active.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(refusal(() => new StatusCatalog(undefined, { active: ACTIVE_ID, unavailable: ACTIVE_ID }))).toMatchObject({
-      code: 400,
+      kind: 'invalid',
       message: 'built_in_status_ids: the two ids must differ',
     });
   });
@@ -45,13 +45,13 @@ describe('StatusCatalog', () => {
     const catalog = new StatusCatalog();
     catalog.create({ id: 'id-1', name: 'Lunch' });
     expect(refusal(() => catalog.create({ name: 'LUNCH' }))).toEqual({
-      code: 409,
-      status: 'STATUS_NAME_TAKEN',
+      kind: 'conflict',
+      code: 'STATUS_NAME_TAKEN',
       message: 'name: a status named "LUNCH" exists',
     });
     expect(refusal(() => catalog.create({ id: 'id-1', name: 'Brunch' }))).toEqual({
-      code: 409,
-      status: 'STATUS_EXISTS',
+      kind: 'conflict',
+      code: 'STATUS_EXISTS',
       message: 'id: a status with id id-1 exists',
     });
   });
@@ -59,15 +59,15 @@ describe('StatusCatalog', () => {
   it('refuses to edit or delete a built-in status (403), and answers 404 for an unknown one', () => {
     const catalog = new StatusCatalog(undefined, { active: ACTIVE_ID, unavailable: UNAVAILABLE_ID });
     const builtIn = {
-      code: 403,
-      status: 'BUILT_IN_STATUS',
+      kind: 'forbidden',
+      code: 'BUILT_IN_STATUS',
       message: 'status_id: built-in statuses cannot be edited or deleted',
     };
     expect(refusal(() => catalog.update(ACTIVE_ID, { name: 'Online' }))).toEqual(builtIn);
     expect(refusal(() => catalog.delete(UNAVAILABLE_ID, 0))).toEqual(builtIn);
     expect(refusal(() => catalog.update('nope', { name: 'x' }))).toEqual({
-      code: 404,
-      status: 'STATUS_NOT_FOUND',
+      kind: 'not_found',
+      code: 'STATUS_NOT_FOUND',
       message: 'status_id: status not found',
     });
   });
@@ -76,8 +76,8 @@ describe('StatusCatalog', () => {
     const catalog = new StatusCatalog();
     const lunch = catalog.create({ name: 'Lunch' });
     expect(refusal(() => catalog.delete(lunch.id, 3))).toEqual({
-      code: 409,
-      status: 'STATUS_IN_USE',
+      kind: 'conflict',
+      code: 'STATUS_IN_USE',
       message: 'status_id: 3 agents are on this status',
     });
     catalog.delete(lunch.id, 0);
@@ -90,8 +90,8 @@ describe('StatusCatalog', () => {
     expect(catalog.update(lunch.id, { emoji: '🥪' })).toMatchObject({ name: 'Lunch', emoji: '🥪' });
     expect(catalog.update(lunch.id, { name: 'Late lunch' })).toMatchObject({ name: 'Late lunch', emoji: '🥪' });
     expect(refusal(() => catalog.update(lunch.id, { name: ' ' }))).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'name: must not be blank',
     });
   });

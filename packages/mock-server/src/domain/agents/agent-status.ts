@@ -1,5 +1,5 @@
+import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 
 /**
  * The ids an account gives its two built-in statuses. Each account has its own, as in Freshchat (random, drawn from
@@ -37,7 +37,7 @@ export class StatusCatalog {
     builtIn: BuiltInStatusIds = { active: newId(), unavailable: newId() },
   ) {
     if (builtIn.active === builtIn.unavailable) {
-      throw new SandboxError(400, 'INVALID_VALUE', 'built_in_status_ids: the two ids must differ');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'built_in_status_ids: the two ids must differ');
     }
     this.active = { id: builtIn.active, name: 'Active on IntelliAssign', emoji: '', builtIn: true };
     this.unavailable = { id: builtIn.unavailable, name: 'Unavailable', emoji: '', builtIn: true };
@@ -73,32 +73,32 @@ export class StatusCatalog {
     return this.statuses.get(id);
   }
 
-  /** The status with this id; a 404 naming `field` when there is none. */
+  /** The status with this id; `not_found` naming `field` when there is none. */
   get(id: string, field = 'status_id'): AgentStatus {
     const status = this.statuses.get(id);
-    if (!status) throw new SandboxError(404, 'STATUS_NOT_FOUND', `${field}: status not found`);
+    if (!status) throw new DomainError('not_found', 'STATUS_NOT_FOUND', `${field}: status not found`);
     return status;
   }
 
   /** Creates a custom status. `id` may be given (seeds); otherwise a new one is made. */
   create(input: { name: string; emoji?: string | undefined; id?: string | undefined }): AgentStatus {
     const name = input.name.trim();
-    if (name.length === 0) throw new SandboxError(400, 'INVALID_VALUE', 'name: must not be blank');
+    if (name.length === 0) throw new DomainError('invalid', 'INVALID_VALUE', 'name: must not be blank');
     this.assertNameFree(name);
     const id = input.id ?? this.newId();
-    if (this.statuses.has(id)) throw new SandboxError(409, 'STATUS_EXISTS', `id: a status with id ${id} exists`);
+    if (this.statuses.has(id)) throw new DomainError('conflict', 'STATUS_EXISTS', `id: a status with id ${id} exists`);
     const status: AgentStatus = { id, name, emoji: input.emoji ?? '', builtIn: false };
     this.statuses.set(id, status);
     this.changes++;
     return status;
   }
 
-  /** Renames a custom status or changes its emoji; built-in statuses answer 403. */
+  /** Renames a custom status or changes its emoji; built-in statuses are `forbidden`. */
   update(id: string, patch: { name?: string | undefined; emoji?: string | undefined }): AgentStatus {
     const status = this.getCustom(id);
     if (patch.name !== undefined) {
       const name = patch.name.trim();
-      if (name.length === 0) throw new SandboxError(400, 'INVALID_VALUE', 'name: must not be blank');
+      if (name.length === 0) throw new DomainError('invalid', 'INVALID_VALUE', 'name: must not be blank');
       if (name.toLowerCase() !== status.name.toLowerCase()) this.assertNameFree(name);
       status.name = name;
     }
@@ -107,12 +107,12 @@ export class StatusCatalog {
     return status;
   }
 
-  /** Deletes a custom status. `agentsOnIt` counts the agents on it now: more than zero answers 409. */
+  /** Deletes a custom status. `agentsOnIt` counts the agents on it now: more than zero is a `conflict`. */
   delete(id: string, agentsOnIt: number): void {
     this.getCustom(id);
     if (agentsOnIt > 0) {
-      throw new SandboxError(
-        409,
+      throw new DomainError(
+        'conflict',
         'STATUS_IN_USE',
         `status_id: ${agentsOnIt} agent${agentsOnIt === 1 ? ' is' : 's are'} on this status`,
       );
@@ -124,7 +124,7 @@ export class StatusCatalog {
   private getCustom(id: string): AgentStatus {
     const status = this.get(id);
     if (status.builtIn) {
-      throw new SandboxError(403, 'BUILT_IN_STATUS', 'status_id: built-in statuses cannot be edited or deleted');
+      throw new DomainError('forbidden', 'BUILT_IN_STATUS', 'status_id: built-in statuses cannot be edited or deleted');
     }
     return status;
   }
@@ -132,7 +132,7 @@ export class StatusCatalog {
   private assertNameFree(name: string): void {
     const lower = name.toLowerCase();
     if (this.all().some((s) => s.name.toLowerCase() === lower)) {
-      throw new SandboxError(409, 'STATUS_NAME_TAKEN', `name: a status named "${name}" exists`);
+      throw new DomainError('conflict', 'STATUS_NAME_TAKEN', `name: a status named "${name}" exists`);
     }
   }
 }

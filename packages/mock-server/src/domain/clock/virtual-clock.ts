@@ -1,4 +1,4 @@
-import { SandboxError } from '../sandbox-error.js';
+import { DomainError } from '../domain-error.js';
 
 /** A task the clock runs once its time has come. */
 type ScheduledTask = { at: number; seq: number; run: () => void };
@@ -77,12 +77,16 @@ export class VirtualClock {
 
   /**
    * Moves the clock forward by `seconds` (fractions allowed) and runs every task that falls due, in time order.
-   * Returns the new time. Past `LAST_CLOCK_TIME` it refuses (400 naming `seconds`).
+   * Returns the new time. Past `LAST_CLOCK_TIME` it refuses (`invalid`, naming `seconds`).
    */
   advance(seconds: number): Date {
     if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError('seconds must be a positive number');
     if (this.now() + seconds * 1000 > LAST_CLOCK_TIME) {
-      throw new SandboxError(400, 'INVALID_VALUE', `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`);
+      throw new DomainError(
+        'invalid',
+        'INVALID_VALUE',
+        `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`,
+      );
     }
     this.moveBy(seconds * 1000);
     return this.date();
@@ -90,7 +94,7 @@ export class VirtualClock {
 
   /**
    * Moves the clock to `at` (epoch ms) and runs every task that falls due on the way, as `advance` does. An instant
-   * before the clock's time is refused (400 naming `now`): the clock never goes back. `frozen: true` freezes it at
+   * before the clock's time is refused (`invalid`, naming `now`): the clock never goes back. `frozen: true` freezes it at
    * exactly `at`; `frozen: false` lets it follow real time from `at`; left out, the clock stays frozen or not.
    *
    * @example
@@ -99,14 +103,14 @@ export class VirtualClock {
   set(at: number, options: { frozen?: boolean | undefined } = {}): Date {
     const now = this.now();
     if (at < now) {
-      throw new SandboxError(
-        400,
+      throw new DomainError(
+        'invalid',
         'INVALID_VALUE',
         `now: must not be earlier than the clock's time ${iso(now)}; the clock never goes back`,
       );
     }
     if (at > LAST_CLOCK_TIME) {
-      throw new SandboxError(400, 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
+      throw new DomainError('invalid', 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
     }
     // Freeze at the reading `at` was checked against: freezing after the move would let a running clock tick past it.
     if (options.frozen === true) this.freezeAt(now);

@@ -1,7 +1,7 @@
 import type { ReportPartFaultStatus } from '../accounts/fault-plan.js';
 import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from '../clock/calendar.js';
-import { SandboxError } from '../sandbox-error.js';
-import type { SignedLink, StorageLinkSigner } from './storage-link.js';
+import { DomainError } from '../domain-error.js';
+import type { DownloadLink, DownloadLinkSigner } from './download-link.js';
 
 /** The event names whose reports are about agent status; both spellings are the same report. */
 const AGENT_ACTIVITY_EVENTS = ['Agent-IntelliAssign-Activity', 'Agent-Intelliassign-Activity'] as const;
@@ -88,12 +88,12 @@ export function isDownloadable(status: ReportPartStatus): boolean {
   return status === 'COMPLETED' || status === 'SUCCESS';
 }
 
-/** A sub-report as a GET of its job lists it: a downloadable one carries a link signed by that GET. */
-export type IssuedPart = { from: number; to: number; status: ReportPartStatus; link?: SignedLink | undefined };
+/** A sub-report as a GET of its job lists it: a downloadable one carries a link issued by that GET. */
+export type IssuedPart = { from: number; to: number; status: ReportPartStatus; link?: DownloadLink | undefined };
 
 /**
- * The sub-reports a GET of the job lists at `now`, each downloadable one with a link signed afresh by this call: a
- * download link expires an hour (`LINK_LIFETIME_SECONDS`, applied by the signer) after the GET that issued it, and
+ * The sub-reports a GET of the job lists at `now`, each downloadable one with a link issued afresh by this call: a
+ * download link expires an hour (`LINK_LIFETIME_MS`, applied by the signer) after the GET that issued it, and
  * each GET issues new ones. None until the job is COMPLETED. `appId` names the account the links' keys belong to.
  *
  * @example
@@ -103,12 +103,14 @@ export type IssuedPart = { from: number; to: number; status: ReportPartStatus; l
 export function issueDownloadLinks(
   job: ReportJob,
   appId: string,
-  signer: StorageLinkSigner,
+  signer: DownloadLinkSigner,
   now: number,
 ): IssuedPart[] {
   if (reportStatus(job, now) !== 'COMPLETED') return [];
   return reportParts(job).map((part) =>
-    isDownloadable(part.status) ? { ...part, link: signer.sign({ jobId: job.id, from: part.from }, appId, now) } : part,
+    isDownloadable(part.status)
+      ? { ...part, link: signer.issue({ jobId: job.id, from: part.from }, appId, now) }
+      : part,
   );
 }
 
@@ -126,24 +128,24 @@ export function isAgentActivity(event: string): boolean {
 export function checkReportWindow(request: ReportRequest, now: number): { start: number; end: number } {
   const start = Date.parse(request.start);
   const end = Date.parse(request.end);
-  if (Number.isNaN(start)) throw new SandboxError(400, 'INVALID_VALUE', 'start: not a valid date-time');
-  if (Number.isNaN(end)) throw new SandboxError(400, 'INVALID_VALUE', 'end: not a valid date-time');
+  if (Number.isNaN(start)) throw new DomainError('invalid', 'INVALID_VALUE', 'start: not a valid date-time');
+  if (Number.isNaN(end)) throw new DomainError('invalid', 'INVALID_VALUE', 'end: not a valid date-time');
   const earliest = addCalendarMonths(now, -15);
   if (start < earliest) {
-    throw new SandboxError(
-      400,
+    throw new DomainError(
+      'invalid',
       'INVALID_VALUE',
       `start: must not be earlier than 15 months before now (${new Date(earliest).toISOString()})`,
     );
   }
-  if (end <= start) throw new SandboxError(400, 'INVALID_VALUE', 'end: must be after start');
+  if (end <= start) throw new DomainError('invalid', 'INVALID_VALUE', 'end: must be after start');
   if (end > now) {
-    throw new SandboxError(400, 'INVALID_VALUE', `end: must not be later than now (${new Date(now).toISOString()})`);
+    throw new DomainError('invalid', 'INVALID_VALUE', `end: must not be later than now (${new Date(now).toISOString()})`);
   }
   const latest = addCalendarMonths(start, 1);
   if (end > latest) {
-    throw new SandboxError(
-      400,
+    throw new DomainError(
+      'invalid',
       'INVALID_VALUE',
       `end: must not be later than one month after start (${new Date(latest).toISOString()})`,
     );

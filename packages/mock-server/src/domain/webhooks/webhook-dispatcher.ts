@@ -1,7 +1,7 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../accounts/account.js';
+import { DomainError } from '../domain-error.js';
 import type { Sandbox } from '../sandbox.js';
-import { SandboxError } from '../sandbox-error.js';
 import { agentAvailabilityPayload, type SignedEvent, signedEvent } from './webhook-event.js';
 import type { WebhookSubscription } from './webhook-subscriptions.js';
 import type { WebhookTransport } from './webhook-transport.js';
@@ -88,7 +88,7 @@ export class WebhookDispatcher {
    * Removes a subscription and cancels the retries scheduled for it: each failed attempt that promised one loses
    * its `next_attempt_at` and gets `retry_cancelled_at`, so the log never promises an attempt that will not be made.
    *
-   * @throws SandboxError 404 when the account has no such subscription
+   * @throws DomainError `not_found` when the account has no such subscription
    */
   unsubscribe(account: Account, subscriptionId: string): void {
     account.webhooks.remove(subscriptionId);
@@ -125,16 +125,21 @@ export class WebhookDispatcher {
    * Sends a logged attempt's event again to its subscriber, at once: same bytes, signature and event id, with
    * a retry count one more than the event's last attempt there. A failed resend schedules no retries.
    *
-   * @throws SandboxError 404 for an unknown attempt, 409 when its subscription has been removed since
+   * @throws DomainError `not_found` for an unknown attempt, `conflict` when its subscription has been removed since
    */
   resend(account: Account, deliveryId: string): ResentDelivery {
     // Replaying a durable log: the attempt it resent is not in this run's log, and nothing is sent again.
     if (this.muted) return { delivery_id: this.sandbox.newId(), event_id: deliveryId, subscription_id: deliveryId };
     const sent = this.sent.get(account)?.get(deliveryId);
-    if (!sent) throw new SandboxError(404, 'DELIVERY_NOT_FOUND', `delivery_id: no delivery attempt ${deliveryId}`);
+    if (!sent)
+      throw new DomainError('not_found', 'DELIVERY_NOT_FOUND', `delivery_id: no delivery attempt ${deliveryId}`);
     const { subscription, event } = sent;
     if (!account.webhooks.has(subscription.id)) {
-      throw new SandboxError(409, 'SUBSCRIPTION_REMOVED', `delivery_id: subscription ${subscription.id} was removed`);
+      throw new DomainError(
+        'conflict',
+        'SUBSCRIPTION_REMOVED',
+        `delivery_id: subscription ${subscription.id} was removed`,
+      );
     }
     let last = -1;
     for (const d of this.logs.get(account) ?? [])

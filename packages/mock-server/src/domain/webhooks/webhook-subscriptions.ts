@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 
 /**
  * The public key the way Freshchat's admin page shows it: the PEM's base64 on one line, under the
@@ -56,10 +56,10 @@ export class WebhookSubscriptions {
     try {
       parsed = new URL(url);
     } catch {
-      throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an absolute URL');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'url: must be an absolute URL');
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an http or https URL');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'url: must be an http or https URL');
     }
     const existing = this.subscriptions.find((s) => s.url === parsed.toString());
     if (existing) return { subscription: existing, created: false };
@@ -68,10 +68,11 @@ export class WebhookSubscriptions {
     return { subscription, created: true };
   }
 
-  /** Removes a subscription; 404 when there is none with that id. */
+  /** Removes a subscription; `not_found` when there is none with that id. */
   remove(id: string): void {
     const index = this.subscriptions.findIndex((s) => s.id === id);
-    if (index < 0) throw new SandboxError(404, 'SUBSCRIPTION_NOT_FOUND', 'subscription_id: subscription not found');
+    if (index < 0)
+      throw new DomainError('not_found', 'SUBSCRIPTION_NOT_FOUND', 'subscription_id: subscription not found');
     this.subscriptions.splice(index, 1);
   }
 
@@ -87,17 +88,21 @@ export class WebhookSubscriptions {
 
   /**
    * Uses a private key given in PEM (a seed's `webhook_private_key`, or a durable sandbox's kept key). A key that is
-   * not an RSA private key of at least 2048 bits answers 400 naming `webhook_private_key`.
+   * not an RSA private key of at least 2048 bits is `invalid`, naming `webhook_private_key`.
    */
   restoreKeyPair(privateKeyPem: string): void {
     let key: KeyObject;
     try {
       key = createPrivateKey(privateKeyPem);
     } catch {
-      throw new SandboxError(400, 'INVALID_VALUE', 'webhook_private_key: must be an RSA private key in PEM');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'webhook_private_key: must be an RSA private key in PEM');
     }
     if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
-      throw new SandboxError(400, 'INVALID_VALUE', 'webhook_private_key: must be an RSA key of at least 2048 bits');
+      throw new DomainError(
+        'invalid',
+        'INVALID_VALUE',
+        'webhook_private_key: must be an RSA key of at least 2048 bits',
+      );
     }
     this.useKey(key);
   }

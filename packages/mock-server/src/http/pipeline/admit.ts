@@ -1,7 +1,7 @@
 import type { Account } from '../../domain/accounts/account.js';
 import { tooManyRequests } from '../../domain/accounts/rate-window.js';
+import { DomainError } from '../../domain/domain-error.js';
 import type { Sandbox } from '../../domain/sandbox.js';
-import { SandboxError } from '../../domain/sandbox-error.js';
 import type { Call } from './call.js';
 import { header, incomingOf } from './incoming.js';
 
@@ -43,13 +43,13 @@ export function carryOutFaults(call: Call): void {
     throw tooManyRequests({ limit, remaining: 0, resetAt: call.at + 1000 }, 1, 'too many requests (injected fault)');
   }
   if (call.pendingError === 503)
-    throw new SandboxError(503, 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
+    throw new DomainError('unavailable', 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
 }
 
 function authenticate(sandbox: Sandbox, header: string | undefined): Account {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) throw new SandboxError(401, 'UNAUTHORIZED', 'Authorization: a bearer token is required');
+  if (!match) throw new DomainError('unauthorized', 'UNAUTHORIZED', 'Authorization: a bearer token is required');
   const account = sandbox.authenticate(match[1] as string);
-  if (!account) throw new SandboxError(401, 'UNAUTHORIZED', 'Authorization: the token is not valid');
+  if (!account) throw new DomainError('unauthorized', 'UNAUTHORIZED', 'Authorization: the token is not valid');
   return account;
 }
