@@ -314,7 +314,11 @@ export interface components {
             availability_status: components["schemas"]["AvailabilityStatus"];
             agent_status: components["schemas"]["AgentStatusRef"];
         };
-        /** @description An agent of the account. */
+        /**
+         * @description An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+         *     `source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+         *     API token (`role_id: ADMIN`): the actor of every change made through the API.
+         */
         Agent: {
             /**
              * Format: uuid
@@ -342,8 +346,21 @@ export interface components {
             phone?: string;
             /** @description A short text about the agent. */
             biography?: string;
-            /** @description The agent's role, such as `AGENT` or `ADMIN`. */
-            role_id?: string;
+            /**
+             * @description The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+             *     for everyone else.
+             */
+            role_id: string;
+            /** @description The role's name, `Admin` or `Agent`. */
+            role_name: string;
+            /** @description Whether the agent was deleted; the sandbox deletes none. */
+            is_deleted: boolean;
+            /** @description How many chats IntelliAssign may give the agent at once (the sandbox routes no chats). */
+            agent_capacity?: number;
+            /** @description Whether the agent may use Freshchat. */
+            freshchat_access?: boolean;
+            /** @description Whether round-robin routing may assign the agent chats. */
+            round_robin_access?: boolean;
             /** @description The agent's skill, used by skill-based routing. */
             skill_id?: string;
             /** @description Whether the agent's account is deactivated. */
@@ -373,7 +390,7 @@ export interface components {
              * Format: date-time
              * @description When the agent was created.
              */
-            created_time?: string;
+            created_time: string;
         };
         /** @description A link to another page of the same list. */
         PageLink: {
@@ -954,6 +971,12 @@ export interface operations {
                 is_deactivated?: boolean;
                 /** @description Only agents with this availability for IntelliAssign. */
                 availability_status?: components["schemas"]["AvailabilityStatus"];
+                /**
+                 * @description Only agents created at or after this UTC time (`created_time` ≥ it), as Airbyte's `source-freshchat`
+                 *     sends on every incremental sync (`2024-01-01T00:00:00.000000Z`, six fraction digits). UTC with `Z` only,
+                 *     up to nine fraction digits; anything else is refused (400 naming the parameter). The paging links keep it.
+                 */
+                created_from?: string;
             };
             header?: never;
             path?: never;

@@ -1282,7 +1282,11 @@ export interface components {
          * @enum {string}
          */
         AvailabilityStatus: "AVAILABLE" | "UNAVAILABLE";
-        /** @description An agent of the account. */
+        /**
+         * @description An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+         *     `source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+         *     API token (`role_id: ADMIN`): the actor of every change made through the API.
+         */
         Agent: {
             /**
              * Format: uuid
@@ -1310,8 +1314,21 @@ export interface components {
             phone?: string;
             /** @description A short text about the agent. */
             biography?: string;
-            /** @description The agent's role, such as `AGENT` or `ADMIN`. */
-            role_id?: string;
+            /**
+             * @description The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+             *     for everyone else.
+             */
+            role_id: string;
+            /** @description The role's name, `Admin` or `Agent`. */
+            role_name: string;
+            /** @description Whether the agent was deleted; the sandbox deletes none. */
+            is_deleted: boolean;
+            /** @description How many chats IntelliAssign may give the agent at once (the sandbox routes no chats). */
+            agent_capacity?: number;
+            /** @description Whether the agent may use Freshchat. */
+            freshchat_access?: boolean;
+            /** @description Whether round-robin routing may assign the agent chats. */
+            round_robin_access?: boolean;
             /** @description The agent's skill, used by skill-based routing. */
             skill_id?: string;
             /** @description Whether the agent's account is deactivated. */
@@ -1341,7 +1358,7 @@ export interface components {
              * Format: date-time
              * @description When the agent was created.
              */
-            created_time?: string;
+            created_time: string;
         };
         /** @description The status to put the agent on. */
         AgentStatusChoice: {

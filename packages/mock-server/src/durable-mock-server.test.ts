@@ -204,7 +204,7 @@ describe('openDurableMockServer', () => {
     close(first);
     const second = await open(dir);
 
-    expect(before.agents).toHaveLength(11);
+    expect(before.agents).toHaveLength(12); // seven simulated, the seed's four and the admin
     expect(await read(second)).toEqual(before);
   });
 

@@ -124,7 +124,12 @@ describe('accounts', () => {
     });
     expect([IDS.active, IDS.unavailable]).not.toContain(theirs?.active.id);
     expect([IDS.active, IDS.unavailable]).not.toContain(theirs?.unavailable.id);
-    expect((await other.freshchat.GET('/agents')).data?.agents).toEqual([]);
+    // No agent but its admin, the token's owner.
+    const agents = (await other.freshchat.GET('/agents')).data?.agents ?? [];
+    const admin = (await other.control.GET('/_mock/account')).data?.admin_id;
+    expect(agents.map((a) => [a.id, a.role_id, `${a.first_name} ${a.last_name}`])).toEqual([
+      [admin, 'ADMIN', 'Account Admin'],
+    ]);
     expect((await other.control.GET('/_mock/account')).data?.app_id).toBe(data?.app_id);
   });
 
@@ -171,6 +176,7 @@ describe('accounts', () => {
     expect(other.token).toBe('second-account-token');
     expect(theirAgents.map((a) => [a.first_name, a.email, a.agent_status.id])).toEqual([
       ['Ada', 'ada@example.com', theirActive],
+      ['Account', 'account.admin@example.com', theirActive],
     ]);
     expect(theirActive).not.toBe(IDS.active);
     expect(theirActiveFromHere.response.status).toBe(400);
@@ -181,7 +187,7 @@ describe('accounts', () => {
     expect(patchJohnFromThere.response.status).toBe(404);
     expect(johnAsAgentFromThere.response.status).toBe(404);
     expect(theirStatusFromHere.response.status).toBe(400);
-    expect((await sandbox.freshchat.GET('/agents')).data?.agents).toHaveLength(4);
+    expect((await sandbox.freshchat.GET('/agents')).data?.agents).toHaveLength(5);
     expect((await sandbox.freshchat.GET('/agents/status')).data?.states.map((s) => s.name)).toEqual(SEED_STATUS_NAMES);
   });
 

@@ -2,7 +2,17 @@ import type { FreshchatClient, RawReport, RawReportRequest } from '@freshchat-sa
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../domain/clock/virtual-clock.js';
 import { activityRowsOf, downloadCsv, downloadPart } from '../testing/report-download.js';
-import { auth, frozenClock, IDS, iso, ORIGIN, openSandbox, T0, UNKNOWN_ID } from '../testing/sandbox-harness.js';
+import {
+  ADMIN_ID,
+  auth,
+  frozenClock,
+  IDS,
+  iso,
+  ORIGIN,
+  openSandbox,
+  T0,
+  UNKNOWN_ID,
+} from '../testing/sandbox-harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -29,6 +39,7 @@ const NAMES: Record<string, string> = {
   [IDS.matt]: 'Matt Gibson',
   [IDS.sarah]: 'Sarah Jones',
   [IDS.sebastian]: 'Sebastian Ric',
+  [ADMIN_ID]: 'Account Admin',
 };
 
 /** One expected CSV row. */
@@ -639,6 +650,7 @@ describe('report content', () => {
       row(IDS.matt, 'Active on IntelliAssign', 220, T0),
       row(IDS.sarah, 'Active on IntelliAssign', 220, T0),
       row(IDS.sebastian, 'Active on IntelliAssign', 220, T0),
+      row(ADMIN_ID, 'Active on IntelliAssign', 220, T0),
       row(IDS.john, 'Meeting', 90, T0 + 100_000),
       row(IDS.john, 'Lunch', 30, T0 + 190_000), // still going on: clipped at the window's end
     ];
@@ -669,6 +681,7 @@ describe('report content', () => {
       row(IDS.matt, 'Active on IntelliAssign', 70, T0),
       row(IDS.sarah, 'Active on IntelliAssign', 70, T0),
       row(IDS.sebastian, 'Active on IntelliAssign', 70, T0),
+      row(ADMIN_ID, 'Active on IntelliAssign', 70, T0),
       row(IDS.john, 'Meeting', 40, T0 + 100_000),
       row(IDS.john, 'Lunch', 30, T0 + 190_000),
     ]);
@@ -677,6 +690,7 @@ describe('report content', () => {
       row(IDS.matt, 'Active on IntelliAssign', 200, T0),
       row(IDS.sarah, 'Active on IntelliAssign', 200, T0),
       row(IDS.sebastian, 'Active on IntelliAssign', 200, T0),
+      row(ADMIN_ID, 'Active on IntelliAssign', 200, T0),
       row(IDS.john, 'Meeting', 90, T0 + 100_000),
       row(IDS.john, 'Lunch', 10, T0 + 190_000),
     ]);
@@ -712,6 +726,7 @@ describe('report content', () => {
           row(IDS.matt, 'Active on IntelliAssign', 7200, evening),
           row(IDS.sarah, 'Active on IntelliAssign', 7200, evening),
           row(IDS.sebastian, 'Active on IntelliAssign', 7200, evening),
+          row(ADMIN_ID, 'Active on IntelliAssign', 7200, evening),
           row(IDS.john, 'Meeting', 3600, evening + HOUR),
         ],
       },
@@ -722,6 +737,7 @@ describe('report content', () => {
           row(IDS.matt, 'Active on IntelliAssign', 3630, evening),
           row(IDS.sarah, 'Active on IntelliAssign', 3630, evening),
           row(IDS.sebastian, 'Active on IntelliAssign', 3630, evening),
+          row(ADMIN_ID, 'Active on IntelliAssign', 3630, evening),
           row(IDS.john, 'Meeting', 3600, evening + HOUR),
           row(IDS.john, 'Active on IntelliAssign', 30, evening + 3 * HOUR),
         ],
@@ -783,13 +799,14 @@ describe('report content', () => {
     const [part] = await activityRowsOf(fetch, await completedReport(freshchat, accepted?.id ?? ''));
 
     expect(response.status).toBe(202);
-    expect(part?.rows).toHaveLength(6);
-    expect(part?.rows.map((r) => r.agent_name)).toEqual(['', '', '', '', '', '']);
+    expect(part?.rows).toHaveLength(7);
+    expect(part?.rows.map((r) => r.agent_name)).toEqual(['', '', '', '', '', '', '']);
     expect(part?.rows.map((r) => r.agent_id)).toEqual([
       IDS.john,
       IDS.matt,
       IDS.sarah,
       IDS.sebastian,
+      ADMIN_ID,
       IDS.john,
       IDS.john,
     ]);

@@ -161,6 +161,23 @@ export class Account {
         throw prefixed(error, `agents[${i}].`);
       }
     }
+    // The admin is one of the account's agents, as in Freshchat: the token's owner, the actor of API changes.
+    if (!account.agents.has(account.adminId)) {
+      account.agents.add({
+        id: account.adminId,
+        firstName: 'Account',
+        lastName: 'Admin',
+        email: undefined,
+        isDeactivated: false,
+        loginStatus: true,
+        routingType: undefined,
+        groups: undefined,
+        statusId: undefined,
+        createdAt: now,
+        since: now,
+        actor: { type: 'admin', id: account.adminId },
+      });
+    }
     if (seed.simulate) {
       try {
         account.simulate(seed.simulate, now);

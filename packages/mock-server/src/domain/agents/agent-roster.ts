@@ -47,6 +47,8 @@ export type AgentQuery = {
   groups?: string | undefined;
   isDeactivated?: boolean | undefined;
   availabilityStatus?: 'AVAILABLE' | 'UNAVAILABLE' | undefined;
+  /** Only agents created at or after this clock time (epoch ms). */
+  createdFrom?: number | undefined;
 };
 
 const SORT_KEYS = {
@@ -188,6 +190,7 @@ export class AgentRoster {
       (a) =>
         (query.groups === undefined || a.groups.includes(query.groups)) &&
         (query.isDeactivated === undefined || a.isDeactivated === query.isDeactivated) &&
+        (query.createdFrom === undefined || a.createdAt >= query.createdFrom) &&
         (query.availabilityStatus === undefined ||
           (this.currentStatus(a.id).active ? 'AVAILABLE' : 'UNAVAILABLE') === query.availabilityStatus),
     );

@@ -140,7 +140,11 @@ export function checkReportWindow(request: ReportRequest, now: number): { start:
   }
   if (end <= start) throw new DomainError('invalid', 'INVALID_VALUE', 'end: must be after start');
   if (end > now) {
-    throw new DomainError('invalid', 'INVALID_VALUE', `end: must not be later than now (${new Date(now).toISOString()})`);
+    throw new DomainError(
+      'invalid',
+      'INVALID_VALUE',
+      `end: must not be later than now (${new Date(now).toISOString()})`,
+    );
   }
   const latest = addCalendarMonths(start, 1);
   if (end > latest) {
