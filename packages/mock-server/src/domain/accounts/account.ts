@@ -49,7 +49,7 @@ export type AccountHooks = {
   newId: IdSource;
   onKeyPair: (account: Account, privateKeyPem: string) => void;
   /** Makes the account's signing key on first use; a random one when left out. */
-  makeKey?: ((appId: string) => KeyObject) | undefined;
+  makeKey?: ((appId: string) => KeyObject | undefined) | undefined;
 };
 
 /** Limits that apply to every account. */
@@ -194,6 +194,22 @@ export class Account {
    * Reports completed before `now` do not show the new agents.
    */
   simulate(request: SimulationRequest, now: number): SimulationOutcome {
+    return this.applySimulation(request, now, this.planSimulation(request, now));
+  }
+
+  /** The ids of the agents `simulate` would create, drawn; refused as `simulate` refuses. Nothing changes. */
+  planSimulation(request: SimulationRequest, now: number): string[] {
+    simulationWindow(request, now);
+    return Array.from({ length: request.agents }, () => {
+      const id = this.hooks.newId();
+      // Not a client's mistake: an id source that repeats itself is broken.
+      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
+      return id;
+    });
+  }
+
+  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
+  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
     const window = simulationWindow(request, now);
     const ref = (id: string) => {
       const status = this.statuses.get(id);
@@ -204,12 +220,7 @@ export class Account {
       unavailable: ref(this.statuses.unavailable.id),
       custom: this.statuses.custom().map((s) => ref(s.id)),
     });
-    const agentIds = floor.agents.map(() => {
-      const id = this.hooks.newId();
-      // Not a client's mistake: an id source that repeats itself is broken.
-      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
-      return id;
-    });
+    if (floor.agents.length !== agentIds.length) throw new RangeError('a simulation names one id per agent');
     this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);
     floor.agents.forEach((simulated, a) => {
       this.agents.enroll({
