@@ -43,11 +43,14 @@ function utcDays(start: string, end: string): number {
   return last - first + 1;
 }
 
-/** Requests a report on the sandbox and moves its clock until the job is done (30 clock-seconds by default). */
-async function finishedReport(target: ContractTarget, hoursBack = 2): Promise<RawReport> {
+/**
+ * Requests a report on the sandbox (of the last `hoursBack` hours, or of `window`) and moves its clock until the job
+ * is done (30 clock-seconds by default).
+ */
+async function finishedReport(target: ContractTarget, hoursBack = 2, window?: RawReportRequest): Promise<RawReport> {
   const freshchat = freshchatClient(target);
   const accepted = ok(
-    await freshchat.POST('/reports/raw', { body: await reportWindow(target, hoursBack) }),
+    await freshchat.POST('/reports/raw', { body: window ?? (await reportWindow(target, hoursBack)) }),
     'request report',
   );
   for (let polls = 0; polls < 240; polls++) {
@@ -172,7 +175,8 @@ export function reportChecks(target: ContractTarget): void {
           }),
           'patch',
         );
-        await advanceClock(target, 600);
+        // 601: the window ends on a whole second, and the change was made between two.
+        await advanceClock(target, 601);
         const body = await reportWindow(target, 26);
         const accepted = ok(await freshchat.POST('/reports/raw', { body }), 'request report');
         const pending = ok(await freshchat.GET('/reports/raw/{id}', { params: { path: { id: accepted.id } } }), 'poll');
@@ -228,15 +232,20 @@ export function reportChecks(target: ContractTarget): void {
     sandboxIt(
       `a report_split fault splits the next job per UTC day, or into N parts; every link reads, in order ${SANDBOX_ONLY}`,
       async () => {
+        // One window for the three reports (a minute apart: one report request a minute), so they read the same;
+        // ten clock-minutes of history in it at least, whatever ran before.
+        await advanceClock(target, 600);
+        const window = await reportWindow(target, 30);
         ok(await controlClient(target).POST('/_mock/faults', { body: { type: 'report_split' } }), 'split per day');
-        const daily = await finishedReport(target, 30);
+        const daily = await finishedReport(target, 30, window);
         await advanceClock(target, 60);
         ok(await controlClient(target).POST('/_mock/faults', { body: { type: 'report_split', parts: 4 } }), 'split');
-        const four = await finishedReport(target, 30);
+        const four = await finishedReport(target, 30, window);
         await advanceClock(target, 60);
-        const whole = await finishedReport(target, 30);
+        const whole = await finishedReport(target, 30, window);
 
         const [start, end] = [whole.links[0]?.from as string, whole.links[0]?.to as string];
+        expect([start, end]).toEqual([new Date(window.start).toISOString(), new Date(window.end).toISOString()]);
         expect(daily.links).toHaveLength(utcDays(start, end));
         expect(four.links).toHaveLength(4);
         expect(whole.links).toHaveLength(1);
