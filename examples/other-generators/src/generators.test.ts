@@ -19,13 +19,14 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox.stop());
 
-// Everyone on "Active on IntelliAssign" from 08:00, John Doe on Meeting from the same instant, all up to the window's
-// end at 09:00: 3600 s.
+// Everyone on "Active on IntelliAssign" from 08:00 (the account's admin too: one of its agents), John Doe on Meeting
+// from the same instant, all up to the window's end at 09:00: 3600 s.
 const rows = [
   'John Doe,afd5102c-5443-4fe3-a069-4fe25189a0a1,active,Active on IntelliAssign,0,2030-01-01T08:00:00.000Z',
   'Matt Gibson,21fc58b1-9bbe-4891-af50-723576e8d1b3,active,Active on IntelliAssign,3600,2030-01-01T08:00:00.000Z',
   'Sarah Jones,f3d5cc97-0c87-4ae8-b37b-ecf615a851ec,active,Active on IntelliAssign,3600,2030-01-01T08:00:00.000Z',
   'Sebastian Ric,6c1e9a47-58b2-4f0d-93a4-0e7d2b5c8f16,active,Active on IntelliAssign,3600,2030-01-01T08:00:00.000Z',
+  'Account Admin,5b3c1f0e-7a52-4d6b-9c1e-2f4a8d9e0b71,active,Active on IntelliAssign,3600,2030-01-01T08:00:00.000Z',
   'John Doe,afd5102c-5443-4fe3-a069-4fe25189a0a1,inactive,Meeting,3600,2030-01-01T08:00:00.000Z',
 ];
 

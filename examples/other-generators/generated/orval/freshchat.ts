@@ -168,7 +168,10 @@ export type AgentSocialProfilesItem = {
 };
 
 /**
- * An agent of the account.
+ * An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+`source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+API token (`role_id: ADMIN`): the actor of every change made through the API.
+
  */
 export interface Agent {
   /** The agent's id. */
@@ -185,8 +188,23 @@ export interface Agent {
   phone?: string;
   /** A short text about the agent. */
   biography?: string;
-  /** The agent's role, such as `AGENT` or `ADMIN`. */
-  role_id?: string;
+  /** The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+for everyone else.
+ */
+  role_id: string;
+  /** The role's name, `Admin` or `Agent`. */
+  role_name: string;
+  /** Whether the agent was deleted; the sandbox deletes none. */
+  is_deleted: boolean;
+  /**
+   * How many chats IntelliAssign may give the agent at once (the sandbox routes no chats).
+   * @minimum 0
+   */
+  agent_capacity?: number;
+  /** Whether the agent may use Freshchat. */
+  freshchat_access?: boolean;
+  /** Whether round-robin routing may assign the agent chats. */
+  round_robin_access?: boolean;
   /** The agent's skill, used by skill-based routing. */
   skill_id?: string;
   /** Whether the agent's account is deactivated. */
@@ -207,7 +225,7 @@ export interface Agent {
   agent_status: AgentStatusRef;
   routing_type: AgentRoutingType;
   /** When the agent was created. */
-  created_time?: string;
+  created_time: string;
 }
 
 /**
@@ -319,13 +337,21 @@ export const RawReportRequestFormat = {
  * What to report on and over which window.
  */
 export interface RawReportRequest {
-  /** Start of the window, in UTC: the offset is `Z` or a zero offset (`+00:00`); any other offset is
-refused. Not earlier than 15 calendar months before now.
- */
+  /**
+   * Start of the window, in UTC, in the guide's form only: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of one
+to three digits, then `Z` (`2020-12-14T13:00:00.000Z`). An offset (`+00:00`), a lower-case `z`, a space
+for `T` or more fraction digits are refused (400 naming the field). Not earlier than 15 calendar months
+before now.
+
+   * @pattern ^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$
+   */
   start: string;
-  /** End of the window, in UTC (`Z` or `+00:00`). After `start`, and not later than one calendar month after
-it.
- */
+  /**
+   * End of the window, in the same form as `start`. After `start`, not later than one calendar month after
+it, and not later than now: a window that ends in the future is refused (400 naming `end`).
+
+   * @pattern ^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$
+   */
   end: string;
   event: ReportEvent;
   /** The file format of the report. Only `csv` is offered. */
@@ -436,7 +462,10 @@ export const AgentIntelliAssignActivityRowActivityType = {
 
 /**
  * One row of the `Agent-IntelliAssign-Activity` CSV: one period that an agent spent in one status,
-clipped to the sub-report's window.
+clipped to the sub-report's window. The CSV's header row names the columns as the guide's example table
+does, in this order: `agent_name,agent_id,activity_type,Agent_Status,Agent_Status_in_seconds,created_at`
+(`x-csv-header`); the properties here are those names in lower case, as a reader that matches the header
+without regard to case sees them.
 
  */
 export interface AgentIntelliAssignActivityRow {
@@ -852,7 +881,9 @@ export type UnsupportedMediaTypeResponse = Error;
 export type TooManyRequestsResponse = Error;
 
 /**
- * The service cannot answer right now; retry later.
+ * The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+keep a change (a full, failing or read-only disk): nothing was changed.
+
  */
 export type ServiceUnavailableResponse = Error;
 
@@ -911,6 +942,14 @@ is_deactivated?: boolean;
  * Only agents with this availability for IntelliAssign.
  */
 availability_status?: AvailabilityStatus;
+/**
+ * Only agents created at or after this UTC time (`created_time` ≥ it), as Airbyte's `source-freshchat`
+sends on every incremental sync (`2024-01-01T00:00:00.000000Z`, six fraction digits). UTC with `Z` only,
+up to nine fraction digits; anything else is refused (400 naming the parameter). The paging links keep it.
+
+ * @pattern ^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$
+ */
+created_from?: string;
 };
 
 export type ListAgentsSortBy = typeof ListAgentsSortBy[keyof typeof ListAgentsSortBy];
@@ -1211,8 +1250,9 @@ export const updateAgentStatus = async (agentId: string,
 
 /**
  * Starts generating a raw report of one event type over a time window and returns the job's id. Rules:
-`start` must not be earlier than 15 calendar months before now; `end` must be after `start` and not later
-than one calendar month after it; times are UTC; the only format is `csv`. Only one request per minute is
+`start` must not be earlier than 15 calendar months before now; `end` must be after `start`, not later
+than one calendar month after it and not later than now; times are UTC in the guide's form
+(`2020-12-14T13:00:00.000Z`); the only format is `csv`. Only one request per minute is
 accepted: the next one within the minute gets `429` with `Retry-After`. A request that is rejected for its
 content does not use up that minute. Generation can take up to an hour; poll the job with
 `getRawReport`.
@@ -1286,9 +1326,10 @@ export const requestRawReport = async (rawReportRequest: RawReportRequest, optio
 
 
 /**
- * Returns the job's status. Once it is `COMPLETED`, `links` holds one sub-report per part of the window,
-each with a download link that is valid for one hour from this request. Each link serves a zip file
-holding one CSV.
+ * Returns the job's status. Once it is `COMPLETED`, `links` holds the sub-reports, each with a download link
+that is valid for one hour from this request; each link serves a zip file holding one CSV. As in the
+guide's example, one sub-report usually covers the whole window (`from` = start, `to` = end), but "the
+requested report is split into sub-reports": read every link, in order, never only the first.
 
  * @summary Get a raw report job
  */

@@ -6,16 +6,49 @@
 virtual clock, manage custom statuses and agents the way an admin or an agent would in Freshchat's UI, subscribe
 to webhooks, inject faults, read the request journal and create more accounts.
 
-Every `/_mock` request needs `Authorization: Bearer <token>` and reaches only that token's account. Errors use
+Every `/_mock` request but `GET /_mock/health` needs `Authorization: Bearer <token>` and reaches only that token's
+account. Errors use
 Freshchat's body `{"code", "status", "message"}`. The `/_storage` paths stand in for the storage service that
 serves report downloads: they need no token, and answer errors in that service's XML.
 
 **Methods.** A path of this document asked with a method it does not declare answers `405` with `Allow`
 naming the methods it does (`components/responses/MethodNotAllowed`). A path it does not have answers `404`.
 
+**Browsers.** Started with `--cors`, the sandbox answers a browser's preflight (`OPTIONS` with `Origin` and
+`Access-Control-Request-Method`, on any path of either document) with `204`, allowing the origin, every method of
+both documents and the headers asked for, and adds `Access-Control-Allow-Origin` (the request's `Origin`) and
+`Access-Control-Expose-Headers: *` to every answer to a request that has an `Origin`, as Prism's `--cors` does.
+Without `--cors` a preflight answers `405` like any undeclared method.
+
  * OpenAPI spec version: 1.0.0
  */
 import { controlFetch } from '../../src/orval-fetch';
+/**
+ * Always `ok`; a sandbox that is not up does not answer.
+ */
+export type HealthStatus = typeof HealthStatus[keyof typeof HealthStatus];
+
+
+// eslint-disable-next-line @typescript-eslint/no-redeclare
+export const HealthStatus = {
+  ok: 'ok',
+} as const;
+
+/**
+ * The sandbox's health.
+ */
+export interface Health {
+  /** Always `ok`; a sandbox that is not up does not answer. */
+  status: HealthStatus;
+  /** The version of the mock server package. */
+  version: string;
+  /**
+   * Whole seconds of real time since this sandbox started.
+   * @minimum 0
+   */
+  uptime_seconds: number;
+}
+
 /**
  * The virtual clock.
  */
@@ -48,7 +81,9 @@ export interface ClockAdvance {
 }
 
 /**
- * The ids of the two built-in statuses.
+ * The two built-in statuses with this account's own ids: no two accounts share them, so read them here (or
+from `GET /_mock/statuses`) rather than hard-coding them.
+
  */
 export type AccountBuiltInStatuses = {
   active: AgentStatusRef;
@@ -63,7 +98,9 @@ export interface Account {
   app_id: string;
   /** The id of the account's admin, the actor of status changes made through the API. */
   admin_id: string;
-  /** The ids of the two built-in statuses. */
+  /** The two built-in statuses with this account's own ids: no two accounts share them, so read them here (or
+from `GET /_mock/statuses`) rather than hard-coding them.
+ */
   built_in_statuses: AccountBuiltInStatuses;
 }
 
@@ -143,6 +180,19 @@ export interface AgentLoginPatch {
 }
 
 /**
+ * The ids of the two built-in statuses ("Active on IntelliAssign" and "Unavailable"). Each account has its
+own, as in Freshchat: when left out they are new ones (random, or drawn from `--id-seed`; a seed file's
+accounts keep theirs across resets). Two accounts never share one (409).
+
+ */
+export type AccountSeedBuiltInStatusIds = {
+  /** The id of "Active on IntelliAssign". */
+  active: string;
+  /** The id of "Unavailable"; not the same as `active`. */
+  unavailable: string;
+};
+
+/**
  * An account's starting data. Every field may be left out.
  */
 export interface AccountSeed {
@@ -157,6 +207,11 @@ export interface AccountSeed {
   app_id?: string;
   /** The admin's id; a new one is made when it is left out. */
   admin_id?: string;
+  /** The ids of the two built-in statuses ("Active on IntelliAssign" and "Unavailable"). Each account has its
+own, as in Freshchat: when left out they are new ones (random, or drawn from `--id-seed`; a seed file's
+accounts keep theirs across resets). Two accounts never share one (409).
+ */
+  built_in_status_ids?: AccountSeedBuiltInStatusIds;
   /**
    * Custom statuses, beside the two built-in ones.
    * @maxItems 1000
@@ -437,7 +492,7 @@ export interface WebhookDeliveryList {
 /**
  * A fault to inject.
  */
-export type FaultInput = ReportFailureFault | ReportPartStatusFault | LatencyFault | ErrorFault | DropConnectionFault;
+export type FaultInput = ReportFailureFault | ReportPartStatusFault | ReportSplitFault | LatencyFault | ErrorFault | DropConnectionFault;
 
 export type ReportFailureFaultType = typeof ReportFailureFaultType[keyof typeof ReportFailureFaultType];
 
@@ -493,6 +548,38 @@ export interface ReportPartStatusFault {
   status?: ReportPartStatusFaultStatus;
   /**
    * How many report jobs complete this way.
+   * @minimum 1
+   * @maximum 1000
+   */
+  count?: number;
+}
+
+export type ReportSplitFaultType = typeof ReportSplitFaultType[keyof typeof ReportSplitFaultType];
+
+
+// eslint-disable-next-line @typescript-eslint/no-redeclare
+export const ReportSplitFaultType = {
+  report_split: 'report_split',
+} as const;
+
+/**
+ * The next report jobs complete with several sub-reports instead of one covering the whole window: one per
+UTC calendar day the window touches, or, with `parts`, that many contiguous parts of (nearly) equal length
+(never more parts than the window has milliseconds). Each part is `[from, to)`, the first `from` is the
+window's start, each `to` the next part's `from`, the last `to` the window's end; each object is named
+`<job id>-<from ms>.zip`.
+
+ */
+export interface ReportSplitFault {
+  type: ReportSplitFaultType;
+  /**
+   * How many equal parts; one per UTC calendar day when left out.
+   * @minimum 2
+   * @maximum 100
+   */
+  parts?: number;
+  /**
+   * How many report jobs are split.
    * @minimum 1
    * @maximum 1000
    */
@@ -613,6 +700,7 @@ export type FaultType = typeof FaultType[keyof typeof FaultType];
 export const FaultType = {
   report_failure: 'report_failure',
   report_part_status: 'report_part_status',
+  report_split: 'report_split',
   latency: 'latency',
   error: 'error',
   drop_connection: 'drop_connection',
@@ -639,6 +727,8 @@ export interface Fault {
   operation?: FreshchatOperation;
   /** Added delay, for a latency fault. */
   ms?: number;
+  /** How many equal parts, for a report_split fault that names them (one per UTC day without). */
+  parts?: number;
   /** The error status, for an error fault; the sub-report's status, for a report_part_status fault. */
   status?: FaultStatus;
   /** How many more times the fault fires; null when it fires until removed. */
@@ -964,7 +1054,10 @@ export type AgentSocialProfilesItem = {
 };
 
 /**
- * An agent of the account.
+ * An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+`source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+API token (`role_id: ADMIN`): the actor of every change made through the API.
+
  */
 export interface Agent {
   /** The agent's id. */
@@ -981,8 +1074,23 @@ export interface Agent {
   phone?: string;
   /** A short text about the agent. */
   biography?: string;
-  /** The agent's role, such as `AGENT` or `ADMIN`. */
-  role_id?: string;
+  /** The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+for everyone else.
+ */
+  role_id: string;
+  /** The role's name, `Admin` or `Agent`. */
+  role_name: string;
+  /** Whether the agent was deleted; the sandbox deletes none. */
+  is_deleted: boolean;
+  /**
+   * How many chats IntelliAssign may give the agent at once (the sandbox routes no chats).
+   * @minimum 0
+   */
+  agent_capacity?: number;
+  /** Whether the agent may use Freshchat. */
+  freshchat_access?: boolean;
+  /** Whether round-robin routing may assign the agent chats. */
+  round_robin_access?: boolean;
   /** The agent's skill, used by skill-based routing. */
   skill_id?: string;
   /** Whether the agent's account is deactivated. */
@@ -1003,7 +1111,7 @@ export interface Agent {
   agent_status: AgentStatusRef;
   routing_type: AgentRoutingType;
   /** When the agent was created. */
-  created_time?: string;
+  created_time: string;
 }
 
 /**
@@ -1366,6 +1474,13 @@ export interface ReportPart {
 }
 
 /**
+ * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+
+ */
+export type StorageUnavailableResponse = Error;
+
+/**
  * The path exists but not with this method. Not attached to any operation (an operation is one method of a
 path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
 it does.
@@ -1457,6 +1572,45 @@ export type DownloadReportPartParams = {
 };
 
 /**
+ * Answers without a token, as WireMock's `/__admin/health` does, so that a script or a CI step can wait for
+the sandbox to be ready before its tests start.
+
+ * @summary Whether the sandbox is up
+ */
+export type getHealthResponse200 = {
+  data: Health
+  status: 200
+}
+    
+export type getHealthResponseSuccess = (getHealthResponse200) & {
+  headers: Headers;
+};
+;
+
+export type getHealthResponse = (getHealthResponseSuccess)
+
+export const getGetHealthUrl = () => {
+
+
+  
+
+  return `/_mock/health`
+}
+
+export const getHealth = async ( options?: RequestInit): Promise<getHealthResponse> => {
+  
+  return controlFetch<getHealthResponse>(getGetHealthUrl(),
+  {      
+    ...options,
+    method: 'GET'
+    
+    
+  }
+);}
+
+
+
+/**
  * Puts every account back to the seed: accounts, statuses, agents, history, report jobs, rate-limit windows,
 webhook subscriptions and deliveries, faults and the journal. The virtual clock keeps its time.
 
@@ -1471,11 +1625,16 @@ export type resetSandboxResponse401 = {
   data: UnauthorizedResponse
   status: 401
 }
+
+export type resetSandboxResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type resetSandboxResponseSuccess = (resetSandboxResponse200) & {
   headers: Headers;
 };
-export type resetSandboxResponseError = (resetSandboxResponse401) & {
+export type resetSandboxResponseError = (resetSandboxResponse401 | resetSandboxResponse503) & {
   headers: Headers;
 };
 
@@ -1579,11 +1738,16 @@ export type setClockResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type setClockResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type setClockResponseSuccess = (setClockResponse200) & {
   headers: Headers;
 };
-export type setClockResponseError = (setClockResponse400 | setClockResponse401 | setClockResponse413 | setClockResponse415) & {
+export type setClockResponseError = (setClockResponse400 | setClockResponse401 | setClockResponse413 | setClockResponse415 | setClockResponse503) & {
   headers: Headers;
 };
 
@@ -1641,11 +1805,16 @@ export type advanceClockResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type advanceClockResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type advanceClockResponseSuccess = (advanceClockResponse200) & {
   headers: Headers;
 };
-export type advanceClockResponseError = (advanceClockResponse400 | advanceClockResponse401 | advanceClockResponse413 | advanceClockResponse415) & {
+export type advanceClockResponseError = (advanceClockResponse400 | advanceClockResponse401 | advanceClockResponse413 | advanceClockResponse415 | advanceClockResponse503) & {
   headers: Headers;
 };
 
@@ -1751,11 +1920,16 @@ export type createAccountResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type createAccountResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type createAccountResponseSuccess = (createAccountResponse201) & {
   headers: Headers;
 };
-export type createAccountResponseError = (createAccountResponse400 | createAccountResponse401 | createAccountResponse409 | createAccountResponse413 | createAccountResponse415) & {
+export type createAccountResponseError = (createAccountResponse400 | createAccountResponse401 | createAccountResponse409 | createAccountResponse413 | createAccountResponse415 | createAccountResponse503) & {
   headers: Headers;
 };
 
@@ -1858,11 +2032,16 @@ export type createStatusResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type createStatusResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type createStatusResponseSuccess = (createStatusResponse201) & {
   headers: Headers;
 };
-export type createStatusResponseError = (createStatusResponse400 | createStatusResponse401 | createStatusResponse409 | createStatusResponse413 | createStatusResponse415) & {
+export type createStatusResponseError = (createStatusResponse400 | createStatusResponse401 | createStatusResponse409 | createStatusResponse413 | createStatusResponse415 | createStatusResponse503) & {
   headers: Headers;
 };
 
@@ -1933,11 +2112,16 @@ export type updateStatusResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type updateStatusResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type updateStatusResponseSuccess = (updateStatusResponse200) & {
   headers: Headers;
 };
-export type updateStatusResponseError = (updateStatusResponse400 | updateStatusResponse401 | updateStatusResponse403 | updateStatusResponse404 | updateStatusResponse409 | updateStatusResponse413 | updateStatusResponse415) & {
+export type updateStatusResponseError = (updateStatusResponse400 | updateStatusResponse401 | updateStatusResponse403 | updateStatusResponse404 | updateStatusResponse409 | updateStatusResponse413 | updateStatusResponse415 | updateStatusResponse503) & {
   headers: Headers;
 };
 
@@ -2001,11 +2185,16 @@ export type deleteStatusResponse409 = {
   data: ConflictResponse
   status: 409
 }
+
+export type deleteStatusResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type deleteStatusResponseSuccess = (deleteStatusResponse204) & {
   headers: Headers;
 };
-export type deleteStatusResponseError = (deleteStatusResponse400 | deleteStatusResponse401 | deleteStatusResponse403 | deleteStatusResponse404 | deleteStatusResponse409) & {
+export type deleteStatusResponseError = (deleteStatusResponse400 | deleteStatusResponse401 | deleteStatusResponse403 | deleteStatusResponse404 | deleteStatusResponse409 | deleteStatusResponse503) & {
   headers: Headers;
 };
 
@@ -2069,11 +2258,16 @@ export type createAgentResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type createAgentResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type createAgentResponseSuccess = (createAgentResponse201) & {
   headers: Headers;
 };
-export type createAgentResponseError = (createAgentResponse400 | createAgentResponse401 | createAgentResponse409 | createAgentResponse413 | createAgentResponse415) & {
+export type createAgentResponseError = (createAgentResponse400 | createAgentResponse401 | createAgentResponse409 | createAgentResponse413 | createAgentResponse415 | createAgentResponse503) & {
   headers: Headers;
 };
 
@@ -2137,11 +2331,16 @@ export type updateAgentLoginResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type updateAgentLoginResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type updateAgentLoginResponseSuccess = (updateAgentLoginResponse200) & {
   headers: Headers;
 };
-export type updateAgentLoginResponseError = (updateAgentLoginResponse400 | updateAgentLoginResponse401 | updateAgentLoginResponse404 | updateAgentLoginResponse413 | updateAgentLoginResponse415) & {
+export type updateAgentLoginResponseError = (updateAgentLoginResponse400 | updateAgentLoginResponse401 | updateAgentLoginResponse404 | updateAgentLoginResponse413 | updateAgentLoginResponse415 | updateAgentLoginResponse503) & {
   headers: Headers;
 };
 
@@ -2210,11 +2409,16 @@ export type setAgentStatusAsAgentResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type setAgentStatusAsAgentResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type setAgentStatusAsAgentResponseSuccess = (setAgentStatusAsAgentResponse200) & {
   headers: Headers;
 };
-export type setAgentStatusAsAgentResponseError = (setAgentStatusAsAgentResponse400 | setAgentStatusAsAgentResponse401 | setAgentStatusAsAgentResponse404 | setAgentStatusAsAgentResponse409 | setAgentStatusAsAgentResponse413 | setAgentStatusAsAgentResponse415) & {
+export type setAgentStatusAsAgentResponseError = (setAgentStatusAsAgentResponse400 | setAgentStatusAsAgentResponse401 | setAgentStatusAsAgentResponse404 | setAgentStatusAsAgentResponse409 | setAgentStatusAsAgentResponse413 | setAgentStatusAsAgentResponse415 | setAgentStatusAsAgentResponse503) & {
   headers: Headers;
 };
 
@@ -2335,11 +2539,16 @@ export type simulateHistoryResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type simulateHistoryResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type simulateHistoryResponseSuccess = (simulateHistoryResponse201) & {
   headers: Headers;
 };
-export type simulateHistoryResponseError = (simulateHistoryResponse400 | simulateHistoryResponse401 | simulateHistoryResponse413 | simulateHistoryResponse415) & {
+export type simulateHistoryResponseError = (simulateHistoryResponse400 | simulateHistoryResponse401 | simulateHistoryResponse413 | simulateHistoryResponse415 | simulateHistoryResponse503) & {
   headers: Headers;
 };
 
@@ -2446,11 +2655,16 @@ export type subscribeWebhookResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type subscribeWebhookResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type subscribeWebhookResponseSuccess = (subscribeWebhookResponse200 | subscribeWebhookResponse201) & {
   headers: Headers;
 };
-export type subscribeWebhookResponseError = (subscribeWebhookResponse400 | subscribeWebhookResponse401 | subscribeWebhookResponse413 | subscribeWebhookResponse415) & {
+export type subscribeWebhookResponseError = (subscribeWebhookResponse400 | subscribeWebhookResponse401 | subscribeWebhookResponse413 | subscribeWebhookResponse415 | subscribeWebhookResponse503) & {
   headers: Headers;
 };
 
@@ -2500,11 +2714,16 @@ export type unsubscribeWebhookResponse404 = {
   data: NotFoundResponse
   status: 404
 }
+
+export type unsubscribeWebhookResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type unsubscribeWebhookResponseSuccess = (unsubscribeWebhookResponse204) & {
   headers: Headers;
 };
-export type unsubscribeWebhookResponseError = (unsubscribeWebhookResponse400 | unsubscribeWebhookResponse401 | unsubscribeWebhookResponse404) & {
+export type unsubscribeWebhookResponseError = (unsubscribeWebhookResponse400 | unsubscribeWebhookResponse401 | unsubscribeWebhookResponse404 | unsubscribeWebhookResponse503) & {
   headers: Headers;
 };
 
@@ -2563,11 +2782,16 @@ export type triggerWebhookResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type triggerWebhookResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type triggerWebhookResponseSuccess = (triggerWebhookResponse202) & {
   headers: Headers;
 };
-export type triggerWebhookResponseError = (triggerWebhookResponse400 | triggerWebhookResponse401 | triggerWebhookResponse413 | triggerWebhookResponse415) & {
+export type triggerWebhookResponseError = (triggerWebhookResponse400 | triggerWebhookResponse401 | triggerWebhookResponse413 | triggerWebhookResponse415 | triggerWebhookResponse503) & {
   headers: Headers;
 };
 
@@ -2724,11 +2948,16 @@ export type getWebhookPublicKeyResponse401 = {
   data: UnauthorizedResponse
   status: 401
 }
+
+export type getWebhookPublicKeyResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type getWebhookPublicKeyResponseSuccess = (getWebhookPublicKeyResponse200) & {
   headers: Headers;
 };
-export type getWebhookPublicKeyResponseError = (getWebhookPublicKeyResponse400 | getWebhookPublicKeyResponse401) & {
+export type getWebhookPublicKeyResponseError = (getWebhookPublicKeyResponse400 | getWebhookPublicKeyResponse401 | getWebhookPublicKeyResponse503) & {
   headers: Headers;
 };
 
@@ -2808,7 +3037,9 @@ export const listFaults = async ( options?: RequestInit): Promise<listFaultsResp
 /**
  * `report_failure` makes the next report job(s) end FAILED; `report_part_status` makes the next report job(s)
 end COMPLETED with their last sub-report in another status (FAILED by default; a sub-report that is not
-COMPLETED or SUCCESS has no download link); `latency` delays answers; `error` answers with an
+COMPLETED or SUCCESS has no download link); `report_split` splits the next report job(s) into several
+sub-reports (one per UTC calendar day of the window, or `parts` equal ones) where the guide's example has
+one, so a consumer can prove it reads every link; `latency` delays answers; `error` answers with an
 error status instead of the real answer; `drop_connection` closes the connection without answering. `operation` names a Freshchat operation by its `operationId`
 (such as `getRawReport`); without it the fault applies to every `/v2` operation. `count` limits how many
 times the fault fires; without it, it fires until it is removed.
@@ -2839,11 +3070,16 @@ export type injectFaultResponse415 = {
   data: UnsupportedMediaTypeResponse
   status: 415
 }
+
+export type injectFaultResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type injectFaultResponseSuccess = (injectFaultResponse201) & {
   headers: Headers;
 };
-export type injectFaultResponseError = (injectFaultResponse400 | injectFaultResponse401 | injectFaultResponse413 | injectFaultResponse415) & {
+export type injectFaultResponseError = (injectFaultResponse400 | injectFaultResponse401 | injectFaultResponse413 | injectFaultResponse415 | injectFaultResponse503) & {
   headers: Headers;
 };
 
@@ -2883,11 +3119,16 @@ export type clearFaultsResponse401 = {
   data: UnauthorizedResponse
   status: 401
 }
+
+export type clearFaultsResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type clearFaultsResponseSuccess = (clearFaultsResponse204) & {
   headers: Headers;
 };
-export type clearFaultsResponseError = (clearFaultsResponse401) & {
+export type clearFaultsResponseError = (clearFaultsResponse401 | clearFaultsResponse503) & {
   headers: Headers;
 };
 
@@ -2936,11 +3177,16 @@ export type removeFaultResponse404 = {
   data: NotFoundResponse
   status: 404
 }
+
+export type removeFaultResponse503 = {
+  data: StorageUnavailableResponse
+  status: 503
+}
     
 export type removeFaultResponseSuccess = (removeFaultResponse204) & {
   headers: Headers;
 };
-export type removeFaultResponseError = (removeFaultResponse400 | removeFaultResponse401 | removeFaultResponse404) & {
+export type removeFaultResponseError = (removeFaultResponse400 | removeFaultResponse401 | removeFaultResponse404 | removeFaultResponse503) & {
   headers: Headers;
 };
 
@@ -3123,7 +3369,10 @@ export const streamInspectorEvents = async ( options?: RequestInit): Promise<str
 
 
 /**
- * Serves a zip holding one CSV. The link needs no token; it is valid for `X-Amz-Expires` seconds of clock
+ * Serves a zip holding one CSV. The link needs no token and refuses one: the signature in its query is its
+authentication, so a request that also carries an `Authorization` header gets 400 `InvalidArgument`, as
+the storage service answers a second auth mechanism (download links with a client that adds no default
+header). It is valid for `X-Amz-Expires` seconds of clock
 time after `X-Amz-Date`. An expired, tampered or unknown link gets 403 with an XML error body. Only the
 agent-status events (`Agent-IntelliAssign-Activity`, `Agent-Intelliassign-Activity`) are simulated: for
 every other event the CSV is empty (no header, no rows), since the sandbox holds no conversations.
@@ -3135,6 +3384,11 @@ export type downloadReportPartResponse200 = {
   status: 200
 }
 
+export type downloadReportPartResponse400 = {
+  data: string
+  status: 400
+}
+
 export type downloadReportPartResponse403 = {
   data: string
   status: 403
@@ -3143,7 +3397,7 @@ export type downloadReportPartResponse403 = {
 export type downloadReportPartResponseSuccess = (downloadReportPartResponse200) & {
   headers: Headers;
 };
-export type downloadReportPartResponseError = (downloadReportPartResponse403) & {
+export type downloadReportPartResponseError = (downloadReportPartResponse400 | downloadReportPartResponse403) & {
   headers: Headers;
 };
 

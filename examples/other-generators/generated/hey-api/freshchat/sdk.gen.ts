@@ -81,8 +81,9 @@ export const updateAgentStatus = <ThrowOnError extends boolean = false>(options:
  * Request a raw report
  *
  * Starts generating a raw report of one event type over a time window and returns the job's id. Rules:
- * `start` must not be earlier than 15 calendar months before now; `end` must be after `start` and not later
- * than one calendar month after it; times are UTC; the only format is `csv`. Only one request per minute is
+ * `start` must not be earlier than 15 calendar months before now; `end` must be after `start`, not later
+ * than one calendar month after it and not later than now; times are UTC in the guide's form
+ * (`2020-12-14T13:00:00.000Z`); the only format is `csv`. Only one request per minute is
  * accepted: the next one within the minute gets `429` with `Retry-After`. A request that is rejected for its
  * content does not use up that minute. Generation can take up to an hour; poll the job with
  * `getRawReport`.
@@ -101,9 +102,10 @@ export const requestRawReport = <ThrowOnError extends boolean = false>(options: 
 /**
  * Get a raw report job
  *
- * Returns the job's status. Once it is `COMPLETED`, `links` holds one sub-report per part of the window,
- * each with a download link that is valid for one hour from this request. Each link serves a zip file
- * holding one CSV.
+ * Returns the job's status. Once it is `COMPLETED`, `links` holds the sub-reports, each with a download link
+ * that is valid for one hour from this request; each link serves a zip file holding one CSV. As in the
+ * guide's example, one sub-report usually covers the whole window (`from` = start, `to` = end), but "the
+ * requested report is split into sub-reports": read every link, in order, never only the first.
  *
  */
 export const getRawReport = <ThrowOnError extends boolean = false>(options: Options<GetRawReportData, ThrowOnError>) => (options.client ?? client).get<GetRawReportResponses, GetRawReportErrors, ThrowOnError>({

@@ -118,7 +118,10 @@ export type AgentStatusUpdateResult = {
 };
 
 /**
- * An agent of the account.
+ * An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+ * `source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+ * API token (`role_id: ADMIN`): the actor of every change made through the API.
+ *
  */
 export type Agent = {
     /**
@@ -155,9 +158,31 @@ export type Agent = {
      */
     biography?: string;
     /**
-     * The agent's role, such as `AGENT` or `ADMIN`.
+     * The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+     * for everyone else.
+     *
      */
-    role_id?: string;
+    role_id: string;
+    /**
+     * The role's name, `Admin` or `Agent`.
+     */
+    role_name: string;
+    /**
+     * Whether the agent was deleted; the sandbox deletes none.
+     */
+    is_deleted: boolean;
+    /**
+     * How many chats IntelliAssign may give the agent at once (the sandbox routes no chats).
+     */
+    agent_capacity?: number;
+    /**
+     * Whether the agent may use Freshchat.
+     */
+    freshchat_access?: boolean;
+    /**
+     * Whether round-robin routing may assign the agent chats.
+     */
+    round_robin_access?: boolean;
     /**
      * The agent's skill, used by skill-based routing.
      */
@@ -203,7 +228,7 @@ export type Agent = {
     /**
      * When the agent was created.
      */
-    created_time?: string;
+    created_time: string;
 };
 
 /**
@@ -282,14 +307,16 @@ export type ReportEvent = 'Conversation-Created' | 'Conversation-Agent-Assigned'
  */
 export type RawReportRequest = {
     /**
-     * Start of the window, in UTC: the offset is `Z` or a zero offset (`+00:00`); any other offset is
-     * refused. Not earlier than 15 calendar months before now.
+     * Start of the window, in UTC, in the guide's form only: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of one
+     * to three digits, then `Z` (`2020-12-14T13:00:00.000Z`). An offset (`+00:00`), a lower-case `z`, a space
+     * for `T` or more fraction digits are refused (400 naming the field). Not earlier than 15 calendar months
+     * before now.
      *
      */
     start: string;
     /**
-     * End of the window, in UTC (`Z` or `+00:00`). After `start`, and not later than one calendar month after
-     * it.
+     * End of the window, in the same form as `start`. After `start`, not later than one calendar month after
+     * it, and not later than now: a window that ends in the future is refused (400 naming `end`).
      *
      */
     end: string;
@@ -393,7 +420,10 @@ export type RawReport = {
 
 /**
  * One row of the `Agent-IntelliAssign-Activity` CSV: one period that an agent spent in one status,
- * clipped to the sub-report's window.
+ * clipped to the sub-report's window. The CSV's header row names the columns as the guide's example table
+ * does, in this order: `agent_name,agent_id,activity_type,Agent_Status,Agent_Status_in_seconds,created_at`
+ * (`x-csv-header`); the properties here are those names in lower case, as a reader that matches the header
+ * without regard to case sees them.
  *
  */
 export type AgentIntelliAssignActivityRow = {
@@ -759,7 +789,9 @@ export type ListAgentStatusesErrors = {
      */
     429: Error;
     /**
-     * The service cannot answer right now; retry later.
+     * The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+     * keep a change (a full, failing or read-only disk): nothing was changed.
+     *
      */
     503: Error;
 };
@@ -807,6 +839,13 @@ export type ListAgentsData = {
          * Only agents with this availability for IntelliAssign.
          */
         availability_status?: AvailabilityStatus;
+        /**
+         * Only agents created at or after this UTC time (`created_time` ≥ it), as Airbyte's `source-freshchat`
+         * sends on every incremental sync (`2024-01-01T00:00:00.000000Z`, six fraction digits). UTC with `Z` only,
+         * up to nine fraction digits; anything else is refused (400 naming the parameter). The paging links keep it.
+         *
+         */
+        created_from?: string;
     };
     url: '/agents';
 };
@@ -827,7 +866,9 @@ export type ListAgentsErrors = {
      */
     429: Error;
     /**
-     * The service cannot answer right now; retry later.
+     * The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+     * keep a change (a full, failing or read-only disk): nothing was changed.
+     *
      */
     503: Error;
 };
@@ -875,7 +916,9 @@ export type GetAgentErrors = {
      */
     429: Error;
     /**
-     * The service cannot answer right now; retry later.
+     * The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+     * keep a change (a full, failing or read-only disk): nothing was changed.
+     *
      */
     503: Error;
 };
@@ -937,7 +980,9 @@ export type UpdateAgentStatusErrors = {
      */
     429: Error;
     /**
-     * The service cannot answer right now; retry later.
+     * The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+     * keep a change (a full, failing or read-only disk): nothing was changed.
+     *
      */
     503: Error;
 };
@@ -984,7 +1029,9 @@ export type RequestRawReportErrors = {
      */
     429: Error;
     /**
-     * The service cannot answer right now; retry later.
+     * The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+     * keep a change (a full, failing or read-only disk): nothing was changed.
+     *
      */
     503: Error;
 };
@@ -1032,7 +1079,9 @@ export type GetRawReportErrors = {
      */
     429: Error;
     /**
-     * The service cannot answer right now; retry later.
+     * The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+     * keep a change (a full, failing or read-only disk): nothing was changed.
+     *
      */
     503: Error;
 };

@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { AdvanceClockData, AdvanceClockErrors, AdvanceClockResponses, ClearFaultsData, ClearFaultsErrors, ClearFaultsResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateAgentData, CreateAgentErrors, CreateAgentResponses, CreateStatusData, CreateStatusErrors, CreateStatusResponses, DeleteStatusData, DeleteStatusErrors, DeleteStatusResponses, DownloadReportPartData, DownloadReportPartErrors, DownloadReportPartResponses, GetAccountData, GetAccountErrors, GetAccountResponses, GetAgentHistoryData, GetAgentHistoryErrors, GetAgentHistoryResponses, GetClockData, GetClockErrors, GetClockResponses, GetWebhookPublicKeyData, GetWebhookPublicKeyErrors, GetWebhookPublicKeyResponses, InjectFaultData, InjectFaultErrors, InjectFaultResponses, ListFaultsData, ListFaultsErrors, ListFaultsResponses, ListManagedStatusesData, ListManagedStatusesErrors, ListManagedStatusesResponses, ListReportJobsData, ListReportJobsErrors, ListReportJobsResponses, ListRequestsData, ListRequestsErrors, ListRequestsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookSubscriptionsData, ListWebhookSubscriptionsErrors, ListWebhookSubscriptionsResponses, RemoveFaultData, RemoveFaultErrors, RemoveFaultResponses, ResendWebhookDeliveryData, ResendWebhookDeliveryErrors, ResendWebhookDeliveryResponses, ResetSandboxData, ResetSandboxErrors, ResetSandboxResponses, SetAgentStatusAsAgentData, SetAgentStatusAsAgentErrors, SetAgentStatusAsAgentResponses, SetClockData, SetClockErrors, SetClockResponses, SimulateHistoryData, SimulateHistoryErrors, SimulateHistoryResponses, StreamInspectorEventsData, StreamInspectorEventsErrors, StreamInspectorEventsResponse, StreamInspectorEventsResponses, SubscribeWebhookData, SubscribeWebhookErrors, SubscribeWebhookResponses, TriggerWebhookData, TriggerWebhookErrors, TriggerWebhookResponses, UnsubscribeWebhookData, UnsubscribeWebhookErrors, UnsubscribeWebhookResponses, UpdateAgentLoginData, UpdateAgentLoginErrors, UpdateAgentLoginResponses, UpdateStatusData, UpdateStatusErrors, UpdateStatusResponses } from './types.gen.js';
+import type { AdvanceClockData, AdvanceClockErrors, AdvanceClockResponses, ClearFaultsData, ClearFaultsErrors, ClearFaultsResponses, CreateAccountData, CreateAccountErrors, CreateAccountResponses, CreateAgentData, CreateAgentErrors, CreateAgentResponses, CreateStatusData, CreateStatusErrors, CreateStatusResponses, DeleteStatusData, DeleteStatusErrors, DeleteStatusResponses, DownloadReportPartData, DownloadReportPartErrors, DownloadReportPartResponses, GetAccountData, GetAccountErrors, GetAccountResponses, GetAgentHistoryData, GetAgentHistoryErrors, GetAgentHistoryResponses, GetClockData, GetClockErrors, GetClockResponses, GetHealthData, GetHealthResponses, GetWebhookPublicKeyData, GetWebhookPublicKeyErrors, GetWebhookPublicKeyResponses, InjectFaultData, InjectFaultErrors, InjectFaultResponses, ListFaultsData, ListFaultsErrors, ListFaultsResponses, ListManagedStatusesData, ListManagedStatusesErrors, ListManagedStatusesResponses, ListReportJobsData, ListReportJobsErrors, ListReportJobsResponses, ListRequestsData, ListRequestsErrors, ListRequestsResponses, ListWebhookDeliveriesData, ListWebhookDeliveriesErrors, ListWebhookDeliveriesResponses, ListWebhookSubscriptionsData, ListWebhookSubscriptionsErrors, ListWebhookSubscriptionsResponses, RemoveFaultData, RemoveFaultErrors, RemoveFaultResponses, ResendWebhookDeliveryData, ResendWebhookDeliveryErrors, ResendWebhookDeliveryResponses, ResetSandboxData, ResetSandboxErrors, ResetSandboxResponses, SetAgentStatusAsAgentData, SetAgentStatusAsAgentErrors, SetAgentStatusAsAgentResponses, SetClockData, SetClockErrors, SetClockResponses, SimulateHistoryData, SimulateHistoryErrors, SimulateHistoryResponses, StreamInspectorEventsData, StreamInspectorEventsErrors, StreamInspectorEventsResponse, StreamInspectorEventsResponses, SubscribeWebhookData, SubscribeWebhookErrors, SubscribeWebhookResponses, TriggerWebhookData, TriggerWebhookErrors, TriggerWebhookResponses, UnsubscribeWebhookData, UnsubscribeWebhookErrors, UnsubscribeWebhookResponses, UpdateAgentLoginData, UpdateAgentLoginErrors, UpdateAgentLoginResponses, UpdateStatusData, UpdateStatusErrors, UpdateStatusResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,15 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * Whether the sandbox is up
+ *
+ * Answers without a token, as WireMock's `/__admin/health` does, so that a script or a CI step can wait for
+ * the sandbox to be ready before its tests start.
+ *
+ */
+export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) => (options?.client ?? client).get<GetHealthResponses, unknown, ThrowOnError>({ url: '/_mock/health', ...options });
 
 /**
  * Reset every account to the seed
@@ -363,7 +372,9 @@ export const listFaults = <ThrowOnError extends boolean = false>(options?: Optio
  *
  * `report_failure` makes the next report job(s) end FAILED; `report_part_status` makes the next report job(s)
  * end COMPLETED with their last sub-report in another status (FAILED by default; a sub-report that is not
- * COMPLETED or SUCCESS has no download link); `latency` delays answers; `error` answers with an
+ * COMPLETED or SUCCESS has no download link); `report_split` splits the next report job(s) into several
+ * sub-reports (one per UTC calendar day of the window, or `parts` equal ones) where the guide's example has
+ * one, so a consumer can prove it reads every link; `latency` delays answers; `error` answers with an
  * error status instead of the real answer; `drop_connection` closes the connection without answering. `operation` names a Freshchat operation by its `operationId`
  * (such as `getRawReport`); without it the fault applies to every `/v2` operation. `count` limits how many
  * times the fault fires; without it, it fires until it is removed.
@@ -435,7 +446,10 @@ export const streamInspectorEvents = <ThrowOnError extends boolean = false>(opti
 /**
  * Download one sub-report
  *
- * Serves a zip holding one CSV. The link needs no token; it is valid for `X-Amz-Expires` seconds of clock
+ * Serves a zip holding one CSV. The link needs no token and refuses one: the signature in its query is its
+ * authentication, so a request that also carries an `Authorization` header gets 400 `InvalidArgument`, as
+ * the storage service answers a second auth mechanism (download links with a client that adds no default
+ * header). It is valid for `X-Amz-Expires` seconds of clock
  * time after `X-Amz-Date`. An expired, tampered or unknown link gets 403 with an XML error body. Only the
  * agent-status events (`Agent-IntelliAssign-Activity`, `Agent-Intelliassign-Activity`) are simulated: for
  * every other event the CSV is empty (no header, no rows), since the sandbox holds no conversations.

@@ -5,6 +5,24 @@ export type ClientOptions = {
 };
 
 /**
+ * The sandbox's health.
+ */
+export type Health = {
+    /**
+     * Always `ok`; a sandbox that is not up does not answer.
+     */
+    status: 'ok';
+    /**
+     * The version of the mock server package.
+     */
+    version: string;
+    /**
+     * Whole seconds of real time since this sandbox started.
+     */
+    uptime_seconds: number;
+};
+
+/**
  * The virtual clock.
  */
 export type Clock = {
@@ -55,7 +73,9 @@ export type Account = {
      */
     admin_id: string;
     /**
-     * The ids of the two built-in statuses.
+     * The two built-in statuses with this account's own ids: no two accounts share them, so read them here (or
+     * from `GET /_mock/statuses`) rather than hard-coding them.
+     *
      */
     built_in_statuses: {
         active: AgentStatusRef;
@@ -170,6 +190,22 @@ export type AccountSeed = {
      * The admin's id; a new one is made when it is left out.
      */
     admin_id?: string;
+    /**
+     * The ids of the two built-in statuses ("Active on IntelliAssign" and "Unavailable"). Each account has its
+     * own, as in Freshchat: when left out they are new ones (random, or drawn from `--id-seed`; a seed file's
+     * accounts keep theirs across resets). Two accounts never share one (409).
+     *
+     */
+    built_in_status_ids?: {
+        /**
+         * The id of "Active on IntelliAssign".
+         */
+        active: string;
+        /**
+         * The id of "Unavailable"; not the same as `active`.
+         */
+        unavailable: string;
+    };
     /**
      * Custom statuses, beside the two built-in ones.
      */
@@ -474,6 +510,8 @@ export type FaultInput = ({
 } & ReportFailureFault) | ({
     type: 'report_part_status';
 } & ReportPartStatusFault) | ({
+    type: 'report_split';
+} & ReportSplitFault) | ({
     type: 'latency';
 } & LatencyFault) | ({
     type: 'error';
@@ -511,6 +549,29 @@ export type ReportPartStatusFault = {
     status?: 'FAILED' | 'PENDING' | 'IN_PROGRESS' | 'SUCCESS';
     /**
      * How many report jobs complete this way.
+     */
+    count?: number;
+};
+
+/**
+ * The next report jobs complete with several sub-reports instead of one covering the whole window: one per
+ * UTC calendar day the window touches, or, with `parts`, that many contiguous parts of (nearly) equal length
+ * (never more parts than the window has milliseconds). Each part is `[from, to)`, the first `from` is the
+ * window's start, each `to` the next part's `from`, the last `to` the window's end; each object is named
+ * `<job id>-<from ms>.zip`.
+ *
+ */
+export type ReportSplitFault = {
+    /**
+     * The kind of fault.
+     */
+    type: 'report_split';
+    /**
+     * How many equal parts; one per UTC calendar day when left out.
+     */
+    parts?: number;
+    /**
+     * How many report jobs are split.
      */
     count?: number;
 };
@@ -586,12 +647,16 @@ export type Fault = {
     /**
      * The kind of fault.
      */
-    type: 'report_failure' | 'report_part_status' | 'latency' | 'error' | 'drop_connection';
+    type: 'report_failure' | 'report_part_status' | 'report_split' | 'latency' | 'error' | 'drop_connection';
     operation?: FreshchatOperation;
     /**
      * Added delay, for a latency fault.
      */
     ms?: number;
+    /**
+     * How many equal parts, for a report_split fault that names them (one per UTC day without).
+     */
+    parts?: number;
     /**
      * The error status, for an error fault; the sub-report's status, for a report_part_status fault.
      */
@@ -924,7 +989,10 @@ export type AgentRoutingType = 'INTELLIASSIGN' | 'OCR' | 'DISABLED';
 export type AvailabilityStatus = 'AVAILABLE' | 'UNAVAILABLE';
 
 /**
- * An agent of the account.
+ * An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+ * `source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+ * API token (`role_id: ADMIN`): the actor of every change made through the API.
+ *
  */
 export type Agent = {
     /**
@@ -961,9 +1029,31 @@ export type Agent = {
      */
     biography?: string;
     /**
-     * The agent's role, such as `AGENT` or `ADMIN`.
+     * The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+     * for everyone else.
+     *
      */
-    role_id?: string;
+    role_id: string;
+    /**
+     * The role's name, `Admin` or `Agent`.
+     */
+    role_name: string;
+    /**
+     * Whether the agent was deleted; the sandbox deletes none.
+     */
+    is_deleted: boolean;
+    /**
+     * How many chats IntelliAssign may give the agent at once (the sandbox routes no chats).
+     */
+    agent_capacity?: number;
+    /**
+     * Whether the agent may use Freshchat.
+     */
+    freshchat_access?: boolean;
+    /**
+     * Whether round-robin routing may assign the agent chats.
+     */
+    round_robin_access?: boolean;
     /**
      * The agent's skill, used by skill-based routing.
      */
@@ -1009,7 +1099,7 @@ export type Agent = {
     /**
      * When the agent was created.
      */
-    created_time?: string;
+    created_time: string;
 };
 
 /**
@@ -1301,6 +1391,22 @@ export type ReportPart = {
  */
 export type AgentId = string;
 
+export type GetHealthData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/_mock/health';
+};
+
+export type GetHealthResponses = {
+    /**
+     * The sandbox is up and answering.
+     */
+    200: Health;
+};
+
+export type GetHealthResponse = GetHealthResponses[keyof GetHealthResponses];
+
 export type ResetSandboxData = {
     body?: never;
     path?: never;
@@ -1313,6 +1419,12 @@ export type ResetSandboxErrors = {
      * The token is missing or not valid.
      */
     401: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type ResetSandboxError = ResetSandboxErrors[keyof ResetSandboxErrors];
@@ -1375,6 +1487,12 @@ export type SetClockErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type SetClockError = SetClockErrors[keyof SetClockErrors];
@@ -1412,6 +1530,12 @@ export type AdvanceClockErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type AdvanceClockError = AdvanceClockErrors[keyof AdvanceClockErrors];
@@ -1478,6 +1602,12 @@ export type CreateAccountErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type CreateAccountError = CreateAccountErrors[keyof CreateAccountErrors];
@@ -1544,6 +1674,12 @@ export type CreateStatusErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type CreateStatusError = CreateStatusErrors[keyof CreateStatusErrors];
@@ -1590,6 +1726,12 @@ export type DeleteStatusErrors = {
      * The change clashes with the account's current state.
      */
     409: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type DeleteStatusError = DeleteStatusErrors[keyof DeleteStatusErrors];
@@ -1644,6 +1786,12 @@ export type UpdateStatusErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type UpdateStatusError = UpdateStatusErrors[keyof UpdateStatusErrors];
@@ -1685,6 +1833,12 @@ export type CreateAgentErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type CreateAgentError = CreateAgentErrors[keyof CreateAgentErrors];
@@ -1731,6 +1885,12 @@ export type UpdateAgentLoginErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type UpdateAgentLoginError = UpdateAgentLoginErrors[keyof UpdateAgentLoginErrors];
@@ -1781,6 +1941,12 @@ export type SetAgentStatusAsAgentErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type SetAgentStatusAsAgentError = SetAgentStatusAsAgentErrors[keyof SetAgentStatusAsAgentErrors];
@@ -1856,6 +2022,12 @@ export type SimulateHistoryErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type SimulateHistoryError = SimulateHistoryErrors[keyof SimulateHistoryErrors];
@@ -1918,6 +2090,12 @@ export type SubscribeWebhookErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type SubscribeWebhookError = SubscribeWebhookErrors[keyof SubscribeWebhookErrors];
@@ -1960,6 +2138,12 @@ export type UnsubscribeWebhookErrors = {
      * No such object exists in the token's account.
      */
     404: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type UnsubscribeWebhookError = UnsubscribeWebhookErrors[keyof UnsubscribeWebhookErrors];
@@ -1997,6 +2181,12 @@ export type TriggerWebhookErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type TriggerWebhookError = TriggerWebhookErrors[keyof TriggerWebhookErrors];
@@ -2098,6 +2288,12 @@ export type GetWebhookPublicKeyErrors = {
      * The token is missing or not valid.
      */
     401: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type GetWebhookPublicKeyError = GetWebhookPublicKeyErrors[keyof GetWebhookPublicKeyErrors];
@@ -2123,6 +2319,12 @@ export type ClearFaultsErrors = {
      * The token is missing or not valid.
      */
     401: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type ClearFaultsError = ClearFaultsErrors[keyof ClearFaultsErrors];
@@ -2185,6 +2387,12 @@ export type InjectFaultErrors = {
      * The request body is not JSON.
      */
     415: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type InjectFaultError = InjectFaultErrors[keyof InjectFaultErrors];
@@ -2223,6 +2431,12 @@ export type RemoveFaultErrors = {
      * No such object exists in the token's account.
      */
     404: Error;
+    /**
+     * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+     * Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+     *
+     */
+    503: Error;
 };
 
 export type RemoveFaultError = RemoveFaultErrors[keyof RemoveFaultErrors];
@@ -2358,6 +2572,10 @@ export type DownloadReportPartData = {
 };
 
 export type DownloadReportPartErrors = {
+    /**
+     * The request carries an `Authorization` header besides the link's signature.
+     */
+    400: Blob | File;
     /**
      * The link is expired, tampered with or unknown.
      */
