@@ -8,13 +8,13 @@ const STATUS = '0c0c0c0c-1111-4222-8333-444444444444';
 describe('a seed', () => {
   it('is checked against the SeedFile schema, naming the field', () => {
     expect(refusal(() => checkSeedFile({ accounts: [] }))).toEqual({
-      code: 400,
-      status: 'INVALID_SEED',
+      kind: 'invalid',
+      code: 'INVALID_SEED',
       message: 'accounts: must NOT have fewer than 1 items',
     });
     expect(refusal(() => checkSeedFile({ accounts: [{ agents: [{ first_name: 'A' }] }] }))).toEqual({
-      code: 400,
-      status: 'INVALID_SEED',
+      kind: 'invalid',
+      code: 'INVALID_SEED',
       message: "accounts[0].agents[0]: must have required property 'last_name'",
     });
   });
@@ -23,13 +23,13 @@ describe('a seed', () => {
     const clock = frozenClock();
     const withAgent = (agent: object) => ({ accounts: [{ agents: [{ first_name: 'A', last_name: 'B', ...agent }] }] });
     expect(refusal(() => new Sandbox({ clock, seed: withAgent({ agent_status_id: STATUS }) }))).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'agents[0].agent_status_id: no status with this id',
     });
     expect(refusal(() => new Sandbox({ clock, seed: withAgent({ since: iso(T0 + 1000) }) }))).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'agents[0].since: must not be in the future',
     });
   });

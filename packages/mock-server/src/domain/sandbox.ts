@@ -6,11 +6,16 @@ import { DEFAULT_SEED } from './accounts/default-seed.js';
 import { tooManyRequests } from './accounts/rate-window.js';
 import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
+import { DomainError } from './domain-error.js';
+import { applyAccountEvent } from './events/apply-account-event.js';
+import { acceptAtOnce, type EventBatch, type EventSink } from './events/event-sink.js';
+import type { Pending } from './events/pending.js';
+import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
-import { type IdSource, randomIds, seededIds } from './id-source.js';
+import { derivedId, type IdSource } from './id-source.js';
+import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
-import { StorageLinkSigner } from './reports/storage-link.js';
-import { SandboxError } from './sandbox-error.js';
+import { SandboxIds } from './sandbox-ids.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
@@ -31,25 +36,53 @@ export type SandboxOptions = {
    * same requests, make the same ones. Random when left out.
    */
   idSeed?: number | undefined;
-  /** Where new ids come from, overriding `idSeed`'s (a durable sandbox records and replays them). */
-  ids?: IdSource | undefined;
   /** The secret that signs download links; random by default (a durable sandbox keeps it across restarts). */
   linkSecret?: string | undefined;
-  /** Told when an account makes its webhook signing key (a durable sandbox keeps it). */
-  onKeyPair?: AccountHooks['onKeyPair'] | undefined;
+  /** Where new ids come from, overriding `idSeed`'s (the migration of an old log feeds the ids it recorded). */
+  ids?: IdSource | undefined;
+  /** Where the events of every change go before they are applied (the durable log); accepted at once by default. */
+  sink?: EventSink | undefined;
+  /**
+   * Feeds the events of an earlier run (a durable log), batch by batch, to `apply`: the sandbox then resumes from
+   * them instead of starting afresh (its seed, clock, link secret and id seed are the ones the events say). When it
+   * feeds nothing, the sandbox starts afresh, and its `sandboxStarted` event goes to the sink.
+   */
+  replay?: ((apply: (batch: EventBatch) => void) => void) | undefined;
+  /**
+   * Gives every account without ids of its own the built-in status ids all accounts shared before version 3 of the
+   * data folder (`…0001`, `…0002`): only the migration of such a folder sets it, so its state stays the same.
+   */
+  sharedBuiltInIds?: boolean | undefined;
 };
+
+/** The built-in status ids every account had before they became per account (a migrated data folder keeps them). */
+const SHARED_BUILT_IN_IDS = {
+  active: '00000000-0000-4000-8000-000000000001',
+  unavailable: '00000000-0000-4000-8000-000000000002',
+};
+
+/** What a command decided: its events, and what it answers once they are applied. */
+export type Decision<R> = { events: SandboxEvent[]; answer: () => R };
 
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
 
-const DEFAULT_LIMITS: AccountLimits = { requestsPerMinute: 5000, reportsPerMinute: 1, journalCapacity: 1000 };
+/** Per-account limits when none are given: 5000 requests a minute on `/v2`, one report a minute, 1000 journal entries. */
+export const DEFAULT_LIMITS: Readonly<AccountLimits> = {
+  requestsPerMinute: 5000,
+  reportsPerMinute: 1,
+  journalCapacity: 1000,
+};
+
+/** Clock-seconds from a report request to its completion when none are given. */
+export const DEFAULT_REPORT_DELAY_SECONDS = 30;
 
 /** Checks a seed against the control API's `SeedFile` schema, naming the offending field. */
 export function checkSeedFile(seed: unknown): SeedFile {
   if (!seedFileValidator(seed)) {
     const error = seedFileValidator.errors?.[0];
     const field = fieldPath(error?.instancePath ?? '') || 'seed';
-    throw new SandboxError(400, 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
+    throw new DomainError('invalid', 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
   }
   return seed as SeedFile;
 }
@@ -64,36 +97,57 @@ export function checkSeedFile(seed: unknown): SeedFile {
  */
 export class Sandbox {
   readonly clock: VirtualClock;
-  readonly links: StorageLinkSigner;
   readonly reportDelayMs: number;
   readonly limits: AccountLimits;
-  private readonly seed: SeedFile;
+  private linkSigner: DownloadLinkSigner;
+  private seed: SeedFile;
   private accounts = new Map<string, Account>();
+  private accountsByApp = new Map<string, Account>();
   private reportOwners = new Map<string, Account>();
   private readonly listeners = new Set<(event: StatusChangeEvent) => void>();
   private readonly resetListeners = new Set<() => void>();
   private readonly hooks: AccountHooks;
+  private readonly sink: EventSink;
+  private readonly ids: SandboxIds;
+  private readonly sharedIds: boolean;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
-    const seed = options.idSeed;
-    const newId = options.ids ?? (seed === undefined ? randomIds : seededIds(seed));
-    this.links = new StorageLinkSigner(options.linkSecret ?? (seed === undefined ? undefined : newId()));
+    this.sink = options.sink ?? acceptAtOnce;
+    this.ids = new SandboxIds(options.ids);
+    this.sharedIds = options.sharedBuiltInIds ?? false;
     this.hooks = {
-      newId,
-      onKeyPair: options.onKeyPair ?? (() => {}),
+      newId: () => this.newId(),
+      onKeyPair: (account, privateKeyPem) => {
+        this.execute(() => ({
+          events: [{ type: 'webhookKeyMade', app: account.appId, privateKeyPem }],
+          answer: () => {},
+        }));
+      },
       // A seeded account's key depends on the seed and its app id alone, not on when it first signs.
-      makeKey: seed === undefined ? undefined : (appId) => seededRsaKey(seed, appId),
+      makeKey: (appId) => (this.ids.seed === undefined ? undefined : seededRsaKey(this.ids.seed, appId)),
     };
-    this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
+    this.reportDelayMs = (options.reportDelaySeconds ?? DEFAULT_REPORT_DELAY_SECONDS) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
-    this.load();
+    this.linkSigner = new DownloadLinkSigner();
+    let resumed = false;
+    options.replay?.((batch) => {
+      for (const event of batch.events) this.apply(event);
+      if (batch.idsDrawn !== undefined) this.ids.resume(batch.idsDrawn);
+      resumed = true;
+    });
+    if (!resumed) this.start(options);
+  }
+
+  /** The signer of download links (its secret kept by the `sandboxStarted` event). */
+  get links(): DownloadLinkSigner {
+    return this.linkSigner;
   }
 
   /** A new id from the sandbox's id source (seeded or random), for what the sandbox makes outside an account. */
   newId(): string {
-    return this.hooks.newId();
+    return this.ids.next();
   }
 
   /** The account a token reaches, or undefined. Tokens are compared by their SHA-256, which takes the same time whatever the token. */
@@ -106,24 +160,111 @@ export class Sandbox {
     return [...this.accounts.values()];
   }
 
-  /** Creates an account from a seed; 409 when its token or app id is taken. */
-  createAccount(seed: AccountSeed): Account {
-    if (seed.token !== undefined && this.authenticate(seed.token)) {
-      throw new SandboxError(409, 'ACCOUNT_EXISTS', 'token: an account with this token exists');
+  /**
+   * Carries out a command: `decide` checks it against the state (throwing a `DomainError` and changing nothing
+   * when it is refused) and returns its events; the sink takes them (a refusal, such as a full disk, applies
+   * nothing); they are applied; then `answer` answers. No events: nothing to keep, `answer` answers at once.
+   *
+   * @example
+   * sandbox.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
+   */
+  execute<R>(decide: () => Decision<R>): Pending<R> {
+    const drawnBefore = this.ids.drawn;
+    const { events, answer } = decide();
+    if (events.length === 0) return answer();
+    let durable: void | Promise<void>;
+    try {
+      durable = this.sink.accept(this.batchOf(events));
+    } catch (error) {
+      // Refused: the ids it drew are drawn again by the next command, as if this one had never come.
+      this.ids.resume(drawnBefore);
+      throw error;
     }
-    if (seed.app_id !== undefined && this.allAccounts().some((a) => a.appId === seed.app_id)) {
-      throw new SandboxError(409, 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+    for (const event of events) this.apply(event);
+    const answered = answer();
+    return durable instanceof Promise ? durable.then(() => answered) : answered;
+  }
+
+  /**
+   * Applies one event: the only way the state changes. It reads no clock and draws no id (the event carries them),
+   * so applying a log's events again rebuilds the state exactly.
+   */
+  apply(event: SandboxEvent): void {
+    switch (event.type) {
+      case 'sandboxStarted':
+        this.clock.restore(event.clock);
+        this.linkSigner = new DownloadLinkSigner(event.linkSecret);
+        this.ids.seed = event.idSeed;
+        this.ids.resume(0);
+        this.seed = event.seed;
+        this.load(event.clock.at, event.ids);
+        break;
+      case 'sandboxReset':
+        this.clock.restore(event.clock);
+        this.load(event.at, event.ids);
+        break;
+      case 'accountCreated':
+        this.insert(this.ids.handOut(event.ids, () => Account.fromSeed(event.seed, event.at, this.limits, this.hooks)));
+        break;
+      case 'clockSet':
+        this.clock.restore(event.clock);
+        break;
+      case 'reportRequested': {
+        const account = this.accountOf(event.app);
+        account.reportRateWindow.take(event.job.requestedAt);
+        account.reports.set(event.job.id, event.job);
+        this.reportOwners.set(event.job.id, account);
+        break;
+      }
+      default:
+        applyAccountEvent(this.accountOf(event.app), event);
     }
-    const account = Account.fromSeed(seed, this.clock.now(), this.limits, this.hooks);
-    this.accounts.set(tokenKey(account.token), account);
-    return account;
+  }
+
+  /** Creates an account from a seed; `conflict` when its token or app id is taken. */
+  createAccount(given: AccountSeed): Pending<Account> {
+    return this.execute(() => {
+      const at = this.clock.now();
+      const seed =
+        this.sharedIds && !given.built_in_status_ids ? { ...given, built_in_status_ids: SHARED_BUILT_IN_IDS } : given;
+      const { value: account, ids } = this.ids.recording(() => Account.fromSeed(seed, at, this.limits, this.hooks));
+      if (this.authenticate(account.token)) {
+        throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
+      }
+      if (this.accountsByApp.has(account.appId)) {
+        throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+      }
+      for (const [role, id] of Object.entries(given.built_in_status_ids ?? {})) {
+        if (this.allAccounts().some((a) => a.statuses.find(id))) {
+          throw new DomainError(
+            'conflict',
+            'STATUS_EXISTS',
+            `built_in_status_ids.${role}: another account has this status id`,
+          );
+        }
+      }
+      return {
+        events: [{ type: 'accountCreated', at, seed, ids }],
+        answer: () => this.accountOf(account.appId),
+      };
+    });
   }
 
   /** Every account back to the seed; the clock keeps its time. */
-  reset(): void {
-    this.clock.clearTasks();
-    for (const listener of this.resetListeners) listener();
-    this.load();
+  reset(): Pending<void> {
+    return this.execute(() => {
+      const clock = this.clock.reading();
+      const { ids } = this.ids.recording(() =>
+        this.seed.accounts.map((s) => Account.fromSeed(s, clock.at, this.limits, this.hooks)),
+      );
+      return {
+        events: [{ type: 'sandboxReset', at: clock.at, clock, ids }],
+        answer: () => {
+          this.clock.clearTasks();
+          for (const listener of this.resetListeners) listener();
+        },
+      };
+    });
   }
 
   /** Listens to every status change of every account. Returns the function that stops listening. */
@@ -132,51 +273,82 @@ export class Sandbox {
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs `listener` on every reset, before the seed is loaded again. */
+  /** Runs `listener` after every reset. */
   onReset(listener: () => void): () => void {
     this.resetListeners.add(listener);
     return () => this.resetListeners.delete(listener);
   }
 
   /** Changes an agent's status as `actor` and tells the listeners when something changed. */
-  changeStatus(account: Account, agentId: string, change: StatusChange, actor: Actor): StatusChangeResult {
-    const at = this.clock.now();
-    const result = account.agents.changeStatus(agentId, change, actor, at);
-    if (result.changed) for (const listener of this.listeners) listener({ account, result, actor, at });
-    return result;
+  changeStatus(account: Account, agentId: string, change: StatusChange, actor: Actor): Pending<StatusChangeResult> {
+    return this.execute(() => {
+      const at = this.clock.now();
+      const { active, ...plan } = account.agents.planStatusChange(agentId, change);
+      if (!plan.changed) return { events: [], answer: () => ({ ...plan, entry: undefined }) };
+      const { status } = plan;
+      return {
+        events: [
+          {
+            type: 'statusChanged',
+            app: account.appId,
+            agentId,
+            statusId: status.id,
+            statusName: status.name,
+            active,
+            actor,
+            at,
+          },
+        ],
+        answer: () => {
+          const result = { ...plan, entry: account.history.current(agentId) };
+          for (const listener of this.listeners) listener({ account, result, actor, at });
+          return result;
+        },
+      };
+    });
   }
 
   /**
    * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
-   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault.
+   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault and a
+   * `report_split` fault.
    */
-  requestReport(account: Account, request: ReportRequest): ReportJob {
-    const now = this.clock.now();
-    const window = checkReportWindow(request, now);
-    if (!account.reportRateWindow.take(now)) {
-      // The report window refused it: its headers describe that window, not the general one.
-      throw tooManyRequests(
-        account.reportRateWindow.state(now),
-        account.reportRateWindow.retryAfterSeconds(now),
-        `only ${account.reportRateWindow.limit} report request is accepted per minute`,
-      );
-    }
-    const failing = account.faults.take('report_failure') !== undefined;
-    const partFault = failing ? undefined : account.faults.take('report_part_status');
-    const job: ReportJob = {
-      id: this.hooks.newId(),
-      event: request.event,
-      start: window.start,
-      end: window.end,
-      excludePii: request.should_exclude_pii ?? false,
-      requestedAt: now,
-      completesAt: now + this.reportDelayMs,
-      failing,
-      lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
-    };
-    account.reports.set(job.id, job);
-    this.reportOwners.set(job.id, account);
-    return job;
+  requestReport(account: Account, request: ReportRequest): Pending<ReportJob> {
+    return this.execute(() => {
+      const now = this.clock.now();
+      const window = checkReportWindow(request, now);
+      if (!account.reportRateWindow.hasRoom(now)) {
+        // The report window refused it: its headers describe that window, not the general one.
+        throw tooManyRequests(
+          account.reportRateWindow.state(now),
+          account.reportRateWindow.retryAfterSeconds(now),
+          `only ${account.reportRateWindow.limit} report request is accepted per minute`,
+        );
+      }
+      const failure = account.faults.find('report_failure');
+      const partFault = failure ? undefined : account.faults.find('report_part_status');
+      const splitFault = failure ? undefined : account.faults.find('report_split');
+      const job: ReportJob = {
+        id: this.newId(),
+        event: request.event,
+        start: window.start,
+        end: window.end,
+        excludePii: request.should_exclude_pii ?? false,
+        requestedAt: now,
+        completesAt: now + this.reportDelayMs,
+        failing: failure !== undefined,
+        lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
+        split: splitFault && (splitFault.parts === undefined ? 'utc_day' : { parts: splitFault.parts }),
+      };
+      const used = [failure ?? partFault, splitFault].filter((fault) => fault !== undefined);
+      return {
+        events: [
+          ...used.map((fault) => ({ type: 'faultUsed' as const, app: account.appId, faultId: fault.id })),
+          { type: 'reportRequested', app: account.appId, job },
+        ],
+        answer: () => job,
+      };
+    });
   }
 
   /** The account and job a storage link names, if both still exist. */
@@ -186,12 +358,86 @@ export class Sandbox {
     return account && job ? { account, job } : undefined;
   }
 
-  private load(): void {
+  /** The sandbox's first start: its `sandboxStarted` event, from the options, to the sink. */
+  private start(options: SandboxOptions): void {
+    this.ids.seed = options.idSeed;
+    this.ids.resume(0);
+    const { value: linkSecret, ids } = this.ids.recording(() => {
+      const secret = options.linkSecret ?? (this.ids.seed === undefined ? crypto.randomUUID() : this.newId());
+      // Built-in status ids derive from the secret, so they are the account's own and stay across resets.
+      this.seed = withBuiltInIds(this.seed, (i, role) =>
+        options.sharedBuiltInIds
+          ? SHARED_BUILT_IN_IDS[role]
+          : derivedId(secret, `seed account ${i}: ${ROLE_NAMES[role]}`),
+      );
+      const at = this.clock.now();
+      for (const seed of this.seed.accounts) Account.fromSeed(seed, at, this.limits, this.hooks);
+      return secret;
+    });
+    // The link secret, drawn first with seeded ids, is not one of the seed's ids.
+    if (this.ids.seed !== undefined && options.linkSecret === undefined) ids.shift();
+    const event: SandboxEvent = {
+      type: 'sandboxStarted',
+      clock: this.clock.reading(),
+      linkSecret,
+      ...(this.ids.seed === undefined ? {} : { idSeed: this.ids.seed }),
+      seed: this.seed,
+      ids,
+    };
+    const drawn = this.ids.drawn;
+    this.sink.accept(this.batchOf([event]));
+    this.apply(event);
+    this.ids.resume(drawn);
+  }
+
+  /** A command's events as the sink takes them: with an id seed, how many ids were drawn. */
+  private batchOf(events: SandboxEvent[]): EventBatch {
+    return this.ids.seed === undefined ? { events } : { events, idsDrawn: this.ids.drawn };
+  }
+
+  private accountOf(app: string): Account {
+    const account = this.accountsByApp.get(app);
+    // Events name accounts that exist when they are applied; anything else is a damaged log.
+    if (!account) throw new Error(`an event names an account that does not exist (${app})`);
+    return account;
+  }
+
+  private insert(account: Account): void {
+    this.accounts.set(tokenKey(account.token), account);
+    this.accountsByApp.set(account.appId, account);
+  }
+
+  private load(at: number, ids: readonly string[]): void {
     this.accounts = new Map();
+    this.accountsByApp = new Map();
     this.reportOwners = new Map();
-    for (const seed of this.seed.accounts) this.createAccount(seed);
+    this.ids.handOut(ids, () => {
+      for (const seed of this.seed.accounts) this.insert(Account.fromSeed(seed, at, this.limits, this.hooks));
+    });
   }
 }
+
+/**
+ * The seed with every account's built-in status ids settled: a seed file's own, else ids derived from the sandbox's
+ * secret (random, from the id seed, or kept by a durable sandbox), so each account has ids of its own that stay the
+ * same across resets and restarts.
+ */
+function withBuiltInIds(seed: SeedFile, idOf: (account: number, role: BuiltInRole) => string): SeedFile {
+  return {
+    accounts: seed.accounts.map((account, i) => ({
+      ...account,
+      built_in_status_ids: account.built_in_status_ids ?? {
+        active: idOf(i, 'active'),
+        unavailable: idOf(i, 'unavailable'),
+      },
+    })),
+  };
+}
+
+type BuiltInRole = keyof typeof SHARED_BUILT_IN_IDS;
+
+/** The names the ids are derived from (as earlier versions derived them, so a seeded sandbox keeps its ids). */
+const ROLE_NAMES: Record<BuiltInRole, string> = { active: 'Active on IntelliAssign', unavailable: 'Unavailable' };
 
 function tokenKey(token: string): string {
   // One-shot hash: no Hash object (a native handle the collector must finalise) per request.

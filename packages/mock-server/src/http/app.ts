@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import type { H, RouterRoute } from 'hono/types';
-import type { DurableLog } from '../adapters/durable-log.js';
+import { DomainError } from '../domain/domain-error.js';
 import type { Sandbox } from '../domain/sandbox.js';
-import { SandboxError } from '../domain/sandbox-error.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { controlHandlers } from './control-handlers.js';
+import { RequestRefusal } from './error-answer.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
+import type { HealthOperationId } from './health-handler.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
@@ -21,10 +22,8 @@ import type { DispatcherOperationId } from './webhook-handlers.js';
 export type AppOptions = {
   /** Largest request body accepted, in bytes: 64 KiB for `/v2`, 1 MiB for `/_mock` by default. */
   bodyLimits?: Partial<BodyLimits> | undefined;
-  /** The durable log, when the sandbox keeps its state on disk. */
-  durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId>;
+  extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId | HealthOperationId>;
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */
@@ -52,7 +51,6 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     sandbox,
     bodyLimits: { freshchat: 64 * 1024, control: 1024 * 1024, ...options.bodyLimits },
     journalSeq: { next: 1 },
-    durable: options.durable,
   };
   const router = new OperationRouter<[H, RouterRoute]>();
   const app = new Hono({ router });
@@ -74,12 +72,18 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     const allowed = router.methods(c.req.path);
     if (allowed.length > 0) {
       const response = errorResponse(
-        new SandboxError(405, 'METHOD_NOT_ALLOWED', `method: ${c.req.method} is not allowed on ${c.req.path}`),
+        new RequestRefusal(
+          'method_not_allowed',
+          'METHOD_NOT_ALLOWED',
+          `method: ${c.req.method} is not allowed on ${c.req.path}`,
+        ),
       );
       response.headers.set('Allow', allowed.join(', '));
       return response;
     }
-    return errorResponse(new SandboxError(404, 'NOT_FOUND', `path: no operation at ${c.req.method} ${c.req.path}`));
+    return errorResponse(
+      new DomainError('not_found', 'NOT_FOUND', `path: no operation at ${c.req.method} ${c.req.path}`),
+    );
   });
   app.onError((error) => {
     // A dropped connection has no answer: in-process, the caller's fetch rejects as on a network failure.

@@ -1,5 +1,4 @@
 import type { RateLimitState } from '../domain/accounts/rate-window.js';
-import type { SandboxError } from '../domain/sandbox-error.js';
 
 /**
  * Adds the `X-RateLimit-Limit/Remaining/Reset` headers of a window's state to `headers` (Reset in unix seconds):
@@ -10,11 +9,4 @@ export function rateLimitHeaders(state: RateLimitState, headers: Record<string, 
   headers['X-RateLimit-Remaining'] = String(state.remaining);
   headers['X-RateLimit-Reset'] = String(Math.ceil(state.resetAt / 1000));
   return headers;
-}
-
-/** The headers an error answer carries besides its Content-Type: a 429's `Retry-After` and its window's state. */
-export function refusalHeaders(error: SandboxError, headers: Record<string, string>): Record<string, string> {
-  if (!error.retry) return headers;
-  headers['Retry-After'] = String(error.retry.afterSeconds);
-  return rateLimitHeaders(error.retry.window, headers);
 }

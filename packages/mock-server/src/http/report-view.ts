@@ -1,6 +1,7 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../domain/accounts/account.js';
+import type { DownloadLinkSigner } from '../domain/reports/download-link.js';
 import {
   type IssuedPart,
   issueDownloadLinks,
@@ -17,10 +18,10 @@ type ReportPart = components['schemas']['ReportPart'];
  * Sub-reports as `GET /v2/reports/raw/{id}` and `GET /_mock/reports` list them: each issued link made an absolute
  * `/_storage` URL on the request's origin.
  */
-export function reportPartViews(parts: readonly IssuedPart[], origin: string): ReportPart[] {
+export function reportPartViews(parts: readonly IssuedPart[], origin: string, links: DownloadLinkSigner): ReportPart[] {
   return parts.map(
     (part): ReportPart => ({
-      ...(part.link ? { link: { rel: 'extraction', href: origin + storageLinkPath(part.link) } } : {}),
+      ...(part.link ? { link: { rel: 'extraction', href: origin + storageLinkPath(part.link, links) } } : {}),
       from: new Date(part.from).toISOString(),
       to: new Date(part.to).toISOString(),
       status: part.status,
@@ -47,6 +48,8 @@ export function reportJobView(
     completes_at: iso(job.completesAt),
     interval: reportInterval(job),
     links:
-      origin === undefined ? [] : reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin),
+      origin === undefined
+        ? []
+        : reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin, sandbox.links),
   };
 }

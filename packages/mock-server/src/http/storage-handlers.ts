@@ -3,15 +3,17 @@ import { zippedCsv } from '../adapters/report-zip.js';
 import { reportPartRows } from '../domain/reports/report-content.js';
 import { isDownloadable, reportParts, reportStatus } from '../domain/reports/report-job.js';
 import type { OperationHandlers } from './operation-types.js';
-import { storageRefusal } from './storage-error.js';
-import { storageLinkOf } from './storage-url.js';
+import { SECOND_AUTH_MECHANISM, storageRefusal } from './storage-error.js';
+import { checkStorageLink, storageLinkOf } from './storage-url.js';
 
 /** The storage stand-in: serves a sub-report's zipped CSV to whoever holds a valid pre-signed link. */
 export const storageHandlers: OperationHandlers<'downloadReportPart'> = {
   downloadReportPart: (input) => {
     const { sandbox } = input;
+    // Checked before the signature, as the storage service does: a second auth mechanism is refused outright.
+    if (input.authorization !== undefined) return storageRefusal(SECOND_AUTH_MECHANISM);
     const link = storageLinkOf(input);
-    const checked = sandbox.links.verify(link.key, link.proof, sandbox.clock.now());
+    const checked = checkStorageLink(link.key, link.proof, sandbox.links, sandbox.clock.now());
     if (!checked.ok) return storageRefusal(checked.refusal);
     const found = sandbox.reportForDownload(checked.object.jobId);
     const part = found && reportParts(found.job).find((p) => p.from === checked.object.from);

@@ -1,12 +1,12 @@
-import { SandboxError } from '../domain/sandbox-error.js';
+import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 
-/** Runs `run`, which must throw a SandboxError, and answers the Freshchat error body it carries. */
-export function refusal(run: () => unknown): { code: number; status: string; message: string } {
+/** Runs `run`, which must throw a DomainError, and answers its kind, code and message. */
+export function refusal(run: () => unknown): { kind: DomainErrorKind; code: string; message: string } {
   try {
     run();
   } catch (error) {
-    if (error instanceof SandboxError) return error.toBody();
+    if (error instanceof DomainError) return { kind: error.kind, code: error.code, message: error.message };
     throw error;
   }
-  throw new Error('expected a SandboxError');
+  throw new Error('expected a DomainError');
 }

@@ -2,11 +2,11 @@ import type { KeyObject } from 'node:crypto';
 import type { RouteOperationId } from '../../generated/documents.js';
 import { emailFromName } from '../agents/agent-email.js';
 import { AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
-import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from '../agents/agent-status.js';
+import { type BuiltInStatusIds, StatusCatalog } from '../agents/agent-status.js';
+import { DomainError } from '../domain-error.js';
 import { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
 import type { ReportJob } from '../reports/report-job.js';
-import { SandboxError } from '../sandbox-error.js';
 import { simulateFloor } from '../simulation/simulated-floor.js';
 import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
@@ -19,6 +19,8 @@ export type AccountSeed = {
   token?: string | undefined;
   app_id?: string | undefined;
   admin_id?: string | undefined;
+  /** The ids of the two built-in statuses; new ones (random, or from the id seed) when left out. */
+  built_in_status_ids?: BuiltInStatusIds | undefined;
   statuses?: { id?: string | undefined; name: string; emoji?: string | undefined }[] | undefined;
   agents?:
     | {
@@ -47,7 +49,7 @@ export type AccountHooks = {
   newId: IdSource;
   onKeyPair: (account: Account, privateKeyPem: string) => void;
   /** Makes the account's signing key on first use; a random one when left out. */
-  makeKey?: ((appId: string) => KeyObject) | undefined;
+  makeKey?: ((appId: string) => KeyObject | undefined) | undefined;
 };
 
 /** Limits that apply to every account. */
@@ -81,10 +83,11 @@ export class Account {
     readonly token: string,
     readonly appId: string,
     readonly adminId: string,
+    builtInStatusIds: BuiltInStatusIds,
     limits: AccountLimits,
     private readonly hooks: AccountHooks,
   ) {
-    this.statuses = new StatusCatalog(hooks.newId);
+    this.statuses = new StatusCatalog(hooks.newId, builtInStatusIds);
     this.agents = new AgentRoster(this.statuses, this.history, hooks.newId);
     this.faults = new FaultPlan(hooks.newId);
     const makeKey = hooks.makeKey;
@@ -106,7 +109,7 @@ export class Account {
     return operationId === 'requestRawReport' ? this.reportRateWindow : this.requestRateWindow;
   }
 
-  /** Builds an account from a seed at clock time `now`. Invalid references in the seed answer 400 naming them. */
+  /** Builds an account from a seed at clock time `now`. Invalid references in the seed are `invalid`, naming them. */
   static fromSeed(
     seed: AccountSeed,
     now: number,
@@ -117,6 +120,7 @@ export class Account {
       seed.token ?? `sbx_${hooks.newId().replaceAll('-', '')}`,
       seed.app_id ?? hooks.newId(),
       seed.admin_id ?? hooks.newId(),
+      seed.built_in_status_ids ?? { active: hooks.newId(), unavailable: hooks.newId() },
       limits,
       hooks,
     );
@@ -136,7 +140,8 @@ export class Account {
     }));
     agents.sort((a, b) => a.since - b.since);
     for (const { agent, i, since } of agents) {
-      if (since > now) throw new SandboxError(400, 'INVALID_VALUE', `agents[${i}].since: must not be in the future`);
+      if (since > now)
+        throw new DomainError('invalid', 'INVALID_VALUE', `agents[${i}].since: must not be in the future`);
       try {
         account.agents.add({
           id: agent.id,
@@ -156,6 +161,23 @@ export class Account {
         throw prefixed(error, `agents[${i}].`);
       }
     }
+    // The admin is one of the account's agents, as in Freshchat: the token's owner, the actor of API changes.
+    if (!account.agents.has(account.adminId)) {
+      account.agents.add({
+        id: account.adminId,
+        firstName: 'Account',
+        lastName: 'Admin',
+        email: undefined,
+        isDeactivated: false,
+        loginStatus: true,
+        routingType: undefined,
+        groups: undefined,
+        statusId: undefined,
+        createdAt: now,
+        since: now,
+        actor: { type: 'admin', id: account.adminId },
+      });
+    }
     if (seed.simulate) {
       try {
         account.simulate(seed.simulate, now);
@@ -172,22 +194,33 @@ export class Account {
    * Reports completed before `now` do not show the new agents.
    */
   simulate(request: SimulationRequest, now: number): SimulationOutcome {
-    const window = simulationWindow(request, now);
-    const ref = (id: string) => {
-      const status = this.statuses.get(id);
-      return { id: status.id, name: status.name, active: isActiveStatus(status.id) };
-    };
-    const floor = simulateFloor(request, window, {
-      active: ref(ACTIVE_STATUS_ID),
-      unavailable: ref(UNAVAILABLE_STATUS_ID),
-      custom: this.statuses.custom().map((s) => ref(s.id)),
-    });
-    const agentIds = floor.agents.map(() => {
+    return this.applySimulation(request, now, this.planSimulation(request, now));
+  }
+
+  /** The ids of the agents `simulate` would create, drawn; refused as `simulate` refuses. Nothing changes. */
+  planSimulation(request: SimulationRequest, now: number): string[] {
+    simulationWindow(request, now);
+    return Array.from({ length: request.agents }, () => {
       const id = this.hooks.newId();
       // Not a client's mistake: an id source that repeats itself is broken.
       if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
       return id;
     });
+  }
+
+  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
+  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
+    const window = simulationWindow(request, now);
+    const ref = (id: string) => {
+      const status = this.statuses.get(id);
+      return { id: status.id, name: status.name, active: this.statuses.isActive(status.id) };
+    };
+    const floor = simulateFloor(request, window, {
+      active: ref(this.statuses.active.id),
+      unavailable: ref(this.statuses.unavailable.id),
+      custom: this.statuses.custom().map((s) => ref(s.id)),
+    });
+    if (floor.agents.length !== agentIds.length) throw new RangeError('a simulation names one id per agent');
     this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);
     floor.agents.forEach((simulated, a) => {
       this.agents.enroll({
@@ -211,17 +244,17 @@ export class Account {
     return `${agent.firstName} ${agent.lastName}`.trim();
   }
 
-  /** The report job with this id; 404 when the account has none (another account's ids included). */
+  /** The report job with this id; `not_found` when the account has none (another account's ids included). */
   report(id: string): ReportJob {
     const job = this.reports.get(id);
-    if (!job) throw new SandboxError(404, 'REPORT_NOT_FOUND', 'id: report not found');
+    if (!job) throw new DomainError('not_found', 'REPORT_NOT_FOUND', 'id: report not found');
     return job;
   }
 }
 
 /** Seed errors name the seed's field path, not just the field. */
 function prefixed(error: unknown, prefix: string): unknown {
-  if (!(error instanceof SandboxError)) return error;
-  const status = error.status === 404 ? 400 : error.status;
-  return new SandboxError(status, status === 400 ? 'INVALID_VALUE' : error.code, `${prefix}${error.message}`);
+  if (!(error instanceof DomainError)) return error;
+  const kind = error.kind === 'not_found' ? 'invalid' : error.kind;
+  return new DomainError(kind, kind === 'invalid' ? 'INVALID_VALUE' : error.code, `${prefix}${error.message}`);
 }

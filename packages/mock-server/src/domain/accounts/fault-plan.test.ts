@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SandboxError } from '../sandbox-error.js';
+import { refusal } from '../../testing/refusal.js';
 import { FaultPlan } from './fault-plan.js';
 
 describe('FaultPlan', () => {
@@ -32,20 +32,15 @@ describe('FaultPlan', () => {
     expect(plan.all()).toHaveLength(1);
   });
 
-  it('removes one fault by id (404 otherwise) or all of them', () => {
+  it('removes one fault by id (not_found otherwise) or all of them', () => {
     const plan = new FaultPlan();
     const fault = plan.add({ type: 'error' });
     plan.add({ type: 'report_failure' });
-    expect(() => plan.remove('nope')).toThrow(SandboxError);
-    try {
-      plan.remove('nope');
-    } catch (error) {
-      expect((error as SandboxError).toBody()).toEqual({
-        code: 404,
-        status: 'FAULT_NOT_FOUND',
-        message: 'fault_id: fault not found',
-      });
-    }
+    expect(refusal(() => plan.remove('nope'))).toEqual({
+      kind: 'not_found',
+      code: 'FAULT_NOT_FOUND',
+      message: 'fault_id: fault not found',
+    });
     plan.remove(fault.id);
     expect(plan.all().map((f) => f.type)).toEqual(['report_failure']);
     plan.clear();

@@ -1,13 +1,15 @@
 import type { FreshchatOperationId } from '../../generated/documents.js';
+import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 
 /** A fault as the control API describes it. */
 export type Fault = {
   id: string;
-  type: 'report_failure' | 'report_part_status' | 'latency' | 'error' | 'drop_connection';
+  type: 'report_failure' | 'report_part_status' | 'report_split' | 'latency' | 'error' | 'drop_connection';
   operation?: FreshchatOperationId | undefined;
   ms?: number | undefined;
+  /** How many equal parts a `report_split` fault cuts a report into; one per UTC day when left out. */
+  parts?: number | undefined;
   /** The error status of an `error` fault; the sub-report status of a `report_part_status` fault. */
   status?: number | ReportPartFaultStatus | undefined;
   /** How many more times it fires; null for until removed. */
@@ -21,6 +23,7 @@ export type ReportPartFaultStatus = 'FAILED' | 'PENDING' | 'IN_PROGRESS' | 'SUCC
 export type FaultInput =
   | { type: 'report_failure'; count?: number | undefined }
   | { type: 'report_part_status'; status?: ReportPartFaultStatus | undefined; count?: number | undefined }
+  | { type: 'report_split'; parts?: number | undefined; count?: number | undefined }
   | { type: 'latency'; operation?: FreshchatOperationId | undefined; ms: number; count?: number | undefined }
   | {
       type: 'error';
@@ -31,13 +34,18 @@ export type FaultInput =
   | { type: 'drop_connection'; operation?: FreshchatOperationId | undefined; count?: number | undefined };
 
 /**
- * One account's active faults: failed reports, reports with a sub-report in another status, added latency, forced
- * error answers, dropped connections.
+ * One account's active faults: failed reports, reports with a sub-report in another status, reports split into
+ * several sub-reports, added latency, forced error answers, dropped connections.
  */
 export class FaultPlan {
   private faults: Fault[] = [];
 
   constructor(private readonly newId: IdSource = randomIds) {}
+
+  /** Whether any fault is active: most requests meet none, and skip looking. */
+  get isEmpty(): boolean {
+    return this.faults.length === 0;
+  }
 
   /** Every active fault, oldest first. */
   all(): Fault[] {
@@ -46,6 +54,18 @@ export class FaultPlan {
 
   /** Adds a fault and returns it. */
   add(input: FaultInput): Fault {
+    const fault = this.plan(input);
+    this.put(fault);
+    return fault;
+  }
+
+  /** Adds a fault `plan` made. */
+  put(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  /** The fault `add` would add, its id drawn; the plan is left as it is. */
+  plan(input: FaultInput): Fault {
     const base = { id: this.newId(), type: input.type };
     let fault: Fault;
     switch (input.type) {
@@ -54,6 +74,9 @@ export class FaultPlan {
         break;
       case 'report_part_status':
         fault = { ...base, status: input.status ?? 'FAILED', remaining: input.count ?? 1 };
+        break;
+      case 'report_split':
+        fault = { ...base, ...(input.parts === undefined ? {} : { parts: input.parts }), remaining: input.count ?? 1 };
         break;
       case 'latency':
         fault = { ...base, operation: input.operation, ms: input.ms, remaining: input.count ?? null };
@@ -64,15 +87,19 @@ export class FaultPlan {
       default:
         fault = { ...base, operation: input.operation, remaining: input.count ?? null };
     }
-    this.faults.push(fault);
     return fault;
   }
 
-  /** Removes one fault; 404 when there is none with that id. */
+  /** Removes one fault; `not_found` when there is none with that id. */
   remove(id: string): void {
-    const before = this.faults.length;
+    this.checkRemove(id);
     this.faults = this.faults.filter((f) => f.id !== id);
-    if (this.faults.length === before) throw new SandboxError(404, 'FAULT_NOT_FOUND', 'fault_id: fault not found');
+  }
+
+  /** Refuses what `remove` refuses (`not_found` for an unknown id); nothing changes. */
+  checkRemove(id: string): void {
+    if (!this.faults.some((f) => f.id === id))
+      throw new DomainError('not_found', 'FAULT_NOT_FOUND', 'fault_id: fault not found');
   }
 
   /** Removes every fault. */
@@ -85,12 +112,23 @@ export class FaultPlan {
    * undefined when none applies.
    */
   take(type: Fault['type'], operation?: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.type === type && (f.operation === undefined || f.operation === operation));
+    const fault = this.find(type, operation);
     if (!fault) return undefined;
-    if (fault.remaining !== null) {
-      fault.remaining--;
-      if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    }
-    return fault;
+    this.use(fault.id);
+    return { ...fault, remaining: fault.remaining === null ? null : fault.remaining - 1 };
+  }
+
+  /** The first fault of `type` that applies to `operation`, as it stands (not used up); undefined when none does. */
+  find(type: Fault['type'], operation?: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.type === type && (f.operation === undefined || f.operation === operation));
+    return fault && { ...fault };
+  }
+
+  /** Uses up the fault `id` once: removed when its count runs out. */
+  use(id: string): void {
+    const fault = this.faults.find((f) => f.id === id);
+    if (!fault || fault.remaining === null) return;
+    fault.remaining--;
+    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
   }
 }

@@ -1,19 +1,20 @@
-import { SandboxError } from '../sandbox-error.js';
+import { DomainError } from '../domain-error.js';
 
 /** What the `X-RateLimit-*` headers report. */
 export type RateLimitState = { limit: number; remaining: number; resetAt: number };
 
 /**
- * The 429 of a spent window: the state of the window that refused the request and the wait (the answer's
- * `Retry-After` and `X-RateLimit-*` headers, written by the HTTP layer), and `message` followed by the wait. Both rate limits (every request's, and one report request per minute) and an
- * injected `error` fault of status 429 answer with it.
+ * The `rate_limited` refusal of a spent window: the state of the window that refused the request and the wait (the
+ * HTTP layer writes them as a 429's `Retry-After` and `X-RateLimit-*` headers), and `message` followed by the wait.
+ * Both rate limits (every request's, and one report request per minute) and an injected `error` fault of status 429
+ * refuse with it.
  *
  * @example
  * if (!reports.take(now)) throw tooManyRequests(reports.state(now), reports.retryAfterSeconds(now), 'one per minute');
  * // message: "one per minute; retry after 60 seconds"
  */
-export function tooManyRequests(state: RateLimitState, retryAfterSeconds: number, message: string): SandboxError {
-  return new SandboxError(429, 'TOO_MANY_REQUESTS', `${message}; retry after ${retryAfterSeconds} seconds`, {
+export function tooManyRequests(state: RateLimitState, retryAfterSeconds: number, message: string): DomainError {
+  return new DomainError('rate_limited', 'TOO_MANY_REQUESTS', `${message}; retry after ${retryAfterSeconds} seconds`, {
     window: state,
     afterSeconds: retryAfterSeconds,
   });
@@ -46,6 +47,11 @@ export class RateWindow {
       remaining: Math.max(this.limit - this.used, 0),
       resetAt: this.openedAt + this.windowMs,
     };
+  }
+
+  /** Whether `take(now)` would take one; nothing changes. */
+  hasRoom(now: number): boolean {
+    return now >= this.openedAt + this.windowMs || this.used < this.limit;
   }
 
   /** Takes one request if the window has room; returns whether it did. */

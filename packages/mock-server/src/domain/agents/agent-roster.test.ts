@@ -7,8 +7,8 @@ import { StatusCatalog } from './agent-status.js';
 const NOW = Date.parse('2030-06-15T12:00:00.000Z');
 const admin = { type: 'admin' as const, id: 'admin' };
 const SINCE_REFUSED = {
-  code: 400,
-  status: 'INVALID_VALUE',
+  kind: 'invalid',
+  code: 'INVALID_VALUE',
   message: 'since: must not be in the future nor earlier than the last recorded status change',
 };
 

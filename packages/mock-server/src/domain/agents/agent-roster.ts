@@ -1,15 +1,9 @@
+import { DomainError } from '../domain-error.js';
 import type { Actor, HistoryEntry } from '../history/history-entry.js';
 import type { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 import { emailFromName } from './agent-email.js';
-import {
-  ACTIVE_STATUS_ID,
-  type AgentStatus,
-  isActiveStatus,
-  type StatusCatalog,
-  UNAVAILABLE_STATUS_ID,
-} from './agent-status.js';
+import type { AgentStatus, StatusCatalog } from './agent-status.js';
 
 /** How chats reach an agent. */
 export type AgentRoutingType = 'INTELLIASSIGN' | 'OCR' | 'DISABLED';
@@ -44,6 +38,25 @@ export type StatusChangeResult = {
   entry: HistoryEntry | undefined;
 };
 
+/** A new agent as `planAdd` decided it: who, on which status since when, chosen by whom. */
+export type AgentPlan = { agent: Agent; status: { id: string; name: string }; since: number; actor: Actor };
+
+/** What `planStatusChange` decided: the new status, or `changed: false` when the agent is on it already. */
+export type StatusChangePlan = Omit<StatusChangeResult, 'entry'> & { active: boolean };
+
+/** What `add` is given: an agent's fields, the defaults left out. */
+type AgentInput = Omit<Agent, 'id' | 'email' | 'isDeactivated' | 'loginStatus' | 'routingType' | 'groups'> & {
+  id?: string | undefined;
+  email?: string | undefined;
+  isDeactivated?: boolean | undefined;
+  loginStatus?: boolean | undefined;
+  routingType?: AgentRoutingType | undefined;
+  groups?: readonly string[] | undefined;
+  statusId?: string | undefined;
+  since: number;
+  actor: Actor;
+};
+
 /** Which agents `list` returns and in which order. */
 export type AgentQuery = {
   page: number;
@@ -53,6 +66,8 @@ export type AgentQuery = {
   groups?: string | undefined;
   isDeactivated?: boolean | undefined;
   availabilityStatus?: 'AVAILABLE' | 'UNAVAILABLE' | undefined;
+  /** Only agents created at or after this clock time (epoch ms). */
+  createdFrom?: number | undefined;
 };
 
 const SORT_KEYS = {
@@ -73,26 +88,21 @@ export class AgentRoster {
   ) {}
 
   /** Adds an agent on `statusId` (default "Active on IntelliAssign") since `since`. */
-  add(
-    input: Omit<Agent, 'id' | 'email' | 'isDeactivated' | 'loginStatus' | 'routingType' | 'groups'> & {
-      id?: string | undefined;
-      email?: string | undefined;
-      isDeactivated?: boolean | undefined;
-      loginStatus?: boolean | undefined;
-      routingType?: AgentRoutingType | undefined;
-      groups?: readonly string[] | undefined;
-      statusId?: string | undefined;
-      since: number;
-      actor: Actor;
-    },
-  ): Agent {
+  add(input: AgentInput): Agent {
+    const plan = this.planAdd(input);
+    this.put(plan);
+    return plan.agent;
+  }
+
+  /** The agent `add` would add (its id drawn when not given), refused as `add` refuses; nothing changes. */
+  planAdd(input: AgentInput): AgentPlan {
     // The schema's date-time admits a leap second (23:59:60), which names no instant JavaScript knows.
-    if (Number.isNaN(input.since)) throw new SandboxError(400, 'INVALID_VALUE', 'since: not a valid date-time');
+    if (Number.isNaN(input.since)) throw new DomainError('invalid', 'INVALID_VALUE', 'since: not a valid date-time');
     const id = input.id ?? this.newId();
-    if (this.agents.has(id)) throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
-    // An unknown status is bad input (400), like in a status change, not a missing resource.
-    const status = this.statuses.find(input.statusId ?? ACTIVE_STATUS_ID);
-    if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status_id: no status with this id');
+    if (this.agents.has(id)) throw new DomainError('conflict', 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
+    // An unknown status is bad input (`invalid`), like in a status change, not a missing resource.
+    const status = this.statuses.find(input.statusId ?? this.statuses.active.id);
+    if (!status) throw new DomainError('invalid', 'INVALID_VALUE', 'agent_status_id: no status with this id');
     const email = input.email ?? emailFromName(input.firstName, input.lastName, id);
     const agent: Agent = {
       id,
@@ -105,45 +115,53 @@ export class AgentRoster {
       groups: input.groups ?? [],
       createdAt: input.createdAt,
     };
-    this.agents.set(id, agent);
+    return { agent, status: { id: status.id, name: status.name }, since: input.since, actor: input.actor };
+  }
+
+  /** Adds the agent a plan describes, and its first history entry. */
+  put(plan: AgentPlan): void {
+    this.agents.set(plan.agent.id, plan.agent);
     this.history.record({
-      agentId: id,
-      statusId: status.id,
-      statusName: status.name,
-      active: isActiveStatus(status.id),
-      at: input.since,
-      actor: input.actor,
+      agentId: plan.agent.id,
+      statusId: plan.status.id,
+      statusName: plan.status.name,
+      active: this.statuses.isActive(plan.status.id),
+      at: plan.since,
+      actor: plan.actor,
     });
-    return agent;
   }
 
   /**
    * Adds an agent as the control API does at clock time `now`: created now, on its status since `since` (now when
    * left out), which must be neither in the future nor earlier than the last recorded status change (the history
-   * is kept in clock order); 400 `INVALID_VALUE` otherwise. The other checks are {@link add}'s.
+   * is kept in clock order); `invalid` (`INVALID_VALUE`) otherwise. The other checks are {@link add}'s.
    */
-  hire(
-    input: Omit<Parameters<AgentRoster['add']>[0], 'createdAt' | 'since'> & { since?: number | undefined },
-    now: number,
-  ): Agent {
+  hire(input: Omit<AgentInput, 'createdAt' | 'since'> & { since?: number | undefined }, now: number): Agent {
+    const plan = this.planHire(input, now);
+    this.put(plan);
+    return plan.agent;
+  }
+
+  /** The agent `hire` would add, refused as `hire` refuses; nothing changes. */
+  planHire(input: Omit<AgentInput, 'createdAt' | 'since'> & { since?: number | undefined }, now: number): AgentPlan {
     const since = input.since ?? now;
     if (since > now || since < this.history.lastAt) {
-      throw new SandboxError(
-        400,
+      throw new DomainError(
+        'invalid',
         'INVALID_VALUE',
         'since: must not be in the future nor earlier than the last recorded status change',
       );
     }
-    return this.add({ ...input, createdAt: now, since });
+    return this.planAdd({ ...input, createdAt: now, since });
   }
 
   /**
-   * Adds an agent whose history the account's history already holds (a simulation backfills it first); 409 when
+   * Adds an agent whose history the account's history already holds (a simulation backfills it first); a `conflict` when
    * the id is taken.
    */
   enroll(agent: Agent): Agent {
     if (this.agents.has(agent.id))
-      throw new SandboxError(409, 'AGENT_EXISTS', `id: an agent with id ${agent.id} exists`);
+      throw new DomainError('conflict', 'AGENT_EXISTS', `id: an agent with id ${agent.id} exists`);
     if (!this.history.current(agent.id)) throw new RangeError(`agent ${agent.id} has no history`);
     this.agents.set(agent.id, agent);
     return agent;
@@ -154,10 +172,10 @@ export class AgentRoster {
     return this.agents.has(id);
   }
 
-  /** The agent with this id; 404 `AGENT_NOT_FOUND` otherwise. */
+  /** The agent with this id; `not_found` (`AGENT_NOT_FOUND`) otherwise. */
   get(id: string): Agent {
     const agent = this.agents.get(id);
-    if (!agent) throw new SandboxError(404, 'AGENT_NOT_FOUND', 'agent_id: agent not found');
+    if (!agent) throw new DomainError('not_found', 'AGENT_NOT_FOUND', 'agent_id: agent not found');
     return agent;
   }
 
@@ -194,6 +212,7 @@ export class AgentRoster {
       (a) =>
         (query.groups === undefined || a.groups.includes(query.groups)) &&
         (query.isDeactivated === undefined || a.isDeactivated === query.isDeactivated) &&
+        (query.createdFrom === undefined || a.createdAt >= query.createdFrom) &&
         (query.availabilityStatus === undefined ||
           (this.currentStatus(a.id).active ? 'AVAILABLE' : 'UNAVAILABLE') === query.availabilityStatus),
     );
@@ -216,34 +235,41 @@ export class AgentRoster {
    * Applies a status change made by `actor` at `at`. `agent_status` wins over `availability_status`; AVAILABLE
    * means "Active on IntelliAssign"; UNAVAILABLE means "Unavailable" unless the agent is already on a status that
    * counts as unavailable. A change to the status the agent already has records nothing. A deactivated agent, and
-   * an offline agent asked to become AVAILABLE, answer 409.
+   * an offline agent asked to become AVAILABLE, are a `conflict`.
    */
   changeStatus(agentId: string, change: StatusChange, actor: Actor, at: number): StatusChangeResult {
+    const { active, ...plan } = this.planStatusChange(agentId, change);
+    if (!plan.changed) return { ...plan, entry: undefined };
+    const { status } = plan;
+    const entry = this.history.record({ agentId, statusId: status.id, statusName: status.name, active, at, actor });
+    return { ...plan, entry };
+  }
+
+  /** What `changeStatus` would do, refused as it refuses; nothing changes. */
+  planStatusChange(agentId: string, change: StatusChange): StatusChangePlan {
     const agent = this.get(agentId);
     const current = this.currentStatus(agentId);
     let target: AgentStatus | { id: string; name: string };
     if (change.agent_status) {
       const status = this.statuses.find(change.agent_status.id);
-      if (!status) throw new SandboxError(400, 'INVALID_VALUE', 'agent_status.id: no status with this id');
+      if (!status) throw new DomainError('invalid', 'INVALID_VALUE', 'agent_status.id: no status with this id');
       target = status;
     } else if (change.availability_status === 'AVAILABLE') {
-      target = this.statuses.get(ACTIVE_STATUS_ID);
+      target = this.statuses.active;
     } else if (change.availability_status === 'UNAVAILABLE') {
-      target = current.active ? this.statuses.get(UNAVAILABLE_STATUS_ID) : current;
+      target = current.active ? this.statuses.unavailable : current;
     } else {
-      throw new SandboxError(400, 'INVALID_VALUE', 'body: give agent_status or availability_status');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'body: give agent_status or availability_status');
     }
     if (agent.isDeactivated) {
-      throw new SandboxError(409, 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
+      throw new DomainError('conflict', 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
     }
-    const active = isActiveStatus(target.id);
-    // Freshchat answers 409 when an offline agent is asked to take chats; other statuses stay open to it.
+    const active = this.statuses.isActive(target.id);
+    // Freshchat refuses (a 409) when an offline agent is asked to take chats; other statuses stay open to it.
     if (active && !agent.loginStatus) {
-      throw new SandboxError(409, 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');
+      throw new DomainError('conflict', 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');
     }
     const availability = active ? 'AVAILABLE' : 'UNAVAILABLE';
-    if (target.id === current.id) return { agent, status: target, availability, changed: false, entry: undefined };
-    const entry = this.history.record({ agentId, statusId: target.id, statusName: target.name, active, at, actor });
-    return { agent, status: target, availability, changed: true, entry };
+    return { agent, status: target, availability, changed: target.id !== current.id, active };
   }
 }

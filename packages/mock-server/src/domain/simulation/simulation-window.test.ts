@@ -19,8 +19,8 @@ describe('simulationWindow', () => {
     expect(
       refusal(() => simulationWindow({ agents: 1, days: 1, seed: 0, until: '2030-06-14T23:59:60Z' }, NOW)),
     ).toEqual({
-      code: 400,
-      status: 'INVALID_VALUE',
+      kind: 'invalid',
+      code: 'INVALID_VALUE',
       message: 'until: not a valid date-time',
     });
     expect(

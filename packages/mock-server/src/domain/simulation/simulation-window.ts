@@ -1,5 +1,5 @@
 import { addCalendarMonths } from '../clock/calendar.js';
-import { SandboxError } from '../sandbox-error.js';
+import { DomainError } from '../domain-error.js';
 
 /** A simulation as `POST /_mock/simulate` (or a seed's `simulate`) asks for it. */
 export type SimulationRequest = { agents: number; days: number; seed: number; until?: string | undefined };
@@ -20,11 +20,11 @@ const DAY = 86_400_000;
  */
 export function simulationWindow(request: SimulationRequest, now: number): { from: number; to: number } {
   const to = request.until === undefined ? now : Date.parse(request.until);
-  if (Number.isNaN(to)) throw new SandboxError(400, 'INVALID_VALUE', 'until: not a valid date-time');
-  if (to > now) throw new SandboxError(400, 'INVALID_VALUE', 'until: must not be in the future');
+  if (Number.isNaN(to)) throw new DomainError('invalid', 'INVALID_VALUE', 'until: not a valid date-time');
+  if (to > now) throw new DomainError('invalid', 'INVALID_VALUE', 'until: must not be in the future');
   if (request.agents * request.days > MAX_SIMULATED_AGENT_DAYS) {
-    throw new SandboxError(
-      400,
+    throw new DomainError(
+      'invalid',
       'INVALID_VALUE',
       `days: agents × days must be at most ${MAX_SIMULATED_AGENT_DAYS} (asked ${request.agents * request.days})`,
     );
@@ -32,8 +32,8 @@ export function simulationWindow(request: SimulationRequest, now: number): { fro
   const from = to - request.days * DAY;
   const earliest = addCalendarMonths(now, -15);
   if (from < earliest) {
-    throw new SandboxError(
-      400,
+    throw new DomainError(
+      'invalid',
       'INVALID_VALUE',
       `days: the history would start before ${new Date(earliest).toISOString()}, the earliest a report can reach (15 months before now)`,
     );

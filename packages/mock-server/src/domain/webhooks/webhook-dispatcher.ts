@@ -1,7 +1,9 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../accounts/account.js';
+import { DomainError } from '../domain-error.js';
+import { unsubscribe } from '../events/account-commands.js';
+import { type Pending, whenDone } from '../events/pending.js';
 import type { Sandbox } from '../sandbox.js';
-import { SandboxError } from '../sandbox-error.js';
 import { agentAvailabilityPayload, type SignedEvent, signedEvent } from './webhook-event.js';
 import type { WebhookSubscription } from './webhook-subscriptions.js';
 import type { WebhookTransport } from './webhook-transport.js';
@@ -46,7 +48,14 @@ export class WebhookDispatcher {
     sandbox.onStatusChange((event) => {
       if (this.muted || event.account.webhooks.all().length === 0) return;
       const { account } = event;
-      this.send(account, this.sign(account, 'agent_availability', agentAvailabilityPayload(event)));
+      let signed: SignedEvent;
+      try {
+        signed = this.sign(account, 'agent_availability', agentAvailabilityPayload(event));
+      } catch {
+        // The change is made and kept; only its webhook is lost, when the key it needs could not be kept (a full disk).
+        return;
+      }
+      this.send(account, signed);
     });
     sandbox.onReset(() => {
       // Attempts under way when the sandbox resets finish unlogged: they belong to a world that is gone.
@@ -69,10 +78,10 @@ export class WebhookDispatcher {
 
   /**
    * Runs `fn` with sending muted: status changes, triggers and resends made meanwhile send nothing, as when a
-   * durable sandbox replays its log (they were sent the first time). Sending resumes when `fn` settles.
+   * data folder of an older format is migrated (they were sent the first time). Sending resumes when `fn` settles.
    *
    * @example
-   * await mock.webhooks.whileMuted(() => replayEntries());
+   * await mock.webhooks.whileMuted(() => carryOutOldRequests());
    */
   async whileMuted<T>(fn: () => T | Promise<T>): Promise<T> {
     const was = this.muted;
@@ -88,10 +97,15 @@ export class WebhookDispatcher {
    * Removes a subscription and cancels the retries scheduled for it: each failed attempt that promised one loses
    * its `next_attempt_at` and gets `retry_cancelled_at`, so the log never promises an attempt that will not be made.
    *
-   * @throws SandboxError 404 when the account has no such subscription
+   * @throws DomainError `not_found` when the account has no such subscription
    */
-  unsubscribe(account: Account, subscriptionId: string): void {
-    account.webhooks.remove(subscriptionId);
+  unsubscribe(account: Account, subscriptionId: string): Pending<void> {
+    return whenDone(unsubscribe(this.sandbox, account, subscriptionId), () =>
+      this.cancelRetries(account, subscriptionId),
+    );
+  }
+
+  private cancelRetries(account: Account, subscriptionId: string): void {
     const at = new Date(this.sandbox.clock.now()).toISOString();
     for (const [entry, pending] of this.pendingRetries) {
       if (pending.account !== account || pending.subscriptionId !== subscriptionId) continue;
@@ -125,16 +139,21 @@ export class WebhookDispatcher {
    * Sends a logged attempt's event again to its subscriber, at once: same bytes, signature and event id, with
    * a retry count one more than the event's last attempt there. A failed resend schedules no retries.
    *
-   * @throws SandboxError 404 for an unknown attempt, 409 when its subscription has been removed since
+   * @throws DomainError `not_found` for an unknown attempt, `conflict` when its subscription has been removed since
    */
   resend(account: Account, deliveryId: string): ResentDelivery {
-    // Replaying a durable log: the attempt it resent is not in this run's log, and nothing is sent again.
+    // Migrating an old data folder: the attempt it resent is not in this run's log, and nothing is sent again.
     if (this.muted) return { delivery_id: this.sandbox.newId(), event_id: deliveryId, subscription_id: deliveryId };
     const sent = this.sent.get(account)?.get(deliveryId);
-    if (!sent) throw new SandboxError(404, 'DELIVERY_NOT_FOUND', `delivery_id: no delivery attempt ${deliveryId}`);
+    if (!sent)
+      throw new DomainError('not_found', 'DELIVERY_NOT_FOUND', `delivery_id: no delivery attempt ${deliveryId}`);
     const { subscription, event } = sent;
     if (!account.webhooks.has(subscription.id)) {
-      throw new SandboxError(409, 'SUBSCRIPTION_REMOVED', `delivery_id: subscription ${subscription.id} was removed`);
+      throw new DomainError(
+        'conflict',
+        'SUBSCRIPTION_REMOVED',
+        `delivery_id: subscription ${subscription.id} was removed`,
+      );
     }
     let last = -1;
     for (const d of this.logs.get(account) ?? [])

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
-import { SandboxError } from '../sandbox-error.js';
 
 /**
  * The public key the way Freshchat's admin page shows it: the PEM's base64 on one line, under the
@@ -27,14 +27,15 @@ export class WebhookSubscriptions {
 
   /**
    * @param newId where subscription ids come from
-   * @param onKeyPair told the private key (PKCS#8 PEM) when one is made, so a durable sandbox can keep it
+   * @param onKeyPair told the private key (PKCS#8 PEM) when one is made: the sandbox commits it as an event (and
+   *   throws when the event cannot be kept, so no key is used that a restart would not have)
    * @param makeKey makes the private key on first use: a random 2048-bit RSA key by default (a seeded sandbox
    *   derives it from its seed)
    */
   constructor(
     private readonly newId: IdSource = randomIds,
     private readonly onKeyPair: (privateKeyPem: string) => void = () => {},
-    private readonly makeKey: () => KeyObject = randomRsaKey,
+    private readonly makeKey: () => KeyObject | undefined = randomRsaKey,
   ) {}
 
   /** Every subscription, oldest first. */
@@ -52,52 +53,80 @@ export class WebhookSubscriptions {
    * is already subscribed keeps its one subscription, returned with `created: false`, so it gets each event once.
    */
   add(url: string, at: number): { subscription: WebhookSubscription; created: boolean } {
+    const planned = this.plan(url, at);
+    if (planned.created) this.put(planned.subscription);
+    return planned;
+  }
+
+  /** Adds a subscription `plan` made. */
+  put(subscription: WebhookSubscription): void {
+    this.subscriptions.push({ ...subscription });
+  }
+
+  /** What `add` would do (a new subscription, its id drawn, or the existing one), refused as `add` refuses. */
+  plan(url: string, at: number): { subscription: WebhookSubscription; created: boolean } {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an absolute URL');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'url: must be an absolute URL');
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new SandboxError(400, 'INVALID_VALUE', 'url: must be an http or https URL');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'url: must be an http or https URL');
     }
     const existing = this.subscriptions.find((s) => s.url === parsed.toString());
     if (existing) return { subscription: existing, created: false };
-    const subscription = { id: this.newId(), url: parsed.toString(), createdAt: at };
-    this.subscriptions.push(subscription);
-    return { subscription, created: true };
+    return { subscription: { id: this.newId(), url: parsed.toString(), createdAt: at }, created: true };
   }
 
-  /** Removes a subscription; 404 when there is none with that id. */
+  /** Removes a subscription; `not_found` when there is none with that id. */
   remove(id: string): void {
-    const index = this.subscriptions.findIndex((s) => s.id === id);
-    if (index < 0) throw new SandboxError(404, 'SUBSCRIPTION_NOT_FOUND', 'subscription_id: subscription not found');
-    this.subscriptions.splice(index, 1);
+    this.checkRemove(id);
+    this.subscriptions.splice(
+      this.subscriptions.findIndex((s) => s.id === id),
+      1,
+    );
+  }
+
+  /** Refuses what `remove` refuses (`not_found` for an unknown id); nothing changes. */
+  checkRemove(id: string): void {
+    if (!this.has(id))
+      throw new DomainError('not_found', 'SUBSCRIPTION_NOT_FOUND', 'subscription_id: subscription not found');
+  }
+
+  /** Whether the account has its signing key yet (it is made on first use). */
+  get hasKey(): boolean {
+    return this.keys !== undefined;
   }
 
   /** The account's signing key pair: the private key signs, the PEM public key verifies. */
   keyPair(): { privateKey: KeyObject; publicKeyPem: string } {
     if (!this.keys) {
-      const privateKey = this.makeKey();
-      this.useKey(privateKey);
+      const privateKey = this.makeKey() ?? randomRsaKey();
+      // A sandbox keeps the key through a `webhookKeyMade` event, whose applying restores it here.
       this.onKeyPair(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      if (!this.keys) this.useKey(privateKey);
     }
     return this.keys as { privateKey: KeyObject; publicKeyPem: string };
   }
 
   /**
    * Uses a private key given in PEM (a seed's `webhook_private_key`, or a durable sandbox's kept key). A key that is
-   * not an RSA private key of at least 2048 bits answers 400 naming `webhook_private_key`.
+   * not an RSA private key of at least 2048 bits is `invalid`, naming `webhook_private_key`.
    */
   restoreKeyPair(privateKeyPem: string): void {
     let key: KeyObject;
     try {
       key = createPrivateKey(privateKeyPem);
     } catch {
-      throw new SandboxError(400, 'INVALID_VALUE', 'webhook_private_key: must be an RSA private key in PEM');
+      throw new DomainError('invalid', 'INVALID_VALUE', 'webhook_private_key: must be an RSA private key in PEM');
     }
     if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
-      throw new SandboxError(400, 'INVALID_VALUE', 'webhook_private_key: must be an RSA key of at least 2048 bits');
+      throw new DomainError(
+        'invalid',
+        'INVALID_VALUE',
+        'webhook_private_key: must be an RSA key of at least 2048 bits',
+      );
     }
     this.useKey(key);
   }

@@ -1,7 +1,7 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import { freshchatDocument } from '../../generated/documents.js';
 import type { Account } from '../accounts/account.js';
-import { SandboxError } from '../sandbox-error.js';
+import { DomainError } from '../domain-error.js';
 
 /**
  * What `POST /_mock/webhooks/trigger` asks for: one schema per action, so the request's validator (compiled from
@@ -21,7 +21,7 @@ function documentedExample(action: string): Record<string, unknown> {
   const hook = (freshchatDocument as unknown as WebhookDoc).webhooks[action];
   const examples = hook?.post.requestBody.content['application/json'].examples;
   const first = examples && Object.values(examples)[0];
-  if (!first) throw new SandboxError(400, 'INVALID_VALUE', `action: no documented example for ${action}`);
+  if (!first) throw new DomainError('invalid', 'INVALID_VALUE', `action: no documented example for ${action}`);
   return structuredClone(first.value) as Record<string, unknown>;
 }
 

@@ -1,6 +1,6 @@
 import type { RateLimitState } from '../../domain/accounts/rate-window.js';
-import { SandboxError } from '../../domain/sandbox-error.js';
-import { rateLimitHeaders, refusalHeaders } from '../rate-limit-headers.js';
+import { type ErrorAnswer, errorAnswer, isRefusal } from '../error-answer.js';
+import { rateLimitHeaders } from '../rate-limit-headers.js';
 import { storageRefusal } from '../storage-error.js';
 import type { Call } from './call.js';
 
@@ -31,45 +31,34 @@ export function reply(call: Call, result: unknown): Response {
  */
 export function refusal(call: Call, error: unknown): Response {
   if (!call.plan.route.auth) return storageError(error);
-  const known = asSandboxError(error);
-  const text = JSON.stringify(known.toBody());
-  if (error instanceof SandboxError) call.responseText = text;
-  return jsonError(known, text);
+  const answer = errorAnswer(error);
+  const text = JSON.stringify(answer.body);
+  if (answer.refused) call.responseText = text;
+  return jsonError(answer, text);
 }
 
 /**
- * Freshchat's error body; anything that is not a SandboxError is the sandbox's own bug, answered 500.
+ * Freshchat's error body, as `errorAnswer` makes it; anything that is not a refusal is the sandbox's own bug,
+ * answered 500.
  *
  * @example
- * app.notFound((c) => errorResponse(new SandboxError(404, 'NOT_FOUND', `path: no operation at ${c.req.path}`)));
+ * app.notFound((c) => errorResponse(new DomainError('not_found', 'NOT_FOUND', `path: no operation at ${c.req.path}`)));
  */
 export function errorResponse(error: unknown): Response {
-  const known = asSandboxError(error);
-  return jsonError(known, JSON.stringify(known.toBody()));
+  const answer = errorAnswer(error);
+  return jsonError(answer, JSON.stringify(answer.body));
 }
 
-/** The error as a SandboxError: a 500, logged, for anything else. */
-function asSandboxError(error: unknown): SandboxError {
-  if (error instanceof SandboxError) return error;
-  const known = new SandboxError(
-    500,
-    'INTERNAL_ERROR',
-    `internal error: ${(error as Error)?.message ?? String(error)}`,
-  );
-  console.error(error);
-  return known;
-}
-
-function jsonError(error: SandboxError, text: string): Response {
+function jsonError(answer: ErrorAnswer, text: string): Response {
   return new Response(text, {
-    status: error.status,
-    headers: refusalHeaders(error, { 'Content-Type': JSON_CONTENT_TYPE }),
+    status: answer.status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...answer.headers },
   });
 }
 
 /** The storage stand-in answers every refusal as the storage service does: 403 with an XML body. */
 function storageError(error: unknown): Response {
-  if (!(error instanceof SandboxError)) return errorResponse(error);
+  if (!isRefusal(error)) return errorResponse(error);
   return storageRefusal({ code: 'AccessDenied', message: 'Access Denied' });
 }
 

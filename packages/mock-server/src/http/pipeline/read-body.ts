@@ -1,4 +1,5 @@
-import { SandboxError } from '../../domain/sandbox-error.js';
+import { DomainError } from '../../domain/domain-error.js';
+import { RequestRefusal } from '../error-answer.js';
 import type { Call } from './call.js';
 import { header, type IncomingBody, incomingOf } from './incoming.js';
 
@@ -20,7 +21,8 @@ export async function readBody(call: Call): Promise<unknown> {
   const limit = call.plan.bodyLimit;
   const type = header(c, 'content-type');
   const declared = Number(header(c, 'content-length') ?? Number.NaN);
-  const tooLarge = () => new SandboxError(413, 'PAYLOAD_TOO_LARGE', `body: must not be larger than ${limit} bytes`);
+  const tooLarge = () =>
+    new RequestRefusal('too_large', 'PAYLOAD_TOO_LARGE', `body: must not be larger than ${limit} bytes`);
   const incoming = incomingOf(c);
   const request = c.req.raw;
   if (declared > limit) {
@@ -33,7 +35,11 @@ export async function readBody(call: Call): Promise<unknown> {
   if (hasBody && type !== undefined && !JSON_TYPE.test(type)) {
     if (incoming) discardIncoming(incoming);
     else discardRest((request.body as ReadableStream<Uint8Array>).getReader());
-    throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: must be application/json');
+    throw new RequestRefusal(
+      'unsupported_media_type',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Content-Type: must be application/json',
+    );
   }
   const bytes = !hasBody
     ? new Uint8Array(0)
@@ -41,25 +47,29 @@ export async function readBody(call: Call): Promise<unknown> {
       ? await readIncoming(incoming, limit, tooLarge)
       : await readLimited(request, limit, tooLarge);
   if (bytes.length === 0) {
-    if (call.plan.route.body === 'required') throw new SandboxError(400, 'INVALID_VALUE', 'body: is required');
+    if (call.plan.route.body === 'required') throw new DomainError('invalid', 'INVALID_VALUE', 'body: is required');
     return {};
   }
   if (type === undefined)
-    throw new SandboxError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: must be application/json');
+    throw new RequestRefusal(
+      'unsupported_media_type',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Content-Type: must be application/json',
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new SandboxError(400, 'MALFORMED_JSON', 'body: is not valid UTF-8');
+    throw new DomainError('invalid', 'MALFORMED_JSON', 'body: is not valid UTF-8');
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SandboxError(400, 'MALFORMED_JSON', `body: malformed JSON (${(error as Error).message})`);
+    throw new DomainError('invalid', 'MALFORMED_JSON', `body: malformed JSON (${(error as Error).message})`);
   }
   if (depthOf(value) > MAX_BODY_DEPTH) {
-    throw new SandboxError(400, 'INVALID_VALUE', `body: must not be nested deeper than ${MAX_BODY_DEPTH} levels`);
+    throw new DomainError('invalid', 'INVALID_VALUE', `body: must not be nested deeper than ${MAX_BODY_DEPTH} levels`);
   }
   call.rawBody = text;
   return value;
@@ -81,7 +91,7 @@ function depthOf(value: unknown): number {
 }
 
 /** Reads an in-process Request's body stream, refusing it once it passes `limit`. */
-async function readLimited(request: Request, limit: number, tooLarge: () => SandboxError): Promise<Uint8Array> {
+async function readLimited(request: Request, limit: number, tooLarge: () => RequestRefusal): Promise<Uint8Array> {
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -109,7 +119,7 @@ async function readLimited(request: Request, limit: number, tooLarge: () => Sand
  * `request.body` would build around it. Listeners, not `for await`, so that stopping early leaves the stream, and
  * the keep-alive connection, alive.
  */
-function readIncoming(incoming: IncomingBody, limit: number, tooLarge: () => SandboxError): Promise<Uint8Array> {
+function readIncoming(incoming: IncomingBody, limit: number, tooLarge: () => RequestRefusal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

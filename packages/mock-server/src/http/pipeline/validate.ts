@@ -1,4 +1,4 @@
-import { SandboxError } from '../../domain/sandbox-error.js';
+import { DomainError } from '../../domain/domain-error.js';
 import type { Validator } from '../../generated/validators.js';
 import { describeValidationError, type InputLocation } from '../validation-message.js';
 import type { Call } from './call.js';
@@ -19,10 +19,10 @@ export function validateBody(call: Call, body: unknown): void {
   checked(call.plan.validators.body, body, 'body');
 }
 
-/** `value`, if `validator` accepts it; a 400 naming the offending field otherwise. */
+/** `value`, if `validator` accepts it; `invalid`, naming the offending field, otherwise. */
 function checked<T>(validator: Validator | undefined, value: T, location: InputLocation): T {
   if (validator && !validator(value)) {
-    throw new SandboxError(400, 'INVALID_VALUE', describeValidationError(validator.errors, location));
+    throw new DomainError('invalid', 'INVALID_VALUE', describeValidationError(validator.errors, location));
   }
   return value;
 }
