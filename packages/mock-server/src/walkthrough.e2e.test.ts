@@ -3,7 +3,7 @@
  * command on a free port: the guide's commands keep working, and the report they download holds what they did.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -35,7 +35,7 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-it('the walkthrough requests a report, sees it PENDING then COMPLETED, and downloads it', async () => {
+it('the walkthrough requests a report, sees it PENDING then COMPLETED, downloads every link, then the same window in three parts', async () => {
   const stdout = await new Promise<string>((resolve, reject) =>
     execFile('sh', ['-c', walkthroughScript(cli.url)], { cwd: workDir, timeout: 30_000 }, (error, out, err) =>
       error ? reject(new Error(`${error.message}\n${out}\n${err}`)) : resolve(out),
@@ -45,8 +45,21 @@ it('the walkthrough requests a report, sees it PENDING then COMPLETED, and downl
   expect(pending).toBeGreaterThan(-1);
   expect(stdout.indexOf('"status":"COMPLETED"')).toBeGreaterThan(pending);
 
-  const files = unzipSync(readFileSync(join(workDir, 'part.zip')));
-  const [csv] = Object.values(files).map((bytes) => new TextDecoder().decode(bytes));
+  const csvOf = (name: string) =>
+    Object.values(unzipSync(readFileSync(join(workDir, name)))).map((bytes) => new TextDecoder().decode(bytes))[0] ??
+    '';
+  expect(readdirSync(workDir).sort()).toEqual(['part-1.zip', 'split-1.zip', 'split-2.zip', 'split-3.zip']);
+  const csv = csvOf('part-1.zip');
+  // The same window in three parts: the same rows' seconds, added up per agent and status.
+  const seconds = (texts: string[]) => {
+    const total = new Map<string, number>();
+    for (const line of texts.flatMap((text) => text.split('\n').slice(1)).filter(Boolean)) {
+      const [name, , , status, inSeconds] = line.split(',');
+      total.set(`${name} ${status}`, (total.get(`${name} ${status}`) ?? 0) + Number(inSeconds));
+    }
+    return Object.fromEntries([...total].sort());
+  };
+  expect(seconds(['split-1.zip', 'split-2.zip', 'split-3.zip'].map(csvOf))).toEqual(seconds([csv]));
   // John Doe went to Meeting, the clock moved 600 s, and the window ends at the clock's time in whole seconds. The
   // command's clock follows real time (the guide starts it plainly): the whole seconds cut from the window's end, and
   // the real time the commands take on a loaded machine, leave 599 to 602.
