@@ -3,7 +3,8 @@
  * [changes] [seconds] [rounds]` from packages/mock-server after a build). Prints one JSON line:
  * - PATCH throughput of the CLI in memory, with `--data-dir` (`--fsync never`) and with `--fsync always`;
  * - after `changes` status changes (1 M by default, made through the sandbox in-process): the folder's size and the
- *   CLI's start-up time (process start to first 200) before compaction, the compaction's time, and both again after.
+ *   CLI's start-up time (process start to first 200) before compaction, the compaction's time, and both again after
+ *   (beside the same CLI's start-up on an empty folder, taken in turns with them).
  *   The history endpoint answers with every change: at 1 M that takes a while, and is not part of the start-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -188,12 +189,19 @@ reopened.close();
 const files = Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size]));
 
 const after: number[] = [];
+// The same CLI on an empty folder, in turns with the starts after compaction: what the folder adds to a start.
+const empty: number[] = [];
 for (let i = 0; i < 3; i++) {
   const run = await startCli(['--data-dir', dir]);
   after.push(run.ms);
   await stop(run.child);
+  const bare = await startCli(['--data-dir', folder()]);
+  empty.push(bare.ms);
+  await stop(bare.child);
 }
-process.stderr.write(`compaction ${Math.round(compactMs)} ms; folder ${bytesAfter} bytes; start-up ${after}\n`);
+process.stderr.write(
+  `compaction ${Math.round(compactMs)} ms; folder ${bytesAfter} bytes; start-up ${after}; on an empty folder ${empty}\n`,
+);
 
 // The pause at the default threshold: this snapshot, plus a log just past 16 MiB of further changes.
 const tail = Math.ceil((16 * 2 ** 20) / (bytesBefore / changes)) + 1;
@@ -221,6 +229,7 @@ process.stdout.write(
     bytesAfter,
     files,
     startAfterMs: median(after),
+    startEmptyMs: median(empty),
     tail,
     compactTailMs,
   })}\n`,

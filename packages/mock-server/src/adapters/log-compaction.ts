@@ -43,7 +43,7 @@ export function writeSnapshot(sources: SnapshotSource[], target: string, header:
       forEachLine(file, (line, n, end) => {
         if (end <= skipBytes) return;
         const { data } = line;
-        if (start !== undefined && scanStatusChanged(data, line.start, line.end, parts)) {
+        if (start !== undefined && scanStatusChanged(data, line.start, line.end, parts, line.read)) {
           if (run && !run.holds(data, parts)) endRun();
           run ??= new StatusRunBuilder(data.toString('utf8', parts[0], parts[1]));
           run.add(data, parts);

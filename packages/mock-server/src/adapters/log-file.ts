@@ -88,12 +88,16 @@ export type ReadFile = {
   bytes: number;
 };
 
-/** One line of a file, as bytes `start` to `end` of `data` (valid during the call that hands it over). */
+/**
+ * One line of a file, as bytes `start` to `end` of `data` (valid during the call that hands it over: `data` is read
+ * into again), from the file's `read`-th read.
+ */
 export class LineBytes {
   constructor(
     readonly data: Buffer,
     readonly start: number,
     readonly end: number,
+    readonly read: number,
   ) {}
   /** The line as text. */
   text(): string {
@@ -118,7 +122,7 @@ export function forEachLine(
     // A snapshot is read in one chunk (its lines of columns are long), a long log in chunks of 64 MiB.
     const size = Math.min(Math.max(fstatSync(fd).size, 1 << 16), 1 << 26);
     const chunk = Buffer.allocUnsafe(size);
-    for (;;) {
+    for (let reads = 0; ; reads++) {
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       const data = chunk.subarray(0, read);
@@ -128,10 +132,10 @@ export function forEachLine(
           const line = Buffer.concat([...carry, data.subarray(from, nl)]);
           carry = [];
           offset += line.length + 1;
-          onLine(new LineBytes(line, 0, line.length), ++lineNumber, offset);
+          onLine(new LineBytes(line, 0, line.length, -1 - reads), ++lineNumber, offset);
         } else {
           offset += nl + 1 - from;
-          onLine(new LineBytes(data, from, nl), ++lineNumber, offset);
+          onLine(new LineBytes(data, from, nl, reads), ++lineNumber, offset);
         }
         from = nl + 1;
       }
@@ -170,7 +174,7 @@ export function readLogFile(
     lines = n;
     if (corrupt) return;
     const { data } = line;
-    if (n > 1 && scanStatusChanged(data, line.start, line.end, parts)) {
+    if (n > 1 && scanStatusChanged(data, line.start, line.end, parts, line.read)) {
       if (lineEnd > skipBytes) {
         if (run && !run.holds(data, parts)) endRun();
         run ??= new StatusRunBuilder(data.toString('utf8', parts[0], parts[1]));

@@ -27,7 +27,11 @@ const IDS_KEY = bytes(',"ids":');
 export type LineParts = Int32Array;
 
 /** Room for a line's parts, for `scanStatusChanged`. */
-export const lineParts = (): LineParts => new Int32Array(18);
+export const lineParts = (): LineParts => {
+  const parts = new Int32Array(20);
+  parts[READ] = -1;
+  return parts;
+};
 
 /** The parts, by position in `LineParts` (two numbers each). */
 const APP = 0;
@@ -39,6 +43,9 @@ const ACTOR_TYPE = 10;
 const ACTOR = 12;
 const AT = 14;
 const IDS = 16;
+/** Which read of the file the next backslash was looked for in, and where it is (past the end if there is none). */
+const READ = 18;
+const SLASH = 19;
 
 /** Whether `data` holds `what` from `p` (and before `end`). */
 function holdsAt(data: Uint8Array, p: number, end: number, what: Uint8Array): boolean {
@@ -124,7 +131,9 @@ function numberAt(data: Uint8Array, start: number, end: number): number {
  * One account's consecutive status changes, gathered into columns while a file is read.
  *
  * @example
- * if (scanStatusChanged(data, start, end, parts) && run.holds(data, parts)) run.add(data, parts);
+ * if (scanStatusChanged(line.data, line.start, line.end, parts, line.read) && run.holds(line.data, parts)) {
+ *   run.add(line.data, parts);
+ * }
  */
 export class StatusRunBuilder {
   /** With seeded ids, how many were drawn after the last change taken in. */
@@ -185,11 +194,18 @@ export class StatusRunBuilder {
 
 /**
  * Reads a `statusChanged` line exactly as the log writes it (`JSON.stringify` keeps the event's key order), with no
- * escape in it, from `data`'s bytes `start` to `end`, into `parts`; false for any other line (which is then parsed
- * as JSON). It works on bytes: no string is made of a line that is a status change.
+ * escape in it, from `data`'s bytes `start` to `end` (of the file's `read`-th read into `data`), into `parts`; false
+ * for any other line (which is then parsed as JSON). It works on bytes: no string is made of a status change's line.
  */
-export function scanStatusChanged(data: Uint8Array, start: number, end: number, parts: LineParts): boolean {
+export function scanStatusChanged(data: Buffer, start: number, end: number, parts: LineParts, read: number): boolean {
   if (!holdsAt(data, start, end, PREFIX)) return false;
+  // A line with an escape anywhere is parsed as JSON. The next backslash of the read is found once, not per line.
+  if (parts[READ] !== read || (parts[SLASH] as number) < start) {
+    const slash = data.indexOf(92, start);
+    parts[READ] = read;
+    parts[SLASH] = slash < 0 ? 0x7fffffff : slash;
+  }
+  if ((parts[SLASH] as number) < end) return false;
   let p = start + PREFIX.length;
   p = field(data, p, end, parts, APP, AFTER_APP);
   p = field(data, p, end, parts, AGENT, AFTER_AGENT);
@@ -217,25 +233,20 @@ export function scanStatusChanged(data: Uint8Array, start: number, end: number, 
 }
 
 /**
- * A string from `p` (its closing quote found, no escape in it) into `parts[k]`, then the bytes `after` that must
+ * A string from `p` (up to its closing quote: the line holds no escape) into `parts[k]`, then the bytes `after` that must
  * follow it: where the next part starts, or -1 (also when `p` is -1 already).
  */
-function field(data: Uint8Array, p: number, end: number, parts: LineParts, k: number, after: Uint8Array): number {
+function field(data: Buffer, p: number, end: number, parts: LineParts, k: number, after: Uint8Array): number {
   if (p < 0) return -1;
-  let q = p;
-  for (; q < end; q++) {
-    const c = data[q];
-    if (c === 34) break;
-    if (c === 92) return -1;
-  }
-  if (!holdsAt(data, q, end, after)) return -1;
+  const q = data.indexOf(34, p);
+  if (q < 0 || !holdsAt(data, q, end, after)) return -1;
   parts[k] = p;
   parts[k + 1] = q;
   return q + after.length;
 }
 
 /** An integer from `p` (at most 16 digits, maybe a minus sign) into `parts[k]`: where it ends, or -1. */
-function digits(data: Uint8Array, p: number, end: number, parts: LineParts, k: number): number {
+function digits(data: Buffer, p: number, end: number, parts: LineParts, k: number): number {
   if (p < 0) return -1;
   let q = p;
   if (data[q] === 45) q++;
