@@ -132,6 +132,11 @@ describe('readCommandLine', () => {
     expect(refusal(argv, env)).toBe(message);
   });
 
+  it('reads the flags after the leading -- that `npm start --` and `pnpm start --` pass, and only a leading one', () => {
+    expect(settings(['--', '--port', '4790']).port).toBe(4790);
+    expect(refusal(['--port', '4790', '--', '--quiet'])).toMatch(/Unexpected argument '--quiet'/);
+  });
+
   it('answers -h, --help, -v and --version before reading any setting', () => {
     expect(readCommandLine(['-h'], {})).toEqual({ show: 'help' });
     expect(readCommandLine(['--help', '--port', '70000'], {})).toEqual({ show: 'help' });

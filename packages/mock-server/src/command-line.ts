@@ -47,7 +47,9 @@ export function readCommandLine(argv: string[], env: Record<string, string | und
   }
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false }).values;
+    // `npm start -- --port 1` and `pnpm start -- --port 1` hand the command a leading `--`: the flags follow it.
+    const args = argv[0] === '--' ? argv.slice(1) : argv;
+    values = parseArgs({ args, options: flags, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new OptionError(`${(error as Error).message} (see --help)`);
   }
