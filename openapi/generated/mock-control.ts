@@ -102,6 +102,8 @@ export interface paths {
          * Create another account
          * @description Creates an account that holds the two built-in statuses and nothing else, unless the body seeds it with
          *     statuses and agents. The answer carries the new account's token; its data is reachable only with it.
+         *
+         *     Limit: a sandbox holds at most 1,000 accounts (the seed's included); past it, `409 ACCOUNT_LIMIT`.
          */
         post: operations["createAccount"];
         delete?: never;
@@ -271,7 +273,10 @@ export interface paths {
          *     change). The same `seed`, clock time and account give the same history.
          *
          *     Limits: at most 5,000 agents and 200,000 agent-days (`agents` × `days`) per request; the history starts no
-         *     earlier than a report can reach (15 calendar months before now); `until` is not in the future.
+         *     earlier than a report can reach (15 calendar months before now); `until` is not in the future. An account
+         *     holds at most 1,000,000 simulated agent-days in all (until a reset); a request that would pass it is
+         *     refused with `409 SIMULATION_LIMIT`, naming the bound and what is left. A large request is simulated in
+         *     slices that let other requests through meanwhile.
          */
         post: operations["simulateHistory"];
         delete?: never;
@@ -295,6 +300,9 @@ export interface paths {
          * @description Idempotent per URL: one URL gets each event once. Subscribing a URL that already has a subscription
          *     (compared after normalisation, so `http://HOST:80/a` is `http://host/a`) creates nothing and answers `200`
          *     with the existing subscription; a new URL answers `201`.
+         *
+         *     Limit: an account holds at most 100 subscriptions; a new URL past it is refused with
+         *     `409 SUBSCRIPTION_LIMIT` (remove one first).
          */
         post: operations["subscribeWebhook"];
         delete?: never;
@@ -355,7 +363,13 @@ export interface paths {
         };
         /**
          * List delivery attempts
-         * @description Every delivery attempt of every event, oldest first, with its outcome.
+         * @description The account's latest delivery attempts, oldest first, with their outcome. The log is a ring of the last
+         *     1,000 attempts per account: older ones are dropped (and can no longer be resent), and `dropped` counts them.
+         *
+         *     Delivery is bounded and never delays an answer: at most 64 attempts are under way at once in the sandbox
+         *     and 4 per subscription; the others wait in a queue, in order, and are made as earlier ones end (a receiver
+         *     that never answers holds a slot for the 10-second timeout). Past 100,000 waiting attempts, a new attempt
+         *     fails at once with an `error` saying the queue is full, and is retried on the usual schedule.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -492,7 +506,9 @@ export interface paths {
         };
         /**
          * List the account's report jobs
-         * @description Every Extract API report job of the account, oldest first, with its status on the virtual clock. A COMPLETED
+         * @description Every Extract API report job the account keeps, oldest first, with its status on the virtual clock. An
+         *     account keeps its last 1,000 report jobs: the oldest is forgotten when a new one is accepted past that (its
+         *     id is then a 404, its links `NoSuchKey`). A COMPLETED
          *     job's `links` are its sub-reports, signed afresh as `GET /v2/reports/raw/{id}` signs them (valid one
          *     clock-hour from this call). Reading them here does not count against the `/v2` rate limit.
          */
@@ -903,8 +919,10 @@ export interface components {
         };
         /** @description Delivery attempts, oldest first. */
         WebhookDeliveryList: {
-            /** @description The attempts. */
+            /** @description The attempts kept (the last 1,000 of the account). */
             deliveries: components["schemas"]["WebhookDelivery"][];
+            /** @description How many older attempts the log has dropped to keep its size, since the start or the last reset. */
+            dropped: number;
         };
         /** @description A fault to inject. */
         FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
@@ -2002,6 +2020,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -2060,6 +2079,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };

@@ -4,7 +4,8 @@ export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from '.
 export { ACTIVE_STATUS_ID, UNAVAILABLE_STATUS_ID } from './domain/agents/agent-status.js';
 export { VirtualClock } from './domain/clock/virtual-clock.js';
 export { DomainError, type DomainErrorKind } from './domain/domain-error.js';
-export { checkSeedFile, Sandbox, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
+export { checkSeedFile, Sandbox, type SandboxLimits, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
+export type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 export {
   type DeliveryAttempt,
   RETRY_SCHEDULE_MINUTES,

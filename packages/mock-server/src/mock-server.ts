@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import type { DurableLog } from './adapters/durable-log.js';
 import { FetchWebhookTransport, type WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
-import type { AccountLimits } from './domain/accounts/account.js';
 import { VirtualClock } from './domain/clock/virtual-clock.js';
-import { Sandbox, type SeedFile } from './domain/sandbox.js';
+import { Sandbox, type SandboxLimits, type SeedFile } from './domain/sandbox.js';
+import type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { HttpDate } from './http/http-date.js';
@@ -28,12 +28,17 @@ export type MockServerOptions = {
   idSeed?: number | undefined;
   /** Clock-seconds from a report request to its completion; 30 by default. */
   reportDelaySeconds?: number | undefined;
-  /** Per-account limits: requests per minute (5000), reports per minute (1), journal entries kept (1000). */
-  limits?: Partial<AccountLimits> | undefined;
+  /**
+   * Limits: requests per minute (5000), reports per minute (1), journal entries kept (1000), webhook subscriptions
+   * (100), simulated agent-days (1,000,000) and report jobs kept (1000) per account; accounts per sandbox (1000).
+   */
+  limits?: Partial<SandboxLimits> | undefined;
   /** Largest request bodies, in bytes. */
   bodyLimits?: AppOptions['bodyLimits'];
   /** How webhooks are delivered (the fetch used, the timeout). */
   webhooks?: WebhookDeliveryOptions | undefined;
+  /** Bounds on webhook delivery: attempts under way (64, 4 per subscription), waiting (100,000), kept (1,000 an account). */
+  deliveryLimits?: Partial<DeliveryLimits> | undefined;
   /** The secret that signs download links; random by default. */
   linkSecret?: string | undefined;
   /** A durable log to record accepted mutations in (see `openDurableMockServer`, which also replays it). */
@@ -90,7 +95,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
       ? (account, privateKeyPem) => options.durable?.append({ type: 'key', appId: account.appId, privateKeyPem })
       : undefined,
   });
-  const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks));
+  const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks), options.deliveryLimits);
   const inspector = new InspectorFeed(state, webhooks);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,

@@ -24,8 +24,8 @@ export type SandboxOptions = {
   clock?: VirtualClock | undefined;
   /** Clock-seconds from a report request to its completion (30 by default). */
   reportDelaySeconds?: number | undefined;
-  /** Per-account limits. */
-  limits?: Partial<AccountLimits> | undefined;
+  /** Per-account limits, and the number of accounts. */
+  limits?: Partial<SandboxLimits> | undefined;
   /**
    * A seed for every id, token, link secret and signing key the sandbox makes: two sandboxes with one seed, given the
    * same requests, make the same ones. Random when left out.
@@ -42,7 +42,22 @@ export type SandboxOptions = {
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
 
-const DEFAULT_LIMITS: AccountLimits = { requestsPerMinute: 5000, reportsPerMinute: 1, journalCapacity: 1000 };
+/** The limits of every account, and how many accounts a sandbox holds. */
+export type SandboxLimits = AccountLimits & {
+  /** Accounts a sandbox holds, the seed's included; past it, `409 ACCOUNT_LIMIT`. */
+  accounts: number;
+};
+
+/** The documented bounds (the control API's descriptions and the README name them). */
+const DEFAULT_LIMITS: SandboxLimits = {
+  requestsPerMinute: 5000,
+  reportsPerMinute: 1,
+  journalCapacity: 1000,
+  webhookSubscriptions: 100,
+  simulatedAgentDays: 1_000_000,
+  reportJobsKept: 1000,
+  accounts: 1000,
+};
 
 /** Checks a seed against the control API's `SeedFile` schema, naming the offending field. */
 export function checkSeedFile(seed: unknown): SeedFile {
@@ -66,7 +81,7 @@ export class Sandbox {
   readonly clock: VirtualClock;
   readonly links: DownloadLinkSigner;
   readonly reportDelayMs: number;
-  readonly limits: AccountLimits;
+  readonly limits: SandboxLimits;
   private readonly seed: SeedFile;
   private accounts = new Map<string, Account>();
   private reportOwners = new Map<string, Account>();
@@ -108,6 +123,13 @@ export class Sandbox {
 
   /** Creates an account from a seed; a `conflict` when its token or app id is taken. */
   createAccount(seed: AccountSeed): Account {
+    if (this.accounts.size >= this.limits.accounts) {
+      throw new DomainError(
+        'conflict',
+        'ACCOUNT_LIMIT',
+        `a sandbox holds at most ${this.limits.accounts} accounts; reset it to start again`,
+      );
+    }
     if (seed.token !== undefined && this.authenticate(seed.token)) {
       throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
     }
@@ -176,6 +198,12 @@ export class Sandbox {
     };
     account.reports.set(job.id, job);
     this.reportOwners.set(job.id, account);
+    // Jobs are kept in the order they were accepted: the first is the oldest.
+    for (const [id] of account.reports) {
+      if (account.reports.size <= this.limits.reportJobsKept) break;
+      account.reports.delete(id);
+      this.reportOwners.delete(id);
+    }
     return job;
   }
 

@@ -18,7 +18,7 @@ export type DispatcherOperationId =
  */
 export function webhookHandlers(webhooks: WebhookDispatcher): OperationHandlers<DispatcherOperationId> {
   return {
-    listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
+    listWebhookDeliveries: ({ account }) => ({ status: 200, body: webhooks.deliveryLog(account) }),
     unsubscribeWebhook: ({ account, path }) => {
       webhooks.unsubscribe(account, path.subscription_id);
       return { status: 204 };

@@ -58,6 +58,12 @@ export type AccountLimits = {
   reportsPerMinute: number;
   /** Journal entries kept. */
   journalCapacity: number;
+  /** Webhook subscriptions an account may hold; past it, `409 SUBSCRIPTION_LIMIT`. */
+  webhookSubscriptions: number;
+  /** Simulated agent-days an account may hold in all (until a reset); past it, `409 SIMULATION_LIMIT`. */
+  simulatedAgentDays: number;
+  /** Report jobs kept; the oldest is forgotten when a new one is accepted past it. */
+  reportJobsKept: number;
 };
 
 /**
@@ -76,12 +82,14 @@ export class Account {
   readonly requestRateWindow: RateWindow;
   /** Raw report requests' own window: `reportsPerMinute` (one by default) a minute; see `Sandbox.requestReport`. */
   readonly reportRateWindow: RateWindow;
+  /** Agent-days simulated so far (see `limits.simulatedAgentDays`). */
+  private simulatedAgentDays = 0;
 
   private constructor(
     readonly token: string,
     readonly appId: string,
     readonly adminId: string,
-    limits: AccountLimits,
+    readonly limits: AccountLimits,
     private readonly hooks: AccountHooks,
   ) {
     this.statuses = new StatusCatalog(hooks.newId);
@@ -92,6 +100,7 @@ export class Account {
       hooks.newId,
       (pem) => hooks.onKeyPair(this, pem),
       makeKey && (() => makeKey(appId)),
+      limits.webhookSubscriptions,
     );
     this.journal = new RequestJournal(limits.journalCapacity);
     this.requestRateWindow = new RateWindow(limits.requestsPerMinute, 60_000);
@@ -174,6 +183,16 @@ export class Account {
    */
   simulate(request: SimulationRequest, now: number): SimulationOutcome {
     const window = simulationWindow(request, now);
+    const asked = request.agents * request.days;
+    const left = this.limits.simulatedAgentDays - this.simulatedAgentDays;
+    if (asked > left) {
+      throw new DomainError(
+        'conflict',
+        'SIMULATION_LIMIT',
+        `agents: an account holds at most ${this.limits.simulatedAgentDays} simulated agent-days; ${left} are left, ${asked} asked`,
+      );
+    }
+
     const ref = (id: string) => {
       const status = this.statuses.get(id);
       return { id: status.id, name: status.name, active: isActiveStatus(status.id) };
@@ -203,6 +222,7 @@ export class Account {
         createdAt: window.from,
       });
     });
+    this.simulatedAgentDays += asked;
     return { agentIds, changes: floor.length, from: window.from, to: window.to };
   }
 

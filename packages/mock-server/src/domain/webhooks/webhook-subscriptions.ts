@@ -30,11 +30,13 @@ export class WebhookSubscriptions {
    * @param onKeyPair told the private key (PKCS#8 PEM) when one is made, so a durable sandbox can keep it
    * @param makeKey makes the private key on first use: a random 2048-bit RSA key by default (a seeded sandbox
    *   derives it from its seed)
+   * @param capacity how many subscriptions the account may hold
    */
   constructor(
     private readonly newId: IdSource = randomIds,
     private readonly onKeyPair: (privateKeyPem: string) => void = () => {},
     private readonly makeKey: () => KeyObject = randomRsaKey,
+    private readonly capacity = 100,
   ) {}
 
   /** Every subscription, oldest first. */
@@ -63,6 +65,13 @@ export class WebhookSubscriptions {
     }
     const existing = this.subscriptions.find((s) => s.url === parsed.toString());
     if (existing) return { subscription: existing, created: false };
+    if (this.subscriptions.length >= this.capacity) {
+      throw new DomainError(
+        'conflict',
+        'SUBSCRIPTION_LIMIT',
+        `url: an account holds at most ${this.capacity} webhook subscriptions; remove one first`,
+      );
+    }
     const subscription = { id: this.newId(), url: parsed.toString(), createdAt: at };
     this.subscriptions.push(subscription);
     return { subscription, created: true };
