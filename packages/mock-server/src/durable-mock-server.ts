@@ -36,6 +36,17 @@ export async function openDurableMockServer(
   options: DurableMockServerOptions,
 ): Promise<MockServer & { log: DurableLog }> {
   const log = DurableLog.open(options.dataDir, options);
+  try {
+    return await replayed(log, options);
+  } catch (error) {
+    // A start that failed leaves the folder as it found it: unlocked.
+    log.abandon();
+    throw error;
+  }
+}
+
+/** The sandbox of an opened log: the log's entries replayed, then recording. */
+async function replayed(log: DurableLog, options: DurableMockServerOptions): Promise<MockServer & { log: DurableLog }> {
   const entries = log.loaded.entries;
   const start = entries.find((e) => e.type === 'start');
   // While replaying, real time stands at each entry's moment, so the clock reads what it read then.

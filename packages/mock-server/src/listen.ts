@@ -72,7 +72,11 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
       );
       server.once('error', reject);
     },
-  );
+  ).catch((error: unknown) => {
+    // A port in use: the data folder's lock is released, the clock's timer stopped.
+    mock.close();
+    throw error;
+  });
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     ...mock,

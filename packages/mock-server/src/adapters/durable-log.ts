@@ -1,7 +1,17 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { IdSource } from '../domain/id-source.js';
-import { DataDirError, lockDataDir } from './data-dir-lock.js';
+import { DataDirError, lockDataDir, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, unusableDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
 import { type FormatLine, LOG_FORMAT, type LogEntry, readLogFile } from './log-file.js';
 import { freshLog, headerLine, logGeneration, readCovers } from './log-header.js';
@@ -74,7 +84,7 @@ export class DurableLog {
       options.onWarning?.(message);
     };
     this.file = join(dir, LOG);
-    this.fd = openSync(this.file, 'a');
+    this.fd = openSync(this.file, 'a', PRIVATE_FILE_MODE);
   }
 
   /**
@@ -82,7 +92,15 @@ export class DurableLog {
    * their format. Throws a `DataDirError` for a folder in use, a newer format, a corrupt line (unless `repair`).
    */
   static open(dir: string, options: DurableLogOptions = {}): DurableLog {
-    mkdirSync(dir, { recursive: true });
+    try {
+      return DurableLog.openFolder(dir, options);
+    } catch (error) {
+      throw unusableDataDir(dir, error);
+    }
+  }
+
+  private static openFolder(dir: string, options: DurableLogOptions): DurableLog {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
     const warnings: string[] = [];
     const onWarning = (message: string) => {
       warnings.push(message);
@@ -90,7 +108,11 @@ export class DurableLog {
     };
     const unlock = lockDataDir(dir, onWarning);
     try {
-      for (const name of [LOG, SNAPSHOT]) rmSync(join(dir, `${name}.tmp`), { force: true });
+      for (const name of [LOG, SNAPSHOT]) {
+        rmSync(join(dir, `${name}.tmp`), { force: true });
+        // Files an earlier version made readable by all become their owner's only.
+        if (existsSync(join(dir, name))) chmodSync(join(dir, name), PRIVATE_FILE_MODE);
+      }
       const read = { onWarning, repair: options.repair ?? false };
       const snapshotFile = join(dir, SNAPSHOT);
       const logFile = join(dir, LOG);
@@ -229,7 +251,7 @@ export class DurableLog {
     try {
       freshLog(this.file, this.generation + 1);
       closeSync(this.fd);
-      this.fd = openSync(this.file, 'a');
+      this.fd = openSync(this.file, 'a', PRIVATE_FILE_MODE);
       this.generation++;
       this.bytes = headerLine(this.generation).length;
       this.compactions++;
@@ -241,6 +263,12 @@ export class DurableLog {
   /** Closes the file and releases the folder; compacts first when the log is past the threshold. */
   close(): void {
     this.compactIfDue();
+    closeSync(this.fd);
+    this.unlock();
+  }
+
+  /** Closes the log and releases the folder's lock without compacting: for a start that failed after opening it. */
+  abandon(): void {
     closeSync(this.fd);
     this.unlock();
   }

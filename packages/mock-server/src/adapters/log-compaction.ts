@@ -1,4 +1,5 @@
 import { closeSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
+import { PRIVATE_FILE_MODE } from './data-dir-lock.js';
 import { commitFile, type FormatLine, forEachLine, type LogEntry } from './log-file.js';
 
 /**
@@ -24,7 +25,7 @@ export type SnapshotSource = { file: string; skipBytes: number };
  */
 export function writeSnapshot(sources: SnapshotSource[], target: string, header: FormatLine): void {
   const temp = `${target}.tmp`;
-  const writer = new SnapshotWriter(openSync(temp, 'w'), header);
+  const writer = new SnapshotWriter(openSync(temp, 'w', PRIVATE_FILE_MODE), header);
   try {
     for (const { file, skipBytes } of sources) {
       forEachLine(file, (text, n, end) => {

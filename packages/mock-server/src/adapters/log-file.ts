@@ -1,6 +1,6 @@
 import { closeSync, copyFileSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { DataDirError } from './data-dir-lock.js';
+import { DataDirError, PRIVATE_FILE_MODE } from './data-dir-lock.js';
 
 /** The format this version writes. Format 1: no header line, no `op`/`faulted`, no snapshot (before compaction). */
 export const LOG_FORMAT = 2;
@@ -203,7 +203,7 @@ export function commitFile(temp: string, file: string): void {
 /** Writes `text` to `file` atomically (see `commitFile`). */
 export function writeFileAtomically(file: string, text: string): void {
   const temp = `${file}.tmp`;
-  const fd = openSync(temp, 'w');
+  const fd = openSync(temp, 'w', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, text);
   } finally {
