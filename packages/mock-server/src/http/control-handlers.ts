@@ -141,8 +141,8 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
     return { status: created ? 201 : 200, body: subscriptionView(subscription) };
   },
 
-  getWebhookPublicKey: ({ account, query }) => {
-    const pem = account.webhooks.keyPair().publicKeyPem;
+  getWebhookPublicKey: async ({ account, query }) => {
+    const pem = (await account.webhooks.keyPair()).publicKeyPem;
     return query.format === 'freshchat'
       ? new Response(freshchatKeyLine(pem), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
       : new Response(pem, { headers: { 'Content-Type': 'application/x-pem-file' } });

@@ -25,10 +25,10 @@ export function webhookHandlers(webhooks: WebhookDispatcher): OperationHandlers<
     },
     resendWebhookDelivery: ({ account, path }) => ({ status: 202, body: webhooks.resend(account, path.delivery_id) }),
     triggerWebhook: ({ account, body }) => {
-      const { event, payload } = webhooks.trigger(account, body);
+      const { eventId, payload } = webhooks.trigger(account, body);
       return {
         status: 202,
-        body: { event_id: event.id, action: body.action, subscribers: account.webhooks.all().length, payload },
+        body: { event_id: eventId, action: body.action, subscribers: account.webhooks.all().length, payload },
       };
     },
   };

@@ -47,7 +47,7 @@ export type AccountHooks = {
   newId: IdSource;
   onKeyPair: (account: Account, privateKeyPem: string) => void;
   /** Makes the account's signing key on first use; a random one when left out. */
-  makeKey?: ((appId: string) => KeyObject) | undefined;
+  makeKey?: ((appId: string) => Promise<KeyObject>) | undefined;
 };
 
 /** Limits that apply to every account. */

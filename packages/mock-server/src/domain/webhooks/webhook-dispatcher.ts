@@ -20,8 +20,8 @@ export type ResentDelivery = { delivery_id: string; event_id: string; subscripti
 /** An account's delivery log: the attempts kept, oldest first, and how many older ones were dropped. */
 export type DeliveryLog = { deliveries: DeliveryAttempt[]; dropped: number };
 
-/** What a trigger sent: the event, and the payload it carries. */
-export type TriggeredEvent = { event: SignedEvent; payload: Record<string, unknown> };
+/** What a trigger sent: the event's id, and the payload it carries. */
+export type TriggeredEvent = { eventId: string; payload: Record<string, unknown> };
 
 /**
  * Sends every status change to the account's subscribers as Freshchat's signed `agent_availability` webhook, off
@@ -55,8 +55,7 @@ export class WebhookDispatcher {
     this.queue = new DeliveryQueue(this.limits);
     sandbox.onStatusChange((event) => {
       if (this.muted || event.account.webhooks.all().length === 0) return;
-      const { account } = event;
-      this.send(account, this.sign(account, 'agent_availability', agentAvailabilityPayload(event)));
+      this.send(event.account, 'agent_availability', agentAvailabilityPayload(event));
     });
     sandbox.onReset(() => {
       // Attempts under way when the sandbox resets finish unlogged: they belong to a world that is gone.
@@ -138,9 +137,7 @@ export class WebhookDispatcher {
    */
   trigger(account: Account, request: WebhookTriggerRequest): TriggeredEvent {
     const payload = triggeredPayload(account, request, this.sandbox.clock.now());
-    const event = this.sign(account, request.action, payload);
-    this.send(account, event);
-    return { event, payload };
+    return { eventId: this.send(account, request.action, payload), payload };
   }
 
   /**
@@ -170,16 +167,19 @@ export class WebhookDispatcher {
     return { delivery_id: id, event_id: event.id, subscription_id: subscription.id };
   }
 
-  /** Signs an event body with the account's key; its id is drawn after signing. */
-  private sign(account: Account, action: string, payload: unknown): SignedEvent {
-    return signedEvent(account, action, payload, () => this.sandbox.newId());
-  }
-
-  /** Sends a signed event to every current subscriber of the account. */
-  private send(account: Account, event: SignedEvent): void {
-    if (this.muted) return;
+  /**
+   * Sends an event to every current subscriber of the account; returns its id. The id and the attempts' ids are
+   * drawn now, in request order (seeded ids repeat); the body is signed once the account's key is ready (made off
+   * the event loop on first use), and each attempt waits for that.
+   */
+  private send(account: Account, action: string, payload: unknown): string {
+    const id = this.sandbox.newId();
+    const subscriptions = account.webhooks.all();
+    if (this.muted || subscriptions.length === 0) return id;
+    const event = account.webhooks.keyPair().then((keys) => signedEvent(keys, id, action, payload));
     const now = this.sandbox.clock.now();
-    for (const subscription of account.webhooks.all()) this.attempt(account, subscription, event, 0, now);
+    for (const subscription of subscriptions) this.attempt(account, subscription, event, 0, now);
+    return id;
   }
 
   /**
@@ -189,7 +189,7 @@ export class WebhookDispatcher {
   private attempt(
     account: Account,
     subscription: WebhookSubscription,
-    event: SignedEvent,
+    signing: SignedEvent | Promise<SignedEvent>,
     retry: number,
     dueAt: number,
     resend = false,
@@ -199,6 +199,7 @@ export class WebhookDispatcher {
     // Drawn now, in the order attempts start, not when they end: seeded ids then repeat whatever the network does.
     const attemptId = this.sandbox.newId();
     const run = async () => {
+      const event = await signing;
       const { status, error, stopped, requestHeaders, durationMs } = full
         ? {
             error: `not sent: ${this.limits.queued} attempts are waiting already`,
