@@ -11,7 +11,12 @@ import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { openDurableMockServer } from '../packages/mock-server/dist/index.js';
+import {
+  DEFAULT_SEED,
+  openDurableMockServer,
+  SANDBOX_ADMIN_ID,
+  SANDBOX_APP_ID,
+} from '../packages/mock-server/dist/index.js';
 import { freePort } from './loopback.js';
 
 const changes = Number(process.argv[2] ?? 1_000_000);
@@ -40,8 +45,7 @@ const folderBytes = (dir: string) => readdirSync(dir).reduce((n, name) => n + st
 async function startCli(args: string[]): Promise<{ child: ChildProcess; origin: string; ms: number }> {
   const port = await freePort();
   const since = performance.now();
-  // No refusal for the rate limit: the log's changes were made faster than the default allows, and a replay counts
-  // them in the current minute.
+  // No refusal for the rate limit: the throughput runs send far more than the default allows in a minute.
   const cliArgs = ['--port', String(port), '--quiet', '--rate-limit', '1000000000', ...args];
   const child = spawn('node', [join(root, 'packages/mock-server/dist/cli.js'), ...cliArgs], {
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -101,35 +105,53 @@ for (let round = 0; round < rounds; round++) {
 }
 
 // --- 1 M status changes, then a compaction -------------------------------------------------------------------------
-// The log is written as the sandbox writes it (format line, start line, one request line per PATCH, the lines
-// `operationRoute` appends), 1 ms apart in the past: making 1 M changes through the sandbox would take minutes on a
-// busy machine and measure that, not the folder. The start-up below checks that the replay found every change.
+// The log is written as the sandbox writes it (format line, the start's events, one `statusChanged` line per PATCH),
+// 1 ms apart in the past: making 1 M changes through the sandbox would take minutes on a busy machine and measure
+// that, not the folder. The start-up below checks that the restart found every change.
 const dir = folder();
 const made = performance.now();
 // Room for the tail written later: 16 MiB of changes, 1 ms apart.
 const realStart = Date.now() - changes - 120_000;
+const STATUS_NAMES: Record<string, string> = {
+  'ea0ab820-e97c-47f5-8443-7bd362adc393': 'Meeting',
+  'ccd63293-dd83-4369-a1e9-27aeabc4e62e': 'Lunch',
+};
 const lines = [
-  JSON.stringify({ type: 'format', version: 2, generation: 0 }),
-  JSON.stringify({ type: 'start', at: realStart, realAt: realStart, linkSecret: crypto.randomUUID() }),
+  JSON.stringify({ type: 'format', version: 3, generation: 0 }),
+  JSON.stringify({
+    type: 'events',
+    events: [
+      {
+        type: 'sandboxStarted',
+        clock: { at: realStart, realAt: realStart, frozen: false },
+        linkSecret: crypto.randomUUID(),
+        seed: DEFAULT_SEED,
+        ids: [],
+      },
+    ],
+  }),
 ];
 /** Writes `count` PATCH lines, the `from`-th change first, after `lines`, to `file` (appending). */
 function writeChanges(file: string, from: number, count: number): void {
   const log = openSync(file, 'a');
   for (let i = from; i < from + count; i++) {
     // Two agents, each alternating between two statuses: every PATCH is a change.
-    const at = realStart + 1 + i;
+    const statusId = STATUSES[Math.floor(i / 2) % 2] as string;
     lines.push(
       JSON.stringify({
-        type: 'request',
-        at,
-        realAt: at,
-        method: 'PATCH',
-        path: `/v2/agents/${AGENTS[i % 2]}`,
-        token: TOKEN,
-        contentType: 'application/json',
-        body: JSON.stringify({ agent_status: { id: STATUSES[Math.floor(i / 2) % 2] } }),
-        ids: [],
-        op: 'updateAgentStatus',
+        type: 'events',
+        events: [
+          {
+            type: 'statusChanged',
+            app: SANDBOX_APP_ID,
+            agentId: AGENTS[i % 2],
+            statusId,
+            statusName: STATUS_NAMES[statusId],
+            active: false,
+            actor: { type: 'admin', id: SANDBOX_ADMIN_ID },
+            at: realStart + 1 + i,
+          },
+        ],
       }),
     );
     if (lines.length >= 10_000 || i === from + count - 1) {
@@ -144,7 +166,7 @@ const makeMs = performance.now() - made;
 const bytesBefore = folderBytes(dir);
 process.stderr.write(`${changes} changes written in ${Math.round(makeMs)} ms; folder ${bytesBefore} bytes\n`);
 
-// Start-up before compaction: the whole log replayed request by request (the threshold kept out of the way).
+// Start-up before compaction: every event of the log applied (the threshold kept out of the way).
 const before = await startCli(['--data-dir', dir, '--compact-at', NEVER]);
 await stop(before.child);
 process.stderr.write(`start-up before compaction: ${Math.round(before.ms)} ms\n`);
@@ -154,14 +176,14 @@ type Held = { state: { allAccounts(): { history: { length: number } }[] } };
 const seedEntries = 4;
 const held = (mock: Held) => (mock.state.allAccounts()[0]?.history.length ?? 0) - seedEntries;
 const compacting = await openDurableMockServer({ dataDir: dir, compactAt: 2 ** 50 });
-if (held(compacting) !== changes) throw new Error(`the log's replay holds ${held(compacting)} changes`);
+if (held(compacting) !== changes) throw new Error(`the log's events hold ${held(compacting)} changes`);
 const compactStarted = performance.now();
 compacting.log.compact();
 const compactMs = performance.now() - compactStarted;
 compacting.close();
 const bytesAfter = folderBytes(dir);
 const reopened = await openDurableMockServer({ dataDir: dir });
-if (held(reopened) !== changes) throw new Error(`the snapshot's replay holds ${held(reopened)} changes`);
+if (held(reopened) !== changes) throw new Error(`the snapshot's events hold ${held(reopened)} changes`);
 reopened.close();
 const files = Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size]));
 

@@ -134,7 +134,12 @@ async function simulate() {
     await pause(200);
   })();
   const latency = await probe(work);
-  return { scenario: 'simulate 5,000 agents × 40 days', ...latency, simulateMs: Math.round(answer.ms), status: answer.status };
+  return {
+    scenario: 'simulate 5,000 agents × 40 days',
+    ...latency,
+    simulateMs: Math.round(answer.ms),
+    status: answer.status,
+  };
 }
 
 async function download() {

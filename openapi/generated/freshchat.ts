@@ -864,7 +864,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The service cannot answer right now; retry later. */
+        /**
+         * @description The service cannot answer right now; retry later. The sandbox also answers so when its data folder cannot
+         *     keep a change (a full, failing or read-only disk): nothing was changed.
+         */
         ServiceUnavailable: {
             headers: {
                 [name: string]: unknown;

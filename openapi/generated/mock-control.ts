@@ -4,6 +4,27 @@
  */
 
 export interface paths {
+    "/_mock/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the sandbox is up
+         * @description Answers without a token, as WireMock's `/__admin/health` does, so that a script or a CI step can wait for
+         *     the sandbox to be ready before its tests start.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/reset": {
         parameters: {
             query?: never;
@@ -589,6 +610,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The sandbox's health. */
+        Health: {
+            /**
+             * @description Always `ok`; a sandbox that is not up does not answer.
+             * @enum {string}
+             */
+            status: "ok";
+            /** @description The version of the mock server package. */
+            version: string;
+            /** @description Whole seconds of real time since this sandbox started. */
+            uptime_seconds: number;
+        };
         /** @description The virtual clock. */
         Clock: {
             /**
@@ -1513,6 +1546,18 @@ export interface components {
     };
     responses: {
         /**
+         * @description The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
+         *     Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
+         */
+        StorageUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description The path exists but not with this method. Not attached to any operation (an operation is one method of a
          *     path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
          *     it does.
@@ -1610,6 +1655,33 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sandbox is up and answering. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "version": "0.1.0",
+                     *       "uptime_seconds": 42
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
     resetSandbox: {
         parameters: {
             query?: never;
@@ -1629,6 +1701,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getClock: {
@@ -1678,6 +1751,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     advanceClock: {
@@ -1706,6 +1780,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getAccount: {
@@ -1756,6 +1831,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listManagedStatuses: {
@@ -1806,6 +1882,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     deleteStatus: {
@@ -1832,6 +1909,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     updateStatus: {
@@ -1866,6 +1944,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     createAgent: {
@@ -1903,6 +1982,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     updateAgentLogin: {
@@ -1935,6 +2015,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     setAgentStatusAsAgent: {
@@ -1968,6 +2049,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     getAgentHistory: {
@@ -2023,6 +2105,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listWebhookSubscriptions: {
@@ -2082,6 +2165,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     unsubscribeWebhook: {
@@ -2106,6 +2190,7 @@ export interface operations {
             400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     triggerWebhook: {
@@ -2134,6 +2219,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listWebhookDeliveries: {
@@ -2208,6 +2294,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listFaults: {
@@ -2257,6 +2344,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     clearFaults: {
@@ -2276,6 +2364,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     removeFault: {
@@ -2300,6 +2389,7 @@ export interface operations {
             400: components["responses"]["MalformedId"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["StorageUnavailable"];
         };
     };
     listRequests: {

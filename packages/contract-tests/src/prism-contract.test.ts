@@ -6,6 +6,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { documentCheckedFetch, prismCheckedFetch } from './checked-fetch.js';
+import { sendOnFullDisk } from './full-disk.js';
 import { coverageGaps, formatCoverage, ResponseLedger } from './response-ledger.js';
 import { registerContractSuite } from './suite/index.js';
 
@@ -33,6 +34,14 @@ registerContractSuite({
     origin: sandboxUrl,
     fetch: documentCheckedFetch({ document: 'mock-control.yaml', baseUrl: sandboxUrl, ledger }),
   },
+});
+
+describe('a data folder that stops taking writes', () => {
+  it('every control operation that changes state answers 503 STORAGE_UNAVAILABLE, checked against mock-control.yaml', async () => {
+    const sent = await sendOnFullDisk(ledger);
+    expect(sent.filter((s) => s.status !== 503)).toEqual([]);
+    expect(sent).toHaveLength(18);
+  });
 });
 
 describe('coverage of the documents', () => {

@@ -2,8 +2,10 @@
  * The built command line (`dist/cli.js`), as a user runs it: `--help`, a bad option, a graceful SIGTERM with a slow
  * request and a slow webhook attempt in flight, and keep-alive connections that survive early error answers.
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, ensureBuiltCli, runCli, startCli } from './robustness/testing/cli-process.js';
 import { startReceiver } from './robustness/testing/webhook-receiver.js';
@@ -71,6 +73,12 @@ function send(
 
 const bearer = { Authorization: `Bearer ${TOKEN}` };
 const json = { 'Content-Type': 'application/json' };
+/** A report window for the last hour, in the document's form, ending a second before now. */
+function lastHour(): { start: string; end: string } {
+  const end = Math.floor(Date.now() / 1000) * 1000 - 1000;
+  const text = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  return { start: text(end - 3_600_000), end: text(end) };
+}
 const padded = (bytes: number) => Buffer.from(`{"availability_status":"UNAVAILABLE","pad":"${'p'.repeat(bytes)}"}`);
 
 beforeAll(async () => {
@@ -78,30 +86,121 @@ beforeAll(async () => {
 }, 180_000);
 
 describe('command line options', () => {
-  it('--help prints the usage and exits 0', async () => {
-    const { code, stdout, stderr } = await runCli(['--help']);
+  it.each([['--help'], ['-h']])('%s prints the usage from the options table and exits 0', async (flag) => {
+    const { code, stdout, stderr } = await runCli([flag]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: freshchat-sandbox \[options\]/);
     expect(stdout).toContain('--data-dir <dir>');
-    for (const flag of ['--frozen-clock', '--clock-start <iso>', '--id-seed <n>']) expect(stdout).toContain(flag);
+    for (const flag of ['--frozen-clock', '--clock-start <iso>', '--id-seed <n>', '--cors', '--log-format <text|json>'])
+      expect(stdout).toContain(flag);
+    expect(stdout).toContain('FRESHCHAT_SANDBOX_<FLAG>');
     expect(stderr).toBe('');
   });
 
+  it.each([['--version'], ['-v']])('%s prints the package version and exits 0', async (flag) => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(await runCli([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   it.each([
-    [['--bogus'], /Unknown option '--bogus'/],
-    [['--port', 'abc'], /--port must be an integer >= 0, not "abc"/],
-    [['--rate-limit', '0'], /--rate-limit must be an integer >= 1, not "0"/],
-    [['--report-delay=-1'], /--report-delay must be an integer >= 0, not "-1"/],
-    [['--seed', '/nonexistent/seed.json'], /cannot use seed \/nonexistent\/seed\.json/],
-    [['--clock-start', 'yesterday'], /--clock-start must be an ISO-8601 date-time .*, not "yesterday"/],
-    [['--id-seed', '1.5'], /--id-seed must be an integer, not "1.5"/],
-    [['--frozen-clock', '--data-dir', '/tmp/x'], /cannot be combined with --data-dir/],
-  ])('%j exits 2 with a message', async (args, message) => {
-    const { code, stdout, stderr } = await runCli(args);
+    [['--bogus'], {}, /Unknown option '--bogus'/],
+    [['--port', '70000'], {}, /--port must be an integer from 0 to 65535, not "70000"/],
+    [['--port', 'abc'], {}, /--port must be an integer from 0 to 65535, not "abc"/],
+    [['--rate-limit', '0'], {}, /--rate-limit must be an integer from 1 to 1000000000, not "0"/],
+    [['--report-delay=-1'], {}, /--report-delay must be an integer from 0 to 315576000, not "-1"/],
+    [['--seed', '/nonexistent/seed.json'], {}, /cannot use seed \/nonexistent\/seed\.json/],
+    [['--clock-start', 'yesterday'], {}, /--clock-start must be an ISO-8601 date-time .*, not "yesterday"/],
+    [['--id-seed', '1.5'], {}, /--id-seed must be an integer, not "1.5"/],
+    [[], { PORT: '70000' }, /PORT must be an integer from 0 to 65535, not "70000"/],
+    [['--host', '203.0.113.1', '--port', '0'], {}, /cannot listen on 203\.0\.113\.1 port 0 \(.*EADDRNOTAVAIL/],
+    [[], { FRESHCHAT_SANDBOX_REPORT_DELAY: 'soon' }, /FRESHCHAT_SANDBOX_REPORT_DELAY must be an integer/],
+  ])('%j %j exits 2 with a one-line message', async (args, env, message) => {
+    const { code, stdout, stderr } = await runCli(args, env);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^freshchat-sandbox: /);
+    expect(stderr).toMatch(/^freshchat-sandbox: [^\n]*\n$/);
     expect(stderr).toMatch(message);
     expect(stdout).toBe('');
+  });
+
+  it("takes its settings from FRESHCHAT_SANDBOX_ variables, logs JSON lines, and names the YAML seed's tokens", async () => {
+    const seed = fileURLToPath(new URL('../../../examples/seed.yaml', import.meta.url));
+    const cli = await startCli(['--port', '0'], 20_000, {
+      FRESHCHAT_SANDBOX_SEED: seed,
+      FRESHCHAT_SANDBOX_LOG_FORMAT: 'json',
+      FRESHCHAT_SANDBOX_REPORT_DELAY: '7',
+    });
+    try {
+      const url = cli.url;
+      expect(cli.output.stdout).toBe(
+        `Freshchat sandbox listening on ${url} (API ${url}/v2, docs ${url}/docs, inspector ${url}/_inspector#token=support-team-token, tokens support-team-token, sales-team-token)\n`,
+      );
+      const auth = { Authorization: 'Bearer support-team-token' };
+      expect((await send(url, { path: '/v2/agents/status', headers: auth })).status).toBe(200);
+      expect((await send(url, { path: `/v2/agents/${IDS.john}`, headers: auth })).status).toBe(404);
+      const report = await send(url, {
+        method: 'POST',
+        path: '/v2/reports/raw',
+        headers: { ...auth, ...json },
+        body: Buffer.from(JSON.stringify({ event: 'Agent-IntelliAssign-Activity', format: 'csv', ...lastHour() })),
+      });
+      expect(report.status).toBe(202);
+      const { id } = JSON.parse(report.text) as { id: string };
+      const jobs = JSON.parse((await send(url, { path: '/_mock/reports', headers: auth })).text);
+      const [job] = Object.values(jobs).flat() as { id: string; requested_at: string; completes_at: string }[];
+      expect(job?.id).toBe(id);
+      // FRESHCHAT_SANDBOX_REPORT_DELAY=7 took: the job completes seven clock-seconds after it was requested.
+      expect(Date.parse(job?.completes_at ?? '') - Date.parse(job?.requested_at ?? '')).toBe(7000);
+      await expect.poll(() => cli.output.stdout.split('\n').length).toBeGreaterThanOrEqual(5);
+      const lines = cli.output.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => JSON.parse(line));
+      expect(lines[0]).toEqual({
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        method: 'GET',
+        path: '/v2/agents/status',
+        status: 200,
+        duration_ms: expect.any(Number),
+        account: '5b1e7f9c-3c2a-4d8e-9f10-2a6b4c8d0e11',
+      });
+      expect(lines[1]).toMatchObject({
+        path: `/v2/agents/${IDS.john}`,
+        status: 404,
+        account: '5b1e7f9c-3c2a-4d8e-9f10-2a6b4c8d0e11',
+        error: { code: 'AGENT_NOT_FOUND', message: expect.stringContaining('agent_id') },
+      });
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('logs text lines with the time and, for an error, its code; --cors answers preflights; health needs no token', async () => {
+    const cli = await startCli(['--port', '0', '--cors']);
+    try {
+      expect(cli.output.stdout).toContain(`inspector ${cli.url}/_inspector#token=sandbox-token, token sandbox-token)`);
+      expect((await send(cli.url, { path: '/v2/agents/status' })).status).toBe(401);
+      const preflight = await send(cli.url, {
+        method: 'OPTIONS',
+        path: '/v2/agents/status',
+        headers: { Origin: 'http://app.example', 'Access-Control-Request-Method': 'GET' },
+      });
+      expect(preflight.status).toBe(204);
+      const health = await send(cli.url, { path: '/_mock/health' });
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.text)).toMatchObject({ status: 'ok' });
+      await expect.poll(() => cli.output.stdout.split('\n').length).toBeGreaterThanOrEqual(5);
+      const lines = cli.output.stdout.split('\n');
+      expect(lines[1]).toMatch(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z GET \/v2\/agents\/status 401 \d+\.\dms UNAUTHORIZED$/,
+      );
+      expect(lines[2]).toMatch(/ OPTIONS \/v2\/agents\/status 204 \d+\.\dms$/);
+      expect(lines[3]).toMatch(/ GET \/_mock\/health 200 \d+\.\dms$/);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
   });
 });
 

@@ -1,135 +1,80 @@
 #!/usr/bin/env node
 /**
- * The sandbox's command line: a thin shell around `listen`.
- *
- *   freshchat-sandbox [--port 4010] [--host 127.0.0.1] [--seed seed.json] [--report-delay 30]
- *                     [--rate-limit 5000] [--data-dir dir] [--compact-at bytes] [--fsync always|never]
- *                     [--repair] [--frozen-clock] [--clock-start ISO] [--id-seed n] [--quiet]
+ * The sandbox's command line: a thin shell around `listen`. Its flags, `--help` and `FRESHCHAT_SANDBOX_<FLAG>`
+ * variables come from `OPTION_TABLE` (`options.ts`, read by `command-line.ts`); see `docs/cli.md`.
  */
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DataDirError } from './adapters/data-dir-lock.js';
-import { DEFAULT_COMPACT_AT } from './adapters/durable-log.js';
+import { readSeedFile } from './adapters/seed-file.js';
+import { type CommandLine, type CommandLineSettings, OptionError, readCommandLine, usage } from './command-line.js';
 import { DomainError } from './domain/domain-error.js';
-import { checkSeedFile, type SeedFile } from './domain/sandbox.js';
-import { listen } from './listen.js';
+import type { SeedFile } from './domain/sandbox.js';
+import { type ListeningMockServer, listen, type RequestLogEntry } from './listen.js';
+import { VERSION } from './version.js';
 
-const usage = `Usage: freshchat-sandbox [options]
-
-Serves a stateful mock of Freshchat's agent-status API (under /v2) and its control API (under /_mock).
-
-Options:
-  --port <n>            port to listen on (env PORT; default 4010; 0 picks a free one)
-  --host <addr>         interface to listen on (env HOST; default 127.0.0.1)
-  --seed <file.json>    accounts to start with and return to on reset (default: the document's examples)
-  --report-delay <s>    clock-seconds before a report completes (default 30)
-  --rate-limit <n>      requests per minute per account on /v2 (default 5000)
-  --data-dir <dir>      keep state in this folder across restarts (default: in memory only)
-  --compact-at <bytes>  with --data-dir: compact the log once it passes this size (default 16777216, 16 MiB)
-  --fsync <mode>        with --data-dir: "always" flushes to disk before each answer; "never" (default) leaves it to the OS
-  --repair              with --data-dir: cut the log before a corrupt line, keeping a backup, instead of refusing to start
-  --frozen-clock        the clock moves only when advanced or set (POST /_mock/clock/advance, POST /_mock/clock)
-  --clock-start <iso>   where the clock starts, as an ISO-8601 date-time (default: now)
-  --id-seed <n>         draw every id, token, link secret and signing key from this integer seed, so the same
-                        requests give byte-identical answers (with --frozen-clock and --clock-start)
-  --quiet               no request log
-  --help                this text
-`;
-
+/** Prints one line on stderr and exits 2, as for any refused flag. */
 function fail(message: string): never {
-  process.stderr.write(`freshchat-sandbox: ${message}\n`);
+  process.stderr.write(`freshchat-sandbox: ${message.split('\n')[0]?.replace(/:$/, '')}\n`);
   process.exit(2);
 }
 
-function number(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) fail(`${name} must be an integer >= ${min}, not "${text}"`);
-  return value;
-}
-
-function fsyncMode(text: string | undefined): 'always' | 'never' {
-  if (text === undefined || text === 'never' || text === 'always') return text ?? 'never';
-  fail(`--fsync must be "always" or "never", not "${text}"`);
-}
-
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      seed: { type: 'string' },
-      'report-delay': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'data-dir': { type: 'string' },
-      'compact-at': { type: 'string' },
-      fsync: { type: 'string' },
-      repair: { type: 'boolean', default: false },
-      'frozen-clock': { type: 'boolean', default: false },
-      'clock-start': { type: 'string' },
-      'id-seed': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  fail(`${(error as Error).message}\n\n${usage}`);
-}
-if (args.help) {
-  process.stdout.write(usage);
+/** The settings the flags and variables give, once `--help` and `--version` are answered. */
+function settingsOrExit(): CommandLineSettings {
+  let commandLine: CommandLine;
+  try {
+    commandLine = readCommandLine(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (error instanceof OptionError) fail(error.message);
+    throw error;
+  }
+  if (commandLine.show === 'sandbox') return commandLine.settings;
+  process.stdout.write(commandLine.show === 'help' ? usage() : `${VERSION}\n`);
   process.exit(0);
 }
+const { seed: seedPath, quiet, logFormat, ...settings } = settingsOrExit();
 
 let seed: SeedFile | undefined;
-if (args.seed) {
+if (seedPath !== undefined) {
   try {
-    seed = checkSeedFile(JSON.parse(readFileSync(args.seed, 'utf8')));
+    seed = await readSeedFile(seedPath);
   } catch (error) {
-    fail(`cannot use seed ${args.seed}: ${(error as Error).message}`);
+    fail(`cannot use seed ${seedPath}: ${(error as Error).message}`);
   }
 }
 
-const clockStart = args['clock-start'];
-if (clockStart !== undefined && Number.isNaN(Date.parse(clockStart))) {
-  fail(`--clock-start must be an ISO-8601 date-time such as 2030-01-01T09:00:00Z, not "${clockStart}"`);
-}
-const idSeed = args['id-seed'] === undefined ? undefined : Number(args['id-seed']);
-if (idSeed !== undefined && !Number.isSafeInteger(idSeed))
-  fail(`--id-seed must be an integer, not "${args['id-seed']}"`);
-const reproducible = args['frozen-clock'] || clockStart !== undefined || idSeed !== undefined;
-if (reproducible && args['data-dir']) {
-  // A kept folder resumes its own clock, ids and keys; these flags describe a fresh start.
-  fail('--frozen-clock, --clock-start and --id-seed start a fresh sandbox; they cannot be combined with --data-dir');
+/** One request as a line of the log: text, or a JSON object. */
+function logLine(entry: RequestLogEntry): string {
+  const time = new Date(entry.at).toISOString();
+  if (logFormat === 'json') {
+    return `${JSON.stringify({
+      time,
+      method: entry.method,
+      path: entry.path,
+      status: entry.status,
+      duration_ms: Math.round(entry.ms * 10) / 10,
+      account: entry.account ?? null,
+      ...(entry.error ? { error: entry.error } : {}),
+    })}\n`;
+  }
+  const code = entry.error ? ` ${entry.error.code}` : '';
+  return `${time} ${entry.method} ${entry.path} ${entry.status} ${entry.ms.toFixed(1)}ms${code}\n`;
 }
 
-const quiet = args.quiet;
+/** The start line: where it listens, and the token of each account (at most three), the inspector opened on the first. */
+function startLine(sandbox: ListeningMockServer): string {
+  const tokens = sandbox.state.allAccounts().map((account) => account.token);
+  const shown = tokens.slice(0, 3).join(', ') + (tokens.length > 3 ? ` and ${tokens.length - 3} more` : '');
+  const inspector = `${sandbox.url}/_inspector${tokens[0] ? `#token=${encodeURIComponent(tokens[0])}` : ''}`;
+  return `Freshchat sandbox listening on ${sandbox.url} (API ${sandbox.url}/v2, docs ${sandbox.url}/docs, inspector ${inspector}, ${tokens.length === 1 ? 'token' : 'tokens'} ${shown})\n`;
+}
+
 try {
   const sandbox = await listen({
-    port: number('--port', args.port ?? process.env.PORT, 4010, 0),
-    host: args.host ?? process.env.HOST ?? '127.0.0.1',
+    ...settings,
     seed,
-    reportDelaySeconds: number('--report-delay', args['report-delay'], 30, 0),
-    limits: { requestsPerMinute: number('--rate-limit', args['rate-limit'], 5000, 1) },
-    dataDir: args['data-dir'],
-    compactAt: number('--compact-at', args['compact-at'], DEFAULT_COMPACT_AT, 1),
-    fsync: fsyncMode(args.fsync),
-    repair: args.repair,
-    frozenClock: args['frozen-clock'],
-    clockStart,
-    idSeed,
     onWarning: (message) => process.stderr.write(`freshchat-sandbox: warning: ${message}\n`),
-    onRequest: quiet
-      ? undefined
-      : ({ method, path, status, ms }) => process.stdout.write(`${method} ${path} ${status} ${ms.toFixed(1)}ms\n`),
+    onRequest: quiet ? undefined : (entry) => process.stdout.write(logLine(entry)),
   });
-  process.stdout.write(
-    `Freshchat sandbox listening on ${sandbox.url} (API ${sandbox.url}/v2, docs ${sandbox.url}/docs, inspector ${sandbox.url}/_inspector, token sandbox-token)\n`,
-  );
+  process.stdout.write(startLine(sandbox));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -145,6 +90,10 @@ try {
 } catch (error) {
   const code = (error as { code?: string }).code;
   if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message})`);
-  if (error instanceof DomainError || error instanceof DataDirError) fail(error.message);
+  // A host that is not this machine's, a name that does not resolve, a port below 1024 without the right.
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+    fail(`cannot listen on ${settings.host} port ${settings.port} (${(error as Error).message})`);
+  }
+  if (error instanceof DomainError || error instanceof DataDirError || error instanceof RangeError) fail(error.message);
   throw error;
 }

@@ -258,4 +258,38 @@ describe('one writer per data folder', () => {
     expect(compactAt.code).toBe(2);
     expect(compactAt.stderr).toBe('freshchat-sandbox: --compact-at must be an integer >= 1, not "0"\n');
   }, 60_000);
+
+  it('takes --id-seed, --frozen-clock and --clock-start with --data-dir, and a restart without them answers as a run that never stopped', async () => {
+    const flags = ['--id-seed', '7', '--frozen-clock', '--clock-start', '2030-01-01T09:00:00Z'];
+    const dir = dataDir();
+    const steps = async (base: string, from: number, to: number) => {
+      const answers = [];
+      for (let i = from; i < to; i++) {
+        answers.push(await send(base, 'POST', '/_mock/statuses', { name: `seeded ${i}` }));
+        answers.push(await send(base, 'POST', '/_mock/clock/advance', { seconds: 1.5 }));
+      }
+      return answers;
+    };
+    const straight = await startCli(['--port', '0', '--quiet', ...flags]);
+    const expected = await steps(straight.url, 0, 4);
+    straight.child.kill('SIGTERM');
+    await straight.exited;
+
+    const before = await startCli(['--port', '0', '--quiet', ...flags, '--data-dir', dir]);
+    const answers = await steps(before.url, 0, 2);
+    before.child.kill('SIGTERM');
+    await before.exited;
+    const after = await startCli(['--port', '0', '--quiet', '--data-dir', dir]);
+    try {
+      answers.push(...(await steps(after.url, 2, 4)));
+      expect(answers).toEqual(expected);
+      expect((await send(after.url, 'GET', '/_mock/clock')).body).toEqual({
+        now: '2030-01-01T09:00:06.000Z',
+        frozen: true,
+      });
+    } finally {
+      after.child.kill('SIGTERM');
+      await after.exited;
+    }
+  }, 60_000);
 });

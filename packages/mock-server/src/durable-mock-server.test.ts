@@ -3,13 +3,13 @@
  * earlier, download links and webhook keys still valid), a torn last line of the log is skipped with a warning and
  * cut off, and a real `kill -9` of the CLI loses no acknowledged mutation.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, ftruncateSync, mkdtempSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DurableLog } from './adapters/durable-log.js';
 import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
-import type { MockServer } from './mock-server.js';
+import { createMockServer, type MockServer } from './mock-server.js';
 import { type CliProcess, ensureBuiltCli, startCli } from './robustness/testing/cli-process.js';
 import { downloadCsv } from './testing/report-download.js';
 import { IDS, ORIGIN, TOKEN } from './testing/sandbox-harness.js';
@@ -152,7 +152,7 @@ describe('openDurableMockServer', () => {
 
       if (options.compactAt) {
         expect((first as MockServer & { log: DurableLog }).log.compactions).toBeGreaterThan(5);
-        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).toContain('{"type":"changes"');
+        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).toContain('{"type":"statusChanged"');
       }
       const second = await open(dir, undefined, options);
       expect(second.clock.now()).toBeGreaterThanOrEqual(clockBefore);
@@ -227,18 +227,25 @@ describe('openDurableMockServer', () => {
       ),
     ]);
     expect(created.every((answer) => answer.status < 300)).toBe(true);
-    const read = async (mock: MockServer) => ({
-      statuses: (await call(mock, 'GET', '/_mock/statuses')).body,
-      agents: (await call(mock, 'GET', '/v2/agents?items_per_page=50')).body,
-      histories: await Promise.all(
-        agents.map(async (a) => (await call(mock, 'GET', `/_mock/agents/${a}/history`)).body),
-      ),
-    });
+    // Every agent's whole history (the 20 new ones' too), to the millisecond: exactly, with no tolerance.
+    const read = async (mock: MockServer) => {
+      const listed = (await call(mock, 'GET', '/v2/agents?items_per_page=50')).body;
+      const all = (listed.agents as unknown as { id: string }[]).map((a) => a.id);
+      return {
+        statuses: (await call(mock, 'GET', '/_mock/statuses')).body,
+        agents: listed,
+        histories: await Promise.all(
+          all.map(async (a) => (await call(mock, 'GET', `/_mock/agents/${a}/history`)).body),
+        ),
+        clock: mock.clock.frozen,
+      };
+    };
     const before = await read(first);
+    expect(before.histories).toHaveLength(24);
     close(first);
     const onWarning = vi.fn();
     const second = await open(dir, onWarning, options);
-    expect(await read(second)).toEqual(before);
+    expect(await read(second)).toStrictEqual(before);
     expect(onWarning).not.toHaveBeenCalled();
   });
 
@@ -330,6 +337,108 @@ describe('openDurableMockServer', () => {
       (s) => s.id,
     );
     expect(ids).toEqual(expect.arrayContaining([status.body.id, later.body.id]));
+  });
+});
+
+describe('openDurableMockServer with --id-seed, --frozen-clock and --clock-start', () => {
+  it('resumes the clock and the seed’s position: a restarted sandbox answers as one that never stopped', async () => {
+    const flags = { idSeed: 42, frozenClock: true, clockStart: '2030-01-01T09:00:00Z' };
+    const twin = createMockServer({ ...flags, webhooks: { fetch: noWebhooks } });
+    const dir = dataDir();
+    let durable = await open(dir, undefined, flags);
+    const steps: [string, string, unknown?][] = [
+      ['POST', '/_mock/statuses', { name: 'Seeded one' }],
+      ['POST', '/_mock/clock/advance', { seconds: 90 }],
+      ['POST', '/_mock/agents', { first_name: 'Ida', last_name: 'Seed' }],
+      // Refused: draws no id that a restart would draw again.
+      ['POST', '/_mock/statuses', { name: 'Seeded one' }],
+      ['PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } }],
+      ['POST', '/_mock/accounts', {}],
+      ['POST', '/_mock/faults', { type: 'report_failure' }],
+      ['POST', '/_mock/webhooks', { url: 'http://127.0.0.1:9/seeded' }],
+      ['POST', '/_mock/simulate', { agents: 2, days: 1, seed: 3 }],
+      ['POST', '/_mock/statuses', { name: 'Seeded two' }],
+    ];
+    for (const [i, [method, path, body]] of steps.entries()) {
+      const expected = await call(twin, method, path, body);
+      expect(await call(durable, method, path, body), `${method} ${path}`).toEqual(expected);
+      if (i % 3 === 2) {
+        close(durable);
+        // Started without the flags: the folder says where its clock and ids are.
+        durable = await open(dir);
+      }
+    }
+    for (const path of ['/_mock/clock', '/_mock/statuses', '/v2/agents?items_per_page=50', '/_mock/faults']) {
+      expect(await call(durable, 'GET', path), path).toEqual(await call(twin, 'GET', path));
+    }
+    expect((await call(durable, 'GET', '/_mock/clock')).body).toEqual({
+      now: '2030-01-01T09:01:30.000Z',
+      frozen: true,
+    });
+    twin.close();
+  });
+});
+
+describe('openDurableMockServer on a failing disk', () => {
+  it('answers 503 in Freshchat’s shape and applies nothing it could not write; reads go on, writes resume, every 2xx survives a restart', async () => {
+    const dir = dataDir();
+    let full = false;
+    const writer = {
+      write: (fd: number, bytes: Uint8Array, offset: number, length: number) => {
+        if (full) {
+          writeSync(fd, bytes, offset, Math.min(length, 9));
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        }
+        // Short writes: at most 40 bytes at a time.
+        return writeSync(fd, bytes, offset, Math.min(length, 40));
+      },
+      truncate: (fd: number, length: number) => ftruncateSync(fd, length),
+      fsync: () => {},
+    };
+    const first = await open(dir, undefined, { writer });
+    const acknowledged: string[] = [];
+    const targets = [IDS.lunch, IDS.break, IDS.meeting];
+    for (let i = 0; i < 30; i++) {
+      full = i % 3 === 1;
+      const target = targets[i % 3] as string;
+      const answer = await call(first, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: target } });
+      const created = await call(first, 'POST', '/_mock/statuses', { name: `disk ${i}` });
+      if (full) {
+        expect(answer).toEqual({
+          status: 503,
+          body: {
+            code: 503,
+            status: 'STORAGE_UNAVAILABLE',
+            message:
+              'the change could not be kept (ENOSPC), so it was not made; retry once the data folder takes writes again',
+          },
+        });
+        expect(created.status).toBe(503);
+        // Reads go on while the disk is full.
+        expect((await call(first, 'GET', `/v2/agents/${IDS.john}`)).status).toBe(200);
+      } else {
+        expect(answer.status).toBe(200);
+        expect(created.status).toBe(201);
+        acknowledged.push(target);
+      }
+    }
+    full = false;
+    const history = (await call(first, 'GET', `/_mock/agents/${IDS.john}/history`)).body.history as {
+      to: { id: string };
+    }[];
+    // Nothing refused was applied.
+    expect(history.slice(1).map((e) => e.to.id)).toEqual(acknowledged);
+    const before = {
+      history: (await call(first, 'GET', `/_mock/agents/${IDS.john}/history`)).body,
+      statuses: (await call(first, 'GET', '/_mock/statuses')).body,
+    };
+    expect((before.statuses.states as unknown as unknown[]).length).toBe(2 + 5 + 20);
+    close(first);
+    const second = await open(dir, (m) => expect.fail(m));
+    expect({
+      history: (await call(second, 'GET', `/_mock/agents/${IDS.john}/history`)).body,
+      statuses: (await call(second, 'GET', '/_mock/statuses')).body,
+    }).toEqual(before);
   });
 });
 

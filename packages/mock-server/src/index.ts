@@ -4,6 +4,8 @@ export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from '.
 export { ACTIVE_STATUS_ID, UNAVAILABLE_STATUS_ID } from './domain/agents/agent-status.js';
 export { VirtualClock } from './domain/clock/virtual-clock.js';
 export { DomainError, type DomainErrorKind } from './domain/domain-error.js';
+export type { EventBatch, EventSink, EventStore } from './domain/events/event-sink.js';
+export type { SandboxEvent } from './domain/events/sandbox-event.js';
 export { checkSeedFile, Sandbox, type SandboxLimits, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
 export type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 export {
@@ -12,5 +14,6 @@ export {
   type WebhookDispatcher,
 } from './domain/webhooks/webhook-dispatcher.js';
 export { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
-export { type ListeningMockServer, type ListenOptions, listen } from './listen.js';
+export { type ListeningMockServer, type ListenOptions, listen, type RequestLogEntry } from './listen.js';
 export { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
+export type { SandboxSettings } from './options.js';

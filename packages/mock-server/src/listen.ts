@@ -2,26 +2,30 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
+import { OPTION_TABLE, type SandboxSettings } from './options.js';
 
-/** Where and how to listen. */
-export type ListenOptions = MockServerOptions & {
-  /** Port; 0 picks a free one. Default 4010. */
-  port?: number | undefined;
-  /** Interface; default 127.0.0.1. */
-  host?: string | undefined;
-  /** Keep state in this folder across restarts (see `openDurableMockServer`); in memory only when left out. */
-  dataDir?: string | undefined;
-  /** Told about anything the data folder needed (a torn last line, a stale lock, a migration, a repair). */
-  onWarning?: ((message: string) => void) | undefined;
-  /** With `dataDir`: fsync before each answer (`always`), or leave flushing to the system (`never`, the default). */
-  fsync?: DurableMockServerOptions['fsync'];
-  /** With `dataDir`: compact the log past this many bytes (16 MiB by default). */
-  compactAt?: DurableMockServerOptions['compactAt'];
-  /** With `dataDir`: cut the log before a corrupt line, keeping a backup, instead of refusing to start. */
-  repair?: DurableMockServerOptions['repair'];
-  /** Called after each answer, for a request log. */
-  onRequest?: ((entry: { method: string; path: string; status: number; ms: number }) => void) | undefined;
+/** One answered request, for a request log. */
+export type RequestLogEntry = {
+  method: string;
+  path: string;
+  status: number;
+  /** Milliseconds from the request to its answer. */
+  ms: number;
+  /** When it was answered, in real time (epoch milliseconds). */
+  at: number;
+  /** The app id of the account its token reaches, if any. */
+  account?: string | undefined;
+  /** For an error answer: its code (`AGENT_NOT_FOUND`, or the storage service's `AccessDenied`) and message. */
+  error?: { code: string; message: string } | undefined;
 };
+
+/** Where and how to listen: the settings of `createMockServer`, the port, and a data folder's. */
+export type ListenOptions = MockServerOptions &
+  Pick<SandboxSettings, 'port' | 'host' | 'dataDir'> &
+  Pick<DurableMockServerOptions, 'onWarning' | 'fsync' | 'compactAt' | 'repair'> & {
+    /** Called after each answer, for a request log. */
+    onRequest?: ((entry: RequestLogEntry) => void) | undefined;
+  };
 
 /** A mock server listening on a port. */
 export type ListeningMockServer = MockServer & {
@@ -43,31 +47,31 @@ export type ListeningMockServer = MockServer & {
  * await sandbox.stop();
  */
 export async function listen(options: ListenOptions = {}): Promise<ListeningMockServer> {
-  if (options.dataDir && (options.frozenClock || options.clockStart !== undefined || options.idSeed !== undefined)) {
-    throw new RangeError('dataDir resumes a kept sandbox; frozenClock, clockStart and idSeed describe a fresh one');
-  }
   const mock = options.dataDir
     ? await openDurableMockServer({ ...options, dataDir: options.dataDir })
     : createMockServer(options);
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? OPTION_TABLE.host.default;
   const onRequest = options.onRequest;
   const fetch = onRequest
     ? async (request: Request, env: unknown) => {
         const started = performance.now();
         const response = await mock.dispatch(request, env);
-        const url = new URL(request.url);
+        const ms = performance.now() - started;
         onRequest({
           method: request.method,
-          path: url.pathname,
+          path: new URL(request.url).pathname,
           status: response.status,
-          ms: performance.now() - started,
+          ms,
+          at: Date.now(),
+          account: accountOf(mock, request),
+          error: response.status >= 400 ? await errorOf(response) : undefined,
         });
         return response;
       }
     : mock.dispatch;
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
     (resolve, reject) => {
-      const server = serve({ fetch, port: options.port ?? 4010, hostname: host }, (address) =>
+      const server = serve({ fetch, port: options.port ?? OPTION_TABLE.port.default, hostname: host }, (address) =>
         resolve({ server, address }),
       );
       server.once('error', reject);
@@ -93,4 +97,23 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
       mock.close();
     },
   };
+}
+
+/** The app id of the account a request's bearer token reaches. */
+function accountOf(mock: MockServer, request: Request): string | undefined {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  return token === undefined ? undefined : mock.state.authenticate(token)?.appId;
+}
+
+/** An error answer's code and message, read from a copy of its body: Freshchat's JSON or the storage service's XML. */
+async function errorOf(response: Response): Promise<RequestLogEntry['error']> {
+  const text = await response.clone().text();
+  try {
+    const body = JSON.parse(text) as { status?: unknown; message?: unknown };
+    if (typeof body.status === 'string') return { code: body.status, message: String(body.message ?? '') };
+  } catch {
+    // Not JSON: the storage service answers XML.
+  }
+  const code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+  return code === undefined ? undefined : { code, message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? '' };
 }

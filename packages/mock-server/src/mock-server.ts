@@ -1,38 +1,31 @@
 import type { Hono } from 'hono';
-import type { DurableLog } from './adapters/durable-log.js';
 import { FetchWebhookTransport, type WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
 import { VirtualClock } from './domain/clock/virtual-clock.js';
-import { Sandbox, type SandboxLimits, type SeedFile } from './domain/sandbox.js';
+import type { EventStore } from './domain/events/event-sink.js';
+import type { IdSource } from './domain/id-source.js';
+import { Sandbox } from './domain/sandbox.js';
 import type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
+import { allowCrossOrigin } from './http/cors.js';
+import { healthHandler } from './http/health-handler.js';
 import { HttpDate } from './http/http-date.js';
 import { InspectorFeed } from './http/inspector-feed.js';
 import { inspectorHandlers } from './http/inspector-handlers.js';
 import { webhookHandlers } from './http/webhook-handlers.js';
+import type { SandboxSettings } from './options.js';
+import { VERSION } from './version.js';
 
-/** How a mock server is set up. Every field has a default. */
-export type MockServerOptions = {
-  /** The accounts to start with (and return to on reset); the document's examples by default. */
-  seed?: SeedFile | undefined;
+/**
+ * How a mock server is set up. Every field has a default. The settings it shares with the command line (`seed`,
+ * `reportDelaySeconds`, `limits`, `idSeed`, `frozenClock`, `clockStart`, `cors`) are declared in `OPTION_TABLE`.
+ */
+export type MockServerOptions = Pick<
+  SandboxSettings,
+  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits' | 'cors'
+> & {
   /** The virtual clock; a fresh one following real time by default (or as `frozenClock` and `clockStart` say). */
   clock?: VirtualClock | undefined;
-  /** Freeze the clock from the start: it then moves only when advanced or set. Ignored when `clock` is given. */
-  frozenClock?: boolean | undefined;
-  /** Where the clock starts (a Date or an ISO-8601 string); real time by default. Ignored when `clock` is given. */
-  clockStart?: Date | string | undefined;
-  /**
-   * A seed for every id the sandbox makes (reports, subscriptions, events, faults, statuses, agents, accounts and
-   * their tokens), its link secret and its signing keys: the same seed and requests give the same answers.
-   */
-  idSeed?: number | undefined;
-  /** Clock-seconds from a report request to its completion; 30 by default. */
-  reportDelaySeconds?: number | undefined;
-  /**
-   * Limits: requests per minute (5000), reports per minute (1), journal entries kept (1000), webhook subscriptions
-   * (100), simulated agent-days (1,000,000) and report jobs kept (1000) per account; accounts per sandbox (1000).
-   */
-  limits?: Partial<SandboxLimits> | undefined;
   /** Largest request bodies, in bytes. */
   bodyLimits?: AppOptions['bodyLimits'];
   /** How webhooks are delivered (the fetch used, the timeout). */
@@ -41,8 +34,13 @@ export type MockServerOptions = {
   deliveryLimits?: Partial<DeliveryLimits> | undefined;
   /** The secret that signs download links; random by default. */
   linkSecret?: string | undefined;
-  /** A durable log to record accepted mutations in (see `openDurableMockServer`, which also replays it). */
-  durable?: DurableLog | undefined;
+  /** Where new ids come from, overriding `idSeed`'s (the migration of an old data folder feeds its logged ids). */
+  ids?: IdSource | undefined;
+  /**
+   * Where the events of every change are kept before they are applied, and where an earlier run's are read from
+   * (the data folder's log: see `openDurableMockServer`). In memory only by default.
+   */
+  store?: EventStore | undefined;
 };
 
 /** The sandbox's Hono app, whose `fetch` always answers with a promise, so it fits a client's `fetch` option as is. */
@@ -83,6 +81,7 @@ export type MockServer = {
  * const { data } = await client.GET('/agents/status');
  */
 export function createMockServer(options: MockServerOptions = {}): MockServer {
+  const started = performance.now();
   const state = new Sandbox({
     seed: options.seed,
     clock: options.clock ?? clockFor(options),
@@ -90,19 +89,21 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     reportDelaySeconds: options.reportDelaySeconds,
     limits: options.limits,
     linkSecret: options.linkSecret,
-    ids: options.durable?.ids,
-    onKeyPair: options.durable
-      ? (account, privateKeyPem) => options.durable?.append({ type: 'key', appId: account.appId, privateKeyPem })
-      : undefined,
+    ids: options.ids,
+    sink: options.store,
+    replay: options.store && ((apply) => options.store?.replay(apply)),
   });
   const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks), options.deliveryLimits);
   const inspector = new InspectorFeed(state, webhooks);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
-    durable: options.durable,
-    extraHandlers: { ...webhookHandlers(webhooks), ...inspectorHandlers(inspector) },
+    extraHandlers: {
+      ...webhookHandlers(webhooks),
+      ...inspectorHandlers(inspector),
+      ...healthHandler(VERSION, () => performance.now() - started),
+    },
   });
-  const honoFetch = app.fetch;
+  const honoFetch = options.cors ? allowCrossOrigin(app.fetch) : app.fetch;
   const httpDate = new HttpDate(state.clock);
   // Every answer's `Date` reads the virtual clock, so it repeats with the rest of the answer. Hono answers
   // synchronously when a handler does; that stays so.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractTarget } from '../target.js';
-import { controlClient, controlSenders, expectError, ok, SANDBOX_ONLY } from './context.js';
+import { controlClient, controlSenders, expectError, fetchLink, ok, SANDBOX_ONLY, sandboxControl } from './context.js';
 
 /**
- * Registers the control API's checks of reset and the clock: reset keeps the clock's time; the clock moves forward
- * only (sandbox only).
+ * Registers the control API's checks of health, reset and the clock: health needs no token; reset keeps the clock's
+ * time; the clock moves forward only (sandbox only).
  *
  * @example
  * describe('sandbox', () => controlClockChecks({ baseUrl, token, sandbox: true, control: { origin } }));
@@ -14,6 +14,15 @@ export function controlClockChecks(target: ContractTarget): void {
   const { post } = controlSenders(target);
 
   describe('control API: reset and the clock', () => {
+    sandboxIt(`the health path answers without a token ${SANDBOX_ONLY}`, async () => {
+      const response = await fetchLink(target, `${sandboxControl(target).origin}/_mock/health`);
+      expect(response.status).toBe(200);
+      const health = (await response.json()) as { status: string; version: string; uptime_seconds: number };
+      expect(health.status).toBe('ok');
+      expect(health.version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(Number.isInteger(health.uptime_seconds)).toBe(true);
+    });
+
     sandboxIt(`reset brings the seed back and keeps the clock's time ${SANDBOX_ONLY}`, async () => {
       const control = controlClient(target);
       ok(await control.POST('/_mock/statuses', { body: { name: 'Gone after reset' } }), 'create status');

@@ -1,14 +1,17 @@
 /**
- * The log's files: format line and versions, corrupt lines and `repair`, compaction's switch and what it folds,
- * the crash windows of that switch, and `fsync: 'always'`.
+ * The log's files: format line and versions, corrupt lines and `repair`, compaction's switch and what it drops,
+ * the crash windows of that switch, `fsync: 'always'`, and a failing disk (ENOSPC, EIO, short writes).
  */
 import * as fs from 'node:fs';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DomainError } from '../domain/domain-error.js';
+import type { EventBatch } from '../domain/events/event-sink.js';
+import type { SandboxEvent } from '../domain/events/sandbox-event.js';
 import { DataDirError } from './data-dir-lock.js';
-import { DurableLog, type DurableLogOptions, type LogEntry } from './durable-log.js';
+import { DurableLog, type DurableLogOptions, type LogWriter } from './durable-log.js';
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
@@ -36,85 +39,66 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const START: LogEntry = { type: 'start', at: 1_000_000, realAt: 1_000, linkSecret: 'secret' };
-function request(n: number, extra: Partial<Extract<LogEntry, { type: 'request' }>> = {}): LogEntry {
-  return {
-    type: 'request',
-    at: 1_000_000 + n,
-    realAt: 1_000 + n,
-    method: 'POST',
-    path: '/_mock/statuses',
-    token: 'sandbox-token',
-    contentType: 'application/json',
-    body: JSON.stringify({ name: `status ${n}` }),
-    ids: [`id-${n}`],
-    op: 'createCustomStatus',
-    ...extra,
-  };
+const CLOCK = { at: 1_000_000, realAt: 1_000, frozen: false };
+const START: EventBatch = {
+  events: [{ type: 'sandboxStarted', clock: CLOCK, linkSecret: 'secret', seed: { accounts: [] }, ids: [] }],
+};
+function created(n: number): EventBatch {
+  const status = { id: `id-${n}`, name: `status ${n}`, emoji: '', builtIn: false };
+  return { events: [{ type: 'statusCreated', app: 'app', status }] };
 }
-function patch(n: number, agent: string, status: string): LogEntry {
-  return request(n, {
-    method: 'PATCH',
-    path: `/v2/agents/${agent}`,
-    body: JSON.stringify({ agent_status: { id: status } }),
-    ids: [],
-    op: 'updateAgentStatus',
-  });
+function reset(n: number): EventBatch {
+  return { events: [{ type: 'sandboxReset', at: 9_000_000 + n, clock: { ...CLOCK, at: 9_000_000 + n }, ids: [] }] };
 }
+/** The lines a log holds for `batches`, as it reads them back. */
+const asLines = (batches: EventBatch[]) =>
+  batches.map((b) => ({ type: 'events', events: b.events as SandboxEvent[], ids: b.idsDrawn }));
+/** What a log read back, as JSON (an absent `ids` and an undefined one are the same line). */
+const readBack = (log: DurableLog) => JSON.parse(JSON.stringify(log.loaded));
+const expected = (batches: EventBatch[], warnings: string[] = []) =>
+  JSON.parse(JSON.stringify({ lines: asLines(batches), warnings }));
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 /** The log's file in `dir`, by the name the folder's layout gives it. */
 const logFile = (dir: string) => join(dir, 'sandbox-log.ndjson');
 
 describe('DurableLog format', () => {
-  it('starts each file with its format line, and reads back what it appended', () => {
+  it('starts each file with its format line, and reads back what it accepted, seeded id counts included', () => {
     const dir = folder();
     const log = open(dir);
-    log.append(START);
-    log.append(request(1));
+    log.accept(START);
+    log.accept({ ...created(1), idsDrawn: 7 });
     close(log);
-    expect(JSON.parse(lines(logFile(dir))[0] as string)).toEqual({ type: 'format', version: 2, generation: 0 });
-    const again = open(dir);
-    expect(again.loaded).toEqual({ entries: [START, request(1)], warnings: [] });
+    expect(JSON.parse(lines(logFile(dir))[0] as string)).toEqual({ type: 'format', version: 3, generation: 0 });
+    expect(readBack(open(dir))).toEqual(expected([START, { ...created(1), idsDrawn: 7 }]));
   });
 
   it('refuses a log written in a newer format, with a clear message, and leaves the folder unlocked', () => {
     const dir = folder();
     const file = join(dir, 'sandbox-log.ndjson');
-    writeFileSync(file, `${JSON.stringify({ type: 'format', version: 3, generation: 0 })}\n`);
+    writeFileSync(file, `${JSON.stringify({ type: 'format', version: 4, generation: 0 })}\n`);
     expect(() => open(dir)).toThrow(DataDirError);
     expect(() => open(dir)).toThrow(
-      `${file} is in format 3, written by a newer freshchat-sandbox; this one reads formats 1 to 2. ` +
+      `${file} is in format 4, written by a newer freshchat-sandbox; this one reads formats 1 to 3. ` +
         'Start a newer version, or use another --data-dir.',
     );
     expect(existsSync(join(dir, 'sandbox.lock'))).toBe(false);
   });
 
-  it('reads a format-1 log (no format line), migrates it once, says so and keeps the original', () => {
+  it('refuses a log of requests (format 2): the migration turns it into events first', () => {
     const dir = folder();
     const file = join(dir, 'sandbox-log.ndjson');
-    const { op: _op, ...oldRequest } = request(1) as Extract<LogEntry, { type: 'request' }>;
-    const v1 = `${JSON.stringify(START)}\n${JSON.stringify(oldRequest)}\n`;
-    writeFileSync(file, v1);
-    const onWarning = vi.fn();
-    const log = open(dir, { onWarning });
-    expect(log.loaded.entries).toEqual([START, oldRequest]);
-    expect(onWarning).toHaveBeenCalledWith(
-      `${file} was in format 1; migrated once to format 2 (a snapshot and a fresh log). The original is kept as ` +
-        'sandbox-log.format-1.ndjson.',
-    );
-    expect(readFileSync(join(dir, 'sandbox-log.format-1.ndjson'), 'utf8')).toBe(v1);
-    close(log);
-    const again = open(dir, { onWarning: (m) => expect.fail(m) });
-    expect(again.loaded.entries).toEqual([START, oldRequest]);
+    writeFileSync(file, `${JSON.stringify({ type: 'format', version: 2, generation: 0 })}\n`);
+    expect(() => open(dir)).toThrow(`${file} is in format 2; it must be migrated to 3 first`);
+    expect(existsSync(join(dir, 'sandbox.lock'))).toBe(false);
   });
 
   it('stops at a corrupt line in the middle, naming it; --repair keeps a backup and cuts the log before it', () => {
     const dir = folder();
     const log = open(dir);
-    for (const entry of [START, request(1), request(2), request(3), request(4)]) log.append(entry);
+    for (const batch of [START, created(1), created(2), created(3), created(4)]) log.accept(batch);
     close(log);
     const written = lines(logFile(dir));
-    written[3] = '{"type":"request","at":1000003,"rea\u0000\u0000 garbage';
+    written[3] = '{"type":"events","events":[{"type":"statusCr\u0000\u0000 garbage';
     const damaged = `${written.join('\n')}\n`;
     writeFileSync(logFile(dir), damaged);
     expect(() => open(dir)).toThrow(
@@ -126,7 +110,7 @@ describe('DurableLog format', () => {
 
     const onWarning = vi.fn();
     const repaired = open(dir, { repair: true, onWarning });
-    expect(repaired.loaded.entries).toEqual([START, request(1)]);
+    expect(readBack(repaired).lines).toEqual(expected([START, created(1)]).lines);
     const backup = readdirSync(dir).find((name) => name.endsWith('.bak')) as string;
     expect(readFileSync(join(dir, backup), 'utf8')).toBe(damaged);
     expect(onWarning.mock.calls[0]?.[0]).toBe(
@@ -141,12 +125,12 @@ describe('DurableLog snapshot damage', () => {
   it('stops at a corrupt snapshot line, even with repair: a snapshot is written whole', () => {
     const dir = folder();
     const log = open(dir);
-    for (const entry of [START, request(1), request(2)]) log.append(entry);
+    for (const batch of [START, created(1), created(2)]) log.accept(batch);
     log.compact();
     close(log);
     const file = join(dir, 'sandbox-snapshot.ndjson');
     const written = lines(file);
-    written[2] = '{"type":"request",';
+    written[2] = '{"type":"events",';
     writeFileSync(file, `${written.join('\n')}\n`);
     for (const repair of [false, true]) {
       expect(() => open(dir, { repair })).toThrow(
@@ -157,54 +141,38 @@ describe('DurableLog snapshot damage', () => {
 });
 
 describe('DurableLog compaction', () => {
-  it('switches to a snapshot and a fresh log past the threshold, and replays every entry once', async () => {
+  it('switches to a snapshot and a fresh log past the threshold, and hands back every line once', async () => {
     const dir = folder();
     const log = open(dir, { compactAt: 1500 });
-    const appended = [START, ...Array.from({ length: 40 }, (_, i) => request(i + 1))];
-    for (const entry of appended) {
-      log.append(entry);
+    const accepted = [START, ...Array.from({ length: 80 }, (_, i) => created(i + 1))];
+    for (const batch of accepted) {
+      log.accept(batch);
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(log.compactions).toBeGreaterThan(3);
     expect(fs.statSync(logFile(dir)).size).toBeLessThanOrEqual(1500 + 400);
     expect(readdirSync(dir).sort()).toEqual(['sandbox-log.ndjson', 'sandbox-snapshot.ndjson', 'sandbox.lock']);
     close(log);
-    expect(open(dir).loaded).toEqual({ entries: appended, warnings: [] });
+    const again = open(dir);
+    expect(readBack(again)).toEqual(expected(accepted));
+    const replayed: EventBatch[] = [];
+    again.replay((batch) => replayed.push(batch));
+    expect(JSON.parse(JSON.stringify(replayed))).toEqual(JSON.parse(JSON.stringify(accepted)));
   });
 
-  it('folds status changes into rows and drops what a reset undoes, keeping the clock’s advance', () => {
+  it('drops what a reset undoes: it keeps the start, then the last reset (which carries the clock) and what follows', () => {
     const dir = folder();
     const log = open(dir);
-    const reset = request(5, { path: '/_mock/reset', body: undefined, ids: [], op: 'resetSandbox', at: 9_000_005 });
-    const faulted = { ...(patch(7, 'a', 's2') as object), faulted: true } as LogEntry;
-    const entries = [START, request(1), patch(2, 'a', 's1'), reset, patch(6, 'a', 's1'), faulted, patch(9, 'b', 's1')];
-    for (const entry of entries) log.append(entry);
+    for (const batch of [START, created(1), reset(2), created(3), reset(4), created(5), created(6)]) log.accept(batch);
     log.compact();
     close(log);
-    const body = JSON.stringify({ agent_status: { id: 's1' } });
-    const fold = (realAt: number, rows: number[], agents: string[]) => ({
-      type: 'changes',
-      realAt,
-      tokens: ['sandbox-token'],
-      ops: ['updateAgentStatus'],
-      agents,
-      bodies: [body],
-      rows,
-    });
-    expect(open(dir).loaded.entries).toEqual([
-      // The start takes over where the clock stood at the reset, 8 999 000 ms ahead of real time.
-      { ...START, at: 9_000_005, realAt: 1_005 },
-      reset,
-      fold(1_006, [0, 0, 0, 0, 0], ['a']),
-      faulted,
-      fold(1_009, [0, 0, 0, 0, 0], ['b']),
-    ]);
+    expect(readBack(open(dir)).lines).toEqual(expected([START, reset(4), created(5), created(6)]).lines);
   });
 
-  it('replays each entry once after a kill between the snapshot’s rename and the fresh log’s', () => {
+  it('hands back each line once after a kill between the snapshot’s rename and the fresh log’s', () => {
     const dir = folder();
     const log = open(dir);
-    for (const entry of [START, request(1), request(2)]) log.append(entry);
+    for (const batch of [START, created(1), created(2)]) log.accept(batch);
     close(log);
     const before = join(dir, 'old-log');
     copyFileSync(logFile(dir), before);
@@ -214,19 +182,19 @@ describe('DurableLog compaction', () => {
     // The snapshot holds generation 0 up to its end; the log is still generation 0, as if the kill came now.
     copyFileSync(before, logFile(dir));
     writeFileSync(join(dir, 'sandbox-log.ndjson.tmp'), '{"type":"format"');
-    expect(open(dir).loaded).toEqual({ entries: [START, request(1), request(2)], warnings: [] });
+    expect(readBack(open(dir))).toEqual(expected([START, created(1), created(2)]));
     expect(existsSync(join(dir, 'sandbox-log.ndjson.tmp'))).toBe(false);
     close(logs[0] as DurableLog);
-    // Had the process gone on appending to the old log (its switch failed), those entries follow the snapshot.
-    fs.appendFileSync(logFile(dir), `${JSON.stringify(request(3))}\n`);
-    expect(open(dir).loaded.entries).toEqual([START, request(1), request(2), request(3)]);
+    // Had the process gone on appending to the old log (its switch failed), those lines follow the snapshot.
+    fs.appendFileSync(logFile(dir), `${JSON.stringify(asLines([created(3)])[0])}\n`);
+    expect(readBack(open(dir)).lines).toEqual(expected([START, created(1), created(2), created(3)]).lines);
   });
 
   it('compacts on close when past the threshold', () => {
     const dir = folder();
     const log = open(dir, { compactAt: 100 });
-    log.append(START);
-    log.append(request(1));
+    log.accept(START);
+    log.accept(created(1));
     expect(log.compactions).toBe(0);
     close(log);
     expect(log.compactions).toBe(1);
@@ -237,56 +205,106 @@ describe('DurableLog compaction', () => {
 describe('DurableLog fsync', () => {
   const fsyncSync = vi.mocked(fs.fsyncSync);
 
-  it('with fsync "always" flushes each entry before append returns; by default it leaves that to the system', () => {
+  it('with fsync "always" flushes each line before accept returns; by default it leaves that to the system', () => {
     const always = open(folder(), { fsync: 'always' });
     fsyncSync.mockClear();
-    always.append(START);
-    always.append(request(1));
+    always.accept(START);
+    always.accept(created(1));
     expect(fsyncSync).toHaveBeenCalledTimes(2);
     const byDefault = open(folder());
     fsyncSync.mockClear();
-    byDefault.append(START);
-    byDefault.append(request(1));
+    byDefault.accept(START);
+    byDefault.accept(created(1));
     expect(fsyncSync).not.toHaveBeenCalled();
   });
 });
 
-describe('DurableLog replay', () => {
-  it('appends nothing and hands back the fed ids while replay runs, and records again after it, even when it throws', async () => {
+/** A disk that fails as told: writes of at most `chunk` bytes, and an error on the writes `failing` names. */
+function failingDisk(options: { chunk?: number; failing?: (write: number) => string | undefined; cutFails?: number }) {
+  let writes = 0;
+  let cutFailures = options.cutFails ?? 0;
+  const writer: LogWriter = {
+    write: (fd, bytes, offset, length) => {
+      writes++;
+      const n = Math.min(length, options.chunk ?? length);
+      const code = options.failing?.(writes);
+      if (code) {
+        // A disk that fills up mid-line: part of the line lands before the error.
+        fs.writeSync(fd, bytes, offset, Math.ceil(n / 2));
+        throw Object.assign(new Error(`${code}: no space left on device, write`), { code });
+      }
+      return fs.writeSync(fd, bytes, offset, n);
+    },
+    truncate: (fd, length) => {
+      if (cutFailures-- > 0) throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' });
+      fs.ftruncateSync(fd, length);
+    },
+    fsync: (fd) => fs.fsyncSync(fd),
+  };
+  return { writer, writes: () => writes };
+}
+
+describe('DurableLog on a failing disk', () => {
+  it('writes a line whole through short writes', () => {
     const dir = folder();
-    const log = open(dir);
-    log.append(START);
-    const bytes = readFileSync(join(dir, 'sandbox-log.ndjson')).length;
-
-    const inside = await log.replay(async (feedIds) => {
-      feedIds(['logged-1', 'logged-2']);
-      log.append(request(1));
-      return { replaying: log.replaying, ids: [log.ids(), log.ids()] };
-    });
-    await expect(
-      log.replay(async () => {
-        throw new Error('a bad entry');
-      }),
-    ).rejects.toThrow('a bad entry');
-
-    expect(inside).toEqual({ replaying: true, ids: ['logged-1', 'logged-2'] });
-    expect(readFileSync(join(dir, 'sandbox-log.ndjson')).length).toBe(bytes);
-    expect(log.replaying).toBe(false);
-    log.beginCapture();
-    const fresh = log.ids();
-    expect(log.endCapture()).toEqual([fresh]);
-    expect(fresh).not.toMatch(/^logged-/);
-    log.append(request(2));
-    expect(readFileSync(join(dir, 'sandbox-log.ndjson')).length).toBeGreaterThan(bytes);
+    const disk = failingDisk({ chunk: 7 });
+    const log = open(dir, { writer: disk.writer });
+    log.accept(START);
+    log.accept(created(1));
+    expect(disk.writes()).toBeGreaterThan(20);
+    close(log);
+    expect(readBack(open(dir))).toEqual(expected([START, created(1)]));
   });
 
-  it('holds real time still from beginCapture to endCapture', async () => {
-    const log = open(folder());
-    log.beginCapture();
-    const held = log.realNow();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(log.realNow()).toBe(held);
-    log.endCapture();
-    expect(log.realNow()).toBeGreaterThanOrEqual(held + 15);
+  it.each(['ENOSPC', 'EIO', 'EROFS'])(
+    'refuses a line it could not write (%s) as storage unavailable, cuts its part off, and takes the next',
+    (code) => {
+      const dir = folder();
+      let full = false;
+      const disk = failingDisk({ chunk: 50, failing: () => (full ? code : undefined) });
+      const log = open(dir, { writer: disk.writer });
+      log.accept(START);
+      full = true;
+      const refused: unknown[] = [];
+      for (const n of [1, 2, 3]) {
+        try {
+          log.accept(created(n));
+        } catch (error) {
+          refused.push(error);
+        }
+      }
+      expect(refused).toHaveLength(3);
+      for (const error of refused) {
+        expect(error).toBeInstanceOf(DomainError);
+        expect({ ...(error as DomainError), message: (error as DomainError).message }).toEqual({
+          name: 'DomainError',
+          kind: 'storage_unavailable',
+          code: 'STORAGE_UNAVAILABLE',
+          retry: undefined,
+          message: `the change could not be kept (${code}), so it was not made; retry once the data folder takes writes again`,
+        });
+      }
+      // Nothing of the refused lines is left in the file: it ends on the last whole line.
+      expect(readFileSync(logFile(dir), 'utf8').endsWith('\n')).toBe(true);
+      // Space again: writes resume.
+      full = false;
+      log.accept(created(4));
+      close(log);
+      expect(readBack(open(dir))).toEqual(expected([START, created(4)]));
+    },
+  );
+
+  it('cuts a refused line off before the next append when the first cut failed too', () => {
+    const dir = folder();
+    const disk = failingDisk({ failing: (n) => (n === 2 ? 'ENOSPC' : undefined), cutFails: 1 });
+    // One write per line here (no short writes): the second write is the first event's.
+    const log = open(dir, { writer: disk.writer });
+    log.accept(START);
+    expect(() => log.accept(created(1))).toThrow(DomainError);
+    // The half line is still there: the cut failed.
+    expect(readFileSync(logFile(dir), 'utf8').endsWith('\n')).toBe(false);
+    log.accept(created(2));
+    close(log);
+    expect(readBack(open(dir, { onWarning: (m) => expect.fail(m) }))).toEqual(expected([START, created(2)]));
   });
 });

@@ -1,69 +1,83 @@
 import {
   chmodSync,
   closeSync,
-  copyFileSync,
   existsSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   rmSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { IdSource } from '../domain/id-source.js';
+import { storageUnavailable } from '../domain/domain-error.js';
+import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
 import { DataDirError, lockDataDir, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, unusableDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
-import { type FormatLine, LOG_FORMAT, type LogEntry, readLogFile } from './log-file.js';
-import { freshLog, headerLine, logGeneration, readCovers } from './log-header.js';
+import { type EventLine, type FormatLine, LOG_FORMAT, readLogFile } from './log-file.js';
+import { freshLog, headerLine, LOG_NAME, logGeneration, readCovers, SNAPSHOT_NAME } from './log-header.js';
 
-export type { LogEntry } from './log-file.js';
+/** What reading the folder found: the lines to apply (snapshot, then the log's tail), and what was said. */
+export type LoadedLog = { lines: EventLine[]; warnings: string[] };
 
-/** What reading the folder found: the entries to replay (snapshot, then the log's tail), and what was said. */
-export type LoadedLog = { entries: LogEntry[]; warnings: string[] };
+/**
+ * The file operations the log appends with: node:fs by default. A test puts a failing disk in its place (ENOSPC on
+ * the n-th write, short writes), as a later one puts a real full disk.
+ */
+export type LogWriter = {
+  /** Writes up to `length` bytes of `bytes` from `offset` at the end of the file; returns how many it wrote. */
+  write(fd: number, bytes: Uint8Array, offset: number, length: number): number;
+  truncate(fd: number, length: number): void;
+  fsync(fd: number): void;
+};
+
+const NODE_WRITER: LogWriter = {
+  write: (fd, bytes, offset, length) => writeSync(fd, bytes, offset, length),
+  truncate: (fd, length) => ftruncateSync(fd, length),
+  fsync: (fd) => fsyncSync(fd),
+};
 
 /** How the log writes. */
 export type DurableLogOptions = {
-  /** `always`: fsync after each append, before the answer. `never` (default): the operating system flushes. */
+  /** `always`: fsync after each append, before the events are applied. `never` (default): the operating system flushes. */
   fsync?: 'always' | 'never' | undefined;
   /** Compact once the log passes this many bytes; 16 MiB by default. */
   compactAt?: number | undefined;
   /** Cut the log before a corrupt line (keeping a backup) instead of refusing to start. */
   repair?: boolean | undefined;
-  /** Told about anything the folder needed (torn line, stale lock, migration, repair, a failed compaction). */
+  /** Told about anything the folder needed (torn line, stale lock, repair, a failed compaction). */
   onWarning?: ((message: string) => void) | undefined;
+  /** The file operations appends use; node:fs by default. */
+  writer?: LogWriter | undefined;
 };
 
 /** The default compaction threshold, in bytes. */
 export const DEFAULT_COMPACT_AT = 16 * 1024 * 1024;
-const LOG = 'sandbox-log.ndjson';
-const SNAPSHOT = 'sandbox-snapshot.ndjson';
 
 /**
- * The log behind `--data-dir`: one JSON line per accepted mutation, written with a single `write` before the
- * response is sent (and fsynced first with `fsync: 'always'`), so a killed process (even `kill -9`) loses no
- * acknowledged change. It also records the ids each request produced, so that replaying the requests rebuilds the
- * same state. Past `compactAt` bytes it is compacted: a snapshot (`sandbox-snapshot.ndjson`, see `writeSnapshot`)
- * takes in the log, and a fresh log follows it. One process at a time writes a folder (`sandbox.lock`).
+ * The write-ahead log behind `--data-dir`: the sandbox's `EventStore`. Each command's events are one JSON line,
+ * appended in full (a short write is carried on until every byte is written; `fsync: 'always'` flushes it) before
+ * the sandbox applies them and answers. An append that fails (ENOSPC, EIO, EROFS…) is cut back off the file and
+ * refused as storage unavailable: the sandbox applies nothing, and the next append tries again. Past `compactAt`
+ * bytes the log is compacted into a snapshot (`sandbox-snapshot.ndjson`, see `writeSnapshot`) and a fresh log
+ * follows it. One process at a time writes a folder (`sandbox.lock`).
  *
  * @example
  * const log = DurableLog.open('/tmp/sandbox', { fsync: 'always' });
- * const { entries, warnings } = log.loaded;
+ * const mock = createMockServer({ store: log });
  */
-export class DurableLog {
+export class DurableLog implements EventStore {
   /** How many compactions this log has made (tests read it; nothing else does). */
   compactions = 0;
   private fd: number;
   private bytes: number;
   private generation: number;
   private due: ReturnType<typeof setImmediate> | undefined;
-  private captured: string[] | undefined;
-  private feed: string[] = [];
-  /** Set inside `replay` only. */
-  private inReplay = false;
-  /** Real time held by `beginCapture`, until `endCapture`. */
-  private heldRealAt: number | undefined;
+  /** Set when a failed append's bytes could not be cut off yet: the next append cuts them first. */
+  private torn = false;
   private readonly fsync: boolean;
   private readonly compactAt: number;
+  private readonly writer: LogWriter;
   private readonly warn: (message: string) => void;
   /** The log file, `sandbox-log.ndjson` in the folder. */
   private readonly file: string;
@@ -79,17 +93,18 @@ export class DurableLog {
     this.generation = state.generation;
     this.fsync = options.fsync === 'always';
     this.compactAt = options.compactAt ?? DEFAULT_COMPACT_AT;
+    this.writer = options.writer ?? NODE_WRITER;
     this.warn = (message) => {
       loaded.warnings.push(message);
       options.onWarning?.(message);
     };
-    this.file = join(dir, LOG);
+    this.file = join(dir, LOG_NAME);
     this.fd = openSync(this.file, 'a', PRIVATE_FILE_MODE);
   }
 
   /**
    * Opens (creating if need be) the folder `dir`: takes its lock, reads the snapshot and the log after it, checks
-   * their format. Throws a `DataDirError` for a folder in use, a newer format, a corrupt line (unless `repair`).
+   * their format. Throws a `DataDirError` for a folder in use, another format, a corrupt line (unless `repair`).
    */
   static open(dir: string, options: DurableLogOptions = {}): DurableLog {
     try {
@@ -108,14 +123,13 @@ export class DurableLog {
     };
     const unlock = lockDataDir(dir, onWarning);
     try {
-      for (const name of [LOG, SNAPSHOT]) {
+      for (const name of [LOG_NAME, SNAPSHOT_NAME]) {
         rmSync(join(dir, `${name}.tmp`), { force: true });
         // Files an earlier version made readable by all become their owner's only.
         if (existsSync(join(dir, name))) chmodSync(join(dir, name), PRIVATE_FILE_MODE);
       }
-      const read = { onWarning, repair: options.repair ?? false };
-      const snapshotFile = join(dir, SNAPSHOT);
-      const logFile = join(dir, LOG);
+      const snapshotFile = join(dir, SNAPSHOT_NAME);
+      const logFile = join(dir, LOG_NAME);
       const snapshot = existsSync(snapshotFile) ? readLogFile(snapshotFile, { onWarning }) : undefined;
       const covers = snapshot?.header && 'snapshot' in snapshot.header ? snapshot.header.snapshot : undefined;
       if (snapshot && !covers) throw new DataDirError(`${snapshotFile} has no snapshot header`);
@@ -129,92 +143,59 @@ export class DurableLog {
         );
       }
       const skipBytes = covers && generation === covers.generation ? covers.bytes : 0;
-      const log = readLogFile(logFile, { ...read, skipBytes });
-      const entries = [...(snapshot?.entries ?? []), ...log.entries];
-      const durable = new DurableLog(dir, { entries, warnings }, unlock, { bytes: log.bytes, generation }, options);
-      if (log.version < LOG_FORMAT) durable.migrate(log.version);
-      return durable;
+      const log = readLogFile(logFile, { onWarning, repair: options.repair ?? false, skipBytes });
+      for (const [name, read] of [
+        [snapshotFile, snapshot],
+        [logFile, log],
+      ] as const) {
+        if (read && read.version !== LOG_FORMAT) {
+          throw new DataDirError(`${name} is in format ${read.version}; it must be migrated to ${LOG_FORMAT} first`);
+        }
+      }
+      const lines = [...(snapshot?.entries ?? []), ...log.entries] as EventLine[];
+      return new DurableLog(dir, { lines, warnings }, unlock, { bytes: log.bytes, generation }, options);
     } catch (error) {
       unlock();
       throw error;
     }
   }
 
-  /** Whether the log is being replayed (inside `replay`): nothing is appended, ids come from the log. */
-  get replaying(): boolean {
-    return this.inReplay;
+  /** Hands the folder's lines to `apply`, in order: the events of every command acknowledged before. */
+  replay(apply: (batch: EventBatch) => void): void {
+    for (const line of this.loaded.lines) apply({ events: line.events, idsDrawn: line.ids });
   }
 
   /**
-   * Replays the log through `fn`: while it runs, nothing is appended and the sandbox's ids are the ones `fn` feeds
-   * (a logged request's, before that request is replayed). The log records again once `fn` settles.
-   *
-   * @example
-   * await log.replay(async (feedIds) => {
-   *   for (const entry of log.loaded.entries) if (entry.type === 'request') { feedIds(entry.ids); await resend(entry); }
-   * });
+   * Appends one command's events as one line, every byte of it (then fsync, with `fsync: 'always'`), or throws
+   * storage unavailable having cut off whatever part was written. Compacts soon once past the threshold.
    */
-  async replay<T>(fn: (feedIds: (ids: string[]) => void) => Promise<T>): Promise<T> {
-    if (this.inReplay) throw new Error('the log is already being replayed');
-    this.inReplay = true;
+  accept(batch: EventBatch): void {
+    const line: EventLine = { type: 'events', events: [...batch.events], ids: batch.idsDrawn };
+    const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
     try {
-      return await fn((ids) => {
-        this.feed = [...ids];
-      });
-    } finally {
-      this.inReplay = false;
-      this.feed = [];
+      if (this.torn) this.cutBack();
+      for (let written = 0; written < bytes.length; ) {
+        const n = this.writer.write(this.fd, bytes, written, bytes.length - written);
+        // A disk that takes nothing, without an error, would loop for ever.
+        if (!(n > 0)) throw Object.assign(new Error('the file took no bytes'), { code: 'EIO' });
+        written += n;
+      }
+      if (this.fsync) this.writer.fsync(this.fd);
+    } catch (error) {
+      this.torn = true;
+      try {
+        this.cutBack();
+      } catch {
+        // Still torn: the next append cuts the file back before it writes.
+      }
+      throw storageUnavailable((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     }
-  }
-
-  /**
-   * The id source for the sandbox: during replay it hands back the ids the log recorded; otherwise it makes
-   * random ones and notes them for the request being handled.
-   */
-  readonly ids: IdSource = () => {
-    if (this.inReplay) {
-      const next = this.feed.shift();
-      if (next !== undefined) return next;
-    }
-    const id = crypto.randomUUID();
-    this.captured?.push(id);
-    return id;
-  };
-
-  /**
-   * Real time as the sandbox's clock should read it: held still from `beginCapture` to `endCapture`, so every clock
-   * reading of one request is the one its entry records, as its replay will read it; the present otherwise.
-   */
-  realNow(): number {
-    return this.heldRealAt ?? Date.now();
-  }
-
-  /** Starts noting the ids of one request (handlers run synchronously, so requests do not interleave here). */
-  beginCapture(): void {
-    this.captured = [];
-    this.heldRealAt = Date.now();
-  }
-
-  /** Stops noting ids and returns the ones made since `beginCapture`. */
-  endCapture(): string[] {
-    const ids = this.captured ?? [];
-    this.captured = undefined;
-    this.heldRealAt = undefined;
-    return ids;
-  }
-
-  /** Appends one entry with a single write (then fsync, with `fsync: 'always'`); compacts soon once past the threshold. */
-  append(entry: LogEntry): void {
-    if (this.inReplay) return;
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
-    writeSync(this.fd, line);
-    if (this.fsync) fsyncSync(this.fd);
-    this.bytes += line.length;
+    this.bytes += bytes.length;
     // After the answer, not before it: the request that crossed the line is not kept waiting.
     if (this.bytes > this.compactAt && !this.due) this.due = setImmediate(() => this.compactIfDue());
   }
 
-  /** Compacts if the log is past the threshold (after a replay, and on a graceful stop). */
+  /** Compacts if the log is past the threshold (after a restart, and on a graceful stop). */
   compactIfDue(): void {
     if (this.due) clearImmediate(this.due);
     this.due = undefined;
@@ -223,11 +204,11 @@ export class DurableLog {
 
   /**
    * Compacts now: the snapshot takes in the whole log (temp file, fsync, rename, fsync of the folder), then a fresh
-   * log replaces the old one the same way. Synchronous, so no request is handled half-way; a kill at any point
-   * leaves a folder that replays every acknowledged entry exactly once. A failure is a warning: the log goes on.
+   * log replaces the old one the same way. Synchronous, so no command is carried out half-way; a kill at any point
+   * leaves a folder that applies every acknowledged event exactly once. A failure is a warning: the log goes on.
    */
   compact(): void {
-    const snapshotFile = join(this.dir, SNAPSHOT);
+    const snapshotFile = join(this.dir, SNAPSHOT_NAME);
     const header: FormatLine = {
       type: 'format',
       version: LOG_FORMAT,
@@ -273,13 +254,9 @@ export class DurableLog {
     this.unlock();
   }
 
-  private migrate(version: number): void {
-    const kept = `sandbox-log.format-${version}.ndjson`;
-    copyFileSync(this.file, join(this.dir, kept));
-    this.compact();
-    this.warn(
-      `${this.file} was in format ${version}; migrated once to format ${LOG_FORMAT} (a snapshot and a fresh log). ` +
-        `The original is kept as ${kept}.`,
-    );
+  /** Cuts the file back to its last whole line. */
+  private cutBack(): void {
+    this.writer.truncate(this.fd, this.bytes);
+    this.torn = false;
   }
 }

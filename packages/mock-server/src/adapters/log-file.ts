@@ -1,26 +1,26 @@
 import { closeSync, copyFileSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import type { SandboxEvent } from '../domain/events/sandbox-event.js';
 import { DataDirError, PRIVATE_FILE_MODE } from './data-dir-lock.js';
 
-/** The format this version writes. Format 1: no header line, no `op`/`faulted`, no snapshot (before compaction). */
-export const LOG_FORMAT = 2;
+/**
+ * The format this version writes: 3, domain events. Format 1 (no header line) and 2 held HTTP requests; a folder in
+ * either is migrated once (`log-migration.ts`).
+ */
+export const LOG_FORMAT = 3;
 
-/** First line of every format-2 file. A snapshot says which log, up to which byte, it holds. */
+/** First line of every file since format 2. A snapshot says which log, up to which byte, it holds. */
 export type FormatLine =
   | { type: 'format'; version: number; generation: number }
   | { type: 'format'; version: number; snapshot: { generation: number; bytes: number } };
 
-/** One line of the durable log or its snapshot. */
-export type LogEntry =
+/** One line of a format-3 log or snapshot: the events of one command, and (seeded ids) how many ids were drawn. */
+export type EventLine = { type: 'events'; events: SandboxEvent[]; ids?: number | undefined };
+
+/** One line of a format-1 or format-2 log, which only the migration reads. */
+export type RequestLogEntry =
   /** The sandbox's first start: when, on the clock and in real time, and the link-signing secret. */
-  | {
-      type: 'start';
-      at: number;
-      realAt: number;
-      linkSecret: string;
-      /** Set when the clock stood frozen at this start (a compaction's start after a reset). */
-      frozen?: true | undefined;
-    }
+  | { type: 'start'; at: number; realAt: number; linkSecret: string; frozen?: true | undefined }
   /** An accepted mutation: the request as it came, when it was handled, and the ids it produced. */
   | {
       type: 'request';
@@ -32,19 +32,13 @@ export type LogEntry =
       contentType?: string | undefined;
       body?: string | undefined;
       ids: string[];
-      /** The operation (format 2): what compaction needs to know a status change. */
       op?: string | undefined;
-      /** Set when the request used up a fault (format 2): replayed as a request, never folded. */
       faulted?: true | undefined;
-      /** Set when the clock stood frozen once the request was handled: a compaction's start keeps it. */
       frozen?: true | undefined;
     }
-  /** An account's webhook signing key, kept so receivers' copies of the public key stay valid. */
+  /** An account's webhook signing key. */
   | { type: 'key'; appId: string; privateKeyPem: string }
-  /**
-   * Status changes folded by compaction: per change five numbers in `rows` (real time minus the previous change's,
-   * then indices into `tokens`, `ops`, `agents`, `bodies`); the first change's real time is `realAt` plus its delta.
-   */
+  /** Status changes folded by compaction: per change five numbers in `rows` (see the format-2 writer). */
   | {
       type: 'changes';
       realAt: number;
@@ -55,7 +49,10 @@ export type LogEntry =
       rows: number[];
     };
 
-const ENTRY_TYPES = new Set(['start', 'request', 'key', 'changes']);
+/** Any line after the format line. */
+type LogEntry = EventLine | RequestLogEntry;
+
+const ENTRY_TYPES = new Set(['events', 'start', 'request', 'key', 'changes']);
 
 /** What reading one file found. */
 export type ReadFile = {

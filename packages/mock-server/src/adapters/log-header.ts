@@ -2,8 +2,29 @@
  * The format line that starts the log and the snapshot: writing a fresh log's, and reading what a file's says (which
  * generation a log is, what a snapshot took in) without reading the rest of the file.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { type FormatLine, LOG_FORMAT, writeFileAtomically } from './log-file.js';
+
+/** The log's file name in the data folder. */
+export const LOG_NAME = 'sandbox-log.ndjson';
+/** The snapshot's file name in the data folder. */
+export const SNAPSHOT_NAME = 'sandbox-snapshot.ndjson';
+
+/**
+ * The format of the data folder's files, read from their format lines: the older of the log's and the snapshot's
+ * (1 for a log without one); undefined for a folder with no log and no snapshot yet, or an empty log.
+ */
+export function folderFormat(dir: string): number | undefined {
+  let format: number | undefined;
+  for (const name of [SNAPSHOT_NAME, LOG_NAME]) {
+    const file = join(dir, name);
+    if (!existsSync(file) || statSync(file).size === 0) continue;
+    const version = readHeader(file)?.version ?? 1;
+    format = Math.min(format ?? version, version);
+  }
+  return format;
+}
 
 /** A log's format line for `generation`, as the bytes that start the file. */
 export function headerLine(generation: number): Buffer {

@@ -47,3 +47,18 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/**
+ * The refusal of a change that could not be kept (the data folder's disk is full, failing or read-only): nothing
+ * was applied, reads go on, and the same request succeeds once the disk takes writes again.
+ *
+ * @example
+ * throw storageUnavailable('ENOSPC');
+ */
+export function storageUnavailable(reason: string): DomainError {
+  return new DomainError(
+    'storage_unavailable',
+    'STORAGE_UNAVAILABLE',
+    `the change could not be kept (${reason}), so it was not made; retry once the data folder takes writes again`,
+  );
+}

@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
 
 /**
- * Where new ids come from. Random by default; seeded (`seededIds`) for reproducible runs; a durable sandbox records
- * the ids each request produced and feeds them back on replay, so a restarted sandbox has the same ids as before.
+ * Where new ids come from. Random by default; seeded (`seededIds`) for reproducible runs. Ids are drawn when a
+ * command decides, and carried by its events, so applying an event (as a restart does) draws none.
  */
 export type IdSource = () => string;
 
@@ -18,14 +18,15 @@ export function seededBytes(seed: number, label: string, n: number): Buffer {
 }
 
 /**
- * RFC 4122 version 4 UUIDs drawn from a seed: the same seed gives the same ids in the same order.
+ * RFC 4122 version 4 UUIDs drawn from a seed: the same seed gives the same ids in the same order; `from` skips the
+ * first ones (a restarted sandbox draws on where it stopped).
  *
  * @example
  * const ids = seededIds(42);
  * ids(); // the same first id for every sandbox started with --id-seed 42
  */
-export function seededIds(seed: number): IdSource {
-  let n = 0;
+export function seededIds(seed: number, from = 0): IdSource {
+  let n = from;
   return () => {
     const bytes = seededBytes(seed, 'id', n++);
     // Version 4 and the RFC 4122 variant, as crypto.randomUUID() sets them.

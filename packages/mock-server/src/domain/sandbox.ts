@@ -7,10 +7,15 @@ import { tooManyRequests } from './accounts/rate-window.js';
 import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import { DomainError } from './domain-error.js';
+import { applyAccountEvent } from './events/apply-account-event.js';
+import { acceptAtOnce, type EventBatch, type EventSink } from './events/event-sink.js';
+import type { Pending } from './events/pending.js';
+import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
-import { type IdSource, randomIds, seededIds } from './id-source.js';
+import type { IdSource } from './id-source.js';
 import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
+import { SandboxIds } from './sandbox-ids.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
@@ -31,13 +36,22 @@ export type SandboxOptions = {
    * same requests, make the same ones. Random when left out.
    */
   idSeed?: number | undefined;
-  /** Where new ids come from, overriding `idSeed`'s (a durable sandbox records and replays them). */
-  ids?: IdSource | undefined;
   /** The secret that signs download links; random by default (a durable sandbox keeps it across restarts). */
   linkSecret?: string | undefined;
-  /** Told when an account makes its webhook signing key (a durable sandbox keeps it). */
-  onKeyPair?: AccountHooks['onKeyPair'] | undefined;
+  /** Where new ids come from, overriding `idSeed`'s (the migration of an old log feeds the ids it recorded). */
+  ids?: IdSource | undefined;
+  /** Where the events of every change go before they are applied (the durable log); accepted at once by default. */
+  sink?: EventSink | undefined;
+  /**
+   * Feeds the events of an earlier run (a durable log), batch by batch, to `apply`: the sandbox then resumes from
+   * them instead of starting afresh (its seed, clock, link secret and id seed are the ones the events say). When it
+   * feeds nothing, the sandbox starts afresh, and its `sandboxStarted` event goes to the sink.
+   */
+  replay?: ((apply: (batch: EventBatch) => void) => void) | undefined;
 };
+
+/** What a command decided: its events, and what it answers once they are applied. */
+export type Decision<R> = { events: SandboxEvent[]; answer: () => R };
 
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
@@ -48,8 +62,12 @@ export type SandboxLimits = AccountLimits & {
   accounts: number;
 };
 
-/** The documented bounds (the control API's descriptions and the README name them). */
-const DEFAULT_LIMITS: SandboxLimits = {
+/**
+ * The documented bounds when none are given (the control API's descriptions and the README name them): 5000
+ * requests a minute on `/v2`, one report a minute, 1000 journal entries, 100 webhook subscriptions, a million
+ * simulated agent-days and 1000 report jobs per account; 1000 accounts.
+ */
+export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
   requestsPerMinute: 5000,
   reportsPerMinute: 1,
   journalCapacity: 1000,
@@ -58,6 +76,9 @@ const DEFAULT_LIMITS: SandboxLimits = {
   reportJobsKept: 1000,
   accounts: 1000,
 };
+
+/** Clock-seconds from a report request to its completion when none are given. */
+export const DEFAULT_REPORT_DELAY_SECONDS = 30;
 
 /** Checks a seed against the control API's `SeedFile` schema, naming the offending field. */
 export function checkSeedFile(seed: unknown): SeedFile {
@@ -79,36 +100,55 @@ export function checkSeedFile(seed: unknown): SeedFile {
  */
 export class Sandbox {
   readonly clock: VirtualClock;
-  readonly links: DownloadLinkSigner;
   readonly reportDelayMs: number;
   readonly limits: SandboxLimits;
-  private readonly seed: SeedFile;
+  private linkSigner: DownloadLinkSigner;
+  private seed: SeedFile;
   private accounts = new Map<string, Account>();
+  private accountsByApp = new Map<string, Account>();
   private reportOwners = new Map<string, Account>();
   private readonly listeners = new Set<(event: StatusChangeEvent) => void>();
   private readonly resetListeners = new Set<() => void>();
   private readonly hooks: AccountHooks;
+  private readonly sink: EventSink;
+  private readonly ids: SandboxIds;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
-    const seed = options.idSeed;
-    const newId = options.ids ?? (seed === undefined ? randomIds : seededIds(seed));
-    this.links = new DownloadLinkSigner(options.linkSecret ?? (seed === undefined ? undefined : newId()));
+    this.sink = options.sink ?? acceptAtOnce;
+    this.ids = new SandboxIds(options.ids);
     this.hooks = {
-      newId,
-      onKeyPair: options.onKeyPair ?? (() => {}),
+      newId: () => this.newId(),
+      onKeyPair: (account, privateKeyPem) => {
+        this.execute(() => ({
+          events: [{ type: 'webhookKeyMade', app: account.appId, privateKeyPem }],
+          answer: () => {},
+        }));
+      },
       // A seeded account's key depends on the seed and its app id alone, not on when it first signs.
-      makeKey: seed === undefined ? undefined : (appId) => seededRsaKey(seed, appId),
+      makeKey: (appId) => (this.ids.seed === undefined ? undefined : seededRsaKey(this.ids.seed, appId)),
     };
-    this.reportDelayMs = (options.reportDelaySeconds ?? 30) * 1000;
+    this.reportDelayMs = (options.reportDelaySeconds ?? DEFAULT_REPORT_DELAY_SECONDS) * 1000;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
-    this.load();
+    this.linkSigner = new DownloadLinkSigner();
+    let resumed = false;
+    options.replay?.((batch) => {
+      for (const event of batch.events) this.apply(event);
+      if (batch.idsDrawn !== undefined) this.ids.resume(batch.idsDrawn);
+      resumed = true;
+    });
+    if (!resumed) this.start(options);
+  }
+
+  /** The signer of download links (its secret kept by the `sandboxStarted` event). */
+  get links(): DownloadLinkSigner {
+    return this.linkSigner;
   }
 
   /** A new id from the sandbox's id source (seeded or random), for what the sandbox makes outside an account. */
   newId(): string {
-    return this.hooks.newId();
+    return this.ids.next();
   }
 
   /** The account a token reaches, or undefined. Tokens are compared by their SHA-256, which takes the same time whatever the token. */
@@ -121,31 +161,113 @@ export class Sandbox {
     return [...this.accounts.values()];
   }
 
-  /** Creates an account from a seed; a `conflict` when its token or app id is taken. */
-  createAccount(seed: AccountSeed): Account {
-    if (this.accounts.size >= this.limits.accounts) {
-      throw new DomainError(
-        'conflict',
-        'ACCOUNT_LIMIT',
-        `a sandbox holds at most ${this.limits.accounts} accounts; reset it to start again`,
-      );
+  /**
+   * Carries out a command: `decide` checks it against the state (throwing a `DomainError` and changing nothing
+   * when it is refused) and returns its events; the sink takes them (a refusal, such as a full disk, applies
+   * nothing); they are applied; then `answer` answers. No events: nothing to keep, `answer` answers at once.
+   *
+   * @example
+   * sandbox.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
+   */
+  execute<R>(decide: () => Decision<R>): Pending<R> {
+    const drawnBefore = this.ids.drawn;
+    const { events, answer } = decide();
+    if (events.length === 0) return answer();
+    let durable: void | Promise<void>;
+    try {
+      durable = this.sink.accept(this.batchOf(events));
+    } catch (error) {
+      // Refused: the ids it drew are drawn again by the next command, as if this one had never come.
+      this.ids.resume(drawnBefore);
+      throw error;
     }
-    if (seed.token !== undefined && this.authenticate(seed.token)) {
-      throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
+    for (const event of events) this.apply(event);
+    const answered = answer();
+    return durable instanceof Promise ? durable.then(() => answered) : answered;
+  }
+
+  /**
+   * Applies one event: the only way the state changes. It reads no clock and draws no id (the event carries them),
+   * so applying a log's events again rebuilds the state exactly.
+   */
+  apply(event: SandboxEvent): void {
+    switch (event.type) {
+      case 'sandboxStarted':
+        this.clock.restore(event.clock);
+        this.linkSigner = new DownloadLinkSigner(event.linkSecret);
+        this.ids.seed = event.idSeed;
+        this.ids.resume(0);
+        this.seed = event.seed;
+        this.load(event.clock.at, event.ids);
+        break;
+      case 'sandboxReset':
+        this.clock.restore(event.clock);
+        this.load(event.at, event.ids);
+        break;
+      case 'accountCreated':
+        this.insert(this.ids.handOut(event.ids, () => Account.fromSeed(event.seed, event.at, this.limits, this.hooks)));
+        break;
+      case 'clockSet':
+        this.clock.restore(event.clock);
+        break;
+      case 'reportRequested': {
+        const account = this.accountOf(event.app);
+        account.reportRateWindow.take(event.job.requestedAt);
+        account.reports.set(event.job.id, event.job);
+        this.reportOwners.set(event.job.id, account);
+        // Jobs are kept in the order they were accepted: the first is the oldest.
+        for (const [id] of account.reports) {
+          if (account.reports.size <= this.limits.reportJobsKept) break;
+          account.reports.delete(id);
+          this.reportOwners.delete(id);
+        }
+        break;
+      }
+      default:
+        applyAccountEvent(this.accountOf(event.app), event);
     }
-    if (seed.app_id !== undefined && this.allAccounts().some((a) => a.appId === seed.app_id)) {
-      throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
-    }
-    const account = Account.fromSeed(seed, this.clock.now(), this.limits, this.hooks);
-    this.accounts.set(tokenKey(account.token), account);
-    return account;
+  }
+
+  /** Creates an account from a seed; `conflict` when its token or app id is taken. */
+  createAccount(seed: AccountSeed): Pending<Account> {
+    return this.execute(() => {
+      if (this.accounts.size >= this.limits.accounts) {
+        throw new DomainError(
+          'conflict',
+          'ACCOUNT_LIMIT',
+          `a sandbox holds at most ${this.limits.accounts} accounts; reset it to start again`,
+        );
+      }
+      const at = this.clock.now();
+      const { value: account, ids } = this.ids.recording(() => Account.fromSeed(seed, at, this.limits, this.hooks));
+      if (this.authenticate(account.token)) {
+        throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
+      }
+      if (this.accountsByApp.has(account.appId)) {
+        throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+      }
+      return {
+        events: [{ type: 'accountCreated', at, seed, ids }],
+        answer: () => this.accountOf(account.appId),
+      };
+    });
   }
 
   /** Every account back to the seed; the clock keeps its time. */
-  reset(): void {
-    this.clock.clearTasks();
-    for (const listener of this.resetListeners) listener();
-    this.load();
+  reset(): Pending<void> {
+    return this.execute(() => {
+      const clock = this.clock.reading();
+      const { ids } = this.ids.recording(() =>
+        this.seed.accounts.map((s) => Account.fromSeed(s, clock.at, this.limits, this.hooks)),
+      );
+      return {
+        events: [{ type: 'sandboxReset', at: clock.at, clock, ids }],
+        answer: () => {
+          this.clock.clearTasks();
+          for (const listener of this.resetListeners) listener();
+        },
+      };
+    });
   }
 
   /** Listens to every status change of every account. Returns the function that stops listening. */
@@ -154,57 +276,79 @@ export class Sandbox {
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs `listener` on every reset, before the seed is loaded again. */
+  /** Runs `listener` after every reset. */
   onReset(listener: () => void): () => void {
     this.resetListeners.add(listener);
     return () => this.resetListeners.delete(listener);
   }
 
   /** Changes an agent's status as `actor` and tells the listeners when something changed. */
-  changeStatus(account: Account, agentId: string, change: StatusChange, actor: Actor): StatusChangeResult {
-    const at = this.clock.now();
-    const result = account.agents.changeStatus(agentId, change, actor, at);
-    if (result.changed) for (const listener of this.listeners) listener({ account, result, actor, at });
-    return result;
+  changeStatus(account: Account, agentId: string, change: StatusChange, actor: Actor): Pending<StatusChangeResult> {
+    return this.execute(() => {
+      const at = this.clock.now();
+      const { active, ...plan } = account.agents.planStatusChange(agentId, change);
+      if (!plan.changed) return { events: [], answer: () => ({ ...plan, entry: undefined }) };
+      const { status } = plan;
+      return {
+        events: [
+          {
+            type: 'statusChanged',
+            app: account.appId,
+            agentId,
+            statusId: status.id,
+            statusName: status.name,
+            active,
+            actor,
+            at,
+          },
+        ],
+        answer: () => {
+          const result = { ...plan, entry: account.history.current(agentId) };
+          for (const listener of this.listeners) listener({ account, result, actor, at });
+          return result;
+        },
+      };
+    });
   }
 
   /**
    * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
    * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault.
    */
-  requestReport(account: Account, request: ReportRequest): ReportJob {
-    const now = this.clock.now();
-    const window = checkReportWindow(request, now);
-    if (!account.reportRateWindow.take(now)) {
-      // The report window refused it: its headers describe that window, not the general one.
-      throw tooManyRequests(
-        account.reportRateWindow.state(now),
-        account.reportRateWindow.retryAfterSeconds(now),
-        `only ${account.reportRateWindow.limit} report request is accepted per minute`,
-      );
-    }
-    const failing = account.faults.take('report_failure') !== undefined;
-    const partFault = failing ? undefined : account.faults.take('report_part_status');
-    const job: ReportJob = {
-      id: this.hooks.newId(),
-      event: request.event,
-      start: window.start,
-      end: window.end,
-      excludePii: request.should_exclude_pii ?? false,
-      requestedAt: now,
-      completesAt: now + this.reportDelayMs,
-      failing,
-      lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
-    };
-    account.reports.set(job.id, job);
-    this.reportOwners.set(job.id, account);
-    // Jobs are kept in the order they were accepted: the first is the oldest.
-    for (const [id] of account.reports) {
-      if (account.reports.size <= this.limits.reportJobsKept) break;
-      account.reports.delete(id);
-      this.reportOwners.delete(id);
-    }
-    return job;
+  requestReport(account: Account, request: ReportRequest): Pending<ReportJob> {
+    return this.execute(() => {
+      const now = this.clock.now();
+      const window = checkReportWindow(request, now);
+      if (!account.reportRateWindow.hasRoom(now)) {
+        // The report window refused it: its headers describe that window, not the general one.
+        throw tooManyRequests(
+          account.reportRateWindow.state(now),
+          account.reportRateWindow.retryAfterSeconds(now),
+          `only ${account.reportRateWindow.limit} report request is accepted per minute`,
+        );
+      }
+      const failure = account.faults.find('report_failure');
+      const partFault = failure ? undefined : account.faults.find('report_part_status');
+      const job: ReportJob = {
+        id: this.newId(),
+        event: request.event,
+        start: window.start,
+        end: window.end,
+        excludePii: request.should_exclude_pii ?? false,
+        requestedAt: now,
+        completesAt: now + this.reportDelayMs,
+        failing: failure !== undefined,
+        lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
+      };
+      const used = failure ?? partFault;
+      return {
+        events: [
+          ...(used ? [{ type: 'faultUsed' as const, app: account.appId, faultId: used.id }] : []),
+          { type: 'reportRequested', app: account.appId, job },
+        ],
+        answer: () => job,
+      };
+    });
   }
 
   /** The account and job a storage link names, if both still exist. */
@@ -214,10 +358,56 @@ export class Sandbox {
     return account && job ? { account, job } : undefined;
   }
 
-  private load(): void {
+  /** The sandbox's first start: its `sandboxStarted` event, from the options, to the sink. */
+  private start(options: SandboxOptions): void {
+    this.ids.seed = options.idSeed;
+    this.ids.resume(0);
+    const { value: linkSecret, ids } = this.ids.recording(() => {
+      const secret = options.linkSecret ?? (this.ids.seed === undefined ? crypto.randomUUID() : this.newId());
+      const at = this.clock.now();
+      for (const seed of this.seed.accounts) Account.fromSeed(seed, at, this.limits, this.hooks);
+      return secret;
+    });
+    // The link secret, drawn first with seeded ids, is not one of the seed's ids.
+    if (this.ids.seed !== undefined && options.linkSecret === undefined) ids.shift();
+    const event: SandboxEvent = {
+      type: 'sandboxStarted',
+      clock: this.clock.reading(),
+      linkSecret,
+      ...(this.ids.seed === undefined ? {} : { idSeed: this.ids.seed }),
+      seed: this.seed,
+      ids,
+    };
+    const drawn = this.ids.drawn;
+    this.sink.accept(this.batchOf([event]));
+    this.apply(event);
+    this.ids.resume(drawn);
+  }
+
+  /** A command's events as the sink takes them: with an id seed, how many ids were drawn. */
+  private batchOf(events: SandboxEvent[]): EventBatch {
+    return this.ids.seed === undefined ? { events } : { events, idsDrawn: this.ids.drawn };
+  }
+
+  private accountOf(app: string): Account {
+    const account = this.accountsByApp.get(app);
+    // Events name accounts that exist when they are applied; anything else is a damaged log.
+    if (!account) throw new Error(`an event names an account that does not exist (${app})`);
+    return account;
+  }
+
+  private insert(account: Account): void {
+    this.accounts.set(tokenKey(account.token), account);
+    this.accountsByApp.set(account.appId, account);
+  }
+
+  private load(at: number, ids: readonly string[]): void {
     this.accounts = new Map();
+    this.accountsByApp = new Map();
     this.reportOwners = new Map();
-    for (const seed of this.seed.accounts) this.createAccount(seed);
+    this.ids.handOut(ids, () => {
+      for (const seed of this.seed.accounts) this.insert(Account.fromSeed(seed, at, this.limits, this.hooks));
+    });
   }
 }
 

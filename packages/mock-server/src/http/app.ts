@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import type { H, RouterRoute } from 'hono/types';
-import type { DurableLog } from '../adapters/durable-log.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { controlHandlers } from './control-handlers.js';
 import { RequestRefusal } from './error-answer.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
+import type { HealthOperationId } from './health-handler.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
@@ -22,10 +22,8 @@ import type { DispatcherOperationId } from './webhook-handlers.js';
 export type AppOptions = {
   /** Largest request body accepted, in bytes: 64 KiB for `/v2`, 1 MiB for `/_mock` by default. */
   bodyLimits?: Partial<BodyLimits> | undefined;
-  /** The durable log, when the sandbox keeps its state on disk. */
-  durable?: DurableLog | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
-  extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId>;
+  extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId | HealthOperationId>;
 };
 
 /** A Hono path for one of the spec's templates: `/agents/{agent_id}` → `/agents/:agent_id`. */
@@ -53,7 +51,6 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     sandbox,
     bodyLimits: { freshchat: 64 * 1024, control: 1024 * 1024, ...options.bodyLimits },
     journalSeq: { next: 1 },
-    durable: options.durable,
   };
   const router = new OperationRouter<[H, RouterRoute]>();
   const app = new Hono({ router });

@@ -1,19 +1,35 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agents/agent-status.js';
+import {
+  addFault,
+  advanceClock,
+  clearFaults,
+  createStatus,
+  deleteStatus,
+  hireAgent,
+  removeFault,
+  renameStatus,
+  setAgentLogin,
+  setClock,
+  simulateHistory,
+  subscribe,
+} from '../domain/events/account-commands.js';
+import { whenDone } from '../domain/events/pending.js';
 import { freshchatKeyLine } from '../domain/webhooks/webhook-subscriptions.js';
 import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
+import type { HealthOperationId } from './health-handler.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import type { OperationHandlers } from './operation-types.js';
 import { reportJobView } from './report-view.js';
 import type { storageHandlers } from './storage-handlers.js';
 import type { DispatcherOperationId } from './webhook-handlers.js';
 
-/** The control API's operations answered here: all but the storage download, the dispatcher's and the inspector's. */
+/** The control API's operations answered here: all but the storage download, the dispatcher's, the inspector's and health. */
 type ControlHandlerId = Exclude<
   ControlOperationId,
-  keyof typeof storageHandlers | DispatcherOperationId | InspectorOperationId
+  keyof typeof storageHandlers | DispatcherOperationId | InspectorOperationId | HealthOperationId
 >;
 
 const managed = (s: AgentStatus) => ({ id: s.id, name: s.name, emoji: s.emoji, built_in: s.builtIn });
@@ -22,24 +38,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Handlers of the control API (`/_mock`), except those of webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlHandlerId> = {
-  resetSandbox: ({ sandbox }) => {
-    sandbox.reset();
-    return { status: 200, body: clockView(sandbox.clock) };
-  },
+  resetSandbox: ({ sandbox }) =>
+    whenDone(sandbox.reset(), () => ({ status: 200 as const, body: clockView(sandbox.clock) })),
 
   getClock: ({ sandbox }) => ({ status: 200, body: clockView(sandbox.clock) }),
 
-  setClock: ({ sandbox, body }) => {
-    if (body.now !== undefined) sandbox.clock.set(Date.parse(body.now), { frozen: body.frozen });
-    else if (body.frozen === true) sandbox.clock.freeze();
-    else if (body.frozen === false) sandbox.clock.unfreeze();
-    return { status: 200, body: clockView(sandbox.clock) };
-  },
+  setClock: ({ sandbox, body }) =>
+    whenDone(setClock(sandbox, body), () => ({ status: 200 as const, body: clockView(sandbox.clock) })),
 
-  advanceClock: ({ sandbox, body }) => {
-    sandbox.clock.advance(body.seconds);
-    return { status: 200, body: clockView(sandbox.clock) };
-  },
+  advanceClock: ({ sandbox, body }) =>
+    whenDone(advanceClock(sandbox, body.seconds), () => ({ status: 200 as const, body: clockView(sandbox.clock) })),
 
   getAccount: ({ account }) => ({
     status: 200,
@@ -53,28 +61,29 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
     },
   }),
 
-  createAccount: ({ sandbox, body }) => {
-    const created = sandbox.createAccount(body ?? {});
-    return { status: 201, body: { app_id: created.appId, token: created.token } };
-  },
+  createAccount: ({ sandbox, body }) =>
+    whenDone(sandbox.createAccount(body ?? {}), (created) => ({
+      status: 201 as const,
+      body: { app_id: created.appId, token: created.token },
+    })),
 
   listManagedStatuses: ({ account }) => ({ status: 200, body: { states: account.statuses.all().map(managed) } }),
 
-  createStatus: ({ account, body }) => ({ status: 201, body: managed(account.statuses.create(body)) }),
+  createStatus: ({ account, sandbox, body }) =>
+    whenDone(createStatus(sandbox, account, body), (status) => ({ status: 201 as const, body: managed(status) })),
 
-  updateStatus: ({ account, path, body }) => ({
-    status: 200,
-    body: managed(account.statuses.update(path.status_id, body)),
-  }),
+  updateStatus: ({ account, sandbox, path, body }) =>
+    whenDone(renameStatus(sandbox, account, path.status_id, body), (status) => ({
+      status: 200 as const,
+      body: managed(status),
+    })),
 
-  deleteStatus: ({ account, path }) => {
-    account.statuses.delete(path.status_id, account.agents.countOn(path.status_id));
-    return { status: 204 };
-  },
+  deleteStatus: ({ account, sandbox, path }) =>
+    whenDone(deleteStatus(sandbox, account, path.status_id), () => ({ status: 204 as const })),
 
-  createAgent: ({ account, sandbox, body }) => {
-    const agent = account.agents.hire(
-      {
+  createAgent: ({ account, sandbox, body }) =>
+    whenDone(
+      hireAgent(sandbox, account, {
         id: body.id,
         firstName: body.first_name,
         lastName: body.last_name,
@@ -85,22 +94,21 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
         groups: body.groups,
         statusId: body.agent_status_id,
         since: body.since === undefined ? undefined : Date.parse(body.since),
-        actor: { type: 'admin', id: account.adminId },
-      },
-      sandbox.clock.now(),
-    );
-    return { status: 201, body: agentView(account, agent) };
-  },
+      }),
+      (agent) => ({ status: 201 as const, body: agentView(account, agent) }),
+    ),
 
-  updateAgentLogin: ({ account, path, body }) => ({
-    status: 200,
-    body: agentView(account, account.agents.setLoginStatus(path.agent_id, body.login_status)),
-  }),
+  updateAgentLogin: ({ account, sandbox, path, body }) =>
+    whenDone(setAgentLogin(sandbox, account, path.agent_id, body.login_status), (agent) => ({
+      status: 200 as const,
+      body: agentView(account, agent),
+    })),
 
-  setAgentStatusAsAgent: ({ account, sandbox, path, body }) => {
-    const result = sandbox.changeStatus(account, path.agent_id, body, { type: 'agent', id: path.agent_id });
-    return { status: 200, body: { availability_status: result.availability, agent_status: ref(result.status) } };
-  },
+  setAgentStatusAsAgent: ({ account, sandbox, path, body }) =>
+    whenDone(sandbox.changeStatus(account, path.agent_id, body, { type: 'agent', id: path.agent_id }), (result) => ({
+      status: 200 as const,
+      body: { availability_status: result.availability, agent_status: ref(result.status) },
+    })),
 
   getAgentHistory: ({ account, path }) => {
     account.agents.get(path.agent_id);
@@ -121,13 +129,11 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
     };
   },
 
-  simulateHistory: ({ account, sandbox, body }) => {
-    const made = account.simulate(body, sandbox.clock.now());
-    return {
-      status: 201,
+  simulateHistory: ({ account, sandbox, body }) =>
+    whenDone(simulateHistory(sandbox, account, body), (made) => ({
+      status: 201 as const,
       body: { agents_created: made.agentIds.length, changes: made.changes, from: iso(made.from), to: iso(made.to) },
-    };
-  },
+    })),
 
   listWebhookSubscriptions: ({ account }) => ({
     status: 200,
@@ -136,10 +142,11 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
     },
   }),
 
-  subscribeWebhook: ({ account, sandbox, body }) => {
-    const { subscription, created } = account.webhooks.add(body.url, sandbox.clock.now());
-    return { status: created ? 201 : 200, body: subscriptionView(subscription) };
-  },
+  subscribeWebhook: ({ account, sandbox, body }) =>
+    whenDone(subscribe(sandbox, account, body.url), ({ subscription, created }) => ({
+      status: created ? (201 as const) : (200 as const),
+      body: subscriptionView(subscription),
+    })),
 
   getWebhookPublicKey: async ({ account, query }) => {
     const pem = (await account.webhooks.keyPair()).publicKeyPem;
@@ -150,17 +157,13 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
 
   listFaults: ({ account }) => ({ status: 200, body: { faults: account.faults.all() } }),
 
-  injectFault: ({ account, body }) => ({ status: 201, body: account.faults.add(body) }),
+  injectFault: ({ account, sandbox, body }) =>
+    whenDone(addFault(sandbox, account, body), (fault) => ({ status: 201 as const, body: fault })),
 
-  clearFaults: ({ account }) => {
-    account.faults.clear();
-    return { status: 204 };
-  },
+  clearFaults: ({ account, sandbox }) => whenDone(clearFaults(sandbox, account), () => ({ status: 204 as const })),
 
-  removeFault: ({ account, path }) => {
-    account.faults.remove(path.fault_id);
-    return { status: 204 };
-  },
+  removeFault: ({ account, sandbox, path }) =>
+    whenDone(removeFault(sandbox, account, path.fault_id), () => ({ status: 204 as const })),
 
   listReportJobs: ({ account, sandbox, origin }) => ({
     status: 200,

@@ -1,5 +1,6 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { StatusCatalog } from '../domain/agents/agent-status.js';
+import { whenDone } from '../domain/events/pending.js';
 import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/reports/report-job.js';
 import { type FreshchatOperationId, freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
@@ -84,21 +85,20 @@ export const freshchatHandlers: OperationHandlers<FreshchatOperationId> = {
 
   getAgent: ({ account, path }) => ({ status: 200, body: agentView(account, account.agents.get(path.agent_id)) }),
 
-  updateAgentStatus: ({ account, sandbox, path, body }) => {
-    const result = sandbox.changeStatus(account, path.agent_id, body, { type: 'admin', id: account.adminId });
-    return {
-      status: 200,
+  updateAgentStatus: ({ account, sandbox, path, body }) =>
+    whenDone(sandbox.changeStatus(account, path.agent_id, body, { type: 'admin', id: account.adminId }), (result) => ({
+      status: 200 as const,
       body: {
         availability_status: result.availability,
         agent_status: { id: result.status.id, name: result.status.name },
       },
-    };
-  },
+    })),
 
-  requestRawReport: ({ account, sandbox, body }) => {
-    const job = sandbox.requestReport(account, body);
-    return { status: 202, body: { id: job.id, link: { rel: 'extracts', href: `/reports/raw/${job.id}` } } };
-  },
+  requestRawReport: ({ account, sandbox, body }) =>
+    whenDone(sandbox.requestReport(account, body), (job) => ({
+      status: 202 as const,
+      body: { id: job.id, link: { rel: 'extracts' as const, href: `/reports/raw/${job.id}` } },
+    })),
 
   getRawReport: ({ account, sandbox, path, origin }) => {
     const job = account.report(path.id);

@@ -8,14 +8,14 @@ import { Call, type CallPlan, type RouteContext } from './pipeline/call.js';
 import { type HandlerResult, handle } from './pipeline/handle.js';
 import { limit } from './pipeline/limit.js';
 import { readBody } from './pipeline/read-body.js';
-import { beginCapture, endCapture, record } from './pipeline/record.js';
+import { record } from './pipeline/record.js';
 import { validateBody, validateParameters } from './pipeline/validate.js';
 
 /**
  * The Hono handler of one operation, a pipeline of steps over one `Call`: admit (authentication, faults), limit
  * (the rate limit), validate (path and query, with the validators compiled from the spec), read the body and
- * validate it, handle (the typed handler), answer (the reply, or an error in Freshchat's shape) and record (the
- * durable log and the journal). Every refusal skips to answer and record.
+ * validate it, handle (the typed handler, which asks the domain), answer (the reply, or an error in Freshchat's shape)
+ * and record (the journal). Every refusal skips to answer and record.
  *
  * It answers synchronously unless it has to wait (a body to read, an injected latency, a handler that returns a
  * promise): @hono/node-server then writes the answer at once, without a round of promises.
@@ -33,19 +33,20 @@ export function operationRoute(route: OperationRoute, handler: OperationHandler<
 }
 
 function run(call: Call): Response | Promise<Response> {
-  let latency: number;
+  let latency: number | Promise<number>;
   try {
     latency = admit(call);
   } catch (error) {
     return record(call, refusal(call, error));
   }
-  // Replays skip the waiting: the answer it delayed was given long ago.
-  if (latency > 0 && !call.replaying) return afterLatency(call, latency);
+  if (latency instanceof Promise)
+    return latency.then(afterLatency.bind(null, call), (e) => record(call, refusal(call, e)));
+  if (latency > 0) return afterLatency(call, latency);
   return afterAdmission(call);
 }
 
 async function afterLatency(call: Call, ms: number): Promise<Response> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   return afterAdmission(call);
 }
 
@@ -75,16 +76,12 @@ function handleAndAnswer(call: Call, body: unknown): Response | Promise<Response
   let result: HandlerResult;
   try {
     if (body !== undefined) validateBody(call, body);
-    beginCapture(call);
     result = handle(call, body);
   } catch (error) {
-    endCapture(call);
     return record(call, refusal(call, error));
   }
-  // Every handler answers at once today. One that returned a promise would let other requests run before its
-  // ids are noted, so their ids would be counted as its own: the durable log would replay them wrongly.
+  // A handler answers with a promise only when the sink made its events wait (a group commit).
   if (result instanceof Promise) return settle(call, result);
-  endCapture(call);
   let response: Response;
   try {
     response = reply(call, result);
@@ -101,6 +98,5 @@ async function settle(call: Call, result: Promise<unknown>): Promise<Response> {
   } catch (error) {
     response = refusal(call, error);
   }
-  endCapture(call);
   return record(call, response);
 }

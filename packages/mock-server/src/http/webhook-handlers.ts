@@ -1,3 +1,4 @@
+import { whenDone } from '../domain/events/pending.js';
 import type { WebhookDispatcher } from '../domain/webhooks/webhook-dispatcher.js';
 import type { OperationHandlers } from './operation-types.js';
 
@@ -19,10 +20,8 @@ export type DispatcherOperationId =
 export function webhookHandlers(webhooks: WebhookDispatcher): OperationHandlers<DispatcherOperationId> {
   return {
     listWebhookDeliveries: ({ account }) => ({ status: 200, body: webhooks.deliveryLog(account) }),
-    unsubscribeWebhook: ({ account, path }) => {
-      webhooks.unsubscribe(account, path.subscription_id);
-      return { status: 204 };
-    },
+    unsubscribeWebhook: ({ account, path }) =>
+      whenDone(webhooks.unsubscribe(account, path.subscription_id), () => ({ status: 204 as const })),
     resendWebhookDelivery: ({ account, path }) => ({ status: 202, body: webhooks.resend(account, path.delivery_id) }),
     triggerWebhook: ({ account, body }) => {
       const { eventId, payload } = webhooks.trigger(account, body);

@@ -19,12 +19,12 @@ describe('the agent_availability webhook', () => {
     const tampered = new TextEncoder().encode(text(delivery.body).replace('"UNAVAILABLE"', '"AVAILABLE"'));
     expect(tampered).not.toEqual(delivery.body);
     expect(await verifySignature(tampered, signature, hook.publicKey)).toBe(false);
-    const replayed = new Request('http://receiver.test/hook', {
+    const forged = new Request('http://receiver.test/hook', {
       method: 'POST',
       headers: { [SIGNATURE_HEADER]: signature ?? '', 'Content-Type': 'application/json' },
       body: tampered,
     });
-    expect(await receiveWebhook(replayed, { publicKey: hook.publicKey })).toMatchObject({
+    expect(await receiveWebhook(forged, { publicKey: hook.publicKey })).toMatchObject({
       ok: false,
       rejection: { kind: 'bad_signature', status: 401 },
     });

@@ -414,7 +414,7 @@ describe('bad input, derived from the documents', () => {
   afterAll(() => mock.close());
 
   it('derives every operation of both documents, with its parameters and body schema', () => {
-    expect(specOperations.length).toBe(36);
+    expect(specOperations.length).toBe(37);
     expect(freshchatOps.map((op) => op.operationId)).toEqual([
       'listAgentStatuses',
       'listAgents',

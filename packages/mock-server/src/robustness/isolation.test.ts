@@ -125,8 +125,11 @@ describe("another account's ids", () => {
         'resendWebhookDelivery',
       ].sort(),
     );
-    // The one operation with ids in its path that needs no token is the pre-signed download (tested below).
-    expect(specOperations.filter((op) => !op.auth).map((op) => op.operationId)).toEqual(['downloadReportPart']);
+    // The one operation with ids in its path that needs no token is the pre-signed download (tested below); the
+    // other that needs none, the health path, names nothing.
+    const open = specOperations.filter((op) => !op.auth);
+    expect(open.map((op) => op.operationId)).toEqual(['getHealth', 'downloadReportPart']);
+    expect(open.filter((op) => op.pathParams.length > 0).map((op) => op.operationId)).toEqual(['downloadReportPart']);
   });
 
   it.each(withIds.map((op) => [op.operationId, op] as const))(

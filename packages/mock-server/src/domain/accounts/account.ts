@@ -47,7 +47,7 @@ export type AccountHooks = {
   newId: IdSource;
   onKeyPair: (account: Account, privateKeyPem: string) => void;
   /** Makes the account's signing key on first use; a random one when left out. */
-  makeKey?: ((appId: string) => Promise<KeyObject>) | undefined;
+  makeKey?: ((appId: string) => Promise<KeyObject> | undefined) | undefined;
 };
 
 /** Limits that apply to every account. */
@@ -182,7 +182,12 @@ export class Account {
    * Reports completed before `now` do not show the new agents.
    */
   simulate(request: SimulationRequest, now: number): SimulationOutcome {
-    const window = simulationWindow(request, now);
+    return this.applySimulation(request, now, this.planSimulation(request, now));
+  }
+
+  /** The ids of the agents `simulate` would create, drawn; refused as `simulate` refuses. Nothing changes. */
+  planSimulation(request: SimulationRequest, now: number): string[] {
+    simulationWindow(request, now);
     const asked = request.agents * request.days;
     const left = this.limits.simulatedAgentDays - this.simulatedAgentDays;
     if (asked > left) {
@@ -192,7 +197,17 @@ export class Account {
         `agents: an account holds at most ${this.limits.simulatedAgentDays} simulated agent-days; ${left} are left, ${asked} asked`,
       );
     }
+    return Array.from({ length: request.agents }, () => {
+      const id = this.hooks.newId();
+      // Not a client's mistake: an id source that repeats itself is broken.
+      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
+      return id;
+    });
+  }
 
+  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
+  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
+    const window = simulationWindow(request, now);
     const ref = (id: string) => {
       const status = this.statuses.get(id);
       return { id: status.id, name: status.name, active: isActiveStatus(status.id) };
@@ -202,12 +217,7 @@ export class Account {
       unavailable: ref(UNAVAILABLE_STATUS_ID),
       custom: this.statuses.custom().map((s) => ref(s.id)),
     });
-    const agentIds = floor.agents.map(() => {
-      const id = this.hooks.newId();
-      // Not a client's mistake: an id source that repeats itself is broken.
-      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
-      return id;
-    });
+    if (floor.agents.length !== agentIds.length) throw new RangeError('a simulation names one id per agent');
     this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);
     floor.agents.forEach((simulated, a) => {
       this.agents.enroll({
@@ -222,7 +232,7 @@ export class Account {
         createdAt: window.from,
       });
     });
-    this.simulatedAgentDays += asked;
+    this.simulatedAgentDays += request.agents * request.days;
     return { agentIds, changes: floor.length, from: window.from, to: window.to };
   }
 

@@ -39,6 +39,11 @@ export class FaultPlan {
 
   constructor(private readonly newId: IdSource = randomIds) {}
 
+  /** Whether any fault is active: most requests meet none, and skip looking. */
+  get isEmpty(): boolean {
+    return this.faults.length === 0;
+  }
+
   /** Every active fault, oldest first. */
   all(): Fault[] {
     return [...this.faults];
@@ -46,6 +51,18 @@ export class FaultPlan {
 
   /** Adds a fault and returns it. */
   add(input: FaultInput): Fault {
+    const fault = this.plan(input);
+    this.put(fault);
+    return fault;
+  }
+
+  /** Adds a fault `plan` made. */
+  put(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  /** The fault `add` would add, its id drawn; the plan is left as it is. */
+  plan(input: FaultInput): Fault {
     const base = { id: this.newId(), type: input.type };
     let fault: Fault;
     switch (input.type) {
@@ -64,15 +81,18 @@ export class FaultPlan {
       default:
         fault = { ...base, operation: input.operation, remaining: input.count ?? null };
     }
-    this.faults.push(fault);
     return fault;
   }
 
   /** Removes one fault; `not_found` when there is none with that id. */
   remove(id: string): void {
-    const before = this.faults.length;
+    this.checkRemove(id);
     this.faults = this.faults.filter((f) => f.id !== id);
-    if (this.faults.length === before)
+  }
+
+  /** Refuses what `remove` refuses (`not_found` for an unknown id); nothing changes. */
+  checkRemove(id: string): void {
+    if (!this.faults.some((f) => f.id === id))
       throw new DomainError('not_found', 'FAULT_NOT_FOUND', 'fault_id: fault not found');
   }
 
@@ -86,12 +106,23 @@ export class FaultPlan {
    * undefined when none applies.
    */
   take(type: Fault['type'], operation?: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.type === type && (f.operation === undefined || f.operation === operation));
+    const fault = this.find(type, operation);
     if (!fault) return undefined;
-    if (fault.remaining !== null) {
-      fault.remaining--;
-      if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    }
-    return fault;
+    this.use(fault.id);
+    return { ...fault, remaining: fault.remaining === null ? null : fault.remaining - 1 };
+  }
+
+  /** The first fault of `type` that applies to `operation`, as it stands (not used up); undefined when none does. */
+  find(type: Fault['type'], operation?: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.type === type && (f.operation === undefined || f.operation === operation));
+    return fault && { ...fault };
+  }
+
+  /** Uses up the fault `id` once: removed when its count runs out. */
+  use(id: string): void {
+    const fault = this.faults.find((f) => f.id === id);
+    if (!fault || fault.remaining === null) return;
+    fault.remaining--;
+    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
   }
 }

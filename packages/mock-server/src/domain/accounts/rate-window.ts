@@ -49,6 +49,11 @@ export class RateWindow {
     };
   }
 
+  /** Whether `take(now)` would take one; nothing changes. */
+  hasRoom(now: number): boolean {
+    return now >= this.openedAt + this.windowMs || this.used < this.limit;
+  }
+
   /** Takes one request if the window has room; returns whether it did. */
   take(now: number): boolean {
     if (now >= this.openedAt + this.windowMs) {

@@ -44,6 +44,25 @@ export type StatusChangeResult = {
   entry: HistoryEntry | undefined;
 };
 
+/** A new agent as `planAdd` decided it: who, on which status since when, chosen by whom. */
+export type AgentPlan = { agent: Agent; status: { id: string; name: string }; since: number; actor: Actor };
+
+/** What `planStatusChange` decided: the new status, or `changed: false` when the agent is on it already. */
+export type StatusChangePlan = Omit<StatusChangeResult, 'entry'> & { active: boolean };
+
+/** What `add` is given: an agent's fields, the defaults left out. */
+type AgentInput = Omit<Agent, 'id' | 'email' | 'isDeactivated' | 'loginStatus' | 'routingType' | 'groups'> & {
+  id?: string | undefined;
+  email?: string | undefined;
+  isDeactivated?: boolean | undefined;
+  loginStatus?: boolean | undefined;
+  routingType?: AgentRoutingType | undefined;
+  groups?: readonly string[] | undefined;
+  statusId?: string | undefined;
+  since: number;
+  actor: Actor;
+};
+
 /** Which agents `list` returns and in which order. */
 export type AgentQuery = {
   page: number;
@@ -73,19 +92,14 @@ export class AgentRoster {
   ) {}
 
   /** Adds an agent on `statusId` (default "Active on IntelliAssign") since `since`. */
-  add(
-    input: Omit<Agent, 'id' | 'email' | 'isDeactivated' | 'loginStatus' | 'routingType' | 'groups'> & {
-      id?: string | undefined;
-      email?: string | undefined;
-      isDeactivated?: boolean | undefined;
-      loginStatus?: boolean | undefined;
-      routingType?: AgentRoutingType | undefined;
-      groups?: readonly string[] | undefined;
-      statusId?: string | undefined;
-      since: number;
-      actor: Actor;
-    },
-  ): Agent {
+  add(input: AgentInput): Agent {
+    const plan = this.planAdd(input);
+    this.put(plan);
+    return plan.agent;
+  }
+
+  /** The agent `add` would add (its id drawn when not given), refused as `add` refuses; nothing changes. */
+  planAdd(input: AgentInput): AgentPlan {
     // The schema's date-time admits a leap second (23:59:60), which names no instant JavaScript knows.
     if (Number.isNaN(input.since)) throw new DomainError('invalid', 'INVALID_VALUE', 'since: not a valid date-time');
     const id = input.id ?? this.newId();
@@ -105,16 +119,20 @@ export class AgentRoster {
       groups: input.groups ?? [],
       createdAt: input.createdAt,
     };
-    this.agents.set(id, agent);
+    return { agent, status: { id: status.id, name: status.name }, since: input.since, actor: input.actor };
+  }
+
+  /** Adds the agent a plan describes, and its first history entry. */
+  put(plan: AgentPlan): void {
+    this.agents.set(plan.agent.id, plan.agent);
     this.history.record({
-      agentId: id,
-      statusId: status.id,
-      statusName: status.name,
-      active: isActiveStatus(status.id),
-      at: input.since,
-      actor: input.actor,
+      agentId: plan.agent.id,
+      statusId: plan.status.id,
+      statusName: plan.status.name,
+      active: isActiveStatus(plan.status.id),
+      at: plan.since,
+      actor: plan.actor,
     });
-    return agent;
   }
 
   /**
@@ -122,10 +140,14 @@ export class AgentRoster {
    * left out), which must be neither in the future nor earlier than the last recorded status change (the history
    * is kept in clock order); `invalid` (`INVALID_VALUE`) otherwise. The other checks are {@link add}'s.
    */
-  hire(
-    input: Omit<Parameters<AgentRoster['add']>[0], 'createdAt' | 'since'> & { since?: number | undefined },
-    now: number,
-  ): Agent {
+  hire(input: Omit<AgentInput, 'createdAt' | 'since'> & { since?: number | undefined }, now: number): Agent {
+    const plan = this.planHire(input, now);
+    this.put(plan);
+    return plan.agent;
+  }
+
+  /** The agent `hire` would add, refused as `hire` refuses; nothing changes. */
+  planHire(input: Omit<AgentInput, 'createdAt' | 'since'> & { since?: number | undefined }, now: number): AgentPlan {
     const since = input.since ?? now;
     if (since > now || since < this.history.lastAt) {
       throw new DomainError(
@@ -134,7 +156,7 @@ export class AgentRoster {
         'since: must not be in the future nor earlier than the last recorded status change',
       );
     }
-    return this.add({ ...input, createdAt: now, since });
+    return this.planAdd({ ...input, createdAt: now, since });
   }
 
   /**
@@ -219,6 +241,15 @@ export class AgentRoster {
    * an offline agent asked to become AVAILABLE, are a `conflict`.
    */
   changeStatus(agentId: string, change: StatusChange, actor: Actor, at: number): StatusChangeResult {
+    const { active, ...plan } = this.planStatusChange(agentId, change);
+    if (!plan.changed) return { ...plan, entry: undefined };
+    const { status } = plan;
+    const entry = this.history.record({ agentId, statusId: status.id, statusName: status.name, active, at, actor });
+    return { ...plan, entry };
+  }
+
+  /** What `changeStatus` would do, refused as it refuses; nothing changes. */
+  planStatusChange(agentId: string, change: StatusChange): StatusChangePlan {
     const agent = this.get(agentId);
     const current = this.currentStatus(agentId);
     let target: AgentStatus | { id: string; name: string };
@@ -242,8 +273,6 @@ export class AgentRoster {
       throw new DomainError('conflict', 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');
     }
     const availability = active ? 'AVAILABLE' : 'UNAVAILABLE';
-    if (target.id === current.id) return { agent, status: target, availability, changed: false, entry: undefined };
-    const entry = this.history.record({ agentId, statusId: target.id, statusName: target.name, active, at, actor });
-    return { agent, status: target, availability, changed: true, entry };
+    return { agent, status: target, availability, changed: target.id !== current.id, active };
   }
 }

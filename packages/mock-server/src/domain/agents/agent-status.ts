@@ -65,33 +65,64 @@ export class StatusCatalog {
 
   /** Creates a custom status. `id` may be given (seeds); otherwise a new one is made. */
   create(input: { name: string; emoji?: string | undefined; id?: string | undefined }): AgentStatus {
+    const status = this.planCreate(input);
+    this.put(status);
+    return status;
+  }
+
+  /** The status `create` would make (its id drawn), refused as `create` refuses; the catalog is left as it is. */
+  planCreate(input: { name: string; emoji?: string | undefined; id?: string | undefined }): AgentStatus {
     const name = input.name.trim();
     if (name.length === 0) throw new DomainError('invalid', 'INVALID_VALUE', 'name: must not be blank');
     this.assertNameFree(name);
     const id = input.id ?? this.newId();
     if (this.statuses.has(id)) throw new DomainError('conflict', 'STATUS_EXISTS', `id: a status with id ${id} exists`);
-    const status: AgentStatus = { id, name, emoji: input.emoji ?? '', builtIn: false };
-    this.statuses.set(id, status);
+    return { id, name, emoji: input.emoji ?? '', builtIn: false };
+  }
+
+  /** Adds a status `planCreate` made. */
+  put(status: AgentStatus): void {
+    this.statuses.set(status.id, { ...status });
     this.changes++;
-    return status;
   }
 
   /** Renames a custom status or changes its emoji; built-in statuses are `forbidden`. */
   update(id: string, patch: { name?: string | undefined; emoji?: string | undefined }): AgentStatus {
+    this.rename(id, this.planUpdate(id, patch));
+    return this.get(id);
+  }
+
+  /** The name and emoji `update` would give (the name trimmed), refused as `update` refuses; nothing changes. */
+  planUpdate(
+    id: string,
+    patch: { name?: string | undefined; emoji?: string | undefined },
+  ): { name?: string | undefined; emoji?: string | undefined } {
     const status = this.getCustom(id);
+    let name: string | undefined;
     if (patch.name !== undefined) {
-      const name = patch.name.trim();
+      name = patch.name.trim();
       if (name.length === 0) throw new DomainError('invalid', 'INVALID_VALUE', 'name: must not be blank');
       if (name.toLowerCase() !== status.name.toLowerCase()) this.assertNameFree(name);
-      status.name = name;
     }
-    if (patch.emoji !== undefined) status.emoji = patch.emoji;
+    return { name, emoji: patch.emoji };
+  }
+
+  /** Applies what `planUpdate` decided. */
+  rename(id: string, change: { name?: string | undefined; emoji?: string | undefined }): void {
+    const status = this.get(id);
+    if (change.name !== undefined) status.name = change.name;
+    if (change.emoji !== undefined) status.emoji = change.emoji;
     this.changes++;
-    return status;
   }
 
   /** Deletes a custom status. `agentsOnIt` counts the agents on it now: more than zero is a `conflict`. */
   delete(id: string, agentsOnIt: number): void {
+    this.checkDelete(id, agentsOnIt);
+    this.remove(id);
+  }
+
+  /** Refuses what `delete` refuses; nothing changes. */
+  checkDelete(id: string, agentsOnIt: number): void {
     this.getCustom(id);
     if (agentsOnIt > 0) {
       throw new DomainError(
@@ -100,6 +131,10 @@ export class StatusCatalog {
         `status_id: ${agentsOnIt} agent${agentsOnIt === 1 ? ' is' : 's are'} on this status`,
       );
     }
+  }
+
+  /** Removes a status `checkDelete` allowed. */
+  remove(id: string): void {
     this.statuses.delete(id);
     this.changes++;
   }

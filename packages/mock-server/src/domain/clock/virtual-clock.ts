@@ -6,6 +6,12 @@ type ScheduledTask = { at: number; seq: number; run: () => void };
 /** The latest time the clock may reach: the last millisecond a four-digit year can write (RFC 3339 needs four). */
 const LAST_CLOCK_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
+/**
+ * Where the clock stands, as an event records it: its time `at`, and whether it is frozen there or follows real
+ * time from `at` onwards as of real time `realAt` (both epoch ms).
+ */
+export type ClockReading = { at: number; realAt: number; frozen: boolean };
+
 /** How a clock starts. */
 export type VirtualClockOptions = {
   /** Frozen: the clock moves only when advanced or set. Otherwise it follows real time. */
@@ -64,8 +70,65 @@ export class VirtualClock {
 
   /** Current clock time in epoch milliseconds. Never smaller than an earlier reading. */
   now(): number {
+    return this.read(this.realNow());
+  }
+
+  /** Where the clock stands now, as a `clockSet` event records it. */
+  reading(): ClockReading {
+    const realAt = this.realNow();
+    return { at: this.read(realAt), realAt, frozen: this.frozen };
+  }
+
+  /**
+   * Puts the clock where `reading` says (applying a `clockSet` event, or a restart's), then runs the tasks due.
+   * The one place the clock may go back: a restart applies its readings in order, from the first.
+   */
+  restore(reading: ClockReading): void {
+    this.offsetMs = reading.at - reading.realAt;
+    this.frozenAtMs = reading.frozen ? reading.at : undefined;
+    this.lastReading = reading.at;
+    this.runDue();
+  }
+
+  /** Where `advance(seconds)` would put the clock; refuses as it does. Changes nothing. */
+  planAdvance(seconds: number): ClockReading {
+    if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError('seconds must be a positive number');
+    const { at, realAt, frozen } = this.reading();
+    if (at + seconds * 1000 > LAST_CLOCK_TIME) {
+      throw new DomainError(
+        'invalid',
+        'INVALID_VALUE',
+        `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`,
+      );
+    }
+    return { at: at + seconds * 1000, realAt, frozen };
+  }
+
+  /** Where `set(at, options)` would put the clock; refuses as it does. Changes nothing. */
+  planSet(at: number, options: { frozen?: boolean | undefined } = {}): ClockReading {
+    const now = this.reading();
+    if (at < now.at) {
+      throw new DomainError(
+        'invalid',
+        'INVALID_VALUE',
+        `now: must not be earlier than the clock's time ${iso(now.at)}; the clock never goes back`,
+      );
+    }
+    if (at > LAST_CLOCK_TIME) {
+      throw new DomainError('invalid', 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
+    }
+    return { at, realAt: now.realAt, frozen: options.frozen ?? now.frozen };
+  }
+
+  /** The reading taken now, frozen (`true`) or following real time (`false`) from here. */
+  planFrozen(frozen: boolean): ClockReading {
+    return { ...this.reading(), frozen };
+  }
+
+  /** The clock's reading at real time `real`. Never smaller than an earlier reading. */
+  private read(real: number): number {
     // Real time can step back (NTP); the clock must not.
-    const reading = Math.max(this.frozenAtMs ?? this.realNow() + this.offsetMs, this.lastReading);
+    const reading = Math.max(this.frozenAtMs ?? real + this.offsetMs, this.lastReading);
     this.lastReading = reading;
     return reading;
   }
@@ -80,15 +143,7 @@ export class VirtualClock {
    * Returns the new time. Past `LAST_CLOCK_TIME` it refuses (`invalid`, naming `seconds`).
    */
   advance(seconds: number): Date {
-    if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError('seconds must be a positive number');
-    if (this.now() + seconds * 1000 > LAST_CLOCK_TIME) {
-      throw new DomainError(
-        'invalid',
-        'INVALID_VALUE',
-        `seconds: must not move the clock past ${iso(LAST_CLOCK_TIME)}`,
-      );
-    }
-    this.moveBy(seconds * 1000);
+    this.restore(this.planAdvance(seconds));
     return this.date();
   }
 
@@ -101,35 +156,18 @@ export class VirtualClock {
    * clock.set(Date.parse('2030-01-01T09:00:00Z'), { frozen: true }); // clock.now() is exactly that instant
    */
   set(at: number, options: { frozen?: boolean | undefined } = {}): Date {
-    const now = this.now();
-    if (at < now) {
-      throw new DomainError(
-        'invalid',
-        'INVALID_VALUE',
-        `now: must not be earlier than the clock's time ${iso(now)}; the clock never goes back`,
-      );
-    }
-    if (at > LAST_CLOCK_TIME) {
-      throw new DomainError('invalid', 'INVALID_VALUE', `now: must not be later than ${iso(LAST_CLOCK_TIME)}`);
-    }
-    // Freeze at the reading `at` was checked against: freezing after the move would let a running clock tick past it.
-    if (options.frozen === true) this.freezeAt(now);
-    if (at > now) this.moveBy(at - now);
-    if (options.frozen === false) this.unfreeze();
+    this.restore(this.planSet(at, options));
     return this.date();
   }
 
   /** Stops the clock where it stands: from now on it moves only when advanced or set. */
   freeze(): void {
-    this.freezeAt(this.now());
+    if (!this.frozen) this.restore(this.planFrozen(true));
   }
 
   /** Lets a frozen clock follow real time again, from where it stands. */
   unfreeze(): void {
-    if (this.frozenAtMs === undefined) return;
-    this.offsetMs = this.frozenAtMs - this.realNow();
-    this.frozenAtMs = undefined;
-    this.arm();
+    if (this.frozen) this.restore(this.planFrozen(false));
   }
 
   /** Runs `run` once the clock reaches `at` (epoch ms); at once if that time has passed. Returns a cancel function. */
@@ -157,19 +195,6 @@ export class VirtualClock {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-  }
-
-  /** Freezes a running clock at `ms` (a reading already taken); a frozen clock keeps no real-time timer. */
-  private freezeAt(ms: number): void {
-    if (this.frozenAtMs !== undefined) return;
-    this.frozenAtMs = ms;
-    this.arm();
-  }
-
-  private moveBy(ms: number): void {
-    if (this.frozenAtMs !== undefined) this.frozenAtMs += ms;
-    else this.offsetMs += ms;
-    this.runDue();
   }
 
   private runDue(): void {

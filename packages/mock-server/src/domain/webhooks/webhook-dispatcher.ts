@@ -1,6 +1,8 @@
 import type { components as ControlComponents } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../accounts/account.js';
 import { DomainError } from '../domain-error.js';
+import { unsubscribe } from '../events/account-commands.js';
+import { type Pending, whenDone } from '../events/pending.js';
 import type { Sandbox } from '../sandbox.js';
 import { DEFAULT_DELIVERY_LIMITS, type DeliveryLimits, DeliveryQueue } from './delivery-queue.js';
 import { agentAvailabilityPayload, type SignedEvent, signedEvent } from './webhook-event.js';
@@ -90,10 +92,10 @@ export class WebhookDispatcher {
 
   /**
    * Runs `fn` with sending muted: status changes, triggers and resends made meanwhile send nothing, as when a
-   * durable sandbox replays its log (they were sent the first time). Sending resumes when `fn` settles.
+   * data folder of an older format is migrated (they were sent the first time). Sending resumes when `fn` settles.
    *
    * @example
-   * await mock.webhooks.whileMuted(() => replayEntries());
+   * await mock.webhooks.whileMuted(() => carryOutOldRequests());
    */
   async whileMuted<T>(fn: () => T | Promise<T>): Promise<T> {
     const was = this.muted;
@@ -111,8 +113,13 @@ export class WebhookDispatcher {
    *
    * @throws DomainError `not_found` when the account has no such subscription
    */
-  unsubscribe(account: Account, subscriptionId: string): void {
-    account.webhooks.remove(subscriptionId);
+  unsubscribe(account: Account, subscriptionId: string): Pending<void> {
+    return whenDone(unsubscribe(this.sandbox, account, subscriptionId), () =>
+      this.cancelRetries(account, subscriptionId),
+    );
+  }
+
+  private cancelRetries(account: Account, subscriptionId: string): void {
     const at = new Date(this.sandbox.clock.now()).toISOString();
     for (const [entry, pending] of this.pendingRetries) {
       if (pending.account !== account || pending.subscriptionId !== subscriptionId) continue;
@@ -147,7 +154,7 @@ export class WebhookDispatcher {
    * @throws DomainError `not_found` for an unknown attempt, `conflict` when its subscription has been removed since
    */
   resend(account: Account, deliveryId: string): ResentDelivery {
-    // Replaying a durable log: the attempt it resent is not in this run's log, and nothing is sent again.
+    // Migrating an old data folder: the attempt it resent is not in this run's log, and nothing is sent again.
     if (this.muted) return { delivery_id: this.sandbox.newId(), event_id: deliveryId, subscription_id: deliveryId };
     const sent = this.sent.get(account)?.get(deliveryId);
     if (!sent)
@@ -199,7 +206,13 @@ export class WebhookDispatcher {
     // Drawn now, in the order attempts start, not when they end: seeded ids then repeat whatever the network does.
     const attemptId = this.sandbox.newId();
     const run = async () => {
-      const event = await signing;
+      let event: SignedEvent;
+      try {
+        event = await signing;
+      } catch {
+        // The change is made and kept; only its webhook is lost, when the key it needs could not be kept (a full disk).
+        return;
+      }
       const { status, error, stopped, requestHeaders, durationMs } = full
         ? {
             error: `not sent: ${this.limits.queued} attempts are waiting already`,

@@ -32,7 +32,8 @@ export class WebhookSubscriptions {
 
   /**
    * @param newId where subscription ids come from
-   * @param onKeyPair told the private key (PKCS#8 PEM) when one is made, so a durable sandbox can keep it
+   * @param onKeyPair told the private key (PKCS#8 PEM) when one is made: the sandbox commits it as an event (and
+   *   throws when the event cannot be kept, so no key is used that a restart would not have)
    * @param makeKey makes the private key on first use: a random 2048-bit RSA key by default (a seeded sandbox
    *   derives it from its seed)
    * @param capacity how many subscriptions the account may hold
@@ -40,7 +41,7 @@ export class WebhookSubscriptions {
   constructor(
     private readonly newId: IdSource = randomIds,
     private readonly onKeyPair: (privateKeyPem: string) => void = () => {},
-    private readonly makeKey: () => Promise<KeyObject> = randomRsaKey,
+    private readonly makeKey: () => Promise<KeyObject> | undefined = randomRsaKey,
     private readonly capacity = 100,
   ) {}
 
@@ -59,6 +60,18 @@ export class WebhookSubscriptions {
    * is already subscribed keeps its one subscription, returned with `created: false`, so it gets each event once.
    */
   add(url: string, at: number): { subscription: WebhookSubscription; created: boolean } {
+    const planned = this.plan(url, at);
+    if (planned.created) this.put(planned.subscription);
+    return planned;
+  }
+
+  /** Adds a subscription `plan` made. */
+  put(subscription: WebhookSubscription): void {
+    this.subscriptions.push({ ...subscription });
+  }
+
+  /** What `add` would do (a new subscription, its id drawn, or the existing one), refused as `add` refuses. */
+  plan(url: string, at: number): { subscription: WebhookSubscription; created: boolean } {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -77,35 +90,53 @@ export class WebhookSubscriptions {
         `url: an account holds at most ${this.capacity} webhook subscriptions; remove one first`,
       );
     }
-    const subscription = { id: this.newId(), url: parsed.toString(), createdAt: at };
-    this.subscriptions.push(subscription);
-    return { subscription, created: true };
+    return { subscription: { id: this.newId(), url: parsed.toString(), createdAt: at }, created: true };
   }
 
   /** Removes a subscription; `not_found` when there is none with that id. */
   remove(id: string): void {
-    const index = this.subscriptions.findIndex((s) => s.id === id);
-    if (index < 0)
+    this.checkRemove(id);
+    this.subscriptions.splice(
+      this.subscriptions.findIndex((s) => s.id === id),
+      1,
+    );
+  }
+
+  /** Refuses what `remove` refuses (`not_found` for an unknown id); nothing changes. */
+  checkRemove(id: string): void {
+    if (!this.has(id))
       throw new DomainError('not_found', 'SUBSCRIPTION_NOT_FOUND', 'subscription_id: subscription not found');
-    this.subscriptions.splice(index, 1);
+  }
+
+  /** Whether the account has its signing key yet (it is made on first use). */
+  get hasKey(): boolean {
+    return this.keys !== undefined;
   }
 
   /**
    * The account's signing key pair, made on the first call (off the event loop; every call meanwhile waits for the
-   * same key). A key restored meanwhile (a seed's, a durable sandbox's) wins over the one being made.
+   * same key). A key restored meanwhile (a seed's, a durable sandbox's) wins over the one being made. The key made
+   * is told to `onKeyPair` first; when that throws (the event keeping it was refused), no key is used and the next
+   * call makes one again.
    *
    * @example
    * const { privateKey } = await account.webhooks.keyPair();
    */
   keyPair(): Promise<SigningKeyPair> {
     if (this.keys) return Promise.resolve(this.keys);
-    this.making ??= this.makeKey().then((privateKey) => {
-      this.making = undefined;
-      if (this.keys) return this.keys;
-      const keys = this.useKey(privateKey);
-      this.onKeyPair(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-      return keys;
-    });
+    this.making ??= (this.makeKey() ?? randomRsaKey()).then(
+      (privateKey) => {
+        this.making = undefined;
+        if (this.keys) return this.keys;
+        // A sandbox keeps the key through a `webhookKeyMade` event, whose applying restores it here.
+        this.onKeyPair(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+        return this.keys ?? this.useKey(privateKey);
+      },
+      (error: unknown) => {
+        this.making = undefined;
+        throw error;
+      },
+    );
     return this.making;
   }
 

@@ -1,6 +1,8 @@
 import type { Account } from '../../domain/accounts/account.js';
 import { tooManyRequests } from '../../domain/accounts/rate-window.js';
 import { DomainError } from '../../domain/domain-error.js';
+import { takeRequestFaults } from '../../domain/events/account-commands.js';
+import { type Pending, whenDone } from '../../domain/events/pending.js';
 import type { Sandbox } from '../../domain/sandbox.js';
 import type { Call } from './call.js';
 import { header, incomingOf } from './incoming.js';
@@ -20,18 +22,16 @@ export class ConnectionDropped extends Error {
  * The first step: authentication, and the faults this request takes (Freshchat operations only). Returns the latency
  * to inject, in ms (0 for none); the faults that answer wait for it and are carried out by `carryOutFaults`.
  */
-export function admit(call: Call): number {
+export function admit(call: Call): Pending<number> {
   const { route, ctx, isFreshchat } = call.plan;
   if (route.auth) call.account = authenticate(ctx.sandbox, header(call.c, 'authorization'));
   const account = call.account;
-  if (!isFreshchat || !account) return 0;
-  const latency = account.faults.take('latency', route.operationId);
-  const drop = account.faults.take('drop_connection', route.operationId);
-  const error = drop ? undefined : account.faults.take('error', route.operationId);
-  call.faulted = latency !== undefined || error !== undefined || drop !== undefined;
-  if (drop && !call.replaying) call.dropped = true;
-  if (error) call.pendingError = error.status === 429 ? 429 : 503;
-  return latency?.ms ?? 0;
+  if (!isFreshchat || !account || account.faults.isEmpty) return 0;
+  return whenDone(takeRequestFaults(ctx.sandbox, account, route.operationId), ({ latency, drop, error }) => {
+    if (drop) call.dropped = true;
+    if (error) call.pendingError = error.status === 429 ? 429 : 503;
+    return latency?.ms ?? 0;
+  });
 }
 
 /** Once any injected latency has passed: destroys the socket of a dropped connection, throws an injected error. */

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import type { DurableLog } from '../../adapters/durable-log.js';
 import type { Account } from '../../domain/accounts/account.js';
 import type { Sandbox } from '../../domain/sandbox.js';
 import type { OperationRoute } from '../../generated/documents.js';
@@ -15,8 +14,6 @@ export type RouteContext = {
   bodyLimits: BodyLimits;
   /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
   journalSeq: { next: number };
-  /** The durable log, when the sandbox keeps its state on disk. */
-  durable?: DurableLog | undefined;
 };
 
 /** What every call of one operation shares, worked out once when the route is made. */
@@ -38,12 +35,8 @@ export class Call {
   readonly started = performance.now();
   /** Clock time when the request came in. */
   readonly at: number;
-  /** Whether the durable log is replaying this request: nothing waits, nothing is refused, nothing is journaled. */
-  readonly replaying: boolean;
   /** The authenticated account; none for the operations without security. */
   account: Account | undefined = undefined;
-  /** Whether the request used up a fault (so it changed state). */
-  faulted = false;
   /** Whether a `drop_connection` fault drops the connection instead of answering. */
   dropped = false;
   /** An injected error status, answered once an injected latency has passed. */
@@ -52,12 +45,8 @@ export class Call {
   path: unknown = undefined;
   /** The checked query parameters. */
   query: unknown = undefined;
-  /** The body as received, for the journal and the durable log. */
+  /** The body as received, for the journal. */
   rawBody: string | undefined = undefined;
-  /** Clock time when the handler ran, which the durable log replays at. */
-  handledAt: number;
-  /** The ids the handler made, which the durable log replays. */
-  ids: string[] = [];
   /** The JSON answered, for the journal. */
   responseText: string | undefined = undefined;
 
@@ -66,7 +55,5 @@ export class Call {
     readonly c: Context,
   ) {
     this.at = plan.ctx.sandbox.clock.now();
-    this.handledAt = this.at;
-    this.replaying = plan.ctx.durable?.replaying ?? false;
   }
 }

@@ -1,56 +1,19 @@
 import { clipBody } from '../../domain/accounts/request-journal.js';
 import { ConnectionDropped } from './admit.js';
 import type { Call } from './call.js';
-import { header, pathAndQuery } from './incoming.js';
-
-/** Before the handler runs: notes when it ran, and starts noting the ids it makes, for the durable log. */
-export function beginCapture(call: Call): void {
-  const ctx = call.plan.ctx;
-  ctx.durable?.beginCapture();
-  call.handledAt = ctx.sandbox.clock.now();
-}
-
-/** Once the handler has answered or thrown: the ids it made. */
-export function endCapture(call: Call): void {
-  call.ids = call.plan.ctx.durable?.endCapture() ?? [];
-}
+import { pathAndQuery } from './incoming.js';
 
 /**
- * The last step: logs a request that changed state to the durable log, before answering; journals it; drops the
- * connection if a fault said so (throwing `ConnectionDropped`), else returns the answer.
+ * The last step: journals the call; drops the connection if a fault said so (throwing `ConnectionDropped`), else
+ * returns the answer. (What the call changed was kept before it was applied: see `Sandbox.execute`.)
  */
 export function record(call: Call, response: Response): Response {
-  const { c, account, ids, plan } = call;
-  const ctx = plan.ctx;
-  const durable = ctx.durable;
-  // An accepted mutation, or a request that made ids or used up a fault, changed state.
-  const mutating = c.req.method !== 'GET' && c.req.method !== 'HEAD';
-  if (
-    durable &&
-    !call.replaying &&
-    account &&
-    ((mutating && response.status < 400) || ids.length > 0 || call.faulted)
-  ) {
-    durable.append({
-      type: 'request',
-      at: call.handledAt,
-      realAt: call.handledAt - ctx.sandbox.clock.offset,
-      method: c.req.method,
-      path: pathAndQuery(c),
-      token: account.token,
-      contentType: header(c, 'content-type'),
-      body: call.rawBody,
-      ids,
-      op: plan.route.operationId,
-      ...(call.faulted ? { faulted: true } : {}),
-      ...(ctx.sandbox.clock.frozen ? { frozen: true } : {}),
-    });
-  }
+  const account = call.account;
   if (call.dropped) {
     account?.journal.add(journalEntry(call, 0));
     throw new ConnectionDropped();
   }
-  if (!call.replaying) account?.journal.add(journalEntry(call, response.status));
+  account?.journal.add(journalEntry(call, response.status));
   return response;
 }
 

@@ -82,9 +82,17 @@ export type CliProcess = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-/** Runs the CLI with `args` and resolves once it printed its base URL. */
-export async function startCli(args: string[], timeoutMs = 20_000): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the CLI with `args` (and `env` added to this process's environment) and resolves once it printed its base URL. */
+export async function startCli(
+  args: string[],
+  timeoutMs = 20_000,
+  env: Record<string, string> = {},
+): Promise<CliProcess> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: PACKAGE_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const output = { stdout: '', stderr: '' };
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
@@ -113,10 +121,14 @@ export async function startCli(args: string[], timeoutMs = 20_000): Promise<CliP
   return { child, url, output, exited };
 }
 
-/** Runs the CLI to its end (for `--help` and bad options). */
-export function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the CLI to its end (for `--help` and bad options), with `env` added to this process's environment. */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: PACKAGE_DIR, timeout: 20_000 }, (error, stdout, stderr) =>
+    const options = { cwd: PACKAGE_DIR, timeout: 20_000, env: { ...process.env, ...env } };
+    execFile(process.execPath, [CLI, ...args], options, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });

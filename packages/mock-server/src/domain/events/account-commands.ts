@@ -1,0 +1,187 @@
+/**
+ * The commands of one account, and of the clock: each decides against the state (refusing with a `DomainError`,
+ * changing nothing), returns its events to `Sandbox.execute`, which has the sink take them and applies them, then
+ * answers. The sandbox-wide commands (status changes, report requests, accounts, reset) are `Sandbox` methods.
+ */
+import type { Account, SimulationOutcome } from '../accounts/account.js';
+import type { Fault, FaultInput } from '../accounts/fault-plan.js';
+import type { Agent, AgentPlan } from '../agents/agent-roster.js';
+import type { AgentStatus } from '../agents/agent-status.js';
+import type { Sandbox } from '../sandbox.js';
+import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
+import type { WebhookSubscription } from '../webhooks/webhook-subscriptions.js';
+import type { Pending } from './pending.js';
+
+/** Creates a custom status (`id` may be given); `invalid` for a blank name, `conflict` for a name or id taken. */
+export function createStatus(
+  sandbox: Sandbox,
+  account: Account,
+  input: { name: string; emoji?: string | undefined; id?: string | undefined },
+): Pending<AgentStatus> {
+  return sandbox.execute(() => {
+    const status = account.statuses.planCreate(input);
+    return {
+      events: [{ type: 'statusCreated', app: account.appId, status }],
+      answer: () => account.statuses.get(status.id),
+    };
+  });
+}
+
+/** Renames a custom status or changes its emoji; `forbidden` for a built-in one, `conflict` for a name taken. */
+export function renameStatus(
+  sandbox: Sandbox,
+  account: Account,
+  statusId: string,
+  patch: { name?: string | undefined; emoji?: string | undefined },
+): Pending<AgentStatus> {
+  return sandbox.execute(() => {
+    const change = account.statuses.planUpdate(statusId, patch);
+    return {
+      events: [{ type: 'statusRenamed', app: account.appId, statusId, ...change }],
+      answer: () => account.statuses.get(statusId),
+    };
+  });
+}
+
+/** Deletes a custom status; `conflict` while an agent is on it. */
+export function deleteStatus(sandbox: Sandbox, account: Account, statusId: string): Pending<void> {
+  return sandbox.execute(() => {
+    account.statuses.checkDelete(statusId, account.agents.countOn(statusId));
+    return { events: [{ type: 'statusDeleted', app: account.appId, statusId }], answer: () => {} };
+  });
+}
+
+/** Creates an agent as the control API does, at the clock's time (see `AgentRoster.hire`). */
+export function hireAgent(
+  sandbox: Sandbox,
+  account: Account,
+  input: Omit<Parameters<Account['agents']['hire']>[0], 'actor'>,
+): Pending<Agent> {
+  return sandbox.execute(() => {
+    const plan: AgentPlan = account.agents.planHire(
+      { ...input, actor: { type: 'admin', id: account.adminId } },
+      sandbox.clock.now(),
+    );
+    return {
+      events: [{ type: 'agentHired', app: account.appId, ...plan }],
+      answer: () => account.agents.get(plan.agent.id),
+    };
+  });
+}
+
+/** Logs an agent in or out; `not_found` for an unknown agent. */
+export function setAgentLogin(sandbox: Sandbox, account: Account, agentId: string, loggedIn: boolean): Pending<Agent> {
+  return sandbox.execute(() => {
+    account.agents.get(agentId);
+    return {
+      events: [{ type: loggedIn ? 'agentLoggedIn' : 'agentLoggedOut', app: account.appId, agentId }],
+      answer: () => account.agents.get(agentId),
+    };
+  });
+}
+
+/** Subscribes a URL (idempotent per URL: `created` is false for one already subscribed). */
+export function subscribe(
+  sandbox: Sandbox,
+  account: Account,
+  url: string,
+): Pending<{ subscription: WebhookSubscription; created: boolean }> {
+  return sandbox.execute(() => {
+    const planned = account.webhooks.plan(url, sandbox.clock.now());
+    return {
+      events: planned.created
+        ? [{ type: 'subscriptionAdded', app: account.appId, subscription: planned.subscription }]
+        : [],
+      answer: () => planned,
+    };
+  });
+}
+
+/** Removes a subscription; `not_found` for an unknown one. */
+export function unsubscribe(sandbox: Sandbox, account: Account, subscriptionId: string): Pending<void> {
+  return sandbox.execute(() => {
+    account.webhooks.checkRemove(subscriptionId);
+    return { events: [{ type: 'subscriptionRemoved', app: account.appId, subscriptionId }], answer: () => {} };
+  });
+}
+
+/** Adds a fault. */
+export function addFault(sandbox: Sandbox, account: Account, input: FaultInput): Pending<Fault> {
+  return sandbox.execute(() => {
+    const fault = account.faults.plan(input);
+    return { events: [{ type: 'faultAdded', app: account.appId, fault }], answer: () => fault };
+  });
+}
+
+/** Removes one fault; `not_found` for an unknown one. */
+export function removeFault(sandbox: Sandbox, account: Account, faultId: string): Pending<void> {
+  return sandbox.execute(() => {
+    account.faults.checkRemove(faultId);
+    return { events: [{ type: 'faultRemoved', app: account.appId, faultId }], answer: () => {} };
+  });
+}
+
+/** Removes every fault. */
+export function clearFaults(sandbox: Sandbox, account: Account): Pending<void> {
+  return sandbox.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => {} }));
+}
+
+/** The faults a request to `operation` takes: added latency, a dropped connection, else a forced error. */
+export type RequestFaults = { latency?: Fault | undefined; drop?: Fault | undefined; error?: Fault | undefined };
+
+/** Takes (uses up once) the faults a Freshchat request to `operation` meets; none taken, no event. */
+export function takeRequestFaults(sandbox: Sandbox, account: Account, operation: string): Pending<RequestFaults> {
+  return sandbox.execute(() => {
+    const latency = account.faults.find('latency', operation);
+    const drop = account.faults.find('drop_connection', operation);
+    const error = drop ? undefined : account.faults.find('error', operation);
+    const taken = [latency, drop, error].filter((fault) => fault !== undefined);
+    return {
+      events: taken.map((fault) => ({ type: 'faultUsed' as const, app: account.appId, faultId: fault.id })),
+      answer: () => ({ latency, drop, error }),
+    };
+  });
+}
+
+/** Creates agents with simulated history (see `Account.simulate`). */
+export function simulateHistory(
+  sandbox: Sandbox,
+  account: Account,
+  request: SimulationRequest,
+): Pending<SimulationOutcome> {
+  return sandbox.execute(() => {
+    const at = sandbox.clock.now();
+    const agentIds = account.planSimulation(request, at);
+    const { from, to } = simulationWindow(request, at);
+    const before = account.history.length;
+    return {
+      events: [{ type: 'historySimulated', app: account.appId, request, agentIds, at }],
+      answer: () => ({ agentIds, changes: account.history.length - before, from, to }),
+    };
+  });
+}
+
+/** Moves the clock forward by `seconds`. */
+export function advanceClock(sandbox: Sandbox, seconds: number): Pending<void> {
+  return sandbox.execute(() => ({
+    events: [{ type: 'clockSet', how: 'advanced', clock: sandbox.clock.planAdvance(seconds) }],
+    answer: () => {},
+  }));
+}
+
+/** Sets the clock to `now` (never back), and/or freezes or unfreezes it; an empty request changes nothing. */
+export function setClock(
+  sandbox: Sandbox,
+  request: { now?: string | undefined; frozen?: boolean | undefined },
+): Pending<void> {
+  return sandbox.execute(() => {
+    const { clock } = sandbox;
+    if (request.now !== undefined) {
+      const reading = clock.planSet(Date.parse(request.now), { frozen: request.frozen });
+      return { events: [{ type: 'clockSet', how: 'set', clock: reading }], answer: () => {} };
+    }
+    if (request.frozen === undefined || request.frozen === clock.frozen) return { events: [], answer: () => {} };
+    const how = request.frozen ? 'frozen' : 'unfrozen';
+    return { events: [{ type: 'clockSet', how, clock: clock.planFrozen(request.frozen) }], answer: () => {} };
+  });
+}

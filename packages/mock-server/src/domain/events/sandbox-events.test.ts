@@ -1,0 +1,141 @@
+/**
+ * Decide, append, apply: a command hands its events to the sink before anything changes, a refused batch changes
+ * nothing (and draws no seeded id for good), and a sandbox fed another's batches is in the same state.
+ */
+import { describe, expect, it } from 'vitest';
+import { frozenClock, IDS } from '../../testing/sandbox-harness.js';
+import { DomainError, storageUnavailable } from '../domain-error.js';
+import { Sandbox } from '../sandbox.js';
+import {
+  addFault,
+  advanceClock,
+  createStatus,
+  deleteStatus,
+  hireAgent,
+  renameStatus,
+  setAgentLogin,
+  simulateHistory,
+  subscribe,
+  takeRequestFaults,
+} from './account-commands.js';
+import type { EventBatch, EventSink } from './event-sink.js';
+import { whenDone } from './pending.js';
+
+const ADMIN = { type: 'admin' as const, id: 'admin' };
+
+/** Every command this test drives, in order, against `sandbox`. */
+function drive(sandbox: Sandbox): unknown[] {
+  const account = sandbox.authenticate('sandbox-token');
+  if (!account) throw new Error('no default account');
+  const run = (fn: () => unknown) => {
+    try {
+      return fn();
+    } catch (error) {
+      return error instanceof DomainError ? { refused: error.code } : Promise.reject(error);
+    }
+  };
+  return [
+    run(() => sandbox.changeStatus(account, IDS.john, { agent_status: { id: IDS.lunch } }, ADMIN)),
+    run(() => createStatus(sandbox, account, { name: 'Focus' })),
+    run(() => renameStatus(sandbox, account, IDS.break, { name: 'Pause', emoji: '⏸' })),
+    run(() => deleteStatus(sandbox, account, IDS.teaBreak)),
+    run(() => deleteStatus(sandbox, account, IDS.lunch)),
+    run(() => advanceClock(sandbox, 90)),
+    run(() => hireAgent(sandbox, account, { firstName: 'Ada', lastName: 'Event' })),
+    run(() => setAgentLogin(sandbox, account, IDS.matt, false)),
+    run(() => subscribe(sandbox, account, 'http://127.0.0.1:9/events')),
+    run(() => addFault(sandbox, account, { type: 'latency', operation: 'listAgents', ms: 5, count: 2 })),
+    run(() => takeRequestFaults(sandbox, account, 'listAgents')),
+    run(() => simulateHistory(sandbox, account, { agents: 2, days: 1, seed: 9 })),
+    run(() => whenDone(sandbox.createAccount({ statuses: [{ name: 'Other' }] }), (a) => [a.appId, a.token])),
+  ];
+}
+
+/** What a test can read of the default account. */
+function state(sandbox: Sandbox) {
+  const account = sandbox.authenticate('sandbox-token');
+  if (!account) throw new Error('no default account');
+  return {
+    now: sandbox.clock.now(),
+    statuses: account.statuses.all(),
+    agents: account.agents.all(),
+    history: account.agents.all().flatMap((a) => account.history.forAgent(a.id)),
+    faults: account.faults.all(),
+    subscriptions: account.webhooks.all(),
+    accounts: sandbox.allAccounts().map((a) => a.appId),
+  };
+}
+
+describe('Sandbox.execute', () => {
+  it('hands a command’s events to the sink before it applies them, and a sandbox fed them ends in the same state', () => {
+    const batches: EventBatch[] = [];
+    let sandbox: Sandbox | undefined;
+    const sink: EventSink = {
+      accept: (batch) => {
+        // Nothing of the batch is applied yet: a status change is not in the history when the sink sees it.
+        for (const event of batch.events) {
+          if (event.type === 'statusChanged' && sandbox) {
+            const account = sandbox.authenticate('sandbox-token');
+            expect(account?.history.current(event.agentId)?.statusId).not.toBe(event.statusId);
+          }
+        }
+        batches.push(structuredClone(batch));
+      },
+    };
+    sandbox = new Sandbox({ clock: frozenClock(), sink, idSeed: 5 });
+    const answers = drive(sandbox);
+    expect(answers[4]).toEqual({ refused: 'STATUS_IN_USE' });
+    expect(batches[0]?.events[0]?.type).toBe('sandboxStarted');
+    expect(batches.map((b) => b.events.map((e) => e.type))).toEqual([
+      ['sandboxStarted'],
+      ['statusChanged'],
+      ['statusCreated'],
+      ['statusRenamed'],
+      ['statusDeleted'],
+      ['clockSet'],
+      ['agentHired'],
+      ['agentLoggedOut'],
+      ['subscriptionAdded'],
+      ['faultAdded'],
+      ['faultUsed'],
+      ['historySimulated'],
+      ['accountCreated'],
+    ]);
+
+    // Another clock, far from the first: the replica reads its times from the events, not from its clock.
+    const replica = new Sandbox({
+      clock: frozenClock(Date.parse('2040-01-01T00:00:00Z')),
+      replay: (apply) => {
+        for (const batch of batches) apply(batch);
+      },
+    });
+    expect(state(replica)).toEqual(state(sandbox));
+    // And it draws the seeded ids on from where the first stopped.
+    expect(replica.newId()).toBe(sandbox.newId());
+  });
+
+  it('applies nothing the sink refuses, and draws the refused command’s seeded ids again for the next one', () => {
+    let refuse = false;
+    const sink: EventSink = {
+      accept: () => {
+        if (refuse) throw storageUnavailable('ENOSPC');
+      },
+    };
+    const sandbox = new Sandbox({ clock: frozenClock(), sink, idSeed: 5 });
+    const twin = new Sandbox({ clock: frozenClock(), idSeed: 5 });
+    const before = state(sandbox);
+    refuse = true;
+    const answers = drive(sandbox);
+    // With no fault added, none is taken: nothing to keep, nothing refused. (And with John's change refused, Lunch
+    // is free to delete: that command too reaches the sink, and is refused there.)
+    expect(answers[10]).toEqual({ latency: undefined, drop: undefined, error: undefined });
+    for (const [i, answer] of answers.entries()) {
+      if (i !== 10) expect(answer, `command ${i}`).toEqual({ refused: 'STORAGE_UNAVAILABLE' });
+    }
+    expect(state(sandbox)).toEqual(before);
+    refuse = false;
+    // Once the sink takes writes again, the same commands give what a sandbox that never failed gives.
+    expect(drive(sandbox)).toEqual(drive(twin));
+    expect(state(sandbox)).toEqual(state(twin));
+  });
+});
