@@ -1,13 +1,15 @@
 /**
  * A shared sandbox under load stays responsive: the worst latency of `GET /v2/agents/status`, asked again and again
- * on a keep-alive connection of its own, while (1) 200 PATCHes fan out to 1,000 subscriptions of a receiver that
- * never answers (20,000 attempts), (2) `POST /_mock/simulate` makes 200,000 agent-days, (3) four clients download a
- * large report part at once (curl processes). Everything on 127.0.0.1; each scenario stops by itself. Prints one
- * JSON line per scenario. Run after a build: `node --import tsx bench/shared-sandbox.ts [fanout|simulate|download]`.
+ * on a keep-alive connection of its own from a worker thread (so that it sees this process's stalls), while (1) 200
+ * PATCHes fan out to 1,000 subscriptions of a receiver that never answers (20,000 attempts), (2) `POST
+ * /_mock/simulate` makes 200,000 agent-days, (3) four clients download a large report part at once (curl
+ * processes). Everything on 127.0.0.1; each scenario stops by itself. Prints one JSON line per scenario. Run after a
+ * build: `node --import tsx bench/shared-sandbox.ts [fanout|simulate|download]`.
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createServer, type Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { listen } from '../packages/mock-server/dist/index.js';
 
 const TOKEN = 'sandbox-token';
@@ -50,22 +52,51 @@ function call(agent: Agent, token: string, method: string, path: string, body?: 
 
 const control = new Agent({ keepAlive: true, maxSockets: 4 });
 
-/** Asks `GET /v2/agents/status` back to back on its own connection until `stop` resolves; the latencies. */
-async function probe(stop: Promise<unknown>): Promise<{ worstMs: number; p50Ms: number; samples: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const times: number[] = [];
-  let stopped = false;
-  void stop.then(() => {
-    stopped = true;
+/**
+ * The probe, in a worker thread of its own: the sandbox runs in this process, so a probe on this event loop would
+ * stall with it and never see the stall. Asks `GET /v2/agents/status` on one keep-alive connection, 5 ms apart,
+ * until told to stop; posts back every latency.
+ */
+const PROBE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const times = [];
+let stopped = false;
+parentPort.on('message', () => { stopped = true; });
+const once = () => new Promise((resolve, reject) => {
+  const started = performance.now();
+  const req = http.request({ host: workerData.hostname, port: workerData.port, path: '/v2/agents/status', agent,
+    headers: { Authorization: 'Bearer ' + workerData.token } }, (res) => {
+    res.resume();
+    res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started }));
   });
+  req.on('error', reject);
+  req.end();
+});
+(async () => {
   while (!stopped) {
-    const { status, ms } = await call(agent, TOKEN, 'GET', '/v2/agents/status');
-    if (status !== 200) throw new Error(`probe answered ${status}`);
+    const { status, ms } = await once();
+    if (status !== 200) throw new Error('probe answered ' + status);
     times.push(ms);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   agent.destroy();
-  times.sort((a, b) => a - b);
+  parentPort.postMessage(times);
+})();
+`;
+
+/** Probes (see `PROBE`) until `stop` settles; the latencies. */
+async function probe(stop: Promise<unknown>): Promise<{ worstMs: number; p50Ms: number; samples: number }> {
+  const worker = new Worker(PROBE, { eval: true, workerData: { hostname, port, token: TOKEN } });
+  const posted = new Promise<number[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await stop;
+  worker.postMessage('stop');
+  const times = (await posted).sort((a, b) => a - b);
+  await worker.terminate();
   return {
     worstMs: Math.round((times.at(-1) ?? 0) * 10) / 10,
     p50Ms: Math.round((times[times.length >> 1] ?? 0) * 10) / 10,

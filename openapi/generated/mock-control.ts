@@ -297,7 +297,9 @@ export interface paths {
          *     earlier than a report can reach (15 calendar months before now); `until` is not in the future. An account
          *     holds at most 1,000,000 simulated agent-days in all (until a reset); a request that would pass it is
          *     refused with `409 SIMULATION_LIMIT`, naming the bound and what is left. A large request is simulated in
-         *     slices that let other requests through meanwhile.
+         *     slices of a few milliseconds that let other requests through meanwhile; the new agents appear at once, when
+         *     it is answered. Two requests for one account are carried out one after the other; a reset of the account
+         *     while one is under way refuses it with `409 ACCOUNT_RESET` (send it again).
          */
         post: operations["simulateHistory"];
         delete?: never;

@@ -187,6 +187,38 @@ export class Sandbox {
   }
 
   /**
+   * {@link execute} for a command whose events take long to apply (a large simulation): decided and taken by the
+   * sink the same way, then applied by `applySteps` a slice per step, so other commands are carried out between
+   * steps; answered after the last. `applySteps` must leave the state as `apply` of the events would (a restart
+   * applies them that way), with the commands carried out meanwhile as if they came after it: they must not touch
+   * what it creates before it is done.
+   *
+   * @example
+   * const steps = sandbox.executeInSteps(() => ({ events, applySteps: () => account.applySimulationSteps(…), answer }));
+   */
+  *executeInSteps<R>(
+    decide: () => Decision<R> & { applySteps: () => Generator<void, unknown> },
+  ): Generator<void, Pending<R>> {
+    const drawnBefore = this.ids.drawn;
+    const { events, answer, applySteps } = decide();
+    let durable: void | Promise<void>;
+    try {
+      durable = this.sink.accept(this.batchOf(events));
+    } catch (error) {
+      this.ids.resume(drawnBefore);
+      throw error;
+    }
+    yield* applySteps();
+    const answered = answer();
+    return durable instanceof Promise ? durable.then(() => answered) : answered;
+  }
+
+  /** Whether `account` is still one of the sandbox's (a reset replaces every account). */
+  holds(account: Account): boolean {
+    return this.accountsByApp.get(account.appId) === account;
+  }
+
+  /**
    * Applies one event: the only way the state changes. It reads no clock and draws no id (the event carries them),
    * so applying a log's events again rebuilds the state exactly.
    */

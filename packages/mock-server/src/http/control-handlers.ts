@@ -11,7 +11,7 @@ import {
   renameStatus,
   setAgentLogin,
   setClock,
-  simulateHistory,
+  simulateHistorySteps,
   subscribe,
 } from '../domain/events/account-commands.js';
 import { whenDone } from '../domain/events/pending.js';
@@ -20,6 +20,7 @@ import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
 import type { HealthOperationId } from './health-handler.js';
+import { inTurns } from './in-turns.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import type { OperationHandlers } from './operation-types.js';
 import { reportJobView } from './report-view.js';
@@ -129,11 +130,14 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
     };
   },
 
+  // Made in steps, one per turn of the event loop: a large simulation leaves other requests answered meanwhile.
   simulateHistory: ({ account, sandbox, body }) =>
-    whenDone(simulateHistory(sandbox, account, body), (made) => ({
-      status: 201 as const,
-      body: { agents_created: made.agentIds.length, changes: made.changes, from: iso(made.from), to: iso(made.to) },
-    })),
+    inTurns(simulateHistorySteps(sandbox, account, body)).then((pending) =>
+      whenDone(pending, (made) => ({
+        status: 201 as const,
+        body: { agents_created: made.agentIds.length, changes: made.changes, from: iso(made.from), to: iso(made.to) },
+      })),
+    ),
 
   listWebhookSubscriptions: ({ account }) => ({
     status: 200,

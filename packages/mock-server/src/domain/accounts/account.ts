@@ -1,13 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import type { RouteOperationId } from '../../generated/documents.js';
 import { emailFromName } from '../agents/agent-email.js';
-import { AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
+import { type Agent, AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
 import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from '../agents/agent-status.js';
 import { DomainError } from '../domain-error.js';
 import { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
 import type { ReportJob } from '../reports/report-job.js';
-import { simulateFloor } from '../simulation/simulated-floor.js';
+import { type FloorStatuses, type SimulatedFloor, simulateFloorSteps } from '../simulation/simulated-floor.js';
 import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { FaultPlan } from './fault-plan.js';
@@ -38,6 +38,9 @@ export type AccountSeed = {
   webhook_private_key?: string | undefined;
   simulate?: SimulationRequest | undefined;
 };
+
+/** Simulated agents' records made between two steps of a simulation. */
+const AGENTS_PER_STEP = 500;
 
 /** What a simulation created. */
 export type SimulationOutcome = { agentIds: string[]; changes: number; from: number; to: number };
@@ -84,6 +87,7 @@ export class Account {
   readonly reportRateWindow: RateWindow;
   /** Agent-days simulated so far (see `limits.simulatedAgentDays`). */
   private simulatedAgentDays = 0;
+  private applyingSimulation = false;
 
   private constructor(
     readonly token: string,
@@ -187,6 +191,17 @@ export class Account {
 
   /** The ids of the agents `simulate` would create, drawn; refused as `simulate` refuses. Nothing changes. */
   planSimulation(request: SimulationRequest, now: number): string[] {
+    this.checkSimulation(request, now);
+    return Array.from({ length: request.agents }, () => {
+      const id = this.hooks.newId();
+      // Not a client's mistake: an id source that repeats itself is broken.
+      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
+      return id;
+    });
+  }
+
+  /** Refuses what `simulate` refuses (the window, the account's simulated agent-days); nothing is drawn. */
+  checkSimulation(request: SimulationRequest, now: number): void {
     simulationWindow(request, now);
     const asked = request.agents * request.days;
     const left = this.limits.simulatedAgentDays - this.simulatedAgentDays;
@@ -197,41 +212,87 @@ export class Account {
         `agents: an account holds at most ${this.limits.simulatedAgentDays} simulated agent-days; ${left} are left, ${asked} asked`,
       );
     }
-    return Array.from({ length: request.agents }, () => {
-      const id = this.hooks.newId();
-      // Not a client's mistake: an id source that repeats itself is broken.
-      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
-      return id;
-    });
   }
 
-  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
-  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
-    const window = simulationWindow(request, now);
+  /** The statuses a simulated floor is made of, as the account has them now (the floor depends on them). */
+  floorStatuses(): FloorStatuses {
     const ref = (id: string) => {
       const status = this.statuses.get(id);
       return { id: status.id, name: status.name, active: isActiveStatus(status.id) };
     };
-    const floor = simulateFloor(request, window, {
+    return {
       active: ref(ACTIVE_STATUS_ID),
       unavailable: ref(UNAVAILABLE_STATUS_ID),
       custom: this.statuses.custom().map((s) => ref(s.id)),
-    });
+    };
+  }
+
+  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
+  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
+    const steps = this.applySimulationSteps(request, now, agentIds);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * {@link applySimulation} in steps of a few milliseconds, with the floor made already when it is given (it must be
+   * `simulateFloor` of the request, its window as of `now` and {@link floorStatuses}). The new agents appear at the
+   * last step; one account takes one simulation at a time (see `StatusHistory.backfillSteps`).
+   */
+  *applySimulationSteps(
+    request: SimulationRequest,
+    now: number,
+    agentIds: string[],
+    made?: SimulatedFloor,
+  ): Generator<void, SimulationOutcome> {
+    if (this.applyingSimulation) throw new RangeError('a simulation is being applied already');
+    this.applyingSimulation = true;
+    try {
+      return yield* this.simulationSteps(request, now, agentIds, made);
+    } finally {
+      this.applyingSimulation = false;
+    }
+  }
+
+  /** Whether a simulation is being applied in steps: another must wait until it is done. */
+  get simulating(): boolean {
+    return this.applyingSimulation;
+  }
+
+  private *simulationSteps(
+    request: SimulationRequest,
+    now: number,
+    agentIds: string[],
+    made: SimulatedFloor | undefined,
+  ): Generator<void, SimulationOutcome> {
+    const window = simulationWindow(request, now);
+    // Agents hired between the steps come after the simulated ones, as when the events are applied one by one.
+    const position = this.agents.size;
+    const floor = made ?? (yield* simulateFloorSteps(request, window, this.floorStatuses()));
     if (floor.agents.length !== agentIds.length) throw new RangeError('a simulation names one id per agent');
-    this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);
-    floor.agents.forEach((simulated, a) => {
-      this.agents.enroll({
-        id: agentIds[a] as string,
+    const agents: Agent[] = [];
+    for (const [a, simulated] of floor.agents.entries()) {
+      const id = agentIds[a] as string;
+      agents.push({
+        id,
         firstName: simulated.firstName,
         lastName: simulated.lastName,
-        email: emailFromName(simulated.firstName, simulated.lastName, agentIds[a] as string),
+        email: emailFromName(simulated.firstName, simulated.lastName, id),
         isDeactivated: false,
         loginStatus: true,
         routingType: simulated.routingType,
         groups: [],
         createdAt: window.from,
       });
-    });
+      if (a % AGENTS_PER_STEP === AGENTS_PER_STEP - 1) yield;
+    }
+    yield* this.history.backfillSteps(
+      { ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) },
+      now,
+    );
+    this.agents.enrollAt(agents, position);
     this.simulatedAgentDays += request.agents * request.days;
     return { agentIds, changes: floor.length, from: window.from, to: window.to };
   }
