@@ -35,9 +35,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reset every account to the seed
-         * @description Puts every account back to the seed: accounts, statuses, agents, history, report jobs, rate-limit windows,
-         *     webhook subscriptions and deliveries, faults and the journal. The virtual clock keeps its time.
+         * Reset the sandbox, or one account, to the seed
+         * @description With the admin token (`adminToken`): puts every account back to the seed: accounts, statuses, agents,
+         *     history, report jobs, rate-limit windows, webhook subscriptions and deliveries, faults and the journal.
+         *     With an account's own token: puts that account alone back to the seed it was made from (the sandbox's seed
+         *     file, or the body of `POST /_mock/accounts`), keeping its token and app id; other accounts are untouched.
+         *     The virtual clock keeps its time.
          */
         post: operations["resetSandbox"];
         delete?: never;
@@ -60,6 +63,8 @@ export interface paths {
          * Set the virtual clock, or freeze and unfreeze it
          * @description `now` moves the clock to that instant and runs everything that falls due on the way, as `advance` does; an
          *     instant earlier than the clock's time is refused (400 naming `now`), since the clock never goes back.
+         *     The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+         *     ADMIN_TOKEN_REQUIRED`.
          *     `frozen: true` stops the clock following real time: it then moves only when a test advances or sets it, so
          *     every time in the sandbox's answers repeats exactly. `frozen: false` lets it follow real time again from where
          *     it stands. Both may be given: `{now, frozen: true}` leaves the clock standing at exactly `now`, and
@@ -85,6 +90,8 @@ export interface paths {
          * Move the virtual clock forward
          * @description Moves the clock forward by `seconds`. Everything that falls due in that time happens: reports complete,
          *     rate-limit windows end, download links expire, webhook retries are sent. The clock never goes back.
+         *     The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+         *     ADMIN_TOKEN_REQUIRED`.
          */
         post: operations["advanceClock"];
         delete?: never;
@@ -125,6 +132,7 @@ export interface paths {
          *     statuses and agents. The answer carries the new account's token; its data is reachable only with it.
          *
          *     Limit: a sandbox holds at most 1,000 accounts (the seed's included); past it, `409 ACCOUNT_LIMIT`.
+         *     Needs the admin token (`adminToken`); an account's own token gets `403 ADMIN_TOKEN_REQUIRED`.
          */
         post: operations["createAccount"];
         delete?: never;
@@ -1548,6 +1556,18 @@ export interface components {
     };
     responses: {
         /**
+         * @description The operation reaches every account and the token is an account's own, not the admin token
+         *     (`--admin-token`; without it, the default account's token).
+         */
+        AdminTokenRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
          *     Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
          */
@@ -1693,7 +1713,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The sandbox is back at the seed. */
+            /** @description The sandbox (or the token's account) is back at the seed. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1751,6 +1771,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminTokenRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StorageUnavailable"];
@@ -1780,6 +1801,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminTokenRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StorageUnavailable"];
@@ -1830,6 +1852,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminTokenRequired"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

@@ -22,7 +22,7 @@ import { VERSION } from './version.js';
  */
 export type MockServerOptions = Pick<
   SandboxSettings,
-  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits' | 'cors'
+  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits' | 'cors' | 'adminToken'
 > & {
   /** The virtual clock; a fresh one following real time by default (or as `frozenClock` and `clockStart` say). */
   clock?: VirtualClock | undefined;
@@ -88,6 +88,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     idSeed: options.idSeed,
     reportDelaySeconds: options.reportDelaySeconds,
     limits: options.limits,
+    adminToken: options.adminToken,
     linkSecret: options.linkSecret,
     ids: options.ids,
     sink: options.store,

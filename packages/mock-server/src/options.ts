@@ -72,6 +72,12 @@ export const OPTION_TABLE = {
     default: DEFAULT_LIMITS.requestsPerMinute,
     help: 'requests per minute per account on /v2',
   },
+  adminToken: {
+    flag: 'admin-token',
+    kind: 'text',
+    arg: 'token',
+    help: "the token for what reaches every account: the clock, creating accounts, resetting the whole sandbox (default: the default account's token)",
+  },
   cors: {
     flag: 'cors',
     kind: 'switch',

@@ -36,6 +36,11 @@ export type SandboxOptions = {
    * same requests, make the same ones. Random when left out.
    */
   idSeed?: number | undefined;
+  /**
+   * The token of what reaches every account (the clock, creating accounts, resetting the whole sandbox); the
+   * default account's token when left out. A setting, not state: each start gives it again.
+   */
+  adminToken?: string | undefined;
   /** The secret that signs download links; random by default (a durable sandbox keeps it across restarts). */
   linkSecret?: string | undefined;
   /** Where new ids come from, overriding `idSeed`'s (the migration of an old log feeds the ids it recorded). */
@@ -112,11 +117,14 @@ export class Sandbox {
   private readonly hooks: AccountHooks;
   private readonly sink: EventSink;
   private readonly ids: SandboxIds;
+  /** The admin token's key (see `tokenKey`), when one is given. */
+  private readonly adminKey: string | undefined;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
     this.sink = options.sink ?? acceptAtOnce;
     this.ids = new SandboxIds(options.ids);
+    this.adminKey = options.adminToken === undefined ? undefined : tokenKey(options.adminToken);
     this.hooks = {
       newId: () => this.newId(),
       onKeyPair: (account, privateKeyPem) => {
@@ -154,6 +162,16 @@ export class Sandbox {
   /** The account a token reaches, or undefined. Tokens are compared by their SHA-256, which takes the same time whatever the token. */
   authenticate(token: string): Account | undefined {
     return this.accounts.get(tokenKey(token));
+  }
+
+  /**
+   * Whether `token` is the admin token: `adminToken` when one was given, else the default account's token. Compared
+   * by SHA-256, as `authenticate` compares.
+   */
+  isAdminToken(token: string): boolean {
+    if (this.adminKey !== undefined) return tokenKey(token) === this.adminKey;
+    const first = this.accounts.values().next().value;
+    return first !== undefined && this.authenticate(token) === first;
   }
 
   /** Every account, the default one first. */
@@ -242,6 +260,12 @@ export class Sandbox {
       case 'clockSet':
         this.clock.restore(event.clock);
         break;
+      case 'accountReset': {
+        const old = this.accountOf(event.app);
+        for (const id of old.reports.keys()) this.reportOwners.delete(id);
+        this.insert(this.ids.handOut(event.ids, () => Account.fromSeed(old.seed, event.at, this.limits, this.hooks)));
+        break;
+      }
       case 'reportRequested': {
         const account = this.accountOf(event.app);
         account.reportRateWindow.take(event.job.requestedAt);
@@ -299,6 +323,18 @@ export class Sandbox {
           for (const listener of this.resetListeners) listener();
         },
       };
+    });
+  }
+
+  /**
+   * One account back to the seed it was made from (`Account.seed`: the seed file's, or `POST /_mock/accounts`'
+   * body), with its token and ids; the other accounts and the clock are untouched.
+   */
+  resetAccount(account: Account): Pending<void> {
+    return this.execute(() => {
+      const at = this.clock.now();
+      const { ids } = this.ids.recording(() => Account.fromSeed(account.seed, at, this.limits, this.hooks));
+      return { events: [{ type: 'accountReset', app: account.appId, at, ids }], answer: () => {} };
     });
   }
 

@@ -39,8 +39,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Handlers of the control API (`/_mock`), except those of webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlHandlerId> = {
-  resetSandbox: ({ sandbox }) =>
-    whenDone(sandbox.reset(), () => ({ status: 200 as const, body: clockView(sandbox.clock) })),
+  // The admin token resets the whole sandbox; an account's own token, that account alone.
+  resetSandbox: ({ sandbox, account, admin }) =>
+    whenDone(admin || !account ? sandbox.reset() : sandbox.resetAccount(account), () => ({
+      status: 200 as const,
+      body: clockView(sandbox.clock),
+    })),
 
   getClock: ({ sandbox }) => ({ status: 200, body: clockView(sandbox.clock) }),
 

@@ -88,6 +88,8 @@ export class Account {
   /** Agent-days simulated so far (see `limits.simulatedAgentDays`). */
   private simulatedAgentDays = 0;
   private applyingSimulation = false;
+  /** The seed the account was made from, with its token and ids: what a reset of the account alone returns to. */
+  private made: AccountSeed | undefined;
 
   private constructor(
     readonly token: string,
@@ -133,6 +135,7 @@ export class Account {
       limits,
       hooks,
     );
+    account.made = { ...seed, token: account.token, app_id: account.appId, admin_id: account.adminId };
     if (seed.webhook_private_key !== undefined) account.webhooks.restoreKeyPair(seed.webhook_private_key);
     seed.statuses?.forEach((status, i) => {
       try {
@@ -295,6 +298,11 @@ export class Account {
     this.agents.enrollAt(agents, position);
     this.simulatedAgentDays += request.agents * request.days;
     return { agentIds, changes: floor.length, from: window.from, to: window.to };
+  }
+
+  /** The seed the account was made from, its token and ids filled in: a reset of this account alone loads it. */
+  get seed(): AccountSeed {
+    return this.made ?? { token: this.token, app_id: this.appId, admin_id: this.adminId };
   }
 
   /** Agent's display name, as reports write it. */

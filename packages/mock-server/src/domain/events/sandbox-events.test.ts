@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { frozenClock, IDS } from '../../testing/sandbox-harness.js';
-import type { SimulationOutcome } from '../accounts/account.js';
+import type { Account, SimulationOutcome } from '../accounts/account.js';
 import { DomainError, storageUnavailable } from '../domain-error.js';
 import { Sandbox } from '../sandbox.js';
 import {
@@ -172,6 +172,33 @@ describe('Sandbox.execute', () => {
       },
     });
     expect(state(replica)).toEqual(state(sandbox));
+  });
+
+  it('resets one account in one event, keeping its token, and a replica agrees', () => {
+    const batches: EventBatch[] = [];
+    const sandbox = new Sandbox({
+      clock: frozenClock(),
+      sink: { accept: (batch) => void batches.push(structuredClone(batch)) },
+      idSeed: 5,
+    });
+    const other = sandbox.createAccount({ statuses: [{ name: 'Seeded' }] }) as Account;
+    const mine = sandbox.authenticate('sandbox-token') as Account;
+    createStatus(sandbox, other, { name: 'Later' });
+    createStatus(sandbox, mine, { name: 'Mine' });
+    sandbox.resetAccount(other);
+    expect(batches.at(-1)?.events.map((e) => e.type)).toEqual(['accountReset']);
+    const reset = sandbox.authenticate(other.token) as Account;
+    expect(reset).not.toBe(other);
+    expect(reset.appId).toBe(other.appId);
+    expect(reset.statuses.custom().map((s) => s.name)).toEqual(['Seeded']);
+    const replica = new Sandbox({
+      clock: frozenClock(Date.parse('2040-01-01T00:00:00Z')),
+      replay: (apply) => {
+        for (const batch of batches) apply(batch);
+      },
+    });
+    expect(state(replica)).toEqual(state(sandbox));
+    expect(replica.authenticate(other.token)?.statuses.all()).toEqual(reset.statuses.all());
   });
 
   it('applies nothing the sink refuses, and draws the refused command’s seeded ids again for the next one', () => {

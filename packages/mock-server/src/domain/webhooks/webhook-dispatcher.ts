@@ -250,8 +250,8 @@ export class WebhookDispatcher {
       if (nextAt !== undefined) {
         this.pendingRetries.set(entry, { account, subscriptionId: subscription.id });
         this.sandbox.clock.schedule(nextAt, () => {
-          // A retry cancelled since (its subscription removed, or the sandbox reset) is not made.
-          if (!this.pendingRetries.delete(entry)) return;
+          // A retry cancelled since (its subscription removed, the sandbox or the account reset) is not made.
+          if (!this.pendingRetries.delete(entry) || !this.sandbox.holds(account)) return;
           if (account.webhooks.has(subscription.id)) this.attempt(account, subscription, event, retry + 1, nextAt);
         });
       }
