@@ -14,6 +14,7 @@ export {
   type WebhookDispatcher,
 } from './domain/webhooks/webhook-dispatcher.js';
 export { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
+export { hostRefusal, isAllowedHost } from './http/host-check.js';
 export { type ListeningMockServer, type ListenOptions, listen, type RequestLogEntry } from './listen.js';
 export { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 export type { SandboxSettings } from './options.js';

@@ -24,6 +24,7 @@ type OptionRow = Row &
     | { kind: 'choice'; values: readonly string[]; default: string }
     | { kind: 'switch' }
     | { kind: 'text'; arg: string; default?: string }
+    | { kind: 'list'; arg: string }
     | { kind: 'time' }
     | { kind: 'seed' }
   );
@@ -77,6 +78,12 @@ export const OPTION_TABLE = {
     kind: 'text',
     arg: 'token',
     help: "the token for what reaches every account: the clock, creating accounts, resetting the whole sandbox (default: the default account's token)",
+  },
+  allowedHosts: {
+    flag: 'allowed-host',
+    kind: 'list',
+    arg: 'name',
+    help: 'answer requests whose Host is this name too (besides IP addresses, localhost names and --host); repeat it or give a comma list; a leading dot allows the subdomains too',
   },
   cors: {
     flag: 'cors',
@@ -142,15 +149,17 @@ type ValueOf<R> = R extends { kind: 'integer' }
   ? number
   : R extends { kind: 'limit' }
     ? Partial<SandboxLimits>
-    : R extends { kind: 'choice'; values: readonly (infer V)[] }
-      ? V
-      : R extends { kind: 'switch' }
-        ? boolean
-        : R extends { kind: 'time' }
-          ? Date | string
-          : R extends { kind: 'seed' }
-            ? SeedFile
-            : string;
+    : R extends { kind: 'list' }
+      ? string[]
+      : R extends { kind: 'choice'; values: readonly (infer V)[] }
+        ? V
+        : R extends { kind: 'switch' }
+          ? boolean
+          : R extends { kind: 'time' }
+            ? Date | string
+            : R extends { kind: 'seed' }
+              ? SeedFile
+              : string;
 
 /**
  * Every setting, each optional, typed by its row of `OPTION_TABLE` (see the row for its help text and default).

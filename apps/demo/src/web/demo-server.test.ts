@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { type ListeningMockServer, listen } from '@freshchat-sandbox/mock-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DemoServer, startDemoServer, WEBHOOK_PATH } from './demo-server.js';
@@ -146,6 +147,53 @@ describe('against a running sandbox', () => {
       body: JSON.stringify({ statusKey: `id:${MEETING}` }),
     });
     expect(own.status).toBe(200);
+  });
+
+  test('answers only its own names as Host, refusing another with 403 naming --allowed-host', async () => {
+    const { port } = new URL(board.url);
+    const statusWith = (host: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request({ hostname: '127.0.0.1', port, path: '/api/state', headers: { Host: host } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect((await statusWith(`localhost:${port}`)).status).toBe(200);
+    const refused = await statusWith(`attacker.example:${port}`);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.text).message).toBe(
+      'Host: "attacker.example" is not an address of this server; to answer it, start it with --allowed-host attacker.example',
+    );
+
+    const named = await startDemoServer({
+      port: 0,
+      sandbox: { url: sandbox.url },
+      allowedHosts: ['board.test'],
+      log: () => {},
+    });
+    try {
+      const other = new URL(named.url).port;
+      const answered = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          { hostname: '127.0.0.1', port: other, path: '/api/state', headers: { Host: 'board.test' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answered).toBe(200);
+    } finally {
+      await named.stop();
+    }
   });
 
   test('relays the control API’s refusal to delete a status an agent is on', async () => {
