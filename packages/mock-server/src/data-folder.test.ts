@@ -2,7 +2,16 @@
  * The data folder holds every token and the link secret: it is made its owner's only, and a start that fails
  * leaves it unlocked for the next one.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,5 +93,53 @@ describe('the data folder', () => {
     );
     await expect(openDurableMockServer({ dataDir: dir })).rejects.toThrow();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('stops at a well-formed line it cannot replay, naming the line; --repair cuts it there, keeping a backup', async () => {
+    const dir = parent();
+    const first = await openDurableMockServer({ dataDir: dir });
+    const created = await first.app.fetch(
+      new Request(`${ORIGIN}/_mock/statuses`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Before the bad line' }),
+      }),
+    );
+    expect(created.status).toBe(201);
+    first.close();
+    const log = join(dir, 'sandbox-log.ndjson');
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+    // Well-formed, but it names an account that does not exist: applying it fails.
+    const bad = JSON.stringify({ type: 'events', events: [{ type: 'faultsCleared', app: 'no-such-app' }] });
+    writeFileSync(log, `${bad}\n${bad}\n`, { flag: 'a' });
+    const whole = readFileSync(log, 'utf8');
+
+    const refused = openDurableMockServer({ dataDir: dir });
+    await expect(refused).rejects.toThrow(
+      `${log}: line ${lines + 1} cannot be replayed (an event names an account that does not exist (no-such-app)); ` +
+        `the sandbox did not start. Start it with --repair to keep a backup of sandbox-log.ndjson and cut it before line ${lines + 1}.`,
+    );
+    expect(readFileSync(log, 'utf8')).toBe(whole);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+
+    const warnings: string[] = [];
+    const repaired = await openDurableMockServer({ dataDir: dir, repair: true, onWarning: (m) => warnings.push(m) });
+    const statuses = await repaired.app.fetch(
+      new Request(`${ORIGIN}/v2/agents/status`, { headers: { Authorization: `Bearer ${TOKEN}` } }),
+    );
+    expect(((await statuses.json()) as { states: { name: string }[] }).states.map((s) => s.name)).toContain(
+      'Before the bad line',
+    );
+    repaired.close();
+    const backups = readdirSync(dir).filter((name) => name.endsWith('.bak'));
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(join(dir, backups[0] as string), 'utf8')).toBe(whole);
+    expect(mode(join(dir, backups[0] as string))).toBe(0o600);
+    expect(warnings).toContainEqual(
+      `${log}: line ${lines + 1} could not be replayed; repaired: cut before it (2 commands dropped), the whole file is kept as ${backups[0]}`,
+    );
+    expect(readFileSync(log, 'utf8')).not.toContain('no-such-app');
+    // The folder starts again without --repair.
+    (await openDurableMockServer({ dataDir: dir })).close();
   });
 });

@@ -115,7 +115,7 @@ export const OPTION_TABLE = {
   repair: {
     flag: 'repair',
     kind: 'switch',
-    help: 'with --data-dir: cut the log before a corrupt line, keeping a backup, instead of refusing to start',
+    help: 'with --data-dir: cut the log before a corrupt line or one that cannot be replayed, keeping a backup, instead of refusing to start',
   },
   frozenClock: {
     flag: 'frozen-clock',

@@ -1,6 +1,7 @@
 import {
   chmodSync,
   closeSync,
+  copyFileSync,
   existsSync,
   fsyncSync,
   ftruncateSync,
@@ -9,7 +10,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { storageUnavailable } from '../domain/domain-error.js';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
 import { DataDirError, lockDataDir, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, unusableDataDir } from './data-dir-lock.js';
@@ -17,8 +18,25 @@ import { writeSnapshot } from './log-compaction.js';
 import { type EventLine, type FormatLine, LOG_FORMAT, readLogFile } from './log-file.js';
 import { freshLog, headerLine, LOG_NAME, logGeneration, readCovers, SNAPSHOT_NAME } from './log-header.js';
 
+/** Where a line to apply was read: the file, its line number, the offset of its first byte. */
+type LinePlace = { file: string; line: number; start: number; snapshot: boolean };
+
 /** What reading the folder found: the lines to apply (snapshot, then the log's tail), and what was said. */
 export type LoadedLog = { lines: EventLine[]; warnings: string[] };
+
+/**
+ * A well-formed line whose events cannot be applied (they name an account that does not exist, say): the start
+ * stops, naming the line (`DurableLog.cutBefore` cuts the log there for `--repair`).
+ */
+export class UnreplayableLine extends DataDirError {
+  constructor(
+    message: string,
+    readonly index: number,
+  ) {
+    super(message);
+    this.name = 'UnreplayableLine';
+  }
+}
 
 /**
  * The file operations the log appends with: node:fs by default. A test puts a failing disk in its place (ENOSPC on
@@ -43,7 +61,7 @@ export type DurableLogOptions = {
   fsync?: 'always' | 'never' | undefined;
   /** Compact once the log passes this many bytes; 16 MiB by default. */
   compactAt?: number | undefined;
-  /** Cut the log before a corrupt line (keeping a backup) instead of refusing to start. */
+  /** Cut the log before a corrupt line (keeping a backup) instead of refusing to start; see also `cutBefore`. */
   repair?: boolean | undefined;
   /** Told about anything the folder needed (torn line, stale lock, repair, a failed compaction). */
   onWarning?: ((message: string) => void) | undefined;
@@ -79,6 +97,8 @@ export class DurableLog implements EventStore {
   private readonly compactAt: number;
   private readonly writer: LogWriter;
   private readonly warn: (message: string) => void;
+  /** Where each of `loaded.lines` was read, for naming a line that cannot be replayed. */
+  private readonly places: LinePlace[];
   /** The log file, `sandbox-log.ndjson` in the folder. */
   private readonly file: string;
 
@@ -86,11 +106,12 @@ export class DurableLog implements EventStore {
     private readonly dir: string,
     readonly loaded: LoadedLog,
     private readonly unlock: () => void,
-    state: { bytes: number; generation: number },
+    state: { bytes: number; generation: number; places: LinePlace[] },
     options: DurableLogOptions,
   ) {
     this.bytes = state.bytes;
     this.generation = state.generation;
+    this.places = state.places;
     this.fsync = options.fsync === 'always';
     this.compactAt = options.compactAt ?? DEFAULT_COMPACT_AT;
     this.writer = options.writer ?? NODE_WRITER;
@@ -153,16 +174,60 @@ export class DurableLog implements EventStore {
         }
       }
       const lines = [...(snapshot?.entries ?? []), ...log.entries] as EventLine[];
-      return new DurableLog(dir, { lines, warnings }, unlock, { bytes: log.bytes, generation }, options);
+      const places = [
+        ...(snapshot?.places ?? []).map((p) => ({ ...p, file: snapshotFile, snapshot: true })),
+        ...log.places.map((p) => ({ ...p, file: logFile, snapshot: false })),
+      ];
+      return new DurableLog(dir, { lines, warnings }, unlock, { bytes: log.bytes, generation, places }, options);
     } catch (error) {
       unlock();
       throw error;
     }
   }
 
-  /** Hands the folder's lines to `apply`, in order: the events of every command acknowledged before. */
+  /**
+   * Hands the folder's lines to `apply`, in order: the events of every command acknowledged before. A line that
+   * `apply` refuses stops it with an `UnreplayableLine` naming the file and line (see `cutBefore` for `--repair`).
+   */
   replay(apply: (batch: EventBatch) => void): void {
-    for (const line of this.loaded.lines) apply({ events: line.events, idsDrawn: line.ids });
+    this.loaded.lines.forEach((line, index) => {
+      try {
+        apply({ events: line.events, idsDrawn: line.ids });
+      } catch (error) {
+        const place = this.places[index] as LinePlace;
+        const why = `${place.file}: line ${place.line} cannot be replayed (${(error as Error).message}); the sandbox did not start.`;
+        const name = basename(place.file);
+        throw new UnreplayableLine(
+          place.snapshot
+            ? `${why} Restore ${name} from a backup, or start on an empty folder.`
+            : `${why} Start it with --repair to keep a backup of ${name} and cut it before line ${place.line}.`,
+          index,
+        );
+      }
+    });
+  }
+
+  /**
+   * For `--repair`: cuts the log before the line `error` names (keeping a copy of the whole file beside it), so a
+   * replay stops before it. False when that line is in the snapshot, which is not cut.
+   */
+  cutBefore(error: UnreplayableLine): boolean {
+    const place = this.places[error.index] as LinePlace;
+    if (place.snapshot) return false;
+    const backup = `${this.file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+    copyFileSync(this.file, backup);
+    chmodSync(backup, PRIVATE_FILE_MODE);
+    const dropped = this.loaded.lines.length - error.index;
+    this.writer.truncate(this.fd, place.start);
+    this.writer.fsync(this.fd);
+    this.bytes = place.start;
+    this.loaded.lines.length = error.index;
+    this.places.length = error.index;
+    this.warn(
+      `${this.file}: line ${place.line} could not be replayed; repaired: cut before it (${dropped} command` +
+        `${dropped === 1 ? '' : 's'} dropped), the whole file is kept as ${basename(backup)}`,
+    );
+    return true;
   }
 
   /**

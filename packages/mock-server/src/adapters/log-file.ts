@@ -60,6 +60,8 @@ export type ReadFile = {
   header: FormatLine | undefined;
   /** Entries after `skipBytes`, in order. */
   entries: LogEntry[];
+  /** Where each entry is in the file: its line number and the offset of its first byte. */
+  places: { line: number; start: number }[];
   /** Bytes of whole lines (a torn tail cut off). */
   bytes: number;
 };
@@ -106,6 +108,7 @@ export function readLogFile(
   options: { skipBytes?: number; repair?: boolean; onWarning: (message: string) => void },
 ): ReadFile {
   const entries: LogEntry[] = [];
+  const places: { line: number; start: number }[] = [];
   let header: FormatLine | undefined;
   let goodEnd = 0;
   let lines = 0;
@@ -127,6 +130,7 @@ export function readLogFile(
         throw new Error(`unknown entry type ${JSON.stringify(entry.type)}`);
       } else if (lineEnd > (options.skipBytes ?? 0)) {
         entries.push(entry as LogEntry);
+        places.push({ line: n, start: lineEnd - Buffer.byteLength(text) - 1 });
       }
     } catch (error) {
       if (error instanceof DataDirError) throw error;
@@ -162,7 +166,7 @@ export function readLogFile(
     // Cut a torn tail so the next append starts on a line of its own.
     cutAt(file, end);
   }
-  return { version: header?.version ?? 1, header, entries, bytes: goodEnd };
+  return { version: header?.version ?? 1, header, entries, places, bytes: goodEnd };
 }
 
 function newer(file: string, version: unknown): DataDirError {
