@@ -190,7 +190,8 @@ async function download() {
   const report = JSON.parse((await call(control, TOKEN, 'GET', `/v2/reports/raw/${id}`)).body) as {
     links: { link: { href: string } }[];
   };
-  const href = report.links[0]?.link.href as string;
+  // A whole day in the middle of the window (the first may be cut short by the simulation's start).
+  const href = report.links[report.links.length >> 1]?.link.href as string;
   let bytes = 0;
   const work = Promise.all(
     Array.from(
