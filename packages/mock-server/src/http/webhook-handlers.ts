@@ -23,12 +23,10 @@ export function webhookHandlers(webhooks: WebhookDispatcher): OperationHandlers<
     unsubscribeWebhook: ({ account, path }) =>
       whenDone(webhooks.unsubscribe(account, path.subscription_id), () => ({ status: 204 as const })),
     resendWebhookDelivery: ({ account, path }) => ({ status: 202, body: webhooks.resend(account, path.delivery_id) }),
-    triggerWebhook: ({ account, body }) => {
-      const { eventId, payload } = webhooks.trigger(account, body);
-      return {
-        status: 202,
+    triggerWebhook: ({ account, body }) =>
+      whenDone(webhooks.trigger(account, body), ({ eventId, payload }) => ({
+        status: 202 as const,
         body: { event_id: eventId, action: body.action, subscribers: account.webhooks.all().length, payload },
-      };
-    },
+      })),
   };
 }

@@ -140,11 +140,15 @@ export class WebhookDispatcher {
 
   /**
    * Sends the event `POST /_mock/webhooks/trigger` asks for to every current subscriber: the spec's example for the
-   * action as of now, with the request's `actor` and `data`.
+   * action as of now, with the request's `actor` and `data`. The account's first trigger waits for its signing key,
+   * made off the event loop and kept by an event: a disk that refuses that event refuses the trigger (503), as it
+   * refuses any change it cannot keep.
    */
-  trigger(account: Account, request: WebhookTriggerRequest): TriggeredEvent {
+  trigger(account: Account, request: WebhookTriggerRequest): Pending<TriggeredEvent> {
     const payload = triggeredPayload(account, request, this.sandbox.clock.now());
-    return { eventId: this.send(account, request.action, payload), payload };
+    const triggered = { eventId: this.send(account, request.action, payload), payload };
+    if (account.webhooks.hasKey || this.muted) return triggered;
+    return account.webhooks.keyPair().then(() => triggered);
   }
 
   /**
