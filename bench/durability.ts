@@ -3,20 +3,16 @@
  * [changes] [seconds] [rounds]` from packages/mock-server after a build). Prints one JSON line:
  * - PATCH throughput of the CLI in memory, with `--data-dir` (`--fsync never`) and with `--fsync always`;
  * - after `changes` status changes (1 M by default, made through the sandbox in-process): the folder's size and the
- *   CLI's start-up time (process start to first 200) before compaction, the compaction's time, and both again after.
+ *   CLI's start-up time (process start to first 200) before compaction, the compaction's time, and both again after
+ *   (beside the same CLI's start-up on an empty folder, taken in turns with them).
  *   The history endpoint answers with every change: at 1 M that takes a while, and is not part of the start-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import {
-  DEFAULT_SEED,
-  openDurableMockServer,
-  SANDBOX_ADMIN_ID,
-  SANDBOX_APP_ID,
-} from '../packages/mock-server/dist/index.js';
+import { openDurableMockServer, SANDBOX_ADMIN_ID, SANDBOX_APP_ID } from '../packages/mock-server/dist/index.js';
 import { freePort } from './loopback.js';
 
 const changes = Number(process.argv[2] ?? 1_000_000);
@@ -116,21 +112,25 @@ const STATUS_NAMES: Record<string, string> = {
   'ea0ab820-e97c-47f5-8443-7bd362adc393': 'Meeting',
   'ccd63293-dd83-4369-a1e9-27aeabc4e62e': 'Lunch',
 };
-const lines = [
-  JSON.stringify({ type: 'format', version: 3, generation: 0 }),
-  JSON.stringify({
-    type: 'events',
-    events: [
-      {
-        type: 'sandboxStarted',
-        clock: { at: realStart, realAt: realStart, frozen: false },
-        linkSecret: crypto.randomUUID(),
-        seed: DEFAULT_SEED,
-        ids: [],
-      },
-    ],
-  }),
-];
+/** The history entries of the seed (set by `startLine`). */
+let seedEntries = 0;
+const lines = [JSON.stringify({ type: 'format', version: 3, generation: 0 }), await startLine(realStart)];
+
+/**
+ * The first start's line as a sandbox writes it (its seed's ids drawn: the built-in statuses' among them), moved
+ * to `at` on the clock and in real time.
+ */
+async function startLine(at: number): Promise<string> {
+  const probe = folder();
+  const started = await openDurableMockServer({ dataDir: probe });
+  seedEntries = started.state.allAccounts()[0]?.history.length ?? 0;
+  started.close();
+  const line = JSON.parse(readFileSync(join(probe, 'sandbox-log.ndjson'), 'utf8').split('\n')[1] as string) as {
+    events: [{ type: 'sandboxStarted'; clock: unknown }];
+  };
+  line.events[0].clock = { at, realAt: at, frozen: false };
+  return JSON.stringify(line);
+}
 /** Writes `count` PATCH lines, the `from`-th change first, after `lines`, to `file` (appending). */
 function writeChanges(file: string, from: number, count: number): void {
   const log = openSync(file, 'a');
@@ -173,7 +173,6 @@ process.stderr.write(`start-up before compaction: ${Math.round(before.ms)} ms\n`
 
 /** The number of changes a sandbox holds (its default account's history, less the seed's entries). */
 type Held = { state: { allAccounts(): { history: { length: number } }[] } };
-const seedEntries = 4;
 const held = (mock: Held) => (mock.state.allAccounts()[0]?.history.length ?? 0) - seedEntries;
 const compacting = await openDurableMockServer({ dataDir: dir, compactAt: 2 ** 50 });
 if (held(compacting) !== changes) throw new Error(`the log's events hold ${held(compacting)} changes`);
@@ -188,12 +187,19 @@ reopened.close();
 const files = Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size]));
 
 const after: number[] = [];
+// The same CLI on an empty folder, in turns with the starts after compaction: what the folder adds to a start.
+const empty: number[] = [];
 for (let i = 0; i < 3; i++) {
   const run = await startCli(['--data-dir', dir]);
   after.push(run.ms);
   await stop(run.child);
+  const bare = await startCli(['--data-dir', folder()]);
+  empty.push(bare.ms);
+  await stop(bare.child);
 }
-process.stderr.write(`compaction ${Math.round(compactMs)} ms; folder ${bytesAfter} bytes; start-up ${after}\n`);
+process.stderr.write(
+  `compaction ${Math.round(compactMs)} ms; folder ${bytesAfter} bytes; start-up ${after}; on an empty folder ${empty}\n`,
+);
 
 // The pause at the default threshold: this snapshot, plus a log just past 16 MiB of further changes.
 const tail = Math.ceil((16 * 2 ** 20) / (bytesBefore / changes)) + 1;
@@ -221,6 +227,7 @@ process.stdout.write(
     bytesAfter,
     files,
     startAfterMs: median(after),
+    startEmptyMs: median(empty),
     tail,
     compactTailMs,
   })}\n`,

@@ -136,7 +136,7 @@ describe('the data folder', () => {
     expect(readFileSync(join(dir, backups[0] as string), 'utf8')).toBe(whole);
     expect(mode(join(dir, backups[0] as string))).toBe(0o600);
     expect(warnings).toContainEqual(
-      `${log}: line ${lines + 1} could not be replayed; repaired: cut before it (2 commands dropped), the whole file is kept as ${backups[0]}`,
+      `${log}: line ${lines + 1} could not be replayed; repaired: cut before it (it and every line after it dropped), the whole file is kept as ${backups[0]}`,
     );
     expect(readFileSync(log, 'utf8')).not.toContain('no-such-app');
     // The folder starts again without --repair.
