@@ -62,6 +62,8 @@ export function* mergeBackfillSteps(
   const actorOf = new Int32Array(capacity);
   const moved = new Int32Array(n);
   const lastOf = new Int32Array(slots.length).fill(-1);
+  // The new columns are made in a step of their own.
+  yield;
   let i = 0;
   let j = 0;
   for (let k = 0; k < total; k++) {

@@ -75,6 +75,7 @@ export function* inClockOrderSteps(
     yield;
   }
   let spare = new Int32Array(length);
+  yield;
   const counts = new Int32Array(RADIX + 1);
   for (let shift = 0; shift === 0 || latest >>> shift > 0; shift += RADIX_BITS) {
     counts.fill(0);
@@ -95,6 +96,8 @@ export function* inClockOrderSteps(
   const at = new Float64Array(length);
   const agent = new Int32Array(length);
   const status = new Int32Array(length);
+  // Large columns are made in a step of their own (zero-filling them takes milliseconds).
+  yield;
   for (const [lo, hi] of slices()) {
     for (let k = lo; k < hi; k++) {
       const i = order[k] as number;

@@ -89,6 +89,8 @@ export function* simulateFloorSteps(
   const agents = namesOf(request.agents, request.seed).map(([firstName, lastName]) => ({ firstName, lastName }));
   const days = Math.ceil((to - from) / DAY);
   const log = new ChangeLog(Math.max(1024, Math.ceil(request.agents * (days + 1) * 12)));
+  // The agents' names and the log's columns are made in a step of their own.
+  yield;
   const starts = new Float64Array(MAX_ACTIVITIES);
   const lengths = new Float64Array(MAX_ACTIVITIES);
   const kinds = new Int32Array(MAX_ACTIVITIES);
