@@ -28,10 +28,10 @@ fail() {
 step "build (turbo; cached after .ci/run's build)"
 pnpm exec turbo run build --output-logs=errors-only
 
-step "pnpm -r pack: every package but the private demo (a package without a version, which pnpm does not pack)"
+step "pnpm -r pack: every package but the private demo and examples (packages without a version, which pnpm does not pack)"
 mkdir -p "$work/tarballs"
 pnpm -r pack --pack-destination "$work/tarballs" >/dev/null
-for dir in openapi packages/* apps/*; do
+for dir in openapi packages/* apps/* examples/*; do
   [ -f "$dir/package.json" ] || continue
   read -r name private <<<"$(node -p "const p = require('./$dir/package.json'); p.name.replace('@', '').replace('/', '-') + ' ' + (p.private === true)")"
   packed="$(find "$work/tarballs" -name "$name-[0-9]*.tgz")"
