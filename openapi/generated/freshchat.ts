@@ -792,6 +792,18 @@ export interface components {
     };
     responses: {
         /**
+         * @description The request's `Host` is not a name of the sandbox (see the document's description, **Host**). Not attached to
+         *     any operation: every path answers so when the host is not allowed.
+         */
+        HostNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description The path exists but not with this method. Not attached to any operation (an operation is one method of a
          *     path): any method that a path of this document does not declare is answered so, `Allow` listing the ones
          *     it does.

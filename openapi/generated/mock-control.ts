@@ -35,9 +35,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reset every account to the seed
-         * @description Puts every account back to the seed: accounts, statuses, agents, history, report jobs, rate-limit windows,
-         *     webhook subscriptions and deliveries, faults and the journal. The virtual clock keeps its time.
+         * Reset the sandbox, or one account, to the seed
+         * @description With the admin token (`adminToken`): puts every account back to the seed: accounts, statuses, agents,
+         *     history, report jobs, rate-limit windows, webhook subscriptions and deliveries, faults and the journal.
+         *     With an account's own token: puts that account alone back to the seed it was made from (the sandbox's seed
+         *     file, or the body of `POST /_mock/accounts`), keeping its token and app id; other accounts are untouched.
+         *     The virtual clock keeps its time.
          */
         post: operations["resetSandbox"];
         delete?: never;
@@ -60,6 +63,8 @@ export interface paths {
          * Set the virtual clock, or freeze and unfreeze it
          * @description `now` moves the clock to that instant and runs everything that falls due on the way, as `advance` does; an
          *     instant earlier than the clock's time is refused (400 naming `now`), since the clock never goes back.
+         *     The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+         *     ADMIN_TOKEN_REQUIRED`.
          *     `frozen: true` stops the clock following real time: it then moves only when a test advances or sets it, so
          *     every time in the sandbox's answers repeats exactly. `frozen: false` lets it follow real time again from where
          *     it stands. Both may be given: `{now, frozen: true}` leaves the clock standing at exactly `now`, and
@@ -85,6 +90,8 @@ export interface paths {
          * Move the virtual clock forward
          * @description Moves the clock forward by `seconds`. Everything that falls due in that time happens: reports complete,
          *     rate-limit windows end, download links expire, webhook retries are sent. The clock never goes back.
+         *     The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+         *     ADMIN_TOKEN_REQUIRED`.
          */
         post: operations["advanceClock"];
         delete?: never;
@@ -123,6 +130,9 @@ export interface paths {
          * Create another account
          * @description Creates an account that holds the two built-in statuses and nothing else, unless the body seeds it with
          *     statuses and agents. The answer carries the new account's token; its data is reachable only with it.
+         *
+         *     Limit: a sandbox holds at most 1,000 accounts (the seed's included); past it, `409 ACCOUNT_LIMIT`.
+         *     Needs the admin token (`adminToken`); an account's own token gets `403 ADMIN_TOKEN_REQUIRED`.
          */
         post: operations["createAccount"];
         delete?: never;
@@ -292,7 +302,12 @@ export interface paths {
          *     change). The same `seed`, clock time and account give the same history.
          *
          *     Limits: at most 5,000 agents and 200,000 agent-days (`agents` × `days`) per request; the history starts no
-         *     earlier than a report can reach (15 calendar months before now); `until` is not in the future.
+         *     earlier than a report can reach (15 calendar months before now); `until` is not in the future. An account
+         *     holds at most 1,000,000 simulated agent-days in all (until a reset); a request that would pass it is
+         *     refused with `409 SIMULATION_LIMIT`, naming the bound and what is left. A large request is simulated in
+         *     slices of a few milliseconds that let other requests through meanwhile; the new agents appear at once, when
+         *     it is answered. Two requests for one account are carried out one after the other; a reset of the account
+         *     while one is under way refuses it with `409 ACCOUNT_RESET` (send it again).
          */
         post: operations["simulateHistory"];
         delete?: never;
@@ -316,6 +331,9 @@ export interface paths {
          * @description Idempotent per URL: one URL gets each event once. Subscribing a URL that already has a subscription
          *     (compared after normalisation, so `http://HOST:80/a` is `http://host/a`) creates nothing and answers `200`
          *     with the existing subscription; a new URL answers `201`.
+         *
+         *     Limit: an account holds at most 100 subscriptions; a new URL past it is refused with
+         *     `409 SUBSCRIPTION_LIMIT` (remove one first).
          */
         post: operations["subscribeWebhook"];
         delete?: never;
@@ -376,7 +394,13 @@ export interface paths {
         };
         /**
          * List delivery attempts
-         * @description Every delivery attempt of every event, oldest first, with its outcome.
+         * @description The account's latest delivery attempts, oldest first, with their outcome. The log is a ring of the last
+         *     1,000 attempts per account: older ones are dropped (and can no longer be resent), and `dropped` counts them.
+         *
+         *     Delivery is bounded and never delays an answer: at most 64 attempts are under way at once in the sandbox
+         *     and 4 per subscription; the others wait in a queue, in order, and are made as earlier ones end (a receiver
+         *     that never answers holds a slot for the 10-second timeout). Past 100,000 waiting attempts, a new attempt
+         *     fails at once with an `error` saying the queue is full, and is retried on the usual schedule.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -515,7 +539,9 @@ export interface paths {
         };
         /**
          * List the account's report jobs
-         * @description Every Extract API report job of the account, oldest first, with its status on the virtual clock. A COMPLETED
+         * @description Every Extract API report job the account keeps, oldest first, with its status on the virtual clock. An
+         *     account keeps its last 1,000 report jobs: the oldest is forgotten when a new one is accepted past that (its
+         *     id is then a 404, its links `NoSuchKey`). A COMPLETED
          *     job's `links` are its sub-reports, signed afresh as `GET /v2/reports/raw/{id}` signs them (valid one
          *     clock-hour from this call). Reading them here does not count against the `/v2` rate limit.
          */
@@ -961,8 +987,10 @@ export interface components {
         };
         /** @description Delivery attempts, oldest first. */
         WebhookDeliveryList: {
-            /** @description The attempts. */
+            /** @description The attempts kept (the last 1,000 of the account). */
             deliveries: components["schemas"]["WebhookDelivery"][];
+            /** @description How many older attempts the log has dropped to keep its size, since the start or the last reset. */
+            dropped: number;
         };
         /** @description A fault to inject. */
         FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["ReportSplitFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
@@ -1593,10 +1621,34 @@ export interface components {
     };
     responses: {
         /**
+         * @description The operation reaches every account and the token is an account's own, not the admin token
+         *     (`--admin-token`; without it, the default account's token).
+         */
+        AdminTokenRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
          * @description The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
          *     Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
          */
         StorageUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /**
+         * @description The request's `Host` is not a name of the sandbox (see the document's description, **Host**). Not attached to
+         *     any operation: every path answers so when the host is not allowed.
+         */
+        HostNotAllowed: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1738,7 +1790,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The sandbox is back at the seed. */
+            /** @description The sandbox (or the token's account) is back at the seed. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1796,6 +1848,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminTokenRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StorageUnavailable"];
@@ -1825,6 +1878,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminTokenRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StorageUnavailable"];
@@ -1875,6 +1929,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["AdminTokenRequired"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -2149,6 +2204,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StorageUnavailable"];
@@ -2208,6 +2264,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["StorageUnavailable"];

@@ -17,7 +17,8 @@ declare module 'vitest' {
  * validating every answer against freshchat.yaml. Both are stopped after the run.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const sandbox = await listen({ port: 0 });
+  // Fewer simulated agent-days than the default bound, so the suite reaches it with one request rather than five.
+  const sandbox = await listen({ port: 0, limits: { simulatedAgentDays: 100_000 } });
   try {
     const prism = await startPrism({ document: documentPath('freshchat.yaml'), upstream: `${sandbox.url}/v2` });
     project.provide('contractSandboxUrl', sandbox.url);

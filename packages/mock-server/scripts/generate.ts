@@ -40,8 +40,21 @@ for (const [name, file] of [
 
 // The route table: every operation of both documents, so the server registers exactly what the spec declares.
 type Operation = { operationId?: string; security?: unknown[]; requestBody?: { required?: boolean } };
-const table: { operationId: string; method: string; path: string; document: string; auth: boolean; body: string }[] =
-  [];
+const table: {
+  operationId: string;
+  method: string;
+  path: string;
+  document: string;
+  auth: boolean;
+  admin: string;
+  body: string;
+}[] = [];
+/** Whether an operation takes the admin token: only it ('required'), or it or an account's ('accepted'). */
+const adminOf = (security: unknown[]) => {
+  const schemes = security.flatMap((requirement) => Object.keys(requirement as object));
+  if (!schemes.includes('adminToken')) return 'no';
+  return schemes.every((scheme) => scheme === 'adminToken') ? 'required' : 'accepted';
+};
 for (const [document, file, prefix] of [
   ['freshchat', 'freshchat.yaml', '/v2'],
   ['control', 'mock-control.yaml', ''],
@@ -56,20 +69,26 @@ for (const [document, file, prefix] of [
         path: prefix + path,
         document,
         auth: (op.security ?? doc.security ?? []).length > 0,
+        admin: adminOf(op.security ?? doc.security ?? []),
         body: op.requestBody ? (op.requestBody.required ? 'required' : 'optional') : 'none',
       });
     }
   }
 }
 lines.push(
-  '/** One operation of the documents: where it is served, whether it needs a token, whether it takes a body. */',
+  '/** One operation of the documents: where it is served, whether it needs a token (the admin token: `admin`), whether it takes a body. */',
 );
 lines.push(
-  "export type OperationRoute = { operationId: RouteOperationId; method: string; path: string; document: 'freshchat' | 'control'; auth: boolean; body: 'none' | 'optional' | 'required' };",
+  "export type OperationRoute = { operationId: RouteOperationId; method: string; path: string; document: 'freshchat' | 'control'; auth: boolean; admin: 'no' | 'required' | 'accepted'; body: 'none' | 'optional' | 'required' };",
 );
 lines.push('/** The operations the spec leaves without security: they are answered without a token. */');
 const publicIds = table.filter((t) => !t.auth).map((t) => JSON.stringify(t.operationId));
 lines.push(`export type PublicOperationId = ${publicIds.join(' | ') || 'never'};`);
+lines.push(
+  '/** The operations that take the admin token: their handlers may have no account (an admin token that is none). */',
+);
+const adminIds = table.filter((t) => t.admin !== 'no').map((t) => JSON.stringify(t.operationId));
+lines.push(`export type AdminOperationId = ${adminIds.join(' | ') || 'never'};`);
 const ids = (document: string) =>
   table
     .filter((t) => t.document === document)

@@ -24,6 +24,8 @@ function takes(row: Row): string {
       return 'an ISO-8601 date-time';
     case 'seed':
       return 'a JSON or YAML file';
+    case 'list':
+      return 'names, repeated or comma-separated';
     default:
       return 'text';
   }

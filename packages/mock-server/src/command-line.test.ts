@@ -97,6 +97,16 @@ describe('readCommandLine', () => {
     });
   });
 
+  it('reads --allowed-host repeated or as a comma list, and its variable as a comma list', () => {
+    expect(settings(['--allowed-host', 'a.test', '--allowed-host', 'b.test, .c.test'])).toMatchObject({
+      allowedHosts: ['a.test', 'b.test', '.c.test'],
+    });
+    expect(settings([], { FRESHCHAT_SANDBOX_ALLOWED_HOST: 'x.test,y.test' })).toMatchObject({
+      allowedHosts: ['x.test', 'y.test'],
+    });
+    expect(() => settings(['--allowed-host', ' , '])).toThrow('--allowed-host must name at least one host');
+  });
+
   it('keeps PORT and HOST, after their FRESHCHAT_SANDBOX_ names', () => {
     expect(settings([], { PORT: '5000', HOST: '0.0.0.0' })).toMatchObject({ port: 5000, host: '0.0.0.0' });
     expect(settings([], { PORT: '5000', FRESHCHAT_SANDBOX_PORT: '6000' })).toMatchObject({ port: 6000 });

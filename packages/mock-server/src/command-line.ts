@@ -38,18 +38,21 @@ const SWITCH_WORDS: Record<string, boolean> = {
  */
 export function readCommandLine(argv: string[], env: Record<string, string | undefined>): CommandLine {
   const rows = Object.entries(OPTION_TABLE) as [OptionName, AnyRow][];
-  const flags: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const flags: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   };
   for (const [, row] of rows) {
-    flags[row.flag] = { type: row.kind === 'switch' ? 'boolean' : 'string' };
+    flags[row.flag] = {
+      type: row.kind === 'switch' ? 'boolean' : 'string',
+      ...(row.kind === 'list' && { multiple: true }),
+    };
   }
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     // `npm start -- --port 1` and `pnpm start -- --port 1` hand the command a leading `--`: the flags follow it.
     const args = argv[0] === '--' ? argv.slice(1) : argv;
-    values = parseArgs({ args, options: flags, strict: true, allowPositionals: false }).values;
+    values = parseArgs({ args, options: flags, strict: true, allowPositionals: false }).values as typeof values;
   } catch (error) {
     throw new OptionError(`${(error as Error).message} (see --help)`);
   }
@@ -74,8 +77,18 @@ export function readCommandLine(argv: string[], env: Record<string, string | und
 }
 
 /** A row's value from a flag's or a variable's text (`source` names which, for the message). */
-function settingFrom(row: AnyRow, source: string, given: string | boolean): unknown {
+function settingFrom(row: AnyRow, source: string, given: string | boolean | string[]): unknown {
   if (typeof given === 'boolean') return given;
+  if (row.kind === 'list' || Array.isArray(given)) {
+    // Repeated, or a comma list (the only way a variable can hold several).
+    const names = [given]
+      .flat()
+      .flatMap((text) => text.split(','))
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    if (names.length === 0) throw new OptionError(`${source} must name at least one host, not "${given}"`);
+    return names;
+  }
   switch (row.kind) {
     case 'integer':
     case 'limit': {

@@ -2,7 +2,7 @@
  * The CLI's data folder under real processes: SIGKILL at random moments while it writes and compacts (a tiny
  * `--compact-at`), one writer per folder, and the new options' checks.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,6 +236,19 @@ describe('one writer per data folder', () => {
       await repaired.exited;
     }
   }, 60_000);
+
+  it('stops with one line and exit code 2 on a folder it cannot write', async () => {
+    // Root writes through a mode of 0500, so as root a folder of a read-only file system (sysfs) stands in.
+    const dir = process.getuid?.() === 0 ? '/sys/kernel' : dataDir();
+    if (dir !== '/sys/kernel') chmodSync(dir, 0o500);
+    const refused = await runCli(['--port', '0', '--quiet', '--data-dir', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^freshchat-sandbox: the data folder ${dir} cannot be used: it cannot be written \\(E[A-Z]+: [^\\n]*\\); free it, or use another --data-dir\\n$`,
+      ),
+    );
+  });
 
   it('refuses an unknown --fsync mode and a --compact-at that is not a positive integer', async () => {
     const fsync = await runCli(['--fsync', 'sometimes']);

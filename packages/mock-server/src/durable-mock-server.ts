@@ -1,4 +1,4 @@
-import { DurableLog, type DurableLogOptions } from './adapters/durable-log.js';
+import { DurableLog, type DurableLogOptions, UnreplayableLine } from './adapters/durable-log.js';
 import { migrateRequestLog } from './log-migration.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 import type { SandboxSettings } from './options.js';
@@ -32,9 +32,16 @@ export async function openDurableMockServer(
   const log = DurableLog.open(options.dataDir, options);
   let mock: MockServer;
   try {
-    mock = createMockServer({ ...options, store: log });
+    try {
+      mock = createMockServer({ ...options, store: log });
+    } catch (error) {
+      // With --repair, a line that cannot be replayed is cut off, and the sandbox made again from the lines before it.
+      if (!(error instanceof UnreplayableLine && options.repair && log.cutBefore(error))) throw error;
+      mock = createMockServer({ ...options, store: log });
+    }
   } catch (error) {
-    log.close();
+    // A start that failed leaves the folder as it found it: unlocked, and not compacted.
+    log.abandon();
     throw error;
   }
   try {

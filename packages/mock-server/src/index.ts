@@ -6,13 +6,15 @@ export { VirtualClock } from './domain/clock/virtual-clock.js';
 export { DomainError, type DomainErrorKind } from './domain/domain-error.js';
 export type { EventBatch, EventSink, EventStore } from './domain/events/event-sink.js';
 export type { SandboxEvent } from './domain/events/sandbox-event.js';
-export { checkSeedFile, Sandbox, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
+export { checkSeedFile, Sandbox, type SandboxLimits, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
+export type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 export {
   type DeliveryAttempt,
   RETRY_SCHEDULE_MINUTES,
   type WebhookDispatcher,
 } from './domain/webhooks/webhook-dispatcher.js';
 export { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
+export { hostRefusal, isAllowedHost } from './http/host-check.js';
 export { type ListeningMockServer, type ListenOptions, listen, type RequestLogEntry } from './listen.js';
 export { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 export type { SandboxSettings } from './options.js';

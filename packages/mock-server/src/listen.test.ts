@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { listen, type RequestLogEntry } from './listen.js';
 import { frozenClock, IDS, TOKEN, UNKNOWN_ID } from './testing/sandbox-harness.js';
@@ -63,5 +64,67 @@ describe('listen({ onRequest })', () => {
       status: 'UNAUTHORIZED',
       message: 'Authorization: a bearer token is required',
     });
+  });
+});
+
+/** A GET to the sandbox with `Host` as given (fetch cannot set it); the status and the JSON body. */
+function getWithHost(url: string, path: string, host: string): Promise<{ status: number; body: unknown }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, headers: { Host: host, Authorization: `Bearer ${TOKEN}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('listen: the Host check', () => {
+  it('answers only its own names, refusing another with 403 naming --allowed-host', async () => {
+    const sandbox = await listen({ port: 0, clock: frozenClock() });
+    onTestFinished(() => sandbox.stop());
+    const { port } = new URL(sandbox.url);
+    expect((await getWithHost(sandbox.url, '/v2/agents/status', `127.0.0.1:${port}`)).status).toBe(200);
+    expect((await getWithHost(sandbox.url, '/v2/agents/status', `localhost:${port}`)).status).toBe(200);
+    for (const path of ['/v2/agents/status', '/_mock/clock', '/docs', '/_mock/health']) {
+      const refused = await getWithHost(sandbox.url, path, `attacker.example:${port}`);
+      expect(refused).toEqual({
+        status: 403,
+        body: {
+          code: 403,
+          status: 'HOST_NOT_ALLOWED',
+          message:
+            'Host: "attacker.example" is not an address of this server; to answer it, start it with --allowed-host attacker.example',
+        },
+      });
+    }
+  });
+
+  it('answers the names given with allowedHosts, and builds its links from the host it checked', async () => {
+    const sandbox = await listen({ port: 0, clock: frozenClock(), reportDelaySeconds: 0, allowedHosts: ['.ci.test'] });
+    onTestFinished(() => sandbox.stop());
+    const { port } = new URL(sandbox.url);
+    const host = `sandbox.ci.test:${port}`;
+    const requested = await fetch(`${sandbox.url}/v2/reports/raw`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        start: '2030-06-14T00:00:00.000Z',
+        end: '2030-06-15T00:00:00.000Z',
+        event: 'Agent-IntelliAssign-Activity',
+        format: 'csv',
+      }),
+    });
+    const { id } = (await requested.json()) as { id: string };
+    const report = await getWithHost(sandbox.url, `/v2/reports/raw/${id}`, host);
+    expect(report.status).toBe(200);
+    const hrefs = (report.body as { links: { link: { href: string } }[] }).links.map((l) => new URL(l.link.href).host);
+    expect(hrefs.length).toBeGreaterThan(0);
+    expect(new Set(hrefs)).toEqual(new Set([host]));
   });
 });

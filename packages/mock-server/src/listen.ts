@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
+import { hostRefusal, isAllowedHost } from './http/host-check.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 import { OPTION_TABLE, type SandboxSettings } from './options.js';
 
@@ -21,7 +23,7 @@ export type RequestLogEntry = {
 
 /** Where and how to listen: the settings of `createMockServer`, the port, and a data folder's. */
 export type ListenOptions = MockServerOptions &
-  Pick<SandboxSettings, 'port' | 'host' | 'dataDir'> &
+  Pick<SandboxSettings, 'port' | 'host' | 'dataDir' | 'allowedHosts'> &
   Pick<DurableMockServerOptions, 'onWarning' | 'fsync' | 'compactAt' | 'repair'> & {
     /** Called after each answer, for a request log. */
     onRequest?: ((entry: RequestLogEntry) => void) | undefined;
@@ -52,7 +54,7 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
     : createMockServer(options);
   const host = options.host ?? OPTION_TABLE.host.default;
   const onRequest = options.onRequest;
-  const fetch = onRequest
+  const answer = onRequest
     ? async (request: Request, env: unknown) => {
         const started = performance.now();
         const response = await mock.dispatch(request, env);
@@ -69,6 +71,14 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
         return response;
       }
     : mock.dispatch;
+  // Against DNS rebinding: only the sandbox's own names are answered (see isAllowedHost).
+  const allowed = [host, ...(options.allowedHosts ?? [])];
+  const fetch = (request: Request, env: unknown) => {
+    // Read from the Node request as it came: cheaper than building the Request's headers.
+    const incoming = (env as { incoming?: Pick<IncomingMessage, 'headers'> } | undefined)?.incoming;
+    const hostHeader = incoming?.headers.host ?? request.headers.get('host') ?? undefined;
+    return isAllowedHost(hostHeader, allowed) ? answer(request, env) : hostRefusal(hostHeader as string);
+  };
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
     (resolve, reject) => {
       const server = serve({ fetch, port: options.port ?? OPTION_TABLE.port.default, hostname: host }, (address) =>
@@ -76,7 +86,11 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
       );
       server.once('error', reject);
     },
-  );
+  ).catch((error: unknown) => {
+    // A port in use: the data folder's lock is released, the clock's timer stopped.
+    mock.close();
+    throw error;
+  });
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     ...mock,

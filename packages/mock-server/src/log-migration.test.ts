@@ -2,7 +2,7 @@
  * A data folder written by the request log (format 2, a committed fixture with a snapshot holding folded status
  * changes and a log after it) is migrated once to domain events, keeping the originals, to the same state.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -112,4 +112,30 @@ it('finishes a migration that a kill cut short once its new log was written, put
     'sandbox.lock',
   ]);
   expect(await reads(mock)).toEqual(STATE);
+});
+
+it('carries out an old clock advance made with another account’s token, as that version did, before scoped control', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-migration-'));
+  dirs.push(dir);
+  cpSync(FIXTURE, dir, { recursive: true });
+  const log = join(dir, 'sandbox-log.ndjson');
+  const last = JSON.parse(readFileSync(log, 'utf8').trim().split('\n').at(-1) as string);
+  const advance = {
+    type: 'request',
+    at: last.at,
+    realAt: last.realAt + 1,
+    method: 'POST',
+    path: '/_mock/clock/advance',
+    token: STATE.token,
+    contentType: 'application/json',
+    body: '{"seconds":60}',
+    ids: [],
+    op: 'advanceClock',
+    frozen: true,
+  };
+  appendFileSync(log, `${JSON.stringify(advance)}\n`);
+  const mock = await openDurableMockServer({ dataDir: dir });
+  opened.push(mock);
+  const clock = (await get(mock, '/_mock/clock')) as { now: string };
+  expect(Date.parse(clock.now)).toBe(Date.parse((STATE['/_mock/clock'] as { now: string }).now) + 60_000);
 });

@@ -46,6 +46,7 @@ export async function migrateRequestLog(dir: string, options: MigrationOptions =
     const moment = { realAt: start?.realAt ?? Date.now(), ids: [] as string[] };
     const mock = createMockServer({
       ...options,
+      adminToken: MIGRATION_ADMIN_TOKEN,
       limits: { ...options.limits, requestsPerMinute: Number.MAX_SAFE_INTEGER },
       clock: new VirtualClock(() => moment.realAt, start && new Date(start.at), { frozen: start?.frozen }),
       linkSecret: start?.linkSecret,
@@ -72,6 +73,17 @@ export async function migrateRequestLog(dir: string, options: MigrationOptions =
   }
 }
 
+/** The admin token of the sandbox a migration carries the old requests out in: no account's, no one else's. */
+const MIGRATION_ADMIN_TOKEN = `migration-${crypto.randomUUID()}`;
+
+/** The requests that reach every account (the admin token's since scoped control), as `METHOD path`. */
+const WHOLE_SANDBOX = new Set([
+  'POST /_mock/reset',
+  'POST /_mock/clock',
+  'POST /_mock/clock/advance',
+  'POST /_mock/accounts',
+]);
+
 /** Carries out one old entry: its requests through the app, at their moment, with their ids. */
 async function migrateEntry(
   mock: MockServer,
@@ -86,7 +98,9 @@ async function migrateEntry(
   } else if (entry.type === 'request') {
     moment.realAt = entry.realAt;
     moment.ids = [...entry.ids];
-    await send(mock, entry.method, entry.path, entry.token, entry.contentType, entry.body);
+    // Before scoped control any account's token moved the clock, made accounts and reset everything: so they do here.
+    const token = WHOLE_SANDBOX.has(`${entry.method} ${entry.path}`) ? MIGRATION_ADMIN_TOKEN : entry.token;
+    await send(mock, entry.method, entry.path, token, entry.contentType, entry.body);
   } else if (entry.type === 'changes') {
     let realAt = entry.realAt;
     for (let i = 0; i < entry.rows.length; i += 5) {

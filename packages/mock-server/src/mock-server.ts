@@ -4,6 +4,7 @@ import { VirtualClock } from './domain/clock/virtual-clock.js';
 import type { EventStore } from './domain/events/event-sink.js';
 import type { IdSource } from './domain/id-source.js';
 import { Sandbox } from './domain/sandbox.js';
+import type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 import { WebhookDispatcher } from './domain/webhooks/webhook-dispatcher.js';
 import { type AppOptions, createApp } from './http/app.js';
 import { allowCrossOrigin } from './http/cors.js';
@@ -21,7 +22,7 @@ import { VERSION } from './version.js';
  */
 export type MockServerOptions = Pick<
   SandboxSettings,
-  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits' | 'cors'
+  'seed' | 'frozenClock' | 'clockStart' | 'idSeed' | 'reportDelaySeconds' | 'limits' | 'cors' | 'adminToken'
 > & {
   /** The virtual clock; a fresh one following real time by default (or as `frozenClock` and `clockStart` say). */
   clock?: VirtualClock | undefined;
@@ -29,6 +30,8 @@ export type MockServerOptions = Pick<
   bodyLimits?: AppOptions['bodyLimits'];
   /** How webhooks are delivered (the fetch used, the timeout). */
   webhooks?: WebhookDeliveryOptions | undefined;
+  /** Bounds on webhook delivery: attempts under way (64, 4 per subscription), waiting (100,000), kept (1,000 an account). */
+  deliveryLimits?: Partial<DeliveryLimits> | undefined;
   /** The secret that signs download links; random by default. */
   linkSecret?: string | undefined;
   /** Where new ids come from, overriding `idSeed`'s (the migration of an old data folder feeds its logged ids). */
@@ -87,13 +90,14 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     idSeed: options.idSeed,
     reportDelaySeconds: options.reportDelaySeconds,
     limits: options.limits,
+    adminToken: options.adminToken,
     linkSecret: options.linkSecret,
     ids: options.ids,
     sharedBuiltInIds: options.sharedBuiltInIds,
     sink: options.store,
     replay: options.store && ((apply) => options.store?.replay(apply)),
   });
-  const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks));
+  const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks), options.deliveryLimits);
   const inspector = new InspectorFeed(state, webhooks);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,

@@ -1,6 +1,5 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import type { AccountLimits } from './domain/accounts/account.js';
-import type { SeedFile } from './domain/sandbox.js';
+import type { SandboxLimits, SeedFile } from './domain/sandbox.js';
 import type { DurableMockServerOptions } from './durable-mock-server.js';
 import type { ListenOptions, RequestLogEntry } from './listen.js';
 import type { MockServerOptions } from './mock-server.js';
@@ -11,7 +10,7 @@ describe('SandboxSettings, derived from OPTION_TABLE', () => {
     expectTypeOf<SandboxSettings['port']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SandboxSettings['host']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<SandboxSettings['seed']>().toEqualTypeOf<SeedFile | undefined>();
-    expectTypeOf<SandboxSettings['limits']>().toEqualTypeOf<Partial<AccountLimits> | undefined>();
+    expectTypeOf<SandboxSettings['limits']>().toEqualTypeOf<Partial<SandboxLimits> | undefined>();
     expectTypeOf<SandboxSettings['fsync']>().toEqualTypeOf<'always' | 'never' | undefined>();
     expectTypeOf<SandboxSettings['logFormat']>().toEqualTypeOf<'text' | 'json' | undefined>();
     expectTypeOf<SandboxSettings['clockStart']>().toEqualTypeOf<Date | string | undefined>();

@@ -5,8 +5,7 @@
  * from `OPTION_TABLE` (`command-line.ts`). A new setting is one row here.
  */
 import { DEFAULT_COMPACT_AT } from './adapters/durable-log.js';
-import type { AccountLimits } from './domain/accounts/account.js';
-import { DEFAULT_LIMITS, DEFAULT_REPORT_DELAY_SECONDS, type SeedFile } from './domain/sandbox.js';
+import { DEFAULT_LIMITS, DEFAULT_REPORT_DELAY_SECONDS, type SandboxLimits, type SeedFile } from './domain/sandbox.js';
 
 type Row = {
   /** The long flag, without `--`; its variable is `FRESHCHAT_SANDBOX_` and the flag in upper snake case. */
@@ -21,10 +20,11 @@ type Row = {
 type OptionRow = Row &
   (
     | { kind: 'integer'; arg: string; min: number; max: number; default?: number }
-    | { kind: 'limit'; arg: string; limit: keyof AccountLimits; min: number; max: number; default: number }
+    | { kind: 'limit'; arg: string; limit: keyof SandboxLimits; min: number; max: number; default: number }
     | { kind: 'choice'; values: readonly string[]; default: string }
     | { kind: 'switch' }
     | { kind: 'text'; arg: string; default?: string }
+    | { kind: 'list'; arg: string }
     | { kind: 'time' }
     | { kind: 'seed' }
   );
@@ -73,6 +73,18 @@ export const OPTION_TABLE = {
     default: DEFAULT_LIMITS.requestsPerMinute,
     help: 'requests per minute per account on /v2',
   },
+  adminToken: {
+    flag: 'admin-token',
+    kind: 'text',
+    arg: 'token',
+    help: "the token for what reaches every account: the clock, creating accounts, resetting the whole sandbox (default: the default account's token)",
+  },
+  allowedHosts: {
+    flag: 'allowed-host',
+    kind: 'list',
+    arg: 'name',
+    help: 'answer requests whose Host is this name too (besides IP addresses, localhost names and --host); repeat it or give a comma list; a leading dot allows the subdomains too',
+  },
   cors: {
     flag: 'cors',
     kind: 'switch',
@@ -103,7 +115,7 @@ export const OPTION_TABLE = {
   repair: {
     flag: 'repair',
     kind: 'switch',
-    help: 'with --data-dir: cut the log before a corrupt line, keeping a backup, instead of refusing to start',
+    help: 'with --data-dir: cut the log before a corrupt line or one that cannot be replayed, keeping a backup, instead of refusing to start',
   },
   frozenClock: {
     flag: 'frozen-clock',
@@ -136,20 +148,22 @@ export type OptionName = keyof typeof OPTION_TABLE;
 type ValueOf<R> = R extends { kind: 'integer' }
   ? number
   : R extends { kind: 'limit' }
-    ? Partial<AccountLimits>
-    : R extends { kind: 'choice'; values: readonly (infer V)[] }
-      ? V
-      : R extends { kind: 'switch' }
-        ? boolean
-        : R extends { kind: 'time' }
-          ? Date | string
-          : R extends { kind: 'seed' }
-            ? SeedFile
-            : string;
+    ? Partial<SandboxLimits>
+    : R extends { kind: 'list' }
+      ? string[]
+      : R extends { kind: 'choice'; values: readonly (infer V)[] }
+        ? V
+        : R extends { kind: 'switch' }
+          ? boolean
+          : R extends { kind: 'time' }
+            ? Date | string
+            : R extends { kind: 'seed' }
+              ? SeedFile
+              : string;
 
 /**
  * Every setting, each optional, typed by its row of `OPTION_TABLE` (see the row for its help text and default).
- * `seed` is the accounts themselves (the command line reads them from a file); `limits` takes every per-account limit
- * (the command line sets `requestsPerMinute`); `clockStart` is a Date or an ISO-8601 string.
+ * `seed` is the accounts themselves (the command line reads them from a file); `limits` takes every limit (per account,
+ * and the accounts of a sandbox; the command line sets `requestsPerMinute`); `clockStart` is a Date or an ISO-8601 string.
  */
 export type SandboxSettings = { -readonly [K in OptionName]?: ValueOf<(typeof OPTION_TABLE)[K]> | undefined };

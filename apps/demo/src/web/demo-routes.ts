@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type DemoBackend, WEBHOOK_PATH } from './demo-backend.js';
 import type { EventHub } from './event-hub.js';
+import { mutationGuard } from './mutation-guard.js';
 import type { ReportExports } from './report-export.js';
 
 const STATIC_FILES: Record<string, string> = {
@@ -50,6 +51,9 @@ export async function demoRoutes({ backend, hub, exports }: DemoRoutesDeps): Pro
     const type = CONTENT_TYPES[file.split('.').pop() ?? ''] ?? 'text/plain';
     app.get(route, (c) => c.body(body, 200, { 'content-type': type, 'cache-control': 'no-store' }));
   }
+
+  // Every route that changes something refuses other origins and bodies that are not JSON.
+  app.use('/api/*', mutationGuard());
 
   app.get('/api/state', (c) => c.json(backend.snapshot()));
 

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { type ListeningMockServer, listen } from '@freshchat-sandbox/mock-server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type DemoServer, startDemoServer, WEBHOOK_PATH } from './demo-server.js';
@@ -99,8 +100,100 @@ describe('against a running sandbox', () => {
     });
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as { error: string }).error).toMatch(/^statusKey/);
-    const notJson = await fetch(`${board.url}/api/sandbox/clock/advance`, { method: 'POST', body: 'sixty' });
-    expect(notJson.status).toBe(400);
+    const malformed = await fetch(`${board.url}/api/sandbox/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'sixty',
+    });
+    expect(malformed.status).toBe(400);
+  });
+
+  test('refuses a change from another origin (403) or with a body that is not JSON (415), and changes nothing', async () => {
+    const before = john(await state(board))?.statusName;
+    const target = before === 'Meeting' ? 'Lunch' : 'Meeting';
+    const LUNCH = 'ccd63293-dd83-4369-a1e9-27aeabc4e62e';
+    const body = JSON.stringify({ statusKey: `id:${target === 'Meeting' ? MEETING : LUNCH}` });
+    const url = `${board.url}/api/agents/${JOHN_DOE}/status`;
+
+    const crossOrigin = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://attacker.example' },
+      body,
+    });
+    const crossSite = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+      body,
+    });
+    // What a page on any site may send without a preflight: a text/plain body.
+    const plain = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const untyped = await fetch(`${board.url}/api/sandbox/clock/advance`, { method: 'POST', body: 'sixty' });
+
+    expect(crossOrigin.status).toBe(403);
+    expect(((await crossOrigin.json()) as { error: string }).error).toBe(
+      "cross-origin requests are refused (Origin: https://attacker.example); use the board's own page",
+    );
+    expect(crossSite.status).toBe(403);
+    expect(plain.status).toBe(415);
+    expect(untyped.status).toBe(415);
+    expect(((await plain.json()) as { error: string }).error).toMatch(/^the body must be JSON/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(john(await state(board))?.statusName).toBe(before);
+
+    // The board's own page sends its own origin, and is answered (John stays where the next test expects him).
+    const own = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: board.url },
+      body: JSON.stringify({ statusKey: `id:${MEETING}` }),
+    });
+    expect(own.status).toBe(200);
+  });
+
+  test('answers only its own names as Host, refusing another with 403 naming --allowed-host', async () => {
+    const { port } = new URL(board.url);
+    const statusWith = (host: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request({ hostname: '127.0.0.1', port, path: '/api/state', headers: { Host: host } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect((await statusWith(`localhost:${port}`)).status).toBe(200);
+    const refused = await statusWith(`attacker.example:${port}`);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.text).message).toBe(
+      'Host: "attacker.example" is not an address of this server; to answer it, start it with --allowed-host attacker.example',
+    );
+
+    const named = await startDemoServer({
+      port: 0,
+      sandbox: { url: sandbox.url },
+      allowedHosts: ['board.test'],
+      log: () => {},
+    });
+    try {
+      const other = new URL(named.url).port;
+      const answered = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          { hostname: '127.0.0.1', port: other, path: '/api/state', headers: { Host: 'board.test' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answered).toBe(200);
+    } finally {
+      await named.stop();
+    }
   });
 
   test('relays the control API’s refusal to delete a status an agent is on', async () => {

@@ -14,6 +14,11 @@ export type DemoServerOptions = BackendTarget & {
   port?: number;
   /** Interface to listen on. Default 127.0.0.1. */
   host?: string;
+  /**
+   * More names the board answers as its `Host` (`--allowed-host`), besides IP addresses, localhost names, `host` and
+   * the public URL's; a leading dot allows the subdomains too. Any other Host gets 403 (against DNS rebinding).
+   */
+  allowedHosts?: string[];
   /** Where to log; `console.log` by default. */
   log?: (line: string) => void;
 };
@@ -64,9 +69,18 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const app = await demoRoutes({ backend, hub, exports });
 
   const host = options.host ?? '127.0.0.1';
+  // Against DNS rebinding, as the sandbox does: only the board's own names are answered.
+  const { isAllowedHost, hostRefusal } = await import('@freshchat-sandbox/mock-server');
+  const publicUrl = options.freshchat?.publicUrl;
+  const allowed = [host, ...(options.allowedHosts ?? []), ...(publicUrl ? [new URL(publicUrl).host] : [])];
+  const fetch = (request: Request, env: unknown) => {
+    const incoming = (env as { incoming?: { headers: { host?: string } } } | undefined)?.incoming;
+    const hostHeader = incoming?.headers.host ?? request.headers.get('host') ?? undefined;
+    return isAllowedHost(hostHeader, allowed) ? app.fetch(request, env) : hostRefusal(hostHeader as string);
+  };
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
     (resolve, reject) => {
-      const server = serve({ fetch: app.fetch, port: options.port ?? 5173, hostname: host }, (address) =>
+      const server = serve({ fetch, port: options.port ?? 5173, hostname: host }, (address) =>
         resolve({ server, address }),
       );
       server.once('error', reject);

@@ -7,12 +7,26 @@
  * Freshchat's webhook settings) lets it verify deliveries, and `DEMO_PUBLIC_URL` is the public URL Freshchat reaches
  * it on (only shown on the page). `SANDBOX_URL` (and `SANDBOX_TOKEN`) use a sandbox that is already running.
  */
+import { parseArgs } from 'node:util';
 import { startDemoServer } from './demo-server.js';
 
 const env = process.env;
 const port = env.PORT === undefined || env.PORT === '' ? 5173 : Number(env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not "${env.PORT}"`);
+  process.exit(1);
+}
+
+// `--allowed-host name` (repeated, or a comma list): more names the board answers as its Host.
+let allowedHosts: string[];
+try {
+  const { values } = parseArgs({ options: { 'allowed-host': { type: 'string', multiple: true } }, strict: true });
+  allowedHosts = (values['allowed-host'] ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 
@@ -26,6 +40,7 @@ try {
   const board = await startDemoServer({
     port,
     host: env.HOST || '127.0.0.1',
+    allowedHosts,
     ...(realAccount
       ? {
           freshchat: {

@@ -25,6 +25,11 @@ endpoint as `…/v2/reports/raw/`), exactly as at the path without it.
 **Methods.** A path of this document asked with a method it does not declare answers `405` with `Allow`
 naming the methods it does (`components/responses/MethodNotAllowed`). A path it does not have answers `404`.
 
+**Host.** Over the network the sandbox answers only requests whose `Host` names it: an IP address, a
+localhost name (`localhost`, `*.localhost`), the name it listens on, or one given with `--allowed-host`; any
+other gets `403 HOST_NOT_ALLOWED` (`components/responses/HostNotAllowed`) on every path, so a page whose name was
+made to point at the sandbox (DNS rebinding) cannot reach it. Links it builds use the checked host.
+
  * OpenAPI spec version: 2.0.0
  */
 import { freshchatFetch } from '../../src/orval-fetch';
@@ -827,6 +832,13 @@ export interface ConversationReopenData {
   /** Who reopened the conversation. */
   reopen: ConversationReopenDataReopen;
 }
+
+/**
+ * The request's `Host` is not a name of the sandbox (see the document's description, **Host**). Not attached to
+any operation: every path answers so when the host is not allowed.
+
+ */
+export type HostNotAllowedResponse = Error;
 
 /**
  * The path exists but not with this method. Not attached to any operation (an operation is one method of a

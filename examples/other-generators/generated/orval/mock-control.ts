@@ -14,6 +14,11 @@ serves report downloads: they need no token, and answer errors in that service's
 **Methods.** A path of this document asked with a method it does not declare answers `405` with `Allow`
 naming the methods it does (`components/responses/MethodNotAllowed`). A path it does not have answers `404`.
 
+**Host.** Over the network the sandbox answers only requests whose `Host` names it: an IP address, a
+localhost name (`localhost`, `*.localhost`), the name it listens on, or one given with `--allowed-host`; any
+other gets `403 HOST_NOT_ALLOWED` (`components/responses/HostNotAllowed`) on every path, so a page whose name was
+made to point at the sandbox (DNS rebinding) cannot reach it. Links it builds use the checked host.
+
 **Browsers.** Started with `--cors`, the sandbox answers a browser's preflight (`OPTIONS` with `Origin` and
 `Access-Control-Request-Method`, on any path of either document) with `204`, allowing the origin, every method of
 both documents and the headers asked for, and adds `Access-Control-Allow-Origin` (the request's `Origin`) and
@@ -485,8 +490,13 @@ then left out. (A reset empties the delivery log and cancels every scheduled ret
  * Delivery attempts, oldest first.
  */
 export interface WebhookDeliveryList {
-  /** The attempts. */
+  /** The attempts kept (the last 1,000 of the account). */
   deliveries: WebhookDelivery[];
+  /**
+   * How many older attempts the log has dropped to keep its size, since the start or the last reset.
+   * @minimum 0
+   */
+  dropped: number;
 }
 
 /**
@@ -1474,11 +1484,25 @@ export interface ReportPart {
 }
 
 /**
+ * The operation reaches every account and the token is an account's own, not the admin token
+(`--admin-token`; without it, the default account's token).
+
+ */
+export type AdminTokenRequiredResponse = Error;
+
+/**
  * The sandbox's data folder (`--data-dir`) could not keep the change: its disk is full, failing or read-only.
 Nothing was changed; reads go on, and the same request succeeds once the disk takes writes again.
 
  */
 export type StorageUnavailableResponse = Error;
+
+/**
+ * The request's `Host` is not a name of the sandbox (see the document's description, **Host**). Not attached to
+any operation: every path answers so when the host is not allowed.
+
+ */
+export type HostNotAllowedResponse = Error;
 
 /**
  * The path exists but not with this method. Not attached to any operation (an operation is one method of a
@@ -1611,10 +1635,13 @@ export const getHealth = async ( options?: RequestInit): Promise<getHealthRespon
 
 
 /**
- * Puts every account back to the seed: accounts, statuses, agents, history, report jobs, rate-limit windows,
-webhook subscriptions and deliveries, faults and the journal. The virtual clock keeps its time.
+ * With the admin token (`adminToken`): puts every account back to the seed: accounts, statuses, agents,
+history, report jobs, rate-limit windows, webhook subscriptions and deliveries, faults and the journal.
+With an account's own token: puts that account alone back to the seed it was made from (the sandbox's seed
+file, or the body of `POST /_mock/accounts`), keeping its token and app id; other accounts are untouched.
+The virtual clock keeps its time.
 
- * @summary Reset every account to the seed
+ * @summary Reset the sandbox, or one account, to the seed
  */
 export type resetSandboxResponse200 = {
   data: Clock
@@ -1707,6 +1734,8 @@ export const getClock = async ( options?: RequestInit): Promise<getClockResponse
 /**
  * `now` moves the clock to that instant and runs everything that falls due on the way, as `advance` does; an
 instant earlier than the clock's time is refused (400 naming `now`), since the clock never goes back.
+The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+ADMIN_TOKEN_REQUIRED`.
 `frozen: true` stops the clock following real time: it then moves only when a test advances or sets it, so
 every time in the sandbox's answers repeats exactly. `frozen: false` lets it follow real time again from where
 it stands. Both may be given: `{now, frozen: true}` leaves the clock standing at exactly `now`, and
@@ -1729,6 +1758,11 @@ export type setClockResponse401 = {
   status: 401
 }
 
+export type setClockResponse403 = {
+  data: AdminTokenRequiredResponse
+  status: 403
+}
+
 export type setClockResponse413 = {
   data: PayloadTooLargeResponse
   status: 413
@@ -1747,7 +1781,7 @@ export type setClockResponse503 = {
 export type setClockResponseSuccess = (setClockResponse200) & {
   headers: Headers;
 };
-export type setClockResponseError = (setClockResponse400 | setClockResponse401 | setClockResponse413 | setClockResponse415 | setClockResponse503) & {
+export type setClockResponseError = (setClockResponse400 | setClockResponse401 | setClockResponse403 | setClockResponse413 | setClockResponse415 | setClockResponse503) & {
   headers: Headers;
 };
 
@@ -1778,6 +1812,8 @@ export const setClock = async (clockSetting: ClockSetting, options?: RequestInit
 /**
  * Moves the clock forward by `seconds`. Everything that falls due in that time happens: reports complete,
 rate-limit windows end, download links expire, webhook retries are sent. The clock never goes back.
+The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+ADMIN_TOKEN_REQUIRED`.
 
  * @summary Move the virtual clock forward
  */
@@ -1794,6 +1830,11 @@ export type advanceClockResponse400 = {
 export type advanceClockResponse401 = {
   data: UnauthorizedResponse
   status: 401
+}
+
+export type advanceClockResponse403 = {
+  data: AdminTokenRequiredResponse
+  status: 403
 }
 
 export type advanceClockResponse413 = {
@@ -1814,7 +1855,7 @@ export type advanceClockResponse503 = {
 export type advanceClockResponseSuccess = (advanceClockResponse200) & {
   headers: Headers;
 };
-export type advanceClockResponseError = (advanceClockResponse400 | advanceClockResponse401 | advanceClockResponse413 | advanceClockResponse415 | advanceClockResponse503) & {
+export type advanceClockResponseError = (advanceClockResponse400 | advanceClockResponse401 | advanceClockResponse403 | advanceClockResponse413 | advanceClockResponse415 | advanceClockResponse503) & {
   headers: Headers;
 };
 
@@ -1889,6 +1930,9 @@ export const getAccount = async ( options?: RequestInit): Promise<getAccountResp
  * Creates an account that holds the two built-in statuses and nothing else, unless the body seeds it with
 statuses and agents. The answer carries the new account's token; its data is reachable only with it.
 
+Limit: a sandbox holds at most 1,000 accounts (the seed's included); past it, `409 ACCOUNT_LIMIT`.
+Needs the admin token (`adminToken`); an account's own token gets `403 ADMIN_TOKEN_REQUIRED`.
+
  * @summary Create another account
  */
 export type createAccountResponse201 = {
@@ -1904,6 +1948,11 @@ export type createAccountResponse400 = {
 export type createAccountResponse401 = {
   data: UnauthorizedResponse
   status: 401
+}
+
+export type createAccountResponse403 = {
+  data: AdminTokenRequiredResponse
+  status: 403
 }
 
 export type createAccountResponse409 = {
@@ -1929,7 +1978,7 @@ export type createAccountResponse503 = {
 export type createAccountResponseSuccess = (createAccountResponse201) & {
   headers: Headers;
 };
-export type createAccountResponseError = (createAccountResponse400 | createAccountResponse401 | createAccountResponse409 | createAccountResponse413 | createAccountResponse415 | createAccountResponse503) & {
+export type createAccountResponseError = (createAccountResponse400 | createAccountResponse401 | createAccountResponse403 | createAccountResponse409 | createAccountResponse413 | createAccountResponse415 | createAccountResponse503) & {
   headers: Headers;
 };
 
@@ -2511,7 +2560,12 @@ reports completed from now on exactly as live changes do (a report completed bef
 change). The same `seed`, clock time and account give the same history.
 
 Limits: at most 5,000 agents and 200,000 agent-days (`agents` × `days`) per request; the history starts no
-earlier than a report can reach (15 calendar months before now); `until` is not in the future.
+earlier than a report can reach (15 calendar months before now); `until` is not in the future. An account
+holds at most 1,000,000 simulated agent-days in all (until a reset); a request that would pass it is
+refused with `409 SIMULATION_LIMIT`, naming the bound and what is left. A large request is simulated in
+slices of a few milliseconds that let other requests through meanwhile; the new agents appear at once, when
+it is answered. Two requests for one account are carried out one after the other; a reset of the account
+while one is under way refuses it with `409 ACCOUNT_RESET` (send it again).
 
  * @summary Create agents with months of realistic, backfilled status history
  */
@@ -2528,6 +2582,11 @@ export type simulateHistoryResponse400 = {
 export type simulateHistoryResponse401 = {
   data: UnauthorizedResponse
   status: 401
+}
+
+export type simulateHistoryResponse409 = {
+  data: ConflictResponse
+  status: 409
 }
 
 export type simulateHistoryResponse413 = {
@@ -2548,7 +2607,7 @@ export type simulateHistoryResponse503 = {
 export type simulateHistoryResponseSuccess = (simulateHistoryResponse201) & {
   headers: Headers;
 };
-export type simulateHistoryResponseError = (simulateHistoryResponse400 | simulateHistoryResponse401 | simulateHistoryResponse413 | simulateHistoryResponse415 | simulateHistoryResponse503) & {
+export type simulateHistoryResponseError = (simulateHistoryResponse400 | simulateHistoryResponse401 | simulateHistoryResponse409 | simulateHistoryResponse413 | simulateHistoryResponse415 | simulateHistoryResponse503) & {
   headers: Headers;
 };
 
@@ -2624,6 +2683,9 @@ export const listWebhookSubscriptions = async ( options?: RequestInit): Promise<
 (compared after normalisation, so `http://HOST:80/a` is `http://host/a`) creates nothing and answers `200`
 with the existing subscription; a new URL answers `201`.
 
+Limit: an account holds at most 100 subscriptions; a new URL past it is refused with
+`409 SUBSCRIPTION_LIMIT` (remove one first).
+
  * @summary Subscribe a URL to the account's webhooks
  */
 export type subscribeWebhookResponse200 = {
@@ -2646,6 +2708,11 @@ export type subscribeWebhookResponse401 = {
   status: 401
 }
 
+export type subscribeWebhookResponse409 = {
+  data: ConflictResponse
+  status: 409
+}
+
 export type subscribeWebhookResponse413 = {
   data: PayloadTooLargeResponse
   status: 413
@@ -2664,7 +2731,7 @@ export type subscribeWebhookResponse503 = {
 export type subscribeWebhookResponseSuccess = (subscribeWebhookResponse200 | subscribeWebhookResponse201) & {
   headers: Headers;
 };
-export type subscribeWebhookResponseError = (subscribeWebhookResponse400 | subscribeWebhookResponse401 | subscribeWebhookResponse413 | subscribeWebhookResponse415 | subscribeWebhookResponse503) & {
+export type subscribeWebhookResponseError = (subscribeWebhookResponse400 | subscribeWebhookResponse401 | subscribeWebhookResponse409 | subscribeWebhookResponse413 | subscribeWebhookResponse415 | subscribeWebhookResponse503) & {
   headers: Headers;
 };
 
@@ -2820,7 +2887,14 @@ export const triggerWebhook = async (webhookTrigger: WebhookTrigger, options?: R
 
 
 /**
- * Every delivery attempt of every event, oldest first, with its outcome.
+ * The account's latest delivery attempts, oldest first, with their outcome. The log is a ring of the last
+1,000 attempts per account: older ones are dropped (and can no longer be resent), and `dropped` counts them.
+
+Delivery is bounded and never delays an answer: at most 64 attempts are under way at once in the sandbox
+and 4 per subscription; the others wait in a queue, in order, and are made as earlier ones end (a receiver
+that never answers holds a slot for the 10-second timeout). Past 100,000 waiting attempts, a new attempt
+fails at once with an `error` saying the queue is full, and is retried on the usual schedule.
+
  * @summary List delivery attempts
  */
 export type listWebhookDeliveriesResponse200 = {
@@ -3272,7 +3346,9 @@ export const listRequests = async (params?: ListRequestsParams, options?: Reques
 
 
 /**
- * Every Extract API report job of the account, oldest first, with its status on the virtual clock. A COMPLETED
+ * Every Extract API report job the account keeps, oldest first, with its status on the virtual clock. An
+account keeps its last 1,000 report jobs: the oldest is forgotten when a new one is accepted past that (its
+id is then a 404, its links `NoSuchKey`). A COMPLETED
 job's `links` are its sub-reports, signed afresh as `GET /v2/reports/raw/{id}` signs them (valid one
 clock-hour from this call). Reading them here does not count against the `/v2` rate limit.
 

@@ -13,6 +13,33 @@ export function controlAccountChecks(target: ContractTarget): void {
   const { post } = controlSenders(target);
 
   describe('control API: accounts', () => {
+    sandboxIt(
+      `403: another account's token cannot move the clock or create accounts; its reset is its own ${SANDBOX_ONLY}`,
+      async () => {
+        const other = ok(await controlClient(target).POST('/_mock/accounts', { body: {} }), 'create account');
+        const theirs = controlSenders({ ...target, token: other.token });
+        for (const [path, body] of [
+          ['/_mock/clock/advance', { seconds: 60 }],
+          ['/_mock/clock', { frozen: false }],
+          ['/_mock/accounts', {}],
+        ] as const) {
+          const refused = await expectError(await theirs.post(path, body), 403, { code: 'ADMIN_TOKEN_REQUIRED' });
+          expect(refused.message).toContain('admin token');
+        }
+        // Their reset is theirs: the default account is untouched, and their token still opens their account.
+        ok(
+          await controlClient(target).POST('/_mock/statuses', { body: { name: 'Kept through their reset' } }),
+          'status',
+        );
+        ok(await controlClient(target, other.token).POST('/_mock/reset'), 'their reset');
+        const mine = ok(await freshchatClient(target).GET('/agents/status'), 'statuses').states.map((s) => s.name);
+        expect(mine).toContain('Kept through their reset');
+        expect(ok(await controlClient(target, other.token).GET('/_mock/account'), 'their account').app_id).toBe(
+          other.app_id,
+        );
+      },
+    );
+
     sandboxIt(`the token's account: app id, admin and the two built-in statuses ${SANDBOX_ONLY}`, async () => {
       const account = ok(await controlClient(target).GET('/_mock/account'), 'account');
       expect(account).toEqual({

@@ -87,6 +87,18 @@ export function controlAgentChecks(target: ContractTarget): void {
       },
     );
 
+    sandboxIt(`409: simulations past the account's agent-days, naming what is left ${SANDBOX_ONLY}`, async () => {
+      // The largest request, again and again: a million agent-days by default is five of them (the CI run's sandbox
+      // holds fewer, so the first is refused).
+      let refused: Response | undefined;
+      for (let n = 0; n < 10 && !refused; n++) {
+        const answer = await post('/_mock/simulate', { agents: 5000, days: 40, seed: n });
+        if (answer.status !== 201) refused = answer;
+      }
+      const body = await expectError(refused as Response, 409, { code: 'SIMULATION_LIMIT', field: 'agents' });
+      expect(body.message).toMatch(/are left/);
+    });
+
     sandboxIt(`400: a simulation out of its limits, naming the field ${SANDBOX_ONLY}`, async () => {
       await expectError(await post('/_mock/simulate', { agents: 0, days: 1, seed: 1 }), 400, { field: 'agents' });
       await expectError(

@@ -17,6 +17,15 @@ export function controlWebhookChecks(target: ContractTarget): void {
   const { post, del, get } = controlSenders(target);
 
   describe('control API: webhooks', () => {
+    sandboxIt(`409: past the account's subscriptions (100 by default) ${SANDBOX_ONLY}`, async () => {
+      let refused: Response | undefined;
+      for (let n = 0; n <= 1000 && !refused; n++) {
+        const answer = await post('/_mock/webhooks', { url: `${REFUSING_URL}/${n}` });
+        if (answer.status !== 201) refused = answer;
+      }
+      await expectError(refused as Response, 409, { code: 'SUBSCRIPTION_LIMIT', field: 'url' });
+    });
+
     sandboxIt(`201, 200, 204, 404: subscribe, subscribe again, list and unsubscribe ${SANDBOX_ONLY}`, async () => {
       const control = controlClient(target);
       const subscribed = await control.POST('/_mock/webhooks', { body: { url: REFUSING_URL } });

@@ -1,6 +1,14 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Files of the data folder hold every token and the link secret: readable by their owner only. */
+export const PRIVATE_FILE_MODE = 0o600;
+/** The data folder, when the sandbox creates it: its owner's only. */
+export const PRIVATE_FOLDER_MODE = 0o700;
+
+/** Error codes of a folder that cannot be written: read-only, not permitted, full, over quota. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR']);
+
 /** A data folder that cannot be used as it is: in use, written by a newer version, corrupt, inconsistent. */
 export class DataDirError extends Error {
   constructor(message: string) {
@@ -27,7 +35,7 @@ export function lockDataDir(dir: string, onWarning: (message: string) => void): 
   // Two rounds: the second follows the removal of a stale lock.
   for (let round = 0; round < 2; round++) {
     try {
-      const fd = openSync(file, 'wx');
+      const fd = openSync(file, 'wx', PRIVATE_FILE_MODE);
       writeSync(fd, `${process.pid}\n`);
       closeSync(fd);
       return () => release(file);
@@ -57,14 +65,44 @@ function lockHolder(file: string): number | undefined {
   }
 }
 
+/**
+ * Whether `pid` is a process that still runs: one that exists and is not a zombie (killed, not yet reaped by its
+ * parent: it holds no files and will never release its lock).
+ */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it runs, as another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
+}
+
+/** Linux's `/proc/<pid>/stat` gives the state after the command's closing parenthesis; elsewhere, no zombie is seen. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The one-line `DataDirError` for an error of the file system met while opening the data folder: a folder that is
+ * read-only, not ours, or full. Other errors are returned as they are.
+ *
+ * @example
+ * try { open(dir) } catch (error) { throw unusableDataDir(dir, error) }
+ */
+export function unusableDataDir(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof DataDirError || code === undefined || !UNWRITABLE.has(code)) return error;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'it is full' : 'it cannot be written';
+  return new DataDirError(
+    `the data folder ${dir} cannot be used: ${why} (${(error as Error).message}); free it, or use another --data-dir`,
+  );
 }
 
 function release(file: string): void {

@@ -1,5 +1,7 @@
 import {
+  chmodSync,
   closeSync,
+  copyFileSync,
   existsSync,
   fsync,
   fsyncSync,
@@ -9,14 +11,28 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { storageUnavailable } from '../domain/domain-error.js';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
-import { lockDataDir } from './data-dir-lock.js';
+import { DataDirError, lockDataDir, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, unusableDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
 import { type EventLine, type FormatLine, SNAPSHOT_FORMAT } from './log-file.js';
-import { readFolder } from './log-folder.js';
+import { type LinePlace, readFolder } from './log-folder.js';
 import { freshLog, headerLine, LOG_NAME, readCovers, SNAPSHOT_NAME } from './log-header.js';
+
+/**
+ * A well-formed line whose events cannot be applied (they name an account that does not exist, say): the start
+ * stops, naming the line (`DurableLog.cutBefore` cuts the log there for `--repair`).
+ */
+export class UnreplayableLine extends DataDirError {
+  constructor(
+    message: string,
+    readonly index: number,
+  ) {
+    super(message);
+    this.name = 'UnreplayableLine';
+  }
+}
 
 /**
  * The file operations the log appends with: node:fs by default. A test puts a failing disk in its place (ENOSPC on
@@ -101,6 +117,8 @@ export class DurableLog implements EventStore {
   private closedWith: Error | null = null;
   /** The lines read at open, until the first replay hands them over (a later replay reads the folder again). */
   private lines: EventLine[] | undefined;
+  /** Where each line of the last read of the folder is, for naming one that cannot be replayed. */
+  private places: LinePlace[];
   private readonly fsync: boolean;
   private readonly compactAt: number;
   private readonly writer: LogWriter;
@@ -113,10 +131,11 @@ export class DurableLog implements EventStore {
     readonly loaded: { warnings: string[] },
     lines: EventLine[],
     private readonly unlock: () => void,
-    state: { bytes: number; generation: number },
+    state: { bytes: number; generation: number; places: LinePlace[] },
     options: DurableLogOptions,
   ) {
     this.lines = lines;
+    this.places = state.places;
     this.bytes = state.bytes;
     this.flushed = state.bytes;
     this.generation = state.generation;
@@ -128,7 +147,7 @@ export class DurableLog implements EventStore {
       options.onWarning?.(message);
     };
     this.file = join(dir, LOG_NAME);
-    this.fd = openSync(this.file, 'a');
+    this.fd = openSync(this.file, 'a', PRIVATE_FILE_MODE);
   }
 
   /**
@@ -136,7 +155,15 @@ export class DurableLog implements EventStore {
    * their format. Throws a `DataDirError` for a folder in use, another format, a corrupt line (unless `repair`).
    */
   static open(dir: string, options: DurableLogOptions = {}): DurableLog {
-    mkdirSync(dir, { recursive: true });
+    try {
+      return DurableLog.openFolder(dir, options);
+    } catch (error) {
+      throw unusableDataDir(dir, error);
+    }
+  }
+
+  private static openFolder(dir: string, options: DurableLogOptions): DurableLog {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
     const warnings: string[] = [];
     const onWarning = (message: string) => {
       warnings.push(message);
@@ -144,7 +171,11 @@ export class DurableLog implements EventStore {
     };
     const unlock = lockDataDir(dir, onWarning);
     try {
-      for (const name of [LOG_NAME, SNAPSHOT_NAME]) rmSync(join(dir, `${name}.tmp`), { force: true });
+      for (const name of [LOG_NAME, SNAPSHOT_NAME]) {
+        rmSync(join(dir, `${name}.tmp`), { force: true });
+        // Files an earlier version made readable by all become their owner's only.
+        if (existsSync(join(dir, name))) chmodSync(join(dir, name), PRIVATE_FILE_MODE);
+      }
       const read = readFolder(dir, { onWarning, repair: options.repair ?? false });
       return new DurableLog(dir, { warnings }, read.lines, unlock, read, options);
     } catch (error) {
@@ -155,12 +186,55 @@ export class DurableLog implements EventStore {
 
   /**
    * Hands the folder's lines to `apply`, in order: the events of every command acknowledged before. The first call
-   * hands over what `open` read; a later one (the sandbox undoing lines a failed fsync lost) reads the folder again.
+   * hands over what `open` read; a later one (the sandbox undoing lines a failed fsync lost, or a start again after
+   * `cutBefore`) reads the folder again. A line that `apply` refuses stops it with an `UnreplayableLine` naming the
+   * file and line.
    */
   replay(apply: (batch: EventBatch) => void): void {
-    const lines = this.lines ?? readFolder(this.dir, { onWarning: this.warn, repair: false }).lines;
+    let lines = this.lines;
+    if (!lines) {
+      const read = readFolder(this.dir, { onWarning: this.warn, repair: false });
+      lines = read.lines;
+      this.places = read.places;
+    }
     this.lines = undefined;
-    for (const line of lines) apply({ events: line.events, idsDrawn: line.ids });
+    lines.forEach((line, index) => {
+      try {
+        apply({ events: line.events, idsDrawn: line.ids });
+      } catch (error) {
+        const place = this.places[index] as LinePlace;
+        const why = `${place.file}: line ${place.line} cannot be replayed (${(error as Error).message}); the sandbox did not start.`;
+        const name = basename(place.file);
+        throw new UnreplayableLine(
+          place.snapshot
+            ? `${why} Restore ${name} from a backup, or start on an empty folder.`
+            : `${why} Start it with --repair to keep a backup of ${name} and cut it before line ${place.line}.`,
+          index,
+        );
+      }
+    });
+  }
+
+  /**
+   * For `--repair`: cuts the log before the line `error` names (keeping a copy of the whole file beside it), so the
+   * next replay, which reads the folder again, stops before it. False when that line is in the snapshot, not cut.
+   */
+  cutBefore(error: UnreplayableLine): boolean {
+    const place = this.places[error.index] as LinePlace;
+    if (place.snapshot) return false;
+    const backup = `${this.file}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
+    copyFileSync(this.file, backup);
+    chmodSync(backup, PRIVATE_FILE_MODE);
+    this.writer.truncate(this.fd, place.start);
+    fsyncSync(this.fd);
+    this.bytes = place.start;
+    this.flushed = place.start;
+    this.lines = undefined;
+    this.warn(
+      `${this.file}: line ${place.line} could not be replayed; repaired: cut before it (it and every line after it ` +
+        `dropped), the whole file is kept as ${basename(backup)}`,
+    );
+    return true;
   }
 
   /**
@@ -247,7 +321,7 @@ export class DurableLog implements EventStore {
     try {
       freshLog(this.file, this.generation + 1);
       closeSync(this.fd);
-      this.fd = openSync(this.file, 'a');
+      this.fd = openSync(this.file, 'a', PRIVATE_FILE_MODE);
       this.generation++;
       this.bytes = headerLine(this.generation).length;
       this.flushed = this.bytes;
@@ -268,6 +342,13 @@ export class DurableLog implements EventStore {
     this.flushing = false;
     this.closedWith = this.flushNow(running);
     this.compactIfDue();
+    this.closed = true;
+    closeSync(this.fd);
+    this.unlock();
+  }
+
+  /** Closes the log and releases the folder's lock without compacting: for a start that failed after opening it. */
+  abandon(): void {
     this.closed = true;
     closeSync(this.fd);
     this.unlock();

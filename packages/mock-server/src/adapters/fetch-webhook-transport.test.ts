@@ -90,4 +90,25 @@ describe('FetchWebhookTransport', () => {
       expect(result).toMatchObject({ error: 'aborted: the sandbox stopped', stopped: true });
     }
   });
+
+  it('holds 20 attempts under way without a MaxListenersExceededWarning, and stop() ends them all', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const transport = new FetchWebhookTransport({ fetch: neverAnswers, timeoutMs: 60_000 });
+      const underWay = Array.from({ length: 20 }, (_, n) =>
+        transport.post({ url: 'http://x.test/', event, retryCount: n }),
+      );
+      // Node emits the warning on the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      transport.stop();
+      const results = await Promise.all(underWay);
+      expect(results.every((r) => r.stopped && r.error === 'aborted: the sandbox stopped')).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

@@ -19,8 +19,13 @@ export type WebhookDeliveryOptions = {
  * const dispatcher = new WebhookDispatcher(sandbox, new FetchWebhookTransport({ timeoutMs: 5000 }));
  */
 export class FetchWebhookTransport implements WebhookTransport {
-  /** Aborted by `stop()`: every attempt under way (and any made after) ends at once. */
-  private readonly stopping = new AbortController();
+  /** Set by `stop()`: every attempt under way (and any made after) ends at once. */
+  private stopped = false;
+  /**
+   * The controller of each attempt under way, for `stop()` to abort. Not listeners on one shared signal: with 11 or
+   * more attempts under way, Node warns of a listener leak (`MaxListenersExceededWarning`).
+   */
+  private readonly underWay = new Set<AbortController>();
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
 
@@ -47,9 +52,8 @@ export class FetchWebhookTransport implements WebhookTransport {
     // answers could lose the timeout to a garbage collection and leave the attempt hanging; `timeout` stays
     // referenced here until the `finally`.
     const attempt = new AbortController();
-    const stop = () => attempt.abort(this.stopping.signal.reason);
-    if (this.stopping.signal.aborted) stop();
-    else this.stopping.signal.addEventListener('abort', stop, { once: true });
+    if (this.stopped) attempt.abort(new DOMException('the sandbox stopped', 'AbortError'));
+    else this.underWay.add(attempt);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const timedOut = () => attempt.abort(timeout.reason);
     timeout.addEventListener('abort', timedOut, { once: true });
@@ -68,17 +72,17 @@ export class FetchWebhookTransport implements WebhookTransport {
       error =
         (caught as Error).name === 'TimeoutError'
           ? `timeout after ${this.timeoutMs} ms`
-          : this.stopping.signal.aborted
+          : this.stopped
             ? 'aborted: the sandbox stopped'
             : (cause ?? (caught as Error).message);
     } finally {
       timeout.removeEventListener('abort', timedOut);
-      this.stopping.signal.removeEventListener('abort', stop);
+      this.underWay.delete(attempt);
     }
     return {
       ...(status !== undefined ? { status } : {}),
       ...(error !== undefined ? { error } : {}),
-      stopped: this.stopping.signal.aborted,
+      stopped: this.stopped,
       requestHeaders,
       durationMs: Math.round(performance.now() - started),
     };
@@ -86,6 +90,8 @@ export class FetchWebhookTransport implements WebhookTransport {
 
   /** Aborts every attempt under way; later attempts are aborted at once. */
   stop(): void {
-    this.stopping.abort();
+    this.stopped = true;
+    for (const attempt of this.underWay) attempt.abort(new DOMException('the sandbox stopped', 'AbortError'));
+    this.underWay.clear();
   }
 }

@@ -1,5 +1,6 @@
 import { closeSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { SandboxEvent } from '../domain/events/sandbox-event.js';
+import { PRIVATE_FILE_MODE } from './data-dir-lock.js';
 import { commitFile, type EventLine, type FormatLine, forEachLine } from './log-file.js';
 import { StatusRunBuilder, statusColumnsLine } from './status-columns.js';
 import { lineParts, scanStatusChanged } from './status-line-scan.js';
@@ -19,7 +20,7 @@ export type SnapshotSource = { file: string; skipBytes: number };
  */
 export function writeSnapshot(sources: SnapshotSource[], target: string, header: FormatLine): void {
   const temp = `${target}.tmp`;
-  const fd = openSync(temp, 'w');
+  const fd = openSync(temp, 'w', PRIVATE_FILE_MODE);
   let position = 0;
   const write = (text: string) => {
     const bytes = Buffer.from(`${text}\n`);

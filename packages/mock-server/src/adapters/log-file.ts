@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { SandboxEvent } from '../domain/events/sandbox-event.js';
-import { DataDirError } from './data-dir-lock.js';
+import { DataDirError, PRIVATE_FILE_MODE } from './data-dir-lock.js';
 import { isStatusColumns, readStatusColumns, StatusRunBuilder } from './status-columns.js';
 import { lineParts, scanStatusChanged } from './status-line-scan.js';
 
@@ -79,6 +79,8 @@ export type ReadFile = {
   header: FormatLine | undefined;
   /** Entries after `skipBytes`, in order. */
   entries: LogEntry[];
+  /** Where each entry begins in the file: its (first) line's number and the offset of its first byte. */
+  places: { line: number; start: number }[];
   /** Bytes of whole lines (a torn tail cut off). */
   bytes: number;
 };
@@ -153,6 +155,9 @@ export function readLogFile(
   options: { skipBytes?: number; repair?: boolean; onWarning: (message: string) => void },
 ): ReadFile {
   const entries: LogEntry[] = [];
+  const places: { line: number; start: number }[] = [];
+  /** Where the run being gathered began. */
+  let runPlace = { line: 0, start: 0 };
   let header: FormatLine | undefined;
   let goodEnd = 0;
   let lines = 0;
@@ -162,7 +167,10 @@ export function readLogFile(
   let run: StatusRunBuilder | undefined;
   const parts = lineParts();
   const endRun = () => {
-    if (run) entries.push(run.line());
+    if (run) {
+      entries.push(run.line());
+      places.push(runPlace);
+    }
     run = undefined;
   };
   const { end, torn } = forEachLine(file, (line, n, lineEnd) => {
@@ -172,6 +180,7 @@ export function readLogFile(
     if (n > 1 && scanStatusChanged(data, line.start, line.end, parts, line.read)) {
       if (lineEnd > skipBytes) {
         if (run && !run.holds(data, parts)) endRun();
+        if (!run) runPlace = { line: n, start: lineEnd - (line.end - line.start) - 1 };
         run ??= new StatusRunBuilder(data.toString('utf8', parts[0], parts[1]));
         run.add(data, parts);
       }
@@ -184,6 +193,7 @@ export function readLogFile(
         if (lineEnd > skipBytes) {
           endRun();
           entries.push(read);
+          places.push({ line: n, start: lineEnd - (line.end - line.start) - 1 });
         }
         goodEnd = lineEnd;
       } catch (error) {
@@ -207,6 +217,7 @@ export function readLogFile(
       } else if (lineEnd > skipBytes) {
         endRun();
         entries.push(entry as LogEntry);
+        places.push({ line: n, start: lineEnd - (line.end - line.start) - 1 });
       }
     } catch (error) {
       if (error instanceof DataDirError) throw error;
@@ -243,7 +254,7 @@ export function readLogFile(
     // Cut a torn tail so the next append starts on a line of its own.
     cutAt(file, end);
   }
-  return { version: header?.version ?? 1, header, entries, bytes: goodEnd };
+  return { version: header?.version ?? 1, header, entries, places, bytes: goodEnd };
 }
 
 function newer(file: string, version: unknown): DataDirError {
@@ -281,7 +292,7 @@ export function commitFile(temp: string, file: string): void {
 /** Writes `text` to `file` atomically (see `commitFile`). */
 export function writeFileAtomically(file: string, text: string): void {
   const temp = `${file}.tmp`;
-  const fd = openSync(temp, 'w');
+  const fd = openSync(temp, 'w', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, text);
   } finally {

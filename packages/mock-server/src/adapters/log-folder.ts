@@ -4,6 +4,9 @@ import { DataDirError } from './data-dir-lock.js';
 import { type EventLine, LOG_FORMAT, readLogFile, SNAPSHOT_FORMAT } from './log-file.js';
 import { freshLog, LOG_NAME, logGeneration, SNAPSHOT_NAME } from './log-header.js';
 
+/** Where a line to apply was read: the file, its line number, the offset of its first byte, and which file. */
+export type LinePlace = { file: string; line: number; start: number; snapshot: boolean };
+
 /**
  * Reads a data folder: the snapshot and the log after it (the part of the log the snapshot did not take in), checks
  * that they follow each other and are in the current format; creates an empty log when there is none. Throws a
@@ -12,7 +15,7 @@ import { freshLog, LOG_NAME, logGeneration, SNAPSHOT_NAME } from './log-header.j
 export function readFolder(
   dir: string,
   options: { onWarning: (message: string) => void; repair: boolean },
-): { lines: EventLine[]; bytes: number; generation: number } {
+): { lines: EventLine[]; places: LinePlace[]; bytes: number; generation: number } {
   const { onWarning } = options;
   const snapshotFile = join(dir, SNAPSHOT_NAME);
   const logFile = join(dir, LOG_NAME);
@@ -39,5 +42,9 @@ export function readFolder(
     }
   }
   const lines = [...(snapshot?.entries ?? []), ...log.entries] as EventLine[];
-  return { lines, bytes: log.bytes, generation };
+  const places = [
+    ...(snapshot?.places ?? []).map((p) => ({ ...p, file: snapshotFile, snapshot: true })),
+    ...log.places.map((p) => ({ ...p, file: logFile, snapshot: false })),
+  ];
+  return { lines, places, bytes: log.bytes, generation };
 }

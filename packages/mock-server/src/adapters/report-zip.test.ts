@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { zippedCsv } from './report-zip.js';
 
@@ -31,5 +32,24 @@ describe('zippedCsv', () => {
   it('clamps a clock time outside what a zip can hold (1980-2099) instead of failing', async () => {
     expect(entryTime(await bytesOf(Date.parse('9999-12-31T23:59:59Z')))).toBe(Date.parse('2099-12-31T23:59:58Z'));
     expect(entryTime(await bytesOf(0))).toBe(Date.parse('1980-01-01T00:00:00Z'));
+  });
+
+  it('zips a large file in many batches, each a turn of the event loop, into one valid entry', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, n) => `agent ${n % 977},${n},inactive,Lunch,${n * 7}\n`);
+    let turns = 0;
+    let reading = true;
+    const count = () => {
+      turns++;
+      if (reading) setImmediate(count);
+    };
+    setImmediate(count);
+    const zip = new Uint8Array(await new Response(zippedCsv('big.csv', lines[Symbol.iterator](), 0)).arrayBuffer());
+    reading = false;
+
+    // Other work ran while it was zipped, not only before or after.
+    expect(turns).toBeGreaterThan(5);
+    const entries = unzipSync(zip);
+    expect(Object.keys(entries)).toEqual(['big.csv']);
+    expect(new TextDecoder().decode(entries['big.csv'])).toBe(lines.join(''));
   });
 });

@@ -1,30 +1,42 @@
-import { constants, deflateRawSync } from 'node:zlib';
+import { constants, deflateRaw } from 'node:zlib';
 import { type FlateError, Zip, ZipPassThrough } from 'fflate';
 
-/** Lines per chunk handed to deflate: large enough to amortise the call, small enough to keep memory flat. */
-const BATCH_LINES = 4_000;
+/**
+ * How long one batch of lines may take to build on the event loop, in milliseconds, and the most bytes it holds.
+ * Each batch is then deflated off the loop, so a download of any size leaves other requests answered between its
+ * batches within a few milliseconds (bench/NOTES.md has the figures).
+ */
+const BATCH_BUDGET_MS = 4;
+const BATCH_MAX_CHARS = 512 * 1024;
+/** Lines built between two looks at the time. */
+const LINES_PER_LOOK = 64;
 
 /**
- * A zip entry deflated by Node's zlib (native code; fflate's own deflate is JavaScript), with fflate's zip
- * container, CRC and sizes. Each pushed batch is deflated on its own and sync-flushed, so the pieces concatenate
- * into one valid deflate stream; only the last is final.
+ * A zip entry deflated by Node's zlib in its thread pool (native code, off the event loop; fflate's own deflate is
+ * JavaScript on it), with fflate's streaming zip container, CRC and sizes. Each pushed batch is deflated on its own
+ * and sync-flushed, so the pieces concatenate into one valid deflate stream; only the last is final. `settled`
+ * resolves once the last pushed batch has been handed on, which is when the next may be pushed.
  */
 class NativeZipDeflate extends ZipPassThrough {
+  settled: Promise<void> = Promise.resolve();
+
   constructor(filename: string) {
     super(filename);
     this.compression = 8;
   }
 
   protected override process(chunk: Uint8Array, final: boolean): void {
-    try {
-      const deflated = deflateRawSync(chunk, {
-        level: 1,
-        finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
-      });
-      this.ondata(null, new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.byteLength), final);
-    } catch (error) {
-      this.ondata(Object.assign(error as Error, { code: 0 }) as FlateError, new Uint8Array(0), final);
-    }
+    this.settled = new Promise((resolve) => {
+      deflateRaw(
+        chunk,
+        { level: 1, finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH },
+        (error, deflated) => {
+          if (error) this.ondata(Object.assign(error, { code: 0 }) as FlateError, new Uint8Array(0), final);
+          else this.ondata(null, new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.byteLength), final);
+          resolve();
+        },
+      );
+    });
   }
 }
 
@@ -69,19 +81,25 @@ export function zippedCsv(fileName: string, lines: Iterator<string>, modifiedAt:
   zip.add(file);
   let done = false;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      // Pull until the zip has produced output (deflate buffers internally) or the lines run out.
+    async pull(controller) {
+      // Batch after batch until the zip has produced output or the lines run out; each batch's deflate is a turn
+      // of the event loop, so other requests are answered in between.
       while (pending.length === 0 && !done) {
         let batch = '';
-        for (let n = 0; n < BATCH_LINES; n++) {
-          const next = lines.next();
-          if (next.done) {
-            done = true;
-            break;
+        const started = performance.now();
+        build: for (;;) {
+          for (let n = 0; n < LINES_PER_LOOK; n++) {
+            const next = lines.next();
+            if (next.done) {
+              done = true;
+              break build;
+            }
+            batch += next.value;
           }
-          batch += next.value;
+          if (batch.length >= BATCH_MAX_CHARS || performance.now() - started >= BATCH_BUDGET_MS) break;
         }
         file.push(encoder.encode(batch), done);
+        await file.settled;
         if (done) zip.end();
       }
       for (const chunk of pending) controller.enqueue(chunk);

@@ -29,13 +29,18 @@ export type SandboxOptions = {
   clock?: VirtualClock | undefined;
   /** Clock-seconds from a report request to its completion (30 by default). */
   reportDelaySeconds?: number | undefined;
-  /** Per-account limits. */
-  limits?: Partial<AccountLimits> | undefined;
+  /** Per-account limits, and the number of accounts. */
+  limits?: Partial<SandboxLimits> | undefined;
   /**
    * A seed for every id, token, link secret and signing key the sandbox makes: two sandboxes with one seed, given the
    * same requests, make the same ones. Random when left out.
    */
   idSeed?: number | undefined;
+  /**
+   * The token of what reaches every account (the clock, creating accounts, resetting the whole sandbox); the
+   * default account's token when left out. A setting, not state: each start gives it again.
+   */
+  adminToken?: string | undefined;
   /** The secret that signs download links; random by default (a durable sandbox keeps it across restarts). */
   linkSecret?: string | undefined;
   /** Where new ids come from, overriding `idSeed`'s (the migration of an old log feeds the ids it recorded). */
@@ -70,11 +75,25 @@ export type Decision<R> = { events: SandboxEvent[]; answer: () => R; announce?: 
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
 
-/** Per-account limits when none are given: 5000 requests a minute on `/v2`, one report a minute, 1000 journal entries. */
-export const DEFAULT_LIMITS: Readonly<AccountLimits> = {
+/** The limits of every account, and how many accounts a sandbox holds. */
+export type SandboxLimits = AccountLimits & {
+  /** Accounts a sandbox holds, the seed's included; past it, `409 ACCOUNT_LIMIT`. */
+  accounts: number;
+};
+
+/**
+ * The documented bounds when none are given (the control API's descriptions and the README name them): 5000
+ * requests a minute on `/v2`, one report a minute, 1000 journal entries, 100 webhook subscriptions, a million
+ * simulated agent-days and 1000 report jobs per account; 1000 accounts.
+ */
+export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
   requestsPerMinute: 5000,
   reportsPerMinute: 1,
   journalCapacity: 1000,
+  webhookSubscriptions: 100,
+  simulatedAgentDays: 1_000_000,
+  reportJobsKept: 1000,
+  accounts: 1000,
 };
 
 /** Clock-seconds from a report request to its completion when none are given. */
@@ -101,7 +120,7 @@ export function checkSeedFile(seed: unknown): SeedFile {
 export class Sandbox {
   readonly clock: VirtualClock;
   readonly reportDelayMs: number;
-  readonly limits: AccountLimits;
+  readonly limits: SandboxLimits;
   private linkSigner: DownloadLinkSigner;
   private seed: SeedFile;
   private accounts = new Map<string, Account>();
@@ -112,6 +131,8 @@ export class Sandbox {
   private readonly hooks: AccountHooks;
   private readonly sink: EventSink;
   private readonly ids: SandboxIds;
+  /** The admin token's key (see `tokenKey`), when one is given. */
+  private readonly adminKey: string | undefined;
   private readonly sharedIds: boolean;
   private readonly replay: SandboxOptions['replay'];
   /** Counts rebuilds: a batch accepted before the last one was undone by it (see `undo`). */
@@ -121,6 +142,7 @@ export class Sandbox {
     this.clock = options.clock ?? new VirtualClock();
     this.sink = options.sink ?? acceptAtOnce;
     this.ids = new SandboxIds(options.ids);
+    this.adminKey = options.adminToken === undefined ? undefined : tokenKey(options.adminToken);
     this.sharedIds = options.sharedBuiltInIds ?? false;
     this.hooks = {
       newId: () => this.newId(),
@@ -167,6 +189,16 @@ export class Sandbox {
   /** The account a token reaches, or undefined. Tokens are compared by their SHA-256, which takes the same time whatever the token. */
   authenticate(token: string): Account | undefined {
     return this.accounts.get(tokenKey(token));
+  }
+
+  /**
+   * Whether `token` is the admin token: `adminToken` when one was given, else the default account's token. Compared
+   * by SHA-256, as `authenticate` compares.
+   */
+  isAdminToken(token: string): boolean {
+    if (this.adminKey !== undefined) return tokenKey(token) === this.adminKey;
+    const first = this.accounts.values().next().value;
+    return first !== undefined && this.authenticate(token) === first;
   }
 
   /** Every account, the default one first. */
@@ -236,6 +268,38 @@ export class Sandbox {
   }
 
   /**
+   * {@link execute} for a command whose events take long to apply (a large simulation): decided and taken by the
+   * sink the same way, then applied by `applySteps` a slice per step, so other commands are carried out between
+   * steps; answered after the last. `applySteps` must leave the state as `apply` of the events would (a restart
+   * applies them that way), with the commands carried out meanwhile as if they came after it: they must not touch
+   * what it creates before it is done.
+   *
+   * @example
+   * const steps = sandbox.executeInSteps(() => ({ events, applySteps: () => account.applySimulationSteps(…), answer }));
+   */
+  *executeInSteps<R>(
+    decide: () => Decision<R> & { applySteps: () => Generator<void, unknown> },
+  ): Generator<void, Pending<R>> {
+    const drawnBefore = this.ids.drawn;
+    const { events, answer, applySteps } = decide();
+    let durable: void | Promise<void>;
+    try {
+      durable = this.sink.accept(this.batchOf(events));
+    } catch (error) {
+      this.ids.resume(drawnBefore);
+      throw error;
+    }
+    yield* applySteps();
+    const answered = answer();
+    return durable instanceof Promise ? durable.then(() => answered) : answered;
+  }
+
+  /** Whether `account` is still one of the sandbox's (a reset replaces every account). */
+  holds(account: Account): boolean {
+    return this.accountsByApp.get(account.appId) === account;
+  }
+
+  /**
    * Applies one event: the only way the state changes. It reads no clock and draws no id (the event carries them),
    * so applying a log's events again rebuilds the state exactly.
    */
@@ -259,11 +323,23 @@ export class Sandbox {
       case 'clockSet':
         this.clock.restore(event.clock);
         break;
+      case 'accountReset': {
+        const old = this.accountOf(event.app);
+        for (const id of old.reports.keys()) this.reportOwners.delete(id);
+        this.insert(this.ids.handOut(event.ids, () => Account.fromSeed(old.seed, event.at, this.limits, this.hooks)));
+        break;
+      }
       case 'reportRequested': {
         const account = this.accountOf(event.app);
         account.reportRateWindow.take(event.job.requestedAt);
         account.reports.set(event.job.id, event.job);
         this.reportOwners.set(event.job.id, account);
+        // Jobs are kept in the order they were accepted: the first is the oldest.
+        for (const [id] of account.reports) {
+          if (account.reports.size <= this.limits.reportJobsKept) break;
+          account.reports.delete(id);
+          this.reportOwners.delete(id);
+        }
         break;
       }
       default:
@@ -274,6 +350,13 @@ export class Sandbox {
   /** Creates an account from a seed; `conflict` when its token or app id is taken. */
   createAccount(given: AccountSeed): Pending<Account> {
     return this.execute(() => {
+      if (this.accounts.size >= this.limits.accounts) {
+        throw new DomainError(
+          'conflict',
+          'ACCOUNT_LIMIT',
+          `a sandbox holds at most ${this.limits.accounts} accounts; reset it to start again`,
+        );
+      }
       const at = this.clock.now();
       const seed =
         this.sharedIds && !given.built_in_status_ids ? { ...given, built_in_status_ids: SHARED_BUILT_IN_IDS } : given;
@@ -315,6 +398,18 @@ export class Sandbox {
           for (const listener of this.resetListeners) listener();
         },
       };
+    });
+  }
+
+  /**
+   * One account back to the seed it was made from (`Account.seed`: the seed file's, or `POST /_mock/accounts`'
+   * body), with its token and ids; the other accounts and the clock are untouched.
+   */
+  resetAccount(account: Account): Pending<void> {
+    return this.execute(() => {
+      const at = this.clock.now();
+      const { ids } = this.ids.recording(() => Account.fromSeed(account.seed, at, this.limits, this.hooks));
+      return { events: [{ type: 'accountReset', app: account.appId, at, ids }], answer: () => {} };
     });
   }
 

@@ -11,7 +11,7 @@ import {
   renameStatus,
   setAgentLogin,
   setClock,
-  simulateHistory,
+  simulateHistorySteps,
   subscribe,
 } from '../domain/events/account-commands.js';
 import { whenDone } from '../domain/events/pending.js';
@@ -20,6 +20,7 @@ import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import { clockView, journalEntryView, subscriptionView } from './control-views.js';
 import type { HealthOperationId } from './health-handler.js';
+import { inTurns } from './in-turns.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import type { OperationHandlers } from './operation-types.js';
 import { reportJobView } from './report-view.js';
@@ -38,8 +39,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Handlers of the control API (`/_mock`), except those of webhook deliveries, which the dispatcher answers. */
 export const controlHandlers: OperationHandlers<ControlHandlerId> = {
-  resetSandbox: ({ sandbox }) =>
-    whenDone(sandbox.reset(), () => ({ status: 200 as const, body: clockView(sandbox.clock) })),
+  // The admin token resets the whole sandbox; an account's own token, that account alone.
+  resetSandbox: ({ sandbox, account, admin }) =>
+    whenDone(admin || !account ? sandbox.reset() : sandbox.resetAccount(account), () => ({
+      status: 200 as const,
+      body: clockView(sandbox.clock),
+    })),
 
   getClock: ({ sandbox }) => ({ status: 200, body: clockView(sandbox.clock) }),
 
@@ -129,11 +134,14 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
     };
   },
 
+  // Made in steps, one per turn of the event loop: a large simulation leaves other requests answered meanwhile.
   simulateHistory: ({ account, sandbox, body }) =>
-    whenDone(simulateHistory(sandbox, account, body), (made) => ({
-      status: 201 as const,
-      body: { agents_created: made.agentIds.length, changes: made.changes, from: iso(made.from), to: iso(made.to) },
-    })),
+    inTurns(simulateHistorySteps(sandbox, account, body)).then((pending) =>
+      whenDone(pending, (made) => ({
+        status: 201 as const,
+        body: { agents_created: made.agentIds.length, changes: made.changes, from: iso(made.from), to: iso(made.to) },
+      })),
+    ),
 
   listWebhookSubscriptions: ({ account }) => ({
     status: 200,
@@ -148,8 +156,8 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
       body: subscriptionView(subscription),
     })),
 
-  getWebhookPublicKey: ({ account, query }) => {
-    const pem = account.webhooks.keyPair().publicKeyPem;
+  getWebhookPublicKey: async ({ account, query }) => {
+    const pem = (await account.webhooks.keyPair()).publicKeyPem;
     return query.format === 'freshchat'
       ? new Response(freshchatKeyLine(pem), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
       : new Response(pem, { headers: { 'Content-Type': 'application/x-pem-file' } });

@@ -2,6 +2,46 @@ import { describe, expect, it } from 'vitest';
 import { auth, createAccount, iso, openSandbox, T0, UUID } from '../testing/sandbox-harness.js';
 
 describe('webhook subscriptions', () => {
+  it('makes each new account’s first signing key off the event loop: the loop turns while four are made at once', async () => {
+    const sandbox = openSandbox();
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => createAccount(sandbox)));
+    let turns = 0;
+    let making = true;
+    const count = () => {
+      turns++;
+      if (making) setImmediate(count);
+    };
+    setImmediate(count);
+    const keys = await Promise.all(
+      accounts.map((a) => a.control.GET('/_mock/webhooks/public-key', { parseAs: 'text' })),
+    );
+    making = false;
+
+    expect(new Set(keys.map((k) => k.data)).size).toBe(4);
+    expect(keys.every((k) => k.data?.startsWith('-----BEGIN PUBLIC KEY-----'))).toBe(true);
+    expect(turns).toBeGreaterThan(10);
+  });
+
+  it('holds at most 100 subscriptions per account: a new URL past it is 409 SUBSCRIPTION_LIMIT, a known one 200', async () => {
+    const { control } = openSandbox();
+    for (let n = 0; n < 100; n++) {
+      const made = await control.POST('/_mock/webhooks', { body: { url: `http://127.0.0.1:9/hook/${n}` } });
+      expect(made.response.status).toBe(201);
+    }
+
+    const past = await control.POST('/_mock/webhooks', { body: { url: 'http://127.0.0.1:9/hook/100' } });
+    const known = await control.POST('/_mock/webhooks', { body: { url: 'http://127.0.0.1:9/hook/7' } });
+
+    expect(past.response.status).toBe(409);
+    expect(past.error).toEqual({
+      code: 409,
+      status: 'SUBSCRIPTION_LIMIT',
+      message: 'url: an account holds at most 100 webhook subscriptions; remove one first',
+    });
+    expect(known.response.status).toBe(200);
+    expect((await control.GET('/_mock/webhooks')).data?.subscriptions).toHaveLength(100);
+  });
+
   it('subscribes, lists and unsubscribes', async () => {
     const { control, advance } = openSandbox();
     await advance(3);

@@ -1,8 +1,11 @@
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 
-/** Refusals that only the HTTP layer makes, before any domain call: a method, a body size, a content type. */
-type RequestRefusalKind = 'method_not_allowed' | 'too_large' | 'unsupported_media_type';
+/**
+ * Refusals that only the HTTP layer makes, before any domain call: a method, a body size, a content type, a body the
+ * client stopped sending (its answer reaches no one; the request log shows it as a 400).
+ */
+type RequestRefusalKind = 'method_not_allowed' | 'too_large' | 'unsupported_media_type' | 'incomplete_body';
 
 /**
  * A refusal of the request itself, made by the HTTP layer; what the domain refuses is a {@link DomainError}. Both are
@@ -27,6 +30,7 @@ export class RequestRefusal extends Error {
 /** The one table from a refusal's kind to its HTTP status. */
 const STATUS_OF: Record<DomainErrorKind | RequestRefusalKind, number> = {
   invalid: 400,
+  incomplete_body: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -95,7 +95,9 @@ export class InspectorFeed {
     const { clock } = this.sandbox;
     const now = clock.now();
     const lastRequest = account.journal.entries(1)[0]?.id ?? 0;
-    const deliveries = this.webhooks.deliveries(account).length;
+    // The ring keeps its length once full: what is kept plus what was dropped grows with every attempt.
+    const log = this.webhooks.deliveryLog(account);
+    const deliveries = log.deliveries.length + log.dropped;
     let reports = '';
     for (const job of account.reports.values()) reports += reportStatus(job, now)[0];
     const faults = account.faults

@@ -2,7 +2,7 @@ import type { operations as FreshchatOperations } from '@freshchat-sandbox/opena
 import type { operations as ControlOperations } from '@freshchat-sandbox/openapi/types/mock-control';
 import type { Account } from '../domain/accounts/account.js';
 import type { Sandbox } from '../domain/sandbox.js';
-import type { PublicOperationId, RouteOperationId } from '../generated/documents.js';
+import type { AdminOperationId, PublicOperationId, RouteOperationId } from '../generated/documents.js';
 
 /** Every operation of both documents, by operationId, as openapi-typescript generated them. */
 type Operations = FreshchatOperations & ControlOperations;
@@ -20,8 +20,13 @@ type SuccessStatus = 200 | 201 | 202 | 204;
 
 /** What a handler receives: the account, and its inputs already checked against the spec. */
 export type OperationInput<Op extends OperationId> = {
-  /** The authenticated account; none for the operations the spec leaves without security. */
-  account: Op extends PublicOperationId ? undefined : Account;
+  /**
+   * The authenticated account; none for the operations the spec leaves without security, and none for an admin
+   * token that is no account's (`--admin-token`) on the operations that take it.
+   */
+  account: Op extends PublicOperationId ? undefined : Op extends AdminOperationId ? Account | undefined : Account;
+  /** Whether the token is the admin token (`--admin-token`; without it, the default account's). */
+  admin: boolean;
   sandbox: Sandbox;
   path: Defined<Params<Op>['path']>;
   query: Defined<Params<Op>['query']>;

@@ -226,3 +226,58 @@ describe('simulate in a seed', () => {
     expect(refused.error?.message).toBe('simulate.until: must not be in the future');
   });
 });
+
+describe('a large simulation, in steps', () => {
+  it('answers other requests between its steps, and shows its agents only once it is answered', async () => {
+    const sandbox = openSandbox();
+    const account = sandbox.mock.state.authenticate('sandbox-token');
+    if (!account) throw new Error('no default account');
+    const started = vi.spyOn(account, 'floorStatuses');
+    const done: string[] = [];
+    // 10,000 agent-days: many steps of the floor and of its merge into the history.
+    const simulating = simulate(sandbox, { agents: 1000, days: 10, seed: 4 }).then((made) => {
+      done.push('simulate');
+      return made;
+    });
+    // The list is asked once the simulation has begun (it starts by reading the account's statuses).
+    while (started.mock.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    const listing = sandbox.freshchat.GET('/agents', { params: { query: { items_per_page: 50 } } }).then((got) => {
+      done.push('list');
+      return got;
+    });
+    const [made, listed] = await Promise.all([simulating, listing]);
+    expect(done).toEqual(['list', 'simulate']);
+    expect(listed.data?.agents.map((a) => a.id).sort()).toEqual([...SEED_AGENTS].sort());
+    expect(made.agents_created).toBe(1000);
+    expect(
+      (await sandbox.freshchat.GET('/agents', { params: { query: { items_per_page: 1 } } })).data?.pagination
+        .total_items,
+    ).toBe(SEED_AGENTS.size + 1000);
+  });
+
+  it('carries out two simulations of one account one after the other, and refuses one its account was reset under', async () => {
+    const sandbox = openSandbox();
+    const first = simulate(sandbox, { agents: 600, days: 2, seed: 1 });
+    const second = simulate(sandbox, { agents: 600, days: 2, seed: 2 });
+    expect((await first).agents_created).toBe(600);
+    expect((await second).agents_created).toBe(600);
+    const listed = await sandbox.freshchat.GET('/agents', { params: { query: { items_per_page: 1 } } });
+    expect(listed.data?.pagination.total_items).toBe(SEED_AGENTS.size + 1200);
+
+    // The reset comes once the floor is being made (it starts by reading the account's statuses).
+    const account = sandbox.mock.state.authenticate('sandbox-token');
+    if (!account) throw new Error('no default account');
+    const started = vi.spyOn(account, 'floorStatuses');
+    const refused = sandbox.control.POST('/_mock/simulate', { body: { agents: 5000, days: 10, seed: 3 } });
+    while (started.mock.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect((await sandbox.control.POST('/_mock/reset')).response.status).toBe(200);
+    const { response, error } = await refused;
+    expect(response.status).toBe(409);
+    expect(error).toEqual({
+      code: 409,
+      status: 'ACCOUNT_RESET',
+      message: 'agents: the account was reset while the simulation was being made; send it again',
+    });
+    expect((await sandbox.freshchat.GET('/agents')).data?.agents).toHaveLength(SEED_AGENTS.size);
+  });
+});

@@ -19,16 +19,14 @@ export type DispatcherOperationId =
  */
 export function webhookHandlers(webhooks: WebhookDispatcher): OperationHandlers<DispatcherOperationId> {
   return {
-    listWebhookDeliveries: ({ account }) => ({ status: 200, body: { deliveries: webhooks.deliveries(account) } }),
+    listWebhookDeliveries: ({ account }) => ({ status: 200, body: webhooks.deliveryLog(account) }),
     unsubscribeWebhook: ({ account, path }) =>
       whenDone(webhooks.unsubscribe(account, path.subscription_id), () => ({ status: 204 as const })),
     resendWebhookDelivery: ({ account, path }) => ({ status: 202, body: webhooks.resend(account, path.delivery_id) }),
-    triggerWebhook: ({ account, body }) => {
-      const { event, payload } = webhooks.trigger(account, body);
-      return {
-        status: 202,
-        body: { event_id: event.id, action: body.action, subscribers: account.webhooks.all().length, payload },
-      };
-    },
+    triggerWebhook: ({ account, body }) =>
+      whenDone(webhooks.trigger(account, body), ({ eventId, payload }) => ({
+        status: 202 as const,
+        body: { event_id: eventId, action: body.action, subscribers: account.webhooks.all().length, payload },
+      })),
   };
 }

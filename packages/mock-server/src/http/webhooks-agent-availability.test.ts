@@ -185,8 +185,8 @@ describe('the agent_availability webhook', () => {
       availability_status: 'UNAVAILABLE',
       agent_status: { id: IDS.unavailable, name: 'Unavailable' },
     });
-    // The delivery reached the receiver, which has not answered yet.
-    expect(hook.attempts).toBe(1);
+    // The attempt starts after the answer, on a later turn of the event loop; the receiver has not answered yet.
+    await vi.waitFor(() => expect(hook.attempts).toBe(1), { timeout: 10_000 });
     expect(hook.deliveries.some((d) => d.answered)).toBe(false);
     expect(await sandbox.deliveries()).toEqual([]);
     await vi.waitFor(() => expect(hook.deliveries).toHaveLength(1), { timeout: 10_000 });

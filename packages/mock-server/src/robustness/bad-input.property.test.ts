@@ -293,7 +293,7 @@ async function expectStillServing(send: (request: FuzzRequest) => Promise<Answer
   expect(JSON.parse(answer.text)).toEqual({ states: SEED_STATES });
 }
 
-/** Makes sure the fuzzing account exists (a fuzzed `POST /_mock/reset` removes it, as reset is global). */
+/** Makes sure the fuzzing account exists (a fuzzed `POST /_mock/reset` with its token, the admin token here, removes it). */
 function ensureFuzzAccount(mock: MockServer): void {
   if (mock.state.authenticate(FUZZ_TOKEN)) return;
   mock.state.createAccount({ ...SEED, token: FUZZ_TOKEN, app_id: undefined, admin_id: undefined });
@@ -413,6 +413,8 @@ describe('bad input, derived from the documents', () => {
   beforeAll(() => {
     mock = createMockServer({
       clock: frozenClock(),
+      // The fuzzing account reaches every operation, those of the admin token included (the clock, accounts, reset).
+      adminToken: FUZZ_TOKEN,
       limits: { requestsPerMinute: 10_000_000 },
       webhooks: { fetch: noWebhooks },
     });
@@ -654,6 +656,7 @@ describe('bad input over a real socket', () => {
     server = await listen({
       port: 0,
       clock: frozenClock(),
+      adminToken: FUZZ_TOKEN,
       limits: { requestsPerMinute: 10_000_000 },
       webhooks: { fetch: noWebhooks },
     });

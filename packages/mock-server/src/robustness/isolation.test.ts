@@ -1,7 +1,8 @@
 /**
  * Accounts never see each other's data: for every operation with an id in its path (derived from the route table),
  * another account's token gets 404 for this account's ids, and changes nothing. Listings show nothing of another
- * account. Reset is global by design. Tokens are looked up by digest, and near-miss tokens are all refused.
+ * account. An account's token resets that account alone; what reaches every account takes the admin token. Tokens
+ * are looked up by digest, and near-miss tokens are all refused.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -217,29 +218,42 @@ describe("another account's ids", () => {
   });
 });
 
-describe('reset is global, by design', () => {
-  it("B's reset puts every account back to the seed: A's own data is gone, and B itself (not in the seed) too", async () => {
+describe('reset is scoped: an account resets itself, the admin token everything', () => {
+  it("B's reset puts B alone back to its seed: A keeps its data, and B's token still opens B", async () => {
     const { sandbox, a } = await twoAccounts();
+    const before = await sandbox.raw('/_mock/account', { headers: { Authorization: `Bearer ${TOKEN_B}` } });
     const reset = await sandbox.raw('/_mock/reset', {
       method: 'POST',
       headers: { Authorization: `Bearer ${TOKEN_B}` },
     });
     expect(reset.status).toBe(200);
-    // A is back to its seed: none of what the setup made is left.
+    // A keeps what the setup made.
     const statuses = await sandbox.control.GET('/_mock/statuses');
-    expect(statuses.data?.states.map((s) => s.id)).not.toContain(a.status);
-    expect(statuses.data?.states).toHaveLength(7);
-    expect((await sandbox.control.GET('/_mock/webhooks')).data?.subscriptions).toEqual([]);
-    expect((await sandbox.control.GET('/_mock/faults')).data?.faults).toEqual([]);
-    const history = await sandbox.control.GET('/_mock/agents/{agent_id}/history', {
-      params: { path: { agent_id: a.agent } },
-    });
-    expect(history.data?.history).toHaveLength(1);
+    expect(statuses.data?.states.map((s) => s.id)).toContain(a.status);
+    expect((await sandbox.control.GET('/_mock/webhooks')).data?.subscriptions).not.toEqual([]);
     const report = await sandbox.freshchat.GET('/reports/raw/{id}', { params: { path: { id: a.report } } });
-    expect(report.response.status).toBe(404);
-    // B was made through the control API, not by the seed: its token no longer opens anything.
-    const gone = await sandbox.raw('/_mock/account', { headers: { Authorization: `Bearer ${TOKEN_B}` } });
-    expect(gone.status).toBe(401);
+    expect(report.response.status).toBe(200);
+    // B is back at its seed, under the same token and app id.
+    const after = await sandbox.raw('/_mock/account', { headers: { Authorization: `Bearer ${TOKEN_B}` } });
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual(await before.json());
+  });
+
+  it("B's token cannot move the clock or create accounts: 403 naming the admin token", async () => {
+    const { sandbox } = await twoAccounts();
+    for (const [path, body] of [
+      ['/_mock/clock/advance', { seconds: 60 }],
+      ['/_mock/clock', { frozen: true }],
+      ['/_mock/accounts', {}],
+    ] as const) {
+      const refused = await sandbox.raw(path, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN_B}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(refused.status, path).toBe(403);
+      expect(((await refused.json()) as { status: string }).status).toBe('ADMIN_TOKEN_REQUIRED');
+    }
   });
 });
 

@@ -28,14 +28,17 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) => (options?.client ?? client).get<GetHealthResponses, unknown, ThrowOnError>({ url: '/_mock/health', ...options });
 
 /**
- * Reset every account to the seed
+ * Reset the sandbox, or one account, to the seed
  *
- * Puts every account back to the seed: accounts, statuses, agents, history, report jobs, rate-limit windows,
- * webhook subscriptions and deliveries, faults and the journal. The virtual clock keeps its time.
+ * With the admin token (`adminToken`): puts every account back to the seed: accounts, statuses, agents,
+ * history, report jobs, rate-limit windows, webhook subscriptions and deliveries, faults and the journal.
+ * With an account's own token: puts that account alone back to the seed it was made from (the sandbox's seed
+ * file, or the body of `POST /_mock/accounts`), keeping its token and app id; other accounts are untouched.
+ * The virtual clock keeps its time.
  *
  */
 export const resetSandbox = <ThrowOnError extends boolean = false>(options?: Options<ResetSandboxData, ThrowOnError>) => (options?.client ?? client).post<ResetSandboxResponses, ResetSandboxErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
+    security: [{ scheme: 'bearer', type: 'http' }, { scheme: 'bearer', type: 'http' }],
     url: '/_mock/reset',
     ...options
 });
@@ -54,6 +57,8 @@ export const getClock = <ThrowOnError extends boolean = false>(options?: Options
  *
  * `now` moves the clock to that instant and runs everything that falls due on the way, as `advance` does; an
  * instant earlier than the clock's time is refused (400 naming `now`), since the clock never goes back.
+ * The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+ * ADMIN_TOKEN_REQUIRED`.
  * `frozen: true` stops the clock following real time: it then moves only when a test advances or sets it, so
  * every time in the sandbox's answers repeats exactly. `frozen: false` lets it follow real time again from where
  * it stands. Both may be given: `{now, frozen: true}` leaves the clock standing at exactly `now`, and
@@ -75,6 +80,8 @@ export const setClock = <ThrowOnError extends boolean = false>(options: Options<
  *
  * Moves the clock forward by `seconds`. Everything that falls due in that time happens: reports complete,
  * rate-limit windows end, download links expire, webhook retries are sent. The clock never goes back.
+ * The clock is every account's: this needs the admin token (`adminToken`); an account's own token gets `403
+ * ADMIN_TOKEN_REQUIRED`.
  *
  */
 export const advanceClock = <ThrowOnError extends boolean = false>(options: Options<AdvanceClockData, ThrowOnError>) => (options.client ?? client).post<AdvanceClockResponses, AdvanceClockErrors, ThrowOnError>({
@@ -101,6 +108,9 @@ export const getAccount = <ThrowOnError extends boolean = false>(options?: Optio
  *
  * Creates an account that holds the two built-in statuses and nothing else, unless the body seeds it with
  * statuses and agents. The answer carries the new account's token; its data is reachable only with it.
+ *
+ * Limit: a sandbox holds at most 1,000 accounts (the seed's included); past it, `409 ACCOUNT_LIMIT`.
+ * Needs the admin token (`adminToken`); an account's own token gets `403 ADMIN_TOKEN_REQUIRED`.
  *
  */
 export const createAccount = <ThrowOnError extends boolean = false>(options?: Options<CreateAccountData, ThrowOnError>) => (options?.client ?? client).post<CreateAccountResponses, CreateAccountErrors, ThrowOnError>({
@@ -240,7 +250,12 @@ export const getAgentHistory = <ThrowOnError extends boolean = false>(options: O
  * change). The same `seed`, clock time and account give the same history.
  *
  * Limits: at most 5,000 agents and 200,000 agent-days (`agents` × `days`) per request; the history starts no
- * earlier than a report can reach (15 calendar months before now); `until` is not in the future.
+ * earlier than a report can reach (15 calendar months before now); `until` is not in the future. An account
+ * holds at most 1,000,000 simulated agent-days in all (until a reset); a request that would pass it is
+ * refused with `409 SIMULATION_LIMIT`, naming the bound and what is left. A large request is simulated in
+ * slices of a few milliseconds that let other requests through meanwhile; the new agents appear at once, when
+ * it is answered. Two requests for one account are carried out one after the other; a reset of the account
+ * while one is under way refuses it with `409 ACCOUNT_RESET` (send it again).
  *
  */
 export const simulateHistory = <ThrowOnError extends boolean = false>(options: Options<SimulateHistoryData, ThrowOnError>) => (options.client ?? client).post<SimulateHistoryResponses, SimulateHistoryErrors, ThrowOnError>({
@@ -268,6 +283,9 @@ export const listWebhookSubscriptions = <ThrowOnError extends boolean = false>(o
  * Idempotent per URL: one URL gets each event once. Subscribing a URL that already has a subscription
  * (compared after normalisation, so `http://HOST:80/a` is `http://host/a`) creates nothing and answers `200`
  * with the existing subscription; a new URL answers `201`.
+ *
+ * Limit: an account holds at most 100 subscriptions; a new URL past it is refused with
+ * `409 SUBSCRIPTION_LIMIT` (remove one first).
  *
  */
 export const subscribeWebhook = <ThrowOnError extends boolean = false>(options: Options<SubscribeWebhookData, ThrowOnError>) => (options.client ?? client).post<SubscribeWebhookResponses, SubscribeWebhookErrors, ThrowOnError>({
@@ -311,7 +329,14 @@ export const triggerWebhook = <ThrowOnError extends boolean = false>(options: Op
 /**
  * List delivery attempts
  *
- * Every delivery attempt of every event, oldest first, with its outcome.
+ * The account's latest delivery attempts, oldest first, with their outcome. The log is a ring of the last
+ * 1,000 attempts per account: older ones are dropped (and can no longer be resent), and `dropped` counts them.
+ *
+ * Delivery is bounded and never delays an answer: at most 64 attempts are under way at once in the sandbox
+ * and 4 per subscription; the others wait in a queue, in order, and are made as earlier ones end (a receiver
+ * that never answers holds a slot for the 10-second timeout). Past 100,000 waiting attempts, a new attempt
+ * fails at once with an `error` saying the queue is full, and is retried on the usual schedule.
+ *
  */
 export const listWebhookDeliveries = <ThrowOnError extends boolean = false>(options?: Options<ListWebhookDeliveriesData, ThrowOnError>) => (options?.client ?? client).get<ListWebhookDeliveriesResponses, ListWebhookDeliveriesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -415,7 +440,9 @@ export const listRequests = <ThrowOnError extends boolean = false>(options?: Opt
 /**
  * List the account's report jobs
  *
- * Every Extract API report job of the account, oldest first, with its status on the virtual clock. A COMPLETED
+ * Every Extract API report job the account keeps, oldest first, with its status on the virtual clock. An
+ * account keeps its last 1,000 report jobs: the oldest is forgotten when a new one is accepted past that (its
+ * id is then a 404, its links `NoSuchKey`). A COMPLETED
  * job's `links` are its sub-reports, signed afresh as `GET /v2/reports/raw/{id}` signs them (valid one
  * clock-hour from this call). Reading them here does not count against the `/v2` rate limit.
  *

@@ -497,9 +497,13 @@ export type WebhookDelivery = {
  */
 export type WebhookDeliveryList = {
     /**
-     * The attempts.
+     * The attempts kept (the last 1,000 of the account).
      */
     deliveries: Array<WebhookDelivery>;
+    /**
+     * How many older attempts the log has dropped to keep its size, since the start or the last reset.
+     */
+    dropped: number;
 };
 
 /**
@@ -1431,7 +1435,7 @@ export type ResetSandboxError = ResetSandboxErrors[keyof ResetSandboxErrors];
 
 export type ResetSandboxResponses = {
     /**
-     * The sandbox is back at the seed.
+     * The sandbox (or the token's account) is back at the seed.
      */
     200: Clock;
 };
@@ -1480,6 +1484,12 @@ export type SetClockErrors = {
      */
     401: Error;
     /**
+     * The operation reaches every account and the token is an account's own, not the admin token
+     * (`--admin-token`; without it, the default account's token).
+     *
+     */
+    403: Error;
+    /**
      * The request body is larger than the server accepts.
      */
     413: Error;
@@ -1522,6 +1532,12 @@ export type AdvanceClockErrors = {
      * The token is missing or not valid.
      */
     401: Error;
+    /**
+     * The operation reaches every account and the token is an account's own, not the admin token
+     * (`--admin-token`; without it, the default account's token).
+     *
+     */
+    403: Error;
     /**
      * The request body is larger than the server accepts.
      */
@@ -1590,6 +1606,12 @@ export type CreateAccountErrors = {
      * The token is missing or not valid.
      */
     401: Error;
+    /**
+     * The operation reaches every account and the token is an account's own, not the admin token
+     * (`--admin-token`; without it, the default account's token).
+     *
+     */
+    403: Error;
     /**
      * The change clashes with the account's current state.
      */
@@ -2015,6 +2037,10 @@ export type SimulateHistoryErrors = {
      */
     401: Error;
     /**
+     * The change clashes with the account's current state.
+     */
+    409: Error;
+    /**
      * The request body is larger than the server accepts.
      */
     413: Error;
@@ -2082,6 +2108,10 @@ export type SubscribeWebhookErrors = {
      * The token is missing or not valid.
      */
     401: Error;
+    /**
+     * The change clashes with the account's current state.
+     */
+    409: Error;
     /**
      * The request body is larger than the server accepts.
      */

@@ -1,13 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import type { RouteOperationId } from '../../generated/documents.js';
 import { emailFromName } from '../agents/agent-email.js';
-import { AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
+import { type Agent, AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
 import { type BuiltInStatusIds, StatusCatalog } from '../agents/agent-status.js';
 import { DomainError } from '../domain-error.js';
 import { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
 import type { ReportJob } from '../reports/report-job.js';
-import { simulateFloor } from '../simulation/simulated-floor.js';
+import { type FloorStatuses, type SimulatedFloor, simulateFloorSteps } from '../simulation/simulated-floor.js';
 import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { FaultPlan } from './fault-plan.js';
@@ -41,6 +41,9 @@ export type AccountSeed = {
   simulate?: SimulationRequest | undefined;
 };
 
+/** Simulated agents' records made between two steps of a simulation. */
+const AGENTS_PER_STEP = 500;
+
 /** What a simulation created. */
 export type SimulationOutcome = { agentIds: string[]; changes: number; from: number; to: number };
 
@@ -49,7 +52,7 @@ export type AccountHooks = {
   newId: IdSource;
   onKeyPair: (account: Account, privateKeyPem: string) => void;
   /** Makes the account's signing key on first use; a random one when left out. */
-  makeKey?: ((appId: string) => KeyObject | undefined) | undefined;
+  makeKey?: ((appId: string) => Promise<KeyObject> | undefined) | undefined;
 };
 
 /** Limits that apply to every account. */
@@ -60,6 +63,12 @@ export type AccountLimits = {
   reportsPerMinute: number;
   /** Journal entries kept. */
   journalCapacity: number;
+  /** Webhook subscriptions an account may hold; past it, `409 SUBSCRIPTION_LIMIT`. */
+  webhookSubscriptions: number;
+  /** Simulated agent-days an account may hold in all (until a reset); past it, `409 SIMULATION_LIMIT`. */
+  simulatedAgentDays: number;
+  /** Report jobs kept; the oldest is forgotten when a new one is accepted past it. */
+  reportJobsKept: number;
 };
 
 /**
@@ -78,13 +87,18 @@ export class Account {
   readonly requestRateWindow: RateWindow;
   /** Raw report requests' own window: `reportsPerMinute` (one by default) a minute; see `Sandbox.requestReport`. */
   readonly reportRateWindow: RateWindow;
+  /** Agent-days simulated so far (see `limits.simulatedAgentDays`). */
+  private simulatedAgentDays = 0;
+  private applyingSimulation = false;
+  /** The seed the account was made from, with its token and ids: what a reset of the account alone returns to. */
+  private made: AccountSeed | undefined;
 
   private constructor(
     readonly token: string,
     readonly appId: string,
     readonly adminId: string,
     builtInStatusIds: BuiltInStatusIds,
-    limits: AccountLimits,
+    readonly limits: AccountLimits,
     private readonly hooks: AccountHooks,
   ) {
     this.statuses = new StatusCatalog(hooks.newId, builtInStatusIds);
@@ -95,6 +109,7 @@ export class Account {
       hooks.newId,
       (pem) => hooks.onKeyPair(this, pem),
       makeKey && (() => makeKey(appId)),
+      limits.webhookSubscriptions,
     );
     this.journal = new RequestJournal(limits.journalCapacity);
     this.requestRateWindow = new RateWindow(limits.requestsPerMinute, 60_000);
@@ -124,6 +139,13 @@ export class Account {
       limits,
       hooks,
     );
+    account.made = {
+      ...seed,
+      token: account.token,
+      app_id: account.appId,
+      admin_id: account.adminId,
+      built_in_status_ids: { active: account.statuses.active.id, unavailable: account.statuses.unavailable.id },
+    };
     if (seed.webhook_private_key !== undefined) account.webhooks.restoreKeyPair(seed.webhook_private_key);
     seed.statuses?.forEach((status, i) => {
       try {
@@ -199,7 +221,7 @@ export class Account {
 
   /** The ids of the agents `simulate` would create, drawn; refused as `simulate` refuses. Nothing changes. */
   planSimulation(request: SimulationRequest, now: number): string[] {
-    simulationWindow(request, now);
+    this.checkSimulation(request, now);
     return Array.from({ length: request.agents }, () => {
       const id = this.hooks.newId();
       // Not a client's mistake: an id source that repeats itself is broken.
@@ -208,34 +230,106 @@ export class Account {
     });
   }
 
-  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
-  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
-    const window = simulationWindow(request, now);
+  /** Refuses what `simulate` refuses (the window, the account's simulated agent-days); nothing is drawn. */
+  checkSimulation(request: SimulationRequest, now: number): void {
+    simulationWindow(request, now);
+    const asked = request.agents * request.days;
+    const left = this.limits.simulatedAgentDays - this.simulatedAgentDays;
+    if (asked > left) {
+      throw new DomainError(
+        'conflict',
+        'SIMULATION_LIMIT',
+        `agents: an account holds at most ${this.limits.simulatedAgentDays} simulated agent-days; ${left} are left, ${asked} asked`,
+      );
+    }
+  }
+
+  /** The statuses a simulated floor is made of, as the account has them now (the floor depends on them). */
+  floorStatuses(): FloorStatuses {
     const ref = (id: string) => {
       const status = this.statuses.get(id);
       return { id: status.id, name: status.name, active: this.statuses.isActive(status.id) };
     };
-    const floor = simulateFloor(request, window, {
+    return {
       active: ref(this.statuses.active.id),
       unavailable: ref(this.statuses.unavailable.id),
       custom: this.statuses.custom().map((s) => ref(s.id)),
-    });
+    };
+  }
+
+  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
+  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
+    const steps = this.applySimulationSteps(request, now, agentIds);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * {@link applySimulation} in steps of a few milliseconds, with the floor made already when it is given (it must be
+   * `simulateFloor` of the request, its window as of `now` and {@link floorStatuses}). The new agents appear at the
+   * last step; one account takes one simulation at a time (see `StatusHistory.backfillSteps`).
+   */
+  *applySimulationSteps(
+    request: SimulationRequest,
+    now: number,
+    agentIds: string[],
+    made?: SimulatedFloor,
+  ): Generator<void, SimulationOutcome> {
+    if (this.applyingSimulation) throw new RangeError('a simulation is being applied already');
+    this.applyingSimulation = true;
+    try {
+      return yield* this.simulationSteps(request, now, agentIds, made);
+    } finally {
+      this.applyingSimulation = false;
+    }
+  }
+
+  /** Whether a simulation is being applied in steps: another must wait until it is done. */
+  get simulating(): boolean {
+    return this.applyingSimulation;
+  }
+
+  private *simulationSteps(
+    request: SimulationRequest,
+    now: number,
+    agentIds: string[],
+    made: SimulatedFloor | undefined,
+  ): Generator<void, SimulationOutcome> {
+    const window = simulationWindow(request, now);
+    // Agents hired between the steps come after the simulated ones, as when the events are applied one by one.
+    const position = this.agents.size;
+    const floor = made ?? (yield* simulateFloorSteps(request, window, this.floorStatuses()));
     if (floor.agents.length !== agentIds.length) throw new RangeError('a simulation names one id per agent');
-    this.history.backfill({ ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) }, now);
-    floor.agents.forEach((simulated, a) => {
-      this.agents.enroll({
-        id: agentIds[a] as string,
+    const agents: Agent[] = [];
+    for (const [a, simulated] of floor.agents.entries()) {
+      const id = agentIds[a] as string;
+      agents.push({
+        id,
         firstName: simulated.firstName,
         lastName: simulated.lastName,
-        email: emailFromName(simulated.firstName, simulated.lastName, agentIds[a] as string),
+        email: emailFromName(simulated.firstName, simulated.lastName, id),
         isDeactivated: false,
         loginStatus: true,
         routingType: simulated.routingType,
         groups: [],
         createdAt: window.from,
       });
-    });
+      if (a % AGENTS_PER_STEP === AGENTS_PER_STEP - 1) yield;
+    }
+    yield* this.history.backfillSteps(
+      { ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) },
+      now,
+    );
+    this.agents.enrollAt(agents, position);
+    this.simulatedAgentDays += request.agents * request.days;
     return { agentIds, changes: floor.length, from: window.from, to: window.to };
+  }
+
+  /** The seed the account was made from, its token and ids filled in: a reset of this account alone loads it. */
+  get seed(): AccountSeed {
+    return this.made ?? { token: this.token, app_id: this.appId, admin_id: this.adminId };
   }
 
   /** Agent's display name, as reports write it. */

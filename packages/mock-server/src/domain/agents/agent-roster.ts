@@ -167,6 +167,24 @@ export class AgentRoster {
     return agent;
   }
 
+  /** How many agents there are (none is ever removed). */
+  get size(): number {
+    return this.agents.size;
+  }
+
+  /**
+   * Enrolls `agents` (see {@link enroll}) as if they had come when the roster held `position` agents: those enrolled
+   * since come after them, in the order a replay of the events would give (a simulation applied in steps).
+   */
+  enrollAt(agents: Agent[], position: number): void {
+    for (const agent of agents) this.enroll(agent);
+    if (position >= this.agents.size - agents.length) return;
+    const all = [...this.agents.values()];
+    const later = all.slice(position, all.length - agents.length);
+    this.agents.clear();
+    for (const agent of [...all.slice(0, position), ...agents, ...later]) this.agents.set(agent.id, agent);
+  }
+
   /** Whether an agent has this id. */
   has(id: string): boolean {
     return this.agents.has(id);

@@ -7,7 +7,9 @@ import type { Account, SimulationOutcome } from '../accounts/account.js';
 import type { Fault, FaultInput } from '../accounts/fault-plan.js';
 import type { Agent, AgentPlan } from '../agents/agent-roster.js';
 import type { AgentStatus } from '../agents/agent-status.js';
+import { DomainError } from '../domain-error.js';
 import type { Sandbox } from '../sandbox.js';
+import { simulateFloorSteps } from '../simulation/simulated-floor.js';
 import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
 import type { WebhookSubscription } from '../webhooks/webhook-subscriptions.js';
 import type { Pending } from './pending.js';
@@ -143,22 +145,45 @@ export function takeRequestFaults(sandbox: Sandbox, account: Account, operation:
   });
 }
 
-/** Creates agents with simulated history (see `Account.simulate`). */
-export function simulateHistory(
+/**
+ * Creates agents with simulated history (see `Account.simulate`), in steps of a few milliseconds so that other
+ * requests are answered meanwhile: the floor is made first (changing nothing), then the `historySimulated` event is
+ * decided, kept and applied in steps (`Sandbox.executeInSteps`). A floor made with statuses that changed meanwhile is
+ * made again; one account takes one simulation at a time, a second waiting for the first.
+ *
+ * @example
+ * const steps = simulateHistorySteps(sandbox, account, { agents: 5000, days: 40, seed: 1 });
+ * for (let step = steps.next(); !step.done; step = steps.next()) await new Promise(setImmediate);
+ */
+export function* simulateHistorySteps(
   sandbox: Sandbox,
   account: Account,
   request: SimulationRequest,
-): Pending<SimulationOutcome> {
-  return sandbox.execute(() => {
+): Generator<void, Pending<SimulationOutcome>> {
+  for (;;) {
     const at = sandbox.clock.now();
-    const agentIds = account.planSimulation(request, at);
-    const { from, to } = simulationWindow(request, at);
-    const before = account.history.length;
-    return {
-      events: [{ type: 'historySimulated', app: account.appId, request, agentIds, at }],
-      answer: () => ({ agentIds, changes: account.history.length - before, from, to }),
-    };
-  });
+    account.checkSimulation(request, at);
+    const statuses = account.floorStatuses();
+    const floor = yield* simulateFloorSteps(request, simulationWindow(request, at), statuses);
+    while (account.simulating) yield;
+    if (!sandbox.holds(account)) {
+      throw new DomainError(
+        'conflict',
+        'ACCOUNT_RESET',
+        'agents: the account was reset while the simulation was being made; send it again',
+      );
+    }
+    // The floor depends on the statuses; replaying the event makes it with those of the moment it is applied.
+    if (JSON.stringify(account.floorStatuses()) !== JSON.stringify(statuses)) continue;
+    return yield* sandbox.executeInSteps(() => {
+      const agentIds = account.planSimulation(request, at);
+      return {
+        events: [{ type: 'historySimulated', app: account.appId, request, agentIds, at }],
+        applySteps: () => account.applySimulationSteps(request, at, agentIds, floor),
+        answer: () => ({ agentIds, changes: floor.length, from: floor.from, to: floor.to }),
+      };
+    });
+  }
 }
 
 /** Moves the clock forward by `seconds`. */

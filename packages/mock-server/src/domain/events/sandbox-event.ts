@@ -29,6 +29,8 @@ export type SandboxEvent =
     }
   /** Every account back to the seed (loaded at `at` with `ids`); the clock keeps its reading. */
   | { type: 'sandboxReset'; at: number; clock: ClockReading; ids: string[] }
+  /** One account back to its own seed (see `Account.seed`), loaded at `at` with `ids`; the others are untouched. */
+  | (OfAccount & { type: 'accountReset'; at: number; ids: string[] })
   /** A new account from a seed, built at `at` with `ids` (its token, app id, statuses and agents without ids). */
   | { type: 'accountCreated'; at: number; seed: SeedFile['accounts'][number]; ids: string[] }
   /** The clock set, advanced, frozen or unfrozen: where it stands now. */

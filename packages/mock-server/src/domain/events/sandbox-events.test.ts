@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { frozenClock, IDS } from '../../testing/sandbox-harness.js';
+import type { Account, SimulationOutcome } from '../accounts/account.js';
 import { DomainError, storageUnavailable } from '../domain-error.js';
 import { Sandbox } from '../sandbox.js';
 import {
@@ -14,7 +15,7 @@ import {
   hireAgent,
   renameStatus,
   setAgentLogin,
-  simulateHistory,
+  simulateHistorySteps,
   subscribe,
   takeRequestFaults,
 } from './account-commands.js';
@@ -22,6 +23,14 @@ import type { EventBatch, EventSink } from './event-sink.js';
 import { whenDone } from './pending.js';
 
 const ADMIN = { type: 'admin' as const, id: 'admin' };
+
+/** Runs a command given in steps to its end. */
+function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
 
 /** Every command this test drives, in order, against `sandbox`. */
 function drive(sandbox: Sandbox): unknown[] {
@@ -46,7 +55,7 @@ function drive(sandbox: Sandbox): unknown[] {
     run(() => subscribe(sandbox, account, 'http://127.0.0.1:9/events')),
     run(() => addFault(sandbox, account, { type: 'latency', operation: 'listAgents', ms: 5, count: 2 })),
     run(() => takeRequestFaults(sandbox, account, 'listAgents')),
-    run(() => simulateHistory(sandbox, account, { agents: 2, days: 1, seed: 9 })),
+    run(() => finish(simulateHistorySteps(sandbox, account, { agents: 2, days: 1, seed: 9 }))),
     run(() => whenDone(sandbox.createAccount({ statuses: [{ name: 'Other' }] }), (a) => [a.appId, a.token])),
   ];
 }
@@ -112,6 +121,84 @@ describe('Sandbox.execute', () => {
     expect(state(replica)).toEqual(state(sandbox));
     // And it draws the seeded ids on from where the first stopped.
     expect(replica.newId()).toBe(sandbox.newId());
+  });
+
+  it('applies a simulation in steps: commands carried out between them come after it, and a replica agrees', () => {
+    const batches: EventBatch[] = [];
+    const sandbox = new Sandbox({
+      clock: frozenClock(),
+      sink: { accept: (batch) => void batches.push(structuredClone(batch)) },
+      idSeed: 5,
+    });
+    const account = sandbox.authenticate('sandbox-token');
+    if (!account) throw new Error('no default account');
+    // 600 agent-days: more than one step's worth in each phase (making the floor, merging it into the history).
+    const steps = simulateHistorySteps(sandbox, account, { agents: 300, days: 2, seed: 3 });
+    const between: string[] = [];
+    let step = steps.next();
+    for (let n = 0; !step.done; n++) {
+      if (n === 0) {
+        // While the floor is made: a new status, which the floor depends on, so it is made again.
+        createStatus(sandbox, account, { name: 'Focus' });
+        between.push('statusCreated');
+      } else if (account.history.backfilling && !between.includes('clockSet')) {
+        // While the floor is merged into the history: the clock moves, John changes status, an agent is hired.
+        advanceClock(sandbox, 60);
+        sandbox.changeStatus(account, IDS.john, { agent_status: { id: IDS.lunch } }, ADMIN);
+        hireAgent(sandbox, account, { firstName: 'New', lastName: 'Hire' });
+        between.push('clockSet', 'statusChanged', 'agentHired');
+      }
+      step = steps.next();
+    }
+    const made = step.value as SimulationOutcome;
+    expect(between).toEqual(['statusCreated', 'clockSet', 'statusChanged', 'agentHired']);
+    expect(made.agentIds).toHaveLength(300);
+    // The simulation's event was kept before the commands of its merge, and after those of its floor.
+    expect(batches.slice(1).map((b) => b.events.map((e) => e.type))).toEqual([
+      ['statusCreated'],
+      ['historySimulated'],
+      ['clockSet'],
+      ['statusChanged'],
+      ['agentHired'],
+    ]);
+    // John's change, made during the merge, follows his earlier entries; every simulated agent has its history.
+    expect(account.history.current(IDS.john)?.statusId).toBe(IDS.lunch);
+    expect(made.agentIds.every((id) => account.history.forAgent(id).length > 0)).toBe(true);
+
+    const replica = new Sandbox({
+      clock: frozenClock(Date.parse('2040-01-01T00:00:00Z')),
+      replay: (apply) => {
+        for (const batch of batches) apply(batch);
+      },
+    });
+    expect(state(replica)).toEqual(state(sandbox));
+  });
+
+  it('resets one account in one event, keeping its token, and a replica agrees', () => {
+    const batches: EventBatch[] = [];
+    const sandbox = new Sandbox({
+      clock: frozenClock(),
+      sink: { accept: (batch) => void batches.push(structuredClone(batch)) },
+      idSeed: 5,
+    });
+    const other = sandbox.createAccount({ statuses: [{ name: 'Seeded' }] }) as Account;
+    const mine = sandbox.authenticate('sandbox-token') as Account;
+    createStatus(sandbox, other, { name: 'Later' });
+    createStatus(sandbox, mine, { name: 'Mine' });
+    sandbox.resetAccount(other);
+    expect(batches.at(-1)?.events.map((e) => e.type)).toEqual(['accountReset']);
+    const reset = sandbox.authenticate(other.token) as Account;
+    expect(reset).not.toBe(other);
+    expect(reset.appId).toBe(other.appId);
+    expect(reset.statuses.custom().map((s) => s.name)).toEqual(['Seeded']);
+    const replica = new Sandbox({
+      clock: frozenClock(Date.parse('2040-01-01T00:00:00Z')),
+      replay: (apply) => {
+        for (const batch of batches) apply(batch);
+      },
+    });
+    expect(state(replica)).toEqual(state(sandbox));
+    expect(replica.authenticate(other.token)?.statuses.all()).toEqual(reset.statuses.all());
   });
 
   it('applies nothing the sink refuses, and draws the refused command’s seeded ids again for the next one', () => {

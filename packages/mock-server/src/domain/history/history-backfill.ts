@@ -3,7 +3,7 @@
  * (NaN while it runs), the agent's previous entry (−1 for its first), and the agent, status and actor by their
  * interned position.
  */
-type HistoryColumns = {
+export type HistoryColumns = {
   readonly at: Float64Array<ArrayBuffer>;
   readonly end: Float64Array<ArrayBuffer>;
   readonly previous: Int32Array<ArrayBuffer>;
@@ -11,6 +11,9 @@ type HistoryColumns = {
   readonly statusOf: Int32Array<ArrayBuffer>;
   readonly actorOf: Int32Array<ArrayBuffer>;
 };
+
+/** Entries merged (or checked) between two steps of a backfill. */
+export const ENTRIES_PER_STEP = 100_000;
 
 /** Where the merge put things: the new columns, each old entry's new position, each new agent's entry count. */
 type MergedHistory = { columns: HistoryColumns; moved: Int32Array; filled: Int32Array };
@@ -20,12 +23,13 @@ type MergedHistory = { columns: HistoryColumns; moved: Int32Array; filled: Int32
  * new one at the same time). `batch` is sorted by `at` and names agents and statuses by position in its lists;
  * `agentMap`, `statusMap` and `actorMap` (actor per batch agent) turn those into the history's interned positions.
  * Each new agent's entry positions are written into `slots[a]`, which must hold all of them. Cost: one pass over
- * the old and the new entries; the old columns are only read, so cursors already open keep their snapshot.
+ * the old and the new entries; the old columns are only read, so cursors already open keep their snapshot. In
+ * steps: a slice of the merge per `next()`, the merged history returned by the last.
  *
  * @example
- * const { columns, moved, filled } = mergeBackfill(old, size, batch, { agentMap, statusMap, actorMap }, slots);
+ * const { columns, moved, filled } = yield* mergeBackfillSteps(old, size, batch, maps, slots);
  */
-export function mergeBackfill(
+export function* mergeBackfillSteps(
   old: HistoryColumns,
   size: number,
   batch: {
@@ -36,7 +40,7 @@ export function mergeBackfill(
   },
   maps: { agentMap: Int32Array; statusMap: Int32Array; actorMap: Int32Array },
   slots: Int32Array[],
-): MergedHistory {
+): Generator<void, MergedHistory> {
   const n = size;
   const total = n + batch.length;
   const capacity = Math.max(1024, total + (total >> 3));
@@ -58,9 +62,12 @@ export function mergeBackfill(
   const actorOf = new Int32Array(capacity);
   const moved = new Int32Array(n);
   const lastOf = new Int32Array(slots.length).fill(-1);
+  // The new columns are made in a step of their own.
+  yield;
   let i = 0;
   let j = 0;
   for (let k = 0; k < total; k++) {
+    if (k % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) yield;
     if (j >= m || (i < n && (oldAt[i] as number) <= (newAt[j] as number))) {
       moved[i] = k;
       at[k] = oldAt[i] as number;
@@ -87,5 +94,7 @@ export function mergeBackfill(
       j++;
     }
   }
+  // A step between the merge and its last one, which carries in the changes recorded meanwhile.
+  yield;
   return { columns: { at, end, previous: prev, agentOf, statusOf, actorOf }, moved, filled };
 }

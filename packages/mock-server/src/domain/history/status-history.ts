@@ -1,4 +1,4 @@
-import { mergeBackfill } from './history-backfill.js';
+import { ENTRIES_PER_STEP, type HistoryColumns, mergeBackfillSteps } from './history-backfill.js';
 import type { Actor, HistoryBatch, HistoryEntry, StatusChangeRun, StatusRef } from './history-entry.js';
 import { type HistorySnapshot, PeriodCursor } from './period-cursor.js';
 
@@ -38,6 +38,7 @@ const i32 = (n: number) => new Int32Array(n);
  */
 export class StatusHistory {
   private size = 0;
+  private merging = false;
   private readonly at = new Column(f64(1024), f64);
   /** NaN while the period is still running. */
   private readonly end = new Column(f64(1024), f64);
@@ -238,14 +239,41 @@ export class StatusHistory {
   }
 
   /**
-   * Adds the whole history of new agents at once, merged into clock order: `batch` is sorted by `at` and names
-   * agents by their position in `batch.agentIds`, statuses by theirs in `batch.statuses`. The entries may lie
-   * before existing ones (a backfill); existing agents keep their entries, at new positions. The new agents are
-   * marked as recorded at `recordedAt`, so reports that completed before it leave them out. Cost: one pass over
-   * the old and the new entries; the columns are replaced, never written in place, so cursors already open keep
-   * their snapshot.
+   * Adds new agents' whole history (`batch`, sorted by time, all before the clock's now), merged in clock order.
+   * The agents must have no history yet. Their history shows in cursors made after it, and not in reports that
+   * completed before `recordedAt`.
    */
   backfill(batch: HistoryBatch, recordedAt: number): void {
+    const steps = this.backfillSteps(batch, recordedAt);
+    while (!steps.next().done) {}
+  }
+
+  /**
+   * {@link backfill} in steps of a few milliseconds. Between steps the history stays whole and usable: live changes
+   * recorded meanwhile (always later than the batch, which lies in the past) are carried into the merged history by
+   * the last step, which also makes the new agents' history visible. The result is the one `backfill` gives when the
+   * live changes are recorded after it. One backfill at a time: another started meanwhile throws.
+   *
+   * @example
+   * for (const _ of history.backfillSteps(batch, now)) await nextTurn();
+   */
+  *backfillSteps(batch: HistoryBatch, recordedAt: number): Generator<void, void> {
+    // Two merges at once would each renumber the other's entries: the caller waits for `backfilling` to clear.
+    if (this.merging) throw new RangeError('a backfill is under way already');
+    this.merging = true;
+    try {
+      yield* this.merge(batch, recordedAt);
+    } finally {
+      this.merging = false;
+    }
+  }
+
+  /** Whether a backfill is under way (between its steps); another must wait for it. */
+  get backfilling(): boolean {
+    return this.merging;
+  }
+
+  private *merge(batch: HistoryBatch, recordedAt: number): Generator<void, void> {
     for (const id of batch.agentIds) {
       if (this.agentIndex.has(id)) throw new RangeError(`agent ${id} already has history`);
     }
@@ -256,7 +284,9 @@ export class StatusHistory {
         throw new RangeError('a backfill must be sorted by time');
       }
       (counts[batchAgent[j] as number] as number)++;
+      if (j % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) yield;
     }
+    const firstNew = this.positions.length;
     const agentOfBatch = batch.agentIds.map((id, a) => {
       const agent = this.intern(this.agentIndex, this.agentIds, id, id);
       this.positions.push({ data: i32(Math.max(4, counts[a] as number)), length: 0 });
@@ -269,40 +299,110 @@ export class StatusHistory {
     const actorOfBatch = batch.actors.map((actor) =>
       this.intern(this.actorIndex, this.actors, `${actor.type}\u0000${actor.id}`, { ...actor }),
     );
-    const slots = this.positions.slice(this.positions.length - batch.agentIds.length).map((p) => p.data);
-    const { columns, moved, filled } = mergeBackfill(
-      {
-        at: this.at.data,
-        end: this.end.data,
-        previous: this.previousIndex.data,
-        agentOf: this.agentOf.data,
-        statusOf: this.statusOf.data,
-        actorOf: this.actorOf.data,
-      },
-      this.size,
+    yield;
+    const newAgents = this.positions.slice(firstNew, firstNew + batch.agentIds.length);
+    const size = this.size;
+    const { columns, moved, filled } = yield* mergeBackfillSteps(
+      this.columns(),
+      size,
       batch,
       {
         agentMap: Int32Array.from(agentOfBatch),
         statusMap: Int32Array.from(statusOfBatch),
         actorMap: Int32Array.from(actorOfBatch),
       },
-      slots,
+      newAgents.map((p) => p.data),
     );
-    this.positions.slice(this.positions.length - batch.agentIds.length).forEach((p, a) => {
-      p.length = filled[a] as number;
-    });
-    const firstNew = this.positions.length - batch.agentIds.length;
+    const total = size + batch.length;
+    const renumber = (x: number) => (x < size ? (moved[x] as number) : total + (x - size));
+    // In steps too: the older agents' entry positions in the merged history, in copies (the originals stay in use).
+    const renumbered: { data: Int32Array; length: number }[] = [];
+    let sinceStep = 0;
     for (let agent = 0; agent < firstNew; agent++) {
       const mine = this.positions[agent] as { data: Int32Array; length: number };
-      for (let x = 0; x < mine.length; x++) mine.data[x] = moved[mine.data[x] as number] as number;
+      const data = new Int32Array(mine.data.length);
+      for (let x = 0; x < mine.length; x++) data[x] = renumber(mine.data[x] as number);
+      renumbered.push({ data, length: mine.length });
+      sinceStep += mine.length;
+      if (sinceStep >= ENTRIES_PER_STEP) {
+        sinceStep = 0;
+        yield;
+      }
     }
-    this.at.data = columns.at;
-    this.end.data = columns.end;
-    this.previousIndex.data = columns.previous;
-    this.agentOf.data = columns.agentOf;
-    this.statusOf.data = columns.statusOf;
-    this.actorOf.data = columns.actorOf;
-    this.size += batch.length;
+    // The last step, all at once: changes recorded during the steps go after the batch, and the positions move.
+    const merged = this.withLiveChanges(columns, size, total, moved);
+    renumbered.forEach((copy, agent) => {
+      const mine = this.positions[agent] as { data: Int32Array; length: number };
+      if (mine.length > copy.length && mine.data.length > copy.data.length) {
+        const bigger = new Int32Array(mine.data.length);
+        bigger.set(copy.data);
+        copy.data = bigger;
+      }
+      for (let x = copy.length; x < mine.length; x++) copy.data[x] = renumber(mine.data[x] as number);
+      copy.length = mine.length;
+      this.positions[agent] = copy;
+    });
+    for (let agent = firstNew + newAgents.length; agent < this.positions.length; agent++) {
+      const mine = this.positions[agent] as { data: Int32Array; length: number };
+      for (let x = 0; x < mine.length; x++) mine.data[x] = renumber(mine.data[x] as number);
+    }
+    newAgents.forEach((p, a) => {
+      p.length = filled[a] as number;
+    });
+    this.at.data = merged.at;
+    this.end.data = merged.end;
+    this.previousIndex.data = merged.previous;
+    this.agentOf.data = merged.agentOf;
+    this.statusOf.data = merged.statusOf;
+    this.actorOf.data = merged.actorOf;
+    this.size = total + (this.size - size);
+  }
+
+  /** The columns as they are. */
+  private columns(): HistoryColumns {
+    return {
+      at: this.at.data,
+      end: this.end.data,
+      previous: this.previousIndex.data,
+      agentOf: this.agentOf.data,
+      statusOf: this.statusOf.data,
+      actorOf: this.actorOf.data,
+    };
+  }
+
+  /**
+   * The merged columns with the entries recorded since the merge began (`size` on) appended after its `total`
+   * entries; a period they closed gets its end in the merged columns too.
+   */
+  private withLiveChanges(merged: HistoryColumns, size: number, total: number, moved: Int32Array): HistoryColumns {
+    const live = this.size - size;
+    if (live === 0) return merged;
+    const needed = total + live;
+    const grown =
+      merged.at.length >= needed
+        ? merged
+        : (Object.fromEntries(
+            Object.entries(merged).map(([name, column]) => {
+              const bigger = new (column.constructor as Float64ArrayConstructor | Int32ArrayConstructor)(
+                needed + (needed >> 3),
+              );
+              bigger.set(column);
+              return [name, bigger];
+            }),
+          ) as HistoryColumns);
+    const now = this.columns();
+    for (let i = size; i < this.size; i++) {
+      const k = total + (i - size);
+      grown.at[k] = now.at[i] as number;
+      grown.end[k] = now.end[i] as number;
+      grown.agentOf[k] = now.agentOf[i] as number;
+      grown.statusOf[k] = now.statusOf[i] as number;
+      grown.actorOf[k] = now.actorOf[i] as number;
+      const p = now.previous[i] as number;
+      grown.previous[k] = p < 0 ? -1 : p < size ? (moved[p] as number) : total + (p - size);
+      if (p >= 0 && p < size) grown.end[moved[p] as number] = now.end[p] as number;
+    }
+    return grown;
   }
 
   private positionsOf(agentId: string) {

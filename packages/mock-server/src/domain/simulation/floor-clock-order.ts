@@ -7,6 +7,8 @@ import type { SimulatedFloor } from './simulated-floor.js';
 /** Bits of the second sorted per radix pass. */
 const RADIX_BITS = 13;
 const RADIX = 1 << RADIX_BITS;
+/** Changes handled by one loop between two steps of {@link inClockOrderSteps}. */
+const CHANGES_PER_STEP = 100_000;
 
 /** Growable columns the changes are collected in, agent after agent. */
 export class ChangeLog {
@@ -43,39 +45,67 @@ export class ChangeLog {
  * The changes sorted by time, ties in the order they were made: a stable LSD radix sort on each change's second
  * since `from` (rounded up, so `from` itself is second 0 and every later change, on a whole second, keeps its
  * order), 13 bits a pass. Two passes cover 2^26 seconds (two years); linear in the changes, unlike a comparison
- * sort (bench/NOTES.md).
+ * sort (bench/NOTES.md). In steps: a slice of a loop per `next()`, the sorted columns returned by the last.
+ *
+ * @example
+ * const ordered = yield* inClockOrderSteps(log, from);
  */
-export function inClockOrder(log: ChangeLog, from: number): Pick<SimulatedFloor, 'length' | 'at' | 'agent' | 'status'> {
+export function* inClockOrderSteps(
+  log: ChangeLog,
+  from: number,
+): Generator<void, Pick<SimulatedFloor, 'length' | 'at' | 'agent' | 'status'>> {
   const { length } = log;
+  // Each loop below runs over `[lo, hi)` slices of CHANGES_PER_STEP, with a step between slices.
+  const slices = function* (): Generator<[number, number]> {
+    for (let lo = 0; lo < length; lo += CHANGES_PER_STEP) yield [lo, Math.min(length, lo + CHANGES_PER_STEP)];
+  };
   const seconds = new Uint32Array(length);
   let latest = 0;
-  for (let k = 0; k < length; k++) {
-    const second = Math.ceil(((log.at[k] as number) - from) / 1000);
-    seconds[k] = second;
-    if (second > latest) latest = second;
+  for (const [lo, hi] of slices()) {
+    for (let k = lo; k < hi; k++) {
+      const second = Math.ceil(((log.at[k] as number) - from) / 1000);
+      seconds[k] = second;
+      if (second > latest) latest = second;
+    }
+    yield;
   }
   let order = new Int32Array(length);
-  for (let k = 0; k < length; k++) order[k] = k;
+  for (const [lo, hi] of slices()) {
+    for (let k = lo; k < hi; k++) order[k] = k;
+    yield;
+  }
   let spare = new Int32Array(length);
+  yield;
   const counts = new Int32Array(RADIX + 1);
   for (let shift = 0; shift === 0 || latest >>> shift > 0; shift += RADIX_BITS) {
     counts.fill(0);
-    for (let k = 0; k < length; k++) (counts[(((seconds[k] as number) >>> shift) & (RADIX - 1)) + 1] as number)++;
+    for (const [lo, hi] of slices()) {
+      for (let k = lo; k < hi; k++) (counts[(((seconds[k] as number) >>> shift) & (RADIX - 1)) + 1] as number)++;
+      yield;
+    }
     for (let d = 0; d < RADIX; d++) (counts[d + 1] as number) += counts[d] as number;
-    for (let k = 0; k < length; k++) {
-      const i = order[k] as number;
-      spare[(counts[((seconds[i] as number) >>> shift) & (RADIX - 1)] as number)++] = i;
+    for (const [lo, hi] of slices()) {
+      for (let k = lo; k < hi; k++) {
+        const i = order[k] as number;
+        spare[(counts[((seconds[i] as number) >>> shift) & (RADIX - 1)] as number)++] = i;
+      }
+      yield;
     }
     [order, spare] = [spare, order];
   }
   const at = new Float64Array(length);
   const agent = new Int32Array(length);
   const status = new Int32Array(length);
-  for (let k = 0; k < length; k++) {
-    const i = order[k] as number;
-    at[k] = log.at[i] as number;
-    agent[k] = log.agent[i] as number;
-    status[k] = log.status[i] as number;
+  // Large columns are made in a step of their own (zero-filling them takes milliseconds).
+  yield;
+  for (const [lo, hi] of slices()) {
+    for (let k = lo; k < hi; k++) {
+      const i = order[k] as number;
+      at[k] = log.at[i] as number;
+      agent[k] = log.agent[i] as number;
+      status[k] = log.status[i] as number;
+    }
+    yield;
   }
   return { length, at, agent, status };
 }

@@ -1,5 +1,5 @@
 import type { ChangeColumns, StatusRef } from '../history/history-entry.js';
-import { ChangeLog, inClockOrder } from './floor-clock-order.js';
+import { ChangeLog, inClockOrderSteps } from './floor-clock-order.js';
 import { ACTIVE, mulberry32, namesOf, profileOf, rolesOf, streamSeed, UNAVAILABLE } from './floor-model.js';
 import type { SimulationRequest } from './simulation-window.js';
 
@@ -30,6 +30,9 @@ export type FloorStatuses = { active: StatusRef; unavailable: StatusRef; custom:
 const DAY = 86_400_000;
 const MIN = 60_000;
 
+/** Agent-days simulated between two steps of {@link simulateFloorSteps}: a few milliseconds of work (bench/NOTES.md). */
+const AGENT_DAYS_PER_STEP = 200;
+
 /** At most this many activities in one shift (lunch, 4 breaks, 3 dips, a meeting, training, another). */
 const MAX_ACTIVITIES = 12;
 
@@ -59,20 +62,49 @@ export function simulateFloor(
   window: { from: number; to: number },
   floorStatuses: FloorStatuses,
 ): SimulatedFloor {
+  const steps = simulateFloorSteps(request, window, floorStatuses);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link simulateFloor} in steps of a few milliseconds: each `next()` does a slice of the work and the last returns
+ * the floor, so a caller can let other work run between slices (a large simulation then never holds the event
+ * loop). The floor is the same as `simulateFloor`'s.
+ *
+ * @example
+ * const steps = simulateFloorSteps(request, window, statuses);
+ * for (let step = steps.next(); !step.done; step = steps.next()) await nextTurn();
+ */
+export function* simulateFloorSteps(
+  request: Pick<SimulationRequest, 'agents' | 'seed'>,
+  window: { from: number; to: number },
+  floorStatuses: FloorStatuses,
+): Generator<void, SimulatedFloor> {
   const { from, to } = window;
   const statuses = [floorStatuses.active, floorStatuses.unavailable, ...floorStatuses.custom];
   const roles = rolesOf(floorStatuses.custom);
   const agents = namesOf(request.agents, request.seed).map(([firstName, lastName]) => ({ firstName, lastName }));
   const days = Math.ceil((to - from) / DAY);
   const log = new ChangeLog(Math.max(1024, Math.ceil(request.agents * (days + 1) * 12)));
+  // The agents' names and the log's columns are made in a step of their own.
+  yield;
   const starts = new Float64Array(MAX_ACTIVITIES);
   const lengths = new Float64Array(MAX_ACTIVITIES);
   const kinds = new Int32Array(MAX_ACTIVITIES);
   const firstDay = Math.floor(from / DAY) - 1;
   const lastDay = Math.floor((to - 1) / DAY);
   const simulated: SimulatedAgent[] = [];
+  let sinceStep = 0;
 
   for (let a = 0; a < agents.length; a++) {
+    sinceStep += days;
+    if (sinceStep >= AGENT_DAYS_PER_STEP) {
+      sinceStep = 0;
+      yield;
+    }
     const random = mulberry32(streamSeed(request.seed, a));
     const between = (lo: number, hi: number) => lo + random() * (hi - lo);
     const pick = (xs: readonly number[]) => xs[Math.floor(random() * xs.length)] as number;
@@ -139,5 +171,6 @@ export function simulateFloor(
     }
     if (!started) log.push(from, a, current);
   }
-  return { agents: simulated, statuses, from, to, ...inClockOrder(log, from) };
+  const ordered = yield* inClockOrderSteps(log, from);
+  return { agents: simulated, statuses, from, to, ...ordered };
 }

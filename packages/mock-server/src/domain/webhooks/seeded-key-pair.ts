@@ -1,10 +1,13 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { checkPrime, createPrivateKey, type KeyObject } from 'node:crypto';
 import { seededBytes } from '../id-source.js';
 
 // Node's key generation takes no seed, and no kept library makes an RSA key from one at a usable speed (node-forge's
 // JavaScript generator takes seconds): a sandbox that must sign the same bytes the same way on every run makes its
-// keys here, from the id seed, with the textbook method (random odd candidates, trial division, Miller-Rabin).
-// These keys are for a sandbox's tests only.
+// keys here, from the id seed, with the textbook method (seeded odd candidates, trial division, then a probable-prime
+// test). The test runs in Node's thread pool (`crypto.checkPrime`), off the event loop. It accepts exactly the
+// primes the earlier in-loop Miller-Rabin (12 fixed bases) accepted: no prime fails either, and a composite passing
+// either is a chance far below 2^-80, so a seed makes the same key as before. These keys are for a sandbox's tests
+// only.
 
 const E = 65537n;
 const SMALL_PRIMES = (() => {
@@ -12,21 +15,6 @@ const SMALL_PRIMES = (() => {
   for (let n = 3; primes.length < 300; n += 2) if (primes.every((p) => n % Number(p) !== 0)) primes.push(BigInt(n));
   return primes;
 })();
-/** Fixed Miller-Rabin bases: 12 rounds leave a chance below 2^-24 per composite, far less for random candidates. */
-const WITNESSES = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n];
-
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    e >>= 1n;
-    b = (b * b) % modulus;
-  }
-  return result;
-}
-
 function modInverse(a: bigint, m: bigint): bigint {
   let [r0, r1, s0, s1] = [a, m, 1n, 0n];
   while (r1 !== 0n) {
@@ -37,33 +25,26 @@ function modInverse(a: bigint, m: bigint): bigint {
   return ((s0 % m) + m) % m;
 }
 
-function isProbablePrime(n: bigint): boolean {
-  for (const p of SMALL_PRIMES) if (n % p === 0n) return n === p;
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  witness: for (const a of WITNESSES) {
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let r = 1; r < s; r++) {
-      x = (x * x) % n;
-      if (x === n - 1n) continue witness;
-    }
-    return false;
-  }
-  return true;
+/** Whether a small prime divides `n` (then `n` is composite, unless it is that prime). */
+function hasSmallFactor(n: bigint): boolean {
+  for (const p of SMALL_PRIMES) if (n % p === 0n) return n !== p;
+  return false;
+}
+
+/** `checkPrime` in the thread pool: Miller-Rabin with enough rounds for a 2^-80 error or less. */
+function isProbablePrime(n: bigint): Promise<boolean> {
+  return new Promise((resolve, reject) => checkPrime(n, (error, prime) => (error ? reject(error) : resolve(prime))));
 }
 
 /** A prime of exactly `bits` bits (top two bits set, so the product of two has twice as many) with gcd(p-1, e) = 1. */
-function seededPrime(bits: number, draw: () => Buffer): bigint {
+async function seededPrime(bits: number, draw: () => Buffer): Promise<bigint> {
   for (;;) {
     // Each draw is 256 bits; `bits` is a multiple of 256.
     const bytes = Buffer.concat(Array.from({ length: bits / 256 }, draw));
     const candidate = BigInt(`0x${bytes.toString('hex')}`) | (3n << BigInt(bits - 2)) | 1n;
-    if ((candidate - 1n) % E !== 0n && isProbablePrime(candidate)) return candidate;
+    if ((candidate - 1n) % E !== 0n && !hasSmallFactor(candidate) && (await isProbablePrime(candidate))) {
+      return candidate;
+    }
   }
 }
 
@@ -74,18 +55,18 @@ const base64url = (n: bigint) => {
 
 /**
  * A 2048-bit RSA private key made from `seed` and `label` alone: the same inputs give the same key on every machine.
- * Slow (it searches for two 1024-bit primes; the time is in bench/NOTES.md), so sandboxes make a key only when an
- * account first signs a webhook.
+ * It searches for two 1024-bit primes, the costly tests in the thread pool, so the event loop goes on meanwhile
+ * (bench/NOTES.md has the time); sandboxes make a key only when an account first signs or shows it.
  *
  * @example
- * const key = seededRsaKey(42, appId); // the account's signing key under --id-seed 42
+ * const key = await seededRsaKey(42, appId); // the account's signing key under --id-seed 42
  */
-export function seededRsaKey(seed: number, label: string): KeyObject {
+export async function seededRsaKey(seed: number, label: string): Promise<KeyObject> {
   let n = 0;
   const draw = () => seededBytes(seed, `rsa:${label}`, n++);
-  let p = seededPrime(1024, draw);
-  let q = seededPrime(1024, draw);
-  while (p === q) q = seededPrime(1024, draw);
+  let p = await seededPrime(1024, draw);
+  let q = await seededPrime(1024, draw);
+  while (p === q) q = await seededPrime(1024, draw);
   if (p < q) [p, q] = [q, p];
   const d = modInverse(E, (p - 1n) * (q - 1n));
   return createPrivateKey({

@@ -8,6 +8,7 @@ import type { Account } from '../accounts/account.js';
 import { SANDBOX_TOKEN } from '../accounts/default-seed.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { Sandbox } from '../sandbox.js';
+import type { DeliveryLimits } from './delivery-queue.js';
 import { RETRY_SCHEDULE_MINUTES, WebhookDispatcher } from './webhook-dispatcher.js';
 import type { WebhookPost, WebhookPostResult, WebhookTransport } from './webhook-transport.js';
 
@@ -38,10 +39,10 @@ class ScriptedTransport implements WebhookTransport {
   }
 }
 
-function dispatcherWith(statuses: number[]) {
+function dispatcherWith(statuses: number[], limits: Partial<DeliveryLimits> = {}) {
   const sandbox = new Sandbox({ clock: VirtualClock.frozenAt(T0) });
   const transport = new ScriptedTransport(statuses);
-  const dispatcher = new WebhookDispatcher(sandbox, transport);
+  const dispatcher = new WebhookDispatcher(sandbox, transport, limits);
   const account = sandbox.authenticate(SANDBOX_TOKEN) as Account;
   const change = (availability: 'AVAILABLE' | 'UNAVAILABLE') =>
     sandbox.changeStatus(account, JOHN, { availability_status: availability }, ADMIN);
@@ -142,5 +143,38 @@ describe('WebhookDispatcher', () => {
     const [entry] = dispatcher.deliveries(account);
     expect(entry).toMatchObject({ outcome: 'aborted', error: 'stopped' });
     expect(entry).not.toHaveProperty('next_attempt_at');
+  });
+
+  it('keeps the last logCapacity attempts per account, counts the dropped ones, and cannot resend those', async () => {
+    const { dispatcher, account, change } = dispatcherWith([200], { logCapacity: 3 });
+    account.webhooks.add('http://receiver.test/hook', T0);
+    for (let i = 0; i < 5; i++) change(i % 2 === 0 ? 'UNAVAILABLE' : 'AVAILABLE');
+    await dispatcher.idle();
+
+    const log = dispatcher.deliveryLog(account);
+    expect(log.deliveries).toHaveLength(3);
+    expect(log.dropped).toBe(2);
+    const [kept] = log.deliveries;
+    expect(() => dispatcher.resend(account, kept?.id as string)).not.toThrow();
+    await dispatcher.idle();
+    expect(dispatcher.deliveryLog(account).dropped).toBe(3);
+    // The oldest kept one was dropped by the resend's own entry.
+    expect(() => dispatcher.resend(account, kept?.id as string)).toThrow(/no delivery attempt/);
+  });
+
+  it('fails an attempt at once, without sending it, when the queue is full, and schedules its retry', async () => {
+    const { transport, dispatcher, account, change } = dispatcherWith([200], { queued: 1 });
+    account.webhooks.add('http://one.test/hook', T0);
+    account.webhooks.add('http://two.test/hook', T0);
+    change('UNAVAILABLE');
+    await dispatcher.idle();
+
+    expect(transport.posts.map((p) => p.url)).toEqual(['http://one.test/hook']);
+    const refused = dispatcher.deliveries(account).find((d) => d.url === 'http://two.test/hook');
+    expect(refused).toMatchObject({
+      outcome: 'failed',
+      error: 'not sent: 1 attempts are waiting already',
+      next_attempt_at: iso(T0 + 60_000),
+    });
   });
 });

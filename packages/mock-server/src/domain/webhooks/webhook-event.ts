@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
-import type { Account } from '../accounts/account.js';
 import type { StatusChangeEvent } from '../sandbox.js';
+import type { SigningKeyPair } from './webhook-subscriptions.js';
 
 /** A signed event, ready to send: the exact bytes, and the signature over them (the same on every attempt). */
 export type SignedEvent = {
@@ -13,14 +13,16 @@ export type SignedEvent = {
 
 /**
  * Serializes `payload` once and signs the bytes with the account's key (RSA SHA-256, base64), so that every attempt
- * and resend of the event sends the same bytes under the same signature. The event id is drawn from `newId` after
- * signing: a key made on first use draws from the same source first, and seeded ids keep that order.
+ * and resend of the event sends the same bytes under the same signature.
+ *
+ * @example
+ * const event = signedEvent(await account.webhooks.keyPair(), eventId, 'agent_availability', payload);
  */
-export function signedEvent(account: Account, action: string, payload: unknown, newId: () => string): SignedEvent {
+export function signedEvent(keys: SigningKeyPair, id: string, action: string, payload: unknown): SignedEvent {
   const text = JSON.stringify(payload);
   const body = new TextEncoder().encode(text);
-  const signature = sign('sha256', body, account.webhooks.keyPair().privateKey).toString('base64');
-  return { id: newId(), action, body, text, signature };
+  const signature = sign('sha256', body, keys.privateKey).toString('base64');
+  return { id, action, body, text, signature };
 }
 
 /** Freshchat's `agent_availability` payload for a status change: who made it, when, and the agent's new status. */

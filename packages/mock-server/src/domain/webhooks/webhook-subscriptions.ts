@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
 
@@ -14,16 +14,21 @@ export function freshchatKeyLine(publicKeyPem: string): string {
   return `-----BEGIN RSA PUBLIC KEY----- ${base64} -----END RSA PUBLIC KEY-----`;
 }
 
+/** The account's signing key pair: the private key signs, the PEM public key verifies. */
+export type SigningKeyPair = { privateKey: KeyObject; publicKeyPem: string };
+
 /** A URL that receives the account's webhooks. */
 export type WebhookSubscription = { id: string; url: string; createdAt: number };
 
 /**
- * One account's webhook subscriptions and its signing key pair. The key pair is made on first use: RSA key
- * generation takes tens of milliseconds, and most sandboxes never sign anything.
+ * One account's webhook subscriptions and its signing key pair. The key pair is made on first use, asynchronously
+ * (RSA key generation takes tens of milliseconds to seconds, off the event loop), and most sandboxes never sign
+ * anything.
  */
 export class WebhookSubscriptions {
   private readonly subscriptions: WebhookSubscription[] = [];
-  private keys: { privateKey: KeyObject; publicKeyPem: string } | undefined;
+  private keys: SigningKeyPair | undefined;
+  private making: Promise<SigningKeyPair> | undefined;
 
   /**
    * @param newId where subscription ids come from
@@ -31,11 +36,13 @@ export class WebhookSubscriptions {
    *   throws when the event cannot be kept, so no key is used that a restart would not have)
    * @param makeKey makes the private key on first use: a random 2048-bit RSA key by default (a seeded sandbox
    *   derives it from its seed)
+   * @param capacity how many subscriptions the account may hold
    */
   constructor(
     private readonly newId: IdSource = randomIds,
     private readonly onKeyPair: (privateKeyPem: string) => void = () => {},
-    private readonly makeKey: () => KeyObject | undefined = randomRsaKey,
+    private readonly makeKey: () => Promise<KeyObject> | undefined = randomRsaKey,
+    private readonly capacity = 100,
   ) {}
 
   /** Every subscription, oldest first. */
@@ -76,6 +83,13 @@ export class WebhookSubscriptions {
     }
     const existing = this.subscriptions.find((s) => s.url === parsed.toString());
     if (existing) return { subscription: existing, created: false };
+    if (this.subscriptions.length >= this.capacity) {
+      throw new DomainError(
+        'conflict',
+        'SUBSCRIPTION_LIMIT',
+        `url: an account holds at most ${this.capacity} webhook subscriptions; remove one first`,
+      );
+    }
     return { subscription: { id: this.newId(), url: parsed.toString(), createdAt: at }, created: true };
   }
 
@@ -99,15 +113,31 @@ export class WebhookSubscriptions {
     return this.keys !== undefined;
   }
 
-  /** The account's signing key pair: the private key signs, the PEM public key verifies. */
-  keyPair(): { privateKey: KeyObject; publicKeyPem: string } {
-    if (!this.keys) {
-      const privateKey = this.makeKey() ?? randomRsaKey();
-      // A sandbox keeps the key through a `webhookKeyMade` event, whose applying restores it here.
-      this.onKeyPair(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-      if (!this.keys) this.useKey(privateKey);
-    }
-    return this.keys as { privateKey: KeyObject; publicKeyPem: string };
+  /**
+   * The account's signing key pair, made on the first call (off the event loop; every call meanwhile waits for the
+   * same key). A key restored meanwhile (a seed's, a durable sandbox's) wins over the one being made. The key made
+   * is told to `onKeyPair` first; when that throws (the event keeping it was refused), no key is used and the next
+   * call makes one again.
+   *
+   * @example
+   * const { privateKey } = await account.webhooks.keyPair();
+   */
+  keyPair(): Promise<SigningKeyPair> {
+    if (this.keys) return Promise.resolve(this.keys);
+    this.making ??= (this.makeKey() ?? randomRsaKey()).then(
+      (privateKey) => {
+        this.making = undefined;
+        if (this.keys) return this.keys;
+        // A sandbox keeps the key through a `webhookKeyMade` event, whose applying restores it here.
+        this.onKeyPair(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+        return this.keys ?? this.useKey(privateKey);
+      },
+      (error: unknown) => {
+        this.making = undefined;
+        throw error;
+      },
+    );
+    return this.making;
   }
 
   /**
@@ -131,12 +161,18 @@ export class WebhookSubscriptions {
     this.useKey(key);
   }
 
-  private useKey(privateKey: KeyObject): void {
+  private useKey(privateKey: KeyObject): SigningKeyPair {
     const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
     this.keys = { privateKey, publicKeyPem };
+    return this.keys;
   }
 }
 
-function randomRsaKey(): KeyObject {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+/** A random 2048-bit RSA key, made in Node's thread pool. */
+function randomRsaKey(): Promise<KeyObject> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (error, _publicKey, privateKey) =>
+      error ? reject(error) : resolve(privateKey),
+    ),
+  );
 }

@@ -24,7 +24,7 @@ export class ConnectionDropped extends Error {
  */
 export function admit(call: Call): Pending<number> {
   const { route, ctx, isFreshchat } = call.plan;
-  if (route.auth) call.account = authenticate(ctx.sandbox, header(call.c, 'authorization'));
+  if (route.auth) authenticate(call, ctx.sandbox, header(call.c, 'authorization'));
   const account = call.account;
   if (!isFreshchat || !account || account.faults.isEmpty) return 0;
   return whenDone(takeRequestFaults(ctx.sandbox, account, route.operationId), ({ latency, drop, error }) => {
@@ -46,10 +46,25 @@ export function carryOutFaults(call: Call): void {
     throw new DomainError('unavailable', 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
 }
 
-function authenticate(sandbox: Sandbox, header: string | undefined): Account {
+/**
+ * The token's account, and whether it is the admin token. An operation that needs the admin token refuses an
+ * account's own with 403 naming it; an admin token that is no account's is taken only where the spec lists it.
+ */
+function authenticate(call: Call, sandbox: Sandbox, header: string | undefined): void {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) throw new DomainError('unauthorized', 'UNAUTHORIZED', 'Authorization: a bearer token is required');
-  const account = sandbox.authenticate(match[1] as string);
-  if (!account) throw new DomainError('unauthorized', 'UNAUTHORIZED', 'Authorization: the token is not valid');
-  return account;
+  const token = match[1] as string;
+  const { admin } = call.plan.route;
+  call.account = sandbox.authenticate(token);
+  call.admin = admin !== 'no' && sandbox.isAdminToken(token);
+  if (admin === 'required' && !call.admin && call.account) {
+    throw new DomainError(
+      'forbidden',
+      'ADMIN_TOKEN_REQUIRED',
+      "Authorization: this operation reaches every account and needs the admin token (--admin-token; without it, the default account's token)",
+    );
+  }
+  if (!call.account && !call.admin) {
+    throw new DomainError('unauthorized', 'UNAUTHORIZED', 'Authorization: the token is not valid');
+  }
 }

@@ -37,6 +37,8 @@ export class Call {
   readonly at: number;
   /** The authenticated account; none for the operations without security. */
   account: Account | undefined = undefined;
+  /** Whether the token is the admin token. */
+  admin = false;
   /** Whether a `drop_connection` fault drops the connection instead of answering. */
   dropped = false;
   /** An injected error status, answered once an injected latency has passed. */

@@ -11,7 +11,7 @@ export type HandlerResult = ReturnType<OperationHandler<OperationId>>;
 /** Runs the operation's typed handler on the checked inputs of the call. Errors are thrown as the handler threw them. */
 export function handle(call: Call, body: unknown): HandlerResult {
   const { handler, ctx } = call.plan;
-  return handler(new HandlerInput(call.account, ctx.sandbox, call.path, call.query, body, call.c) as never);
+  return handler(new HandlerInput(call.account, call.admin, ctx.sandbox, call.path, call.query, body, call.c) as never);
 }
 
 /**
@@ -23,6 +23,7 @@ class HandlerInput {
 
   constructor(
     readonly account: Account | undefined,
+    readonly admin: boolean,
     readonly sandbox: Sandbox,
     readonly path: unknown,
     readonly query: unknown,

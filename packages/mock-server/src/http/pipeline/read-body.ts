@@ -90,13 +90,23 @@ function depthOf(value: unknown): number {
   return deepest;
 }
 
+/** The refusal of a body the client stopped sending: one line in the request log, not a stack on stderr. */
+const incomplete = () =>
+  new RequestRefusal(
+    'incomplete_body',
+    'INCOMPLETE_BODY',
+    'body: the client closed the connection before sending all of it',
+  );
+
 /** Reads an in-process Request's body stream, refusing it once it passes `limit`. */
 async function readLimited(request: Request, limit: number, tooLarge: () => RequestRefusal): Promise<Uint8Array> {
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      throw incomplete();
+    });
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
@@ -135,7 +145,8 @@ function readIncoming(incoming: IncomingBody, limit: number, tooLarge: () => Req
     };
     incoming.on('data', onData);
     incoming.once('end', () => resolve(Buffer.concat(chunks, size)));
-    incoming.once('error', (error) => reject(error));
+    // ECONNRESET ("aborted"): the client dropped the upload.
+    incoming.once('error', () => reject(incomplete()));
   });
 }
 
