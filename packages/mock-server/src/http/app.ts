@@ -7,6 +7,7 @@ import { controlHandlers } from './control-handlers.js';
 import { RequestRefusal } from './error-answer.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
 import type { HealthOperationId } from './health-handler.js';
+import type { HttpDate } from './http-date.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
@@ -22,6 +23,10 @@ import type { DispatcherOperationId } from './webhook-handlers.js';
 export type AppOptions = {
   /** Largest request body accepted, in bytes: 64 KiB for `/v2`, 1 MiB for `/_mock` by default. */
   bodyLimits?: Partial<BodyLimits> | undefined;
+  /** The answers' `Date`, on the sandbox's clock. */
+  date: HttpDate;
+  /** Whether a wrapper adds headers to every answer afterwards (`--cors`). */
+  wrapped?: boolean | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
   extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId | HealthOperationId>;
 };
@@ -37,7 +42,8 @@ function honoPath(template: string): string {
  * `/_inspector`; 404 and 405 in Freshchat's error shape.
  *
  * @example
- * const app = createApp(new Sandbox(), { extraHandlers });
+ * const sandbox = new Sandbox();
+ * const app = createApp(sandbox, { date: new HttpDate(sandbox.clock), extraHandlers });
  * const res = await app.request('/v2/agents/status', { headers: { Authorization: 'Bearer sandbox-token' } });
  */
 export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
@@ -51,6 +57,8 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     sandbox,
     bodyLimits: { freshchat: 64 * 1024, control: 1024 * 1024, ...options.bodyLimits },
     journalSeq: { next: 1 },
+    date: options.date,
+    exactLength: !options.wrapped,
   };
   const router = new OperationRouter<[H, RouterRoute]>();
   const app = new Hono({ router });

@@ -1,8 +1,8 @@
-import type { RateLimitState } from '../../domain/accounts/rate-window.js';
-import { type ErrorAnswer, errorAnswer, isRefusal } from '../error-answer.js';
+import { errorAnswer, isRefusal } from '../error-answer.js';
 import { rateLimitHeaders } from '../rate-limit-headers.js';
 import { storageRefusal } from '../storage-error.js';
 import type { Call } from './call.js';
+import { incomingOf } from './incoming.js';
 
 /** A handler's reply, as the pipeline sees it: status, body and headers, or a ready Response. */
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; json?: string } | Response;
@@ -19,10 +19,17 @@ export function reply(call: Call, result: unknown): Response {
   const rate =
     isFreshchat && account ? account.rateWindowFor(route.operationId).state(ctx.sandbox.clock.now()) : undefined;
   const given = result as Reply;
-  if (given instanceof Response) return toResponse(given, null, rate);
+  if (given instanceof Response) {
+    if (rate) for (const [name, value] of Object.entries(rateLimitHeaders(rate))) given.headers.set(name, value);
+    return given;
+  }
   const text = given.body === undefined ? null : (given.json ?? JSON.stringify(given.body));
   if (text !== null) call.responseText = text;
-  return toResponse(given, text, rate);
+  const headers: Record<string, string> = {};
+  if (text !== null) headers['content-type'] = JSON_CONTENT_TYPE;
+  headers.date = ctx.date.now();
+  if (rate) rateLimitHeaders(rate, headers);
+  return dated(call, given.status, text, given.headers ? listedOrder(headers, given.headers) : headers);
 }
 
 /**
@@ -34,7 +41,8 @@ export function refusal(call: Call, error: unknown): Response {
   const answer = errorAnswer(error);
   const text = JSON.stringify(answer.body);
   if (answer.refused) call.responseText = text;
-  return jsonError(answer, text);
+  const headers = { 'content-type': JSON_CONTENT_TYPE, date: call.plan.ctx.date.now() };
+  return dated(call, answer.status, text, listedOrder(headers, answer.headers));
 }
 
 /**
@@ -46,11 +54,7 @@ export function refusal(call: Call, error: unknown): Response {
  */
 export function errorResponse(error: unknown): Response {
   const answer = errorAnswer(error);
-  return jsonError(answer, JSON.stringify(answer.body));
-}
-
-function jsonError(answer: ErrorAnswer, text: string): Response {
-  return new Response(text, {
+  return new Response(JSON.stringify(answer.body), {
     status: answer.status,
     headers: { 'Content-Type': JSON_CONTENT_TYPE, ...answer.headers },
   });
@@ -63,18 +67,25 @@ function storageError(error: unknown): Response {
 }
 
 /**
- * Headers go in when the Response is made: @hono/node-server writes such a Response straight from what it was
- * built with, while touching `response.headers` afterwards makes it build a full Headers object first. They are set
- * one by one rather than spread, which is cheaper on every answer (bench/NOTES.md).
+ * The Response of an answer made here, its headers given when it is made and marked as dated: @hono/node-server
+ * then writes it straight from this record, while touching `response.headers` afterwards would make it build a
+ * Headers object and turn it back into a record (bench/NOTES.md). The record lists the headers as that Headers
+ * object did (lower case, in order), and over a socket ends with `Content-Length`, where Node wrote it before, so
+ * the bytes on the wire are the same.
  */
-function toResponse(reply: Reply, text: string | null, rate: RateLimitState | undefined): Response {
-  if (reply instanceof Response) {
-    if (rate) for (const [name, value] of Object.entries(rateLimitHeaders(rate))) reply.headers.set(name, value);
-    return reply;
-  }
-  const headers: Record<string, string> = {};
-  if (reply.body !== undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
-  if (reply.headers) for (const name in reply.headers) headers[name] = reply.headers[name] as string;
-  if (rate) rateLimitHeaders(rate, headers);
-  return new Response(text, { status: reply.status, headers });
+function dated(call: Call, status: number, text: string | null, headers: Record<string, string>): Response {
+  const { ctx } = call.plan;
+  const incoming = ctx.exactLength ? incomingOf(call.c) : undefined;
+  if (text !== null && incoming && incoming.method !== 'HEAD')
+    headers['Content-Length'] = String(Buffer.byteLength(text));
+  return ctx.date.madeDated(new Response(text, { status, headers }));
+}
+
+/** `headers` and `more` in one record, named and ordered as a Headers object lists them (lower case, sorted). */
+function listedOrder(headers: Record<string, string>, more: Record<string, string>): Record<string, string> {
+  const all: Record<string, string> = { ...headers };
+  for (const name in more) all[name.toLowerCase()] = more[name] as string;
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(all).sort()) out[name] = all[name] as string;
+  return out;
 }

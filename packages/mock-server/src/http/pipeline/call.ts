@@ -3,6 +3,7 @@ import type { Account } from '../../domain/accounts/account.js';
 import type { Sandbox } from '../../domain/sandbox.js';
 import type { OperationRoute } from '../../generated/documents.js';
 import type { OperationValidators } from '../../generated/validators.js';
+import type { HttpDate } from '../http-date.js';
 import type { OperationHandler, OperationId } from '../operation-types.js';
 
 /** Body size limits, in bytes. */
@@ -14,6 +15,13 @@ export type RouteContext = {
   bodyLimits: BodyLimits;
   /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
   journalSeq: { next: number };
+  /** The answers' `Date`, on the virtual clock. */
+  date: HttpDate;
+  /**
+   * Whether an answer over a socket carries its own `Content-Length` (where Node would write it). Off when a wrapper
+   * (`--cors`) adds headers to the answer afterwards, which makes @hono/node-server list them all again.
+   */
+  exactLength: boolean;
 };
 
 /** What every call of one operation shares, worked out once when the route is made. */

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 
 /** The request as Node received it, when @hono/node-server serves the app (not in-process). */
 export type IncomingBody = {
+  method?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   socket?: { destroy(): void } | null;
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
