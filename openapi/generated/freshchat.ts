@@ -92,8 +92,9 @@ export interface paths {
         /**
          * Request a raw report
          * @description Starts generating a raw report of one event type over a time window and returns the job's id. Rules:
-         *     `start` must not be earlier than 15 calendar months before now; `end` must be after `start` and not later
-         *     than one calendar month after it; times are UTC; the only format is `csv`. Only one request per minute is
+         *     `start` must not be earlier than 15 calendar months before now; `end` must be after `start`, not later
+         *     than one calendar month after it and not later than now; times are UTC in the guide's form
+         *     (`2020-12-14T13:00:00.000Z`); the only format is `csv`. Only one request per minute is
          *     accepted: the next one within the minute gets `429` with `Retry-After`. A request that is rejected for its
          *     content does not use up that minute. Generation can take up to an hour; poll the job with
          *     `getRawReport`.
@@ -117,9 +118,10 @@ export interface paths {
         };
         /**
          * Get a raw report job
-         * @description Returns the job's status. Once it is `COMPLETED`, `links` holds one sub-report per part of the window,
-         *     each with a download link that is valid for one hour from this request. Each link serves a zip file
-         *     holding one CSV.
+         * @description Returns the job's status. Once it is `COMPLETED`, `links` holds the sub-reports, each with a download link
+         *     that is valid for one hour from this request; each link serves a zip file holding one CSV. As in the
+         *     guide's example, one sub-report usually covers the whole window (`from` = start, `to` = end), but "the
+         *     requested report is split into sub-reports": read every link, in order, never only the first.
          */
         get: operations["getRawReport"];
         put?: never;
@@ -312,7 +314,11 @@ export interface components {
             availability_status: components["schemas"]["AvailabilityStatus"];
             agent_status: components["schemas"]["AgentStatusRef"];
         };
-        /** @description An agent of the account. */
+        /**
+         * @description An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+         *     `source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+         *     API token (`role_id: ADMIN`): the actor of every change made through the API.
+         */
         Agent: {
             /**
              * Format: uuid
@@ -340,8 +346,21 @@ export interface components {
             phone?: string;
             /** @description A short text about the agent. */
             biography?: string;
-            /** @description The agent's role, such as `AGENT` or `ADMIN`. */
-            role_id?: string;
+            /**
+             * @description The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+             *     for everyone else.
+             */
+            role_id: string;
+            /** @description The role's name, `Admin` or `Agent`. */
+            role_name: string;
+            /** @description Whether the agent was deleted; the sandbox deletes none. */
+            is_deleted: boolean;
+            /** @description How many chats IntelliAssign may give the agent at once (the sandbox routes no chats). */
+            agent_capacity?: number;
+            /** @description Whether the agent may use Freshchat. */
+            freshchat_access?: boolean;
+            /** @description Whether round-robin routing may assign the agent chats. */
+            round_robin_access?: boolean;
             /** @description The agent's skill, used by skill-based routing. */
             skill_id?: string;
             /** @description Whether the agent's account is deactivated. */
@@ -371,7 +390,7 @@ export interface components {
              * Format: date-time
              * @description When the agent was created.
              */
-            created_time?: string;
+            created_time: string;
         };
         /** @description A link to another page of the same list. */
         PageLink: {
@@ -426,14 +445,16 @@ export interface components {
         RawReportRequest: {
             /**
              * Format: date-time
-             * @description Start of the window, in UTC: the offset is `Z` or a zero offset (`+00:00`); any other offset is
-             *     refused. Not earlier than 15 calendar months before now.
+             * @description Start of the window, in UTC, in the guide's form only: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of one
+             *     to three digits, then `Z` (`2020-12-14T13:00:00.000Z`). An offset (`+00:00`), a lower-case `z`, a space
+             *     for `T` or more fraction digits are refused (400 naming the field). Not earlier than 15 calendar months
+             *     before now.
              */
             start: string;
             /**
              * Format: date-time
-             * @description End of the window, in UTC (`Z` or `+00:00`). After `start`, and not later than one calendar month after
-             *     it.
+             * @description End of the window, in the same form as `start`. After `start`, not later than one calendar month after
+             *     it, and not later than now: a window that ends in the future is refused (400 naming `end`).
              */
             end: string;
             event: components["schemas"]["ReportEvent"];
@@ -521,7 +542,10 @@ export interface components {
         };
         /**
          * @description One row of the `Agent-IntelliAssign-Activity` CSV: one period that an agent spent in one status,
-         *     clipped to the sub-report's window.
+         *     clipped to the sub-report's window. The CSV's header row names the columns as the guide's example table
+         *     does, in this order: `agent_name,agent_id,activity_type,Agent_Status,Agent_Status_in_seconds,created_at`
+         *     (`x-csv-header`); the properties here are those names in lower case, as a reader that matches the header
+         *     without regard to case sees them.
          * @example {
          *       "agent_name": "John Doe",
          *       "agent_id": "f3d5cc97-0c87-4ae8-b37b-ecf615a851ec",
@@ -950,6 +974,12 @@ export interface operations {
                 is_deactivated?: boolean;
                 /** @description Only agents with this availability for IntelliAssign. */
                 availability_status?: components["schemas"]["AvailabilityStatus"];
+                /**
+                 * @description Only agents created at or after this UTC time (`created_time` ≥ it), as Airbyte's `source-freshchat`
+                 *     sends on every incremental sync (`2024-01-01T00:00:00.000000Z`, six fraction digits). UTC with `Z` only,
+                 *     up to nine fraction digits; anything else is refused (400 naming the parameter). The paging links keep it.
+                 */
+                created_from?: string;
             };
             header?: never;
             path?: never;

@@ -450,7 +450,9 @@ export interface paths {
          * Inject a fault
          * @description `report_failure` makes the next report job(s) end FAILED; `report_part_status` makes the next report job(s)
          *     end COMPLETED with their last sub-report in another status (FAILED by default; a sub-report that is not
-         *     COMPLETED or SUCCESS has no download link); `latency` delays answers; `error` answers with an
+         *     COMPLETED or SUCCESS has no download link); `report_split` splits the next report job(s) into several
+         *     sub-reports (one per UTC calendar day of the window, or `parts` equal ones) where the guide's example has
+         *     one, so a consumer can prove it reads every link; `latency` delays answers; `error` answers with an
          *     error status instead of the real answer; `drop_connection` closes the connection without answering. `operation` names a Freshchat operation by its `operationId`
          *     (such as `getRawReport`); without it the fault applies to every `/v2` operation. `count` limits how many
          *     times the fault fires; without it, it fires until it is removed.
@@ -576,7 +578,10 @@ export interface paths {
         };
         /**
          * Download one sub-report
-         * @description Serves a zip holding one CSV. The link needs no token; it is valid for `X-Amz-Expires` seconds of clock
+         * @description Serves a zip holding one CSV. The link needs no token and refuses one: the signature in its query is its
+         *     authentication, so a request that also carries an `Authorization` header gets 400 `InvalidArgument`, as
+         *     the storage service answers a second auth mechanism (download links with a client that adds no default
+         *     header). It is valid for `X-Amz-Expires` seconds of clock
          *     time after `X-Amz-Date`. An expired, tampered or unknown link gets 403 with an XML error body. Only the
          *     agent-status events (`Agent-IntelliAssign-Activity`, `Agent-Intelliassign-Activity`) are simulated: for
          *     every other event the CSV is empty (no header, no rows), since the sandbox holds no conversations.
@@ -643,7 +648,10 @@ export interface components {
              * @description The id of the account's admin, the actor of status changes made through the API.
              */
             admin_id: string;
-            /** @description The ids of the two built-in statuses. */
+            /**
+             * @description The two built-in statuses with this account's own ids: no two accounts share them, so read them here (or
+             *     from `GET /_mock/statuses`) rather than hard-coding them.
+             */
             built_in_statuses: {
                 active: components["schemas"]["AgentStatusRef"];
                 unavailable: components["schemas"]["AgentStatusRef"];
@@ -731,6 +739,23 @@ export interface components {
              * @description The admin's id; a new one is made when it is left out.
              */
             admin_id?: string;
+            /**
+             * @description The ids of the two built-in statuses ("Active on IntelliAssign" and "Unavailable"). Each account has its
+             *     own, as in Freshchat: when left out they are new ones (random, or drawn from `--id-seed`; a seed file's
+             *     accounts keep theirs across resets). Two accounts never share one (409).
+             */
+            built_in_status_ids?: {
+                /**
+                 * Format: uuid
+                 * @description The id of "Active on IntelliAssign".
+                 */
+                active: string;
+                /**
+                 * Format: uuid
+                 * @description The id of "Unavailable"; not the same as `active`.
+                 */
+                unavailable: string;
+            };
             /** @description Custom statuses, beside the two built-in ones. */
             statuses?: components["schemas"]["StatusSeed"][];
             /** @description The account's agents. */
@@ -940,7 +965,7 @@ export interface components {
             deliveries: components["schemas"]["WebhookDelivery"][];
         };
         /** @description A fault to inject. */
-        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
+        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["ReportSplitFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
         /** @description The next report jobs end FAILED instead of COMPLETED. */
         ReportFailureFault: {
             /**
@@ -972,6 +997,27 @@ export interface components {
             status?: "FAILED" | "PENDING" | "IN_PROGRESS" | "SUCCESS";
             /**
              * @description How many report jobs complete this way.
+             * @default 1
+             */
+            count?: number;
+        };
+        /**
+         * @description The next report jobs complete with several sub-reports instead of one covering the whole window: one per
+         *     UTC calendar day the window touches, or, with `parts`, that many contiguous parts of (nearly) equal length
+         *     (never more parts than the window has milliseconds). Each part is `[from, to)`, the first `from` is the
+         *     window's start, each `to` the next part's `from`, the last `to` the window's end; each object is named
+         *     `<job id>-<from ms>.zip`.
+         */
+        ReportSplitFault: {
+            /**
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "report_split";
+            /** @description How many equal parts; one per UTC calendar day when left out. */
+            parts?: number;
+            /**
+             * @description How many report jobs are split.
              * @default 1
              */
             count?: number;
@@ -1036,10 +1082,12 @@ export interface components {
              * @description The kind of fault.
              * @enum {string}
              */
-            type: "report_failure" | "report_part_status" | "latency" | "error" | "drop_connection";
+            type: "report_failure" | "report_part_status" | "report_split" | "latency" | "error" | "drop_connection";
             operation?: components["schemas"]["FreshchatOperation"];
             /** @description Added delay, for a latency fault. */
             ms?: number;
+            /** @description How many equal parts, for a report_split fault that names them (one per UTC day without). */
+            parts?: number;
             /** @description The error status, for an error fault; the sub-report's status, for a report_part_status fault. */
             status?: number | components["schemas"]["ReportPartStatus"];
             /** @description How many more times the fault fires; null when it fires until removed. */
@@ -1267,7 +1315,11 @@ export interface components {
          * @enum {string}
          */
         AvailabilityStatus: "AVAILABLE" | "UNAVAILABLE";
-        /** @description An agent of the account. */
+        /**
+         * @description An agent of the account. The fields are those of Freshworks' copied spec and of the agent schema of Airbyte's
+         *     `source-freshchat` connector, where their type is known. One agent is the account's admin, the owner of the
+         *     API token (`role_id: ADMIN`): the actor of every change made through the API.
+         */
         Agent: {
             /**
              * Format: uuid
@@ -1295,8 +1347,21 @@ export interface components {
             phone?: string;
             /** @description A short text about the agent. */
             biography?: string;
-            /** @description The agent's role, such as `AGENT` or `ADMIN`. */
-            role_id?: string;
+            /**
+             * @description The agent's role: `ADMIN` for the account's admin (the token's owner, the actor of API changes), `AGENT`
+             *     for everyone else.
+             */
+            role_id: string;
+            /** @description The role's name, `Admin` or `Agent`. */
+            role_name: string;
+            /** @description Whether the agent was deleted; the sandbox deletes none. */
+            is_deleted: boolean;
+            /** @description How many chats IntelliAssign may give the agent at once (the sandbox routes no chats). */
+            agent_capacity?: number;
+            /** @description Whether the agent may use Freshchat. */
+            freshchat_access?: boolean;
+            /** @description Whether round-robin routing may assign the agent chats. */
+            round_robin_access?: boolean;
             /** @description The agent's skill, used by skill-based routing. */
             skill_id?: string;
             /** @description Whether the agent's account is deactivated. */
@@ -1326,7 +1391,7 @@ export interface components {
              * Format: date-time
              * @description When the agent was created.
              */
-            created_time?: string;
+            created_time: string;
         };
         /** @description The status to put the agent on. */
         AgentStatusChoice: {
@@ -2473,6 +2538,15 @@ export interface operations {
                 };
                 content: {
                     "application/zip": string;
+                };
+            };
+            /** @description The request carries an `Authorization` header besides the link's signature. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
                 };
             };
             /** @description The link is expired, tampered with or unknown. */

@@ -44,17 +44,23 @@ test('the walkthrough runs every step against its own sandbox and exits 0', asyn
   expect(stdout).toMatch(
     /^\s+agent\s+Active on IntelliAssign\s+Unavailable\s+Break\s+Knowledge training\s+Lunch\s+Meeting\s+total$/m,
   );
-  // The sandbox's clock is frozen: every duration comes from the walkthrough's own clock moves, exactly.
+  // The sandbox's clock is frozen: every duration comes from the walkthrough's own clock moves, exactly. The
+  // account's admin, the actor of the API's changes, is one of its agents, active throughout.
   const table = [
     '   agent          Active on IntelliAssign  Unavailable    Break  Knowledge training    Lunch  Meeting       total',
     '   -------------  -----------------------  -----------  -------  ------------------  -------  -------  ----------',
-    '   John Doe                    1h 20m 30s            -        -                   -        -  45m 00s  2h 05m 30s',
-    '   Matt Gibson                 1h 25m 30s            -        -                   -  40m 00s        -  2h 05m 30s',
-    '   Sarah Jones                    55m 30s            -  15m 00s             55m 00s        -        -  2h 05m 30s',
-    '   Sebastian Ric               1h 45m 00s      20m 30s        -                   -        -        -  2h 05m 30s',
+    '   Account Admin               2h 05m 00s            -        -                   -        -        -  2h 05m 00s',
+    '   John Doe                    1h 20m 00s            -        -                   -        -  45m 00s  2h 05m 00s',
+    '   Matt Gibson                 1h 25m 00s            -        -                   -  40m 00s        -  2h 05m 00s',
+    '   Sarah Jones                    55m 00s            -  15m 00s             55m 00s        -        -  2h 05m 00s',
+    '   Sebastian Ric               1h 45m 00s      20m 00s        -                   -        -        -  2h 05m 00s',
   ].join('\n');
   expect(stdout).toContain(`\n${table}\n`);
   expect(stdout).toContain('John Doe spent 45m 00s in Meeting.');
+  // One sub-report for the whole window, as Freshchat's example; then the same window split in 3, read link by link.
+  expect(stdout).toMatch(/COMPLETED: 1 sub-report\(s\) for \S+ \S+ \S+ \S+\n/);
+  expect(stdout).toContain('13 rows in 1 CSV file(s)');
+  expect(stdout).toMatch(/Ask for the next report in 3 parts .*\n\s+3 sub-reports, 23 rows: the same table\n/);
   expect(stdout).toMatch(/Stop the receiver and the sandbox\n\s+done/);
   expect(stdout).toContain('Walkthrough complete.');
 });

@@ -36,6 +36,18 @@ describe('parseActivityCsv', () => {
     expect(parseActivityCsv(csv)).toEqual([DOCUMENT_ACTIVITY_ROWS[0]]);
   });
 
+  it("reads the header in any case: the lower-case one gives the same rows as the guide's", () => {
+    const lower = DOCUMENT_ACTIVITY_CSV.replace(
+      'Agent_Status,Agent_Status_in_seconds',
+      'agent_status,agent_status_in_seconds',
+    );
+    const upper = DOCUMENT_ACTIVITY_CSV.replace(/^[^\r\n]*/, (line) => line.toUpperCase());
+
+    expect(lower).not.toBe(DOCUMENT_ACTIVITY_CSV);
+    expect(parseActivityCsv(lower)).toEqual(DOCUMENT_ACTIVITY_ROWS);
+    expect(parseActivityCsv(upper)).toEqual(DOCUMENT_ACTIVITY_ROWS);
+  });
+
   it('returns no rows for a header alone', () => {
     expect(parseActivityCsv(`${header}\n`)).toEqual([]);
   });

@@ -53,6 +53,34 @@ describe('downloadReport', () => {
     expect(fetch.argumentCounts).toEqual([1]);
   });
 
+  it('sends no Authorization even when the report came through an authenticated client, and says why a link refused one', async () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism ' +
+      'allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization ' +
+      'header should be specified</Message><ArgumentName>Authorization</ArgumentName></Error>';
+    // A storage stand-in that refuses any request carrying Authorization, as S3 does.
+    const storage = async (request: Request) =>
+      request.headers.has('Authorization')
+        ? new Response(xml, { status: 400, headers: { 'Content-Type': 'application/xml' } })
+        : zipAnswer({ 'report.csv': DOCUMENT_ACTIVITY_CSV });
+    const authenticated = async (request: Request) => {
+      const withToken = new Request(request, { headers: { Authorization: 'Bearer sandbox-token' } });
+      return storage(withToken);
+    };
+
+    const downloaded = await downloadReport(completedReport([day1, day2]), {
+      event: 'Agent-IntelliAssign-Activity',
+      fetch: storage,
+    });
+    const error = await downloadReport(completedReport([day1]), { fetch: authenticated }).catch((e: unknown) => e);
+
+    expect(downloaded.parts).toHaveLength(2);
+    expect(error).toBeInstanceOf(ReportDownloadError);
+    expect(error).toMatchObject({ status: 400, code: 'InvalidArgument' });
+    expect((error as Error).message).toContain('Only one auth mechanism allowed');
+    expect((error as Error).message).toContain('download links with a fetch that adds none');
+  });
+
   it('keeps the parts in order and joins their rows', async () => {
     const [header, john, matt, sarah, sebastian] = DOCUMENT_ACTIVITY_CSV.split('\r\n');
     const fetch = fakeFetch((request) =>
@@ -75,7 +103,7 @@ describe('downloadReport', () => {
     ]);
   });
 
-  it('returns rows of strings for other events', async () => {
+  it('returns rows of strings for other events, keyed by the header as written', async () => {
     const fetch = fakeFetch([zipAnswer({ 'report.csv': DOCUMENT_ACTIVITY_CSV })]);
 
     const downloaded = await downloadReport(completedReport([day1]), { fetch });
@@ -84,8 +112,8 @@ describe('downloadReport', () => {
       agent_name: 'John Doe',
       agent_id: EXAMPLE_AGENT_ID,
       activity_type: 'active',
-      agent_status: 'Active on IntelliAssign',
-      agent_status_in_seconds: '210',
+      Agent_Status: 'Active on IntelliAssign',
+      Agent_Status_in_seconds: '210',
       created_at: '2020-01-23T12:04:48.868Z',
     });
   });

@@ -63,8 +63,10 @@ export class ReportDownloadError extends Error {
 }
 
 /**
- * Downloads a completed report: fetches every sub-report's pre-signed link (without an `Authorization` header),
- * unzips the one CSV each holds and parses it. Pass the report's `event` to get typed agent-activity rows.
+ * Downloads a completed report: fetches every sub-report's pre-signed link, in order (a report may have one
+ * sub-report or many: every link is read), unzips the one CSV each holds and parses it. It never sends an
+ * `Authorization` header: the storage service refuses one beside a link's signature (400 `InvalidArgument`), so
+ * do not pass a `fetch` that adds your API token. Pass the report's `event` to get typed agent-activity rows.
  *
  * @throws {ReportDownloadError} when the report is not `COMPLETED`, a link answers an error (such as `403` for an
  *   expired link), or a zip does not hold exactly one CSV.
@@ -138,7 +140,12 @@ async function downloadPartCsv(part: ReportPart, fetch: FetchLike, signal: Abort
     const code = xmlElement(body, 'Code');
     const message = xmlElement(body, 'Message');
     const reason = [code, message].filter(Boolean).join(': ') || body.trim().slice(0, 200) || response.statusText;
-    throw new ReportDownloadError(`${where}: storage answered ${response.status} ${reason} (${shown})`, {
+    // A pre-signed link is its own authentication: the storage service refuses an Authorization header beside it.
+    const hint =
+      code === 'InvalidArgument' && xmlElement(body, 'ArgumentName') === 'Authorization'
+        ? '; the given fetch added an Authorization header: download links with a fetch that adds none'
+        : '';
+    throw new ReportDownloadError(`${where}: storage answered ${response.status} ${reason} (${shown})${hint}`, {
       url: shown,
       status: response.status,
       code,

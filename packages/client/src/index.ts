@@ -42,7 +42,7 @@ export {
   type FreshchatClient,
   type FreshchatClientOptions,
 } from './freshchat-client.js';
-export { type RequestReportOptions, requestReport } from './request-report.js';
+export { type ReportRequestInput, type RequestReportOptions, reportTime, requestReport } from './request-report.js';
 export type {
   Agent,
   AgentActivityEvent,

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Sleep } from './abortable.js';
 import { FreshchatApiError } from './freshchat-api-error.js';
 import { createFreshchatClient } from './freshchat-client.js';
-import { requestReport } from './request-report.js';
+import { reportTime, requestReport } from './request-report.js';
 import type { RawReportRequest } from './schemas.js';
 import { fakeFetch, jsonAnswer } from './testing/fake-fetch.js';
 
@@ -29,7 +29,28 @@ function setup(answers: Response[]) {
   return { fetch, sleep, client };
 }
 
+describe('reportTime', () => {
+  it("writes a time in the guide's form: UTC, three fraction digits, Z", () => {
+    expect(reportTime(new Date(Date.UTC(2020, 11, 14, 13)))).toBe('2020-12-14T13:00:00.000Z');
+    expect(reportTime(Date.parse('2020-12-14T15:00:00.5+02:00'))).toBe('2020-12-14T13:00:00.500Z');
+    expect(reportTime(new Date('2020-12-14T13:00:00.000Z'))).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(() => reportTime(Number.NaN)).toThrow(RangeError);
+  });
+});
+
 describe('requestReport', () => {
+  it("sends Date windows in the guide's form, never with an offset", async () => {
+    const { fetch, sleep, client } = setup([jsonAnswer(202, accepted)]);
+
+    await requestReport(
+      client,
+      { ...body, start: new Date(Date.UTC(2020, 11, 14, 13)), end: new Date('2020-12-15T14:00:00+01:00') },
+      { sleep },
+    );
+
+    expect(await fetch.requests[0]?.json()).toEqual(body);
+  });
+
   it('posts the request and returns the accepted job', async () => {
     const { fetch, sleep, client } = setup([jsonAnswer(202, accepted)]);
 

@@ -77,9 +77,10 @@ async function session(port: number, receiver: WebhookReceiver): Promise<Transcr
     await call('POST', `/_mock/agents/${IDS.matt}/status`, { agent_status: { id: onCall } });
     await webhooks(2);
     await call('POST', '/_mock/clock', { now: '2030-01-01T10:00:00Z' });
+    await call('POST', '/_mock/faults', { type: 'report_split' });
     const report = await call('POST', '/v2/reports/raw', {
       start: '2029-12-31T00:00:00Z',
-      end: '2030-01-01T11:00:00Z',
+      end: '2030-01-01T10:00:00Z',
       event: 'Agent-IntelliAssign-Activity',
       format: 'csv',
     });

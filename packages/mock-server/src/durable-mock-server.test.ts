@@ -204,7 +204,7 @@ describe('openDurableMockServer', () => {
     close(first);
     const second = await open(dir);
 
-    expect(before.agents).toHaveLength(11);
+    expect(before.agents).toHaveLength(12); // seven simulated, the seed's four and the admin
     expect(await read(second)).toEqual(before);
   });
 
@@ -241,7 +241,7 @@ describe('openDurableMockServer', () => {
       };
     };
     const before = await read(first);
-    expect(before.histories).toHaveLength(24);
+    expect(before.histories).toHaveLength(25); // the seed's four, the 20 new ones and the admin
     close(first);
     const onWarning = vi.fn();
     const second = await open(dir, onWarning, options);

@@ -1,7 +1,7 @@
 export { DataDirError } from './adapters/data-dir-lock.js';
 export type { AccountLimits, AccountSeed } from './domain/accounts/account.js';
 export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from './domain/accounts/default-seed.js';
-export { ACTIVE_STATUS_ID, UNAVAILABLE_STATUS_ID } from './domain/agents/agent-status.js';
+export type { BuiltInStatusIds } from './domain/agents/agent-status.js';
 export { VirtualClock } from './domain/clock/virtual-clock.js';
 export { DomainError, type DomainErrorKind } from './domain/domain-error.js';
 export type { EventBatch, EventSink, EventStore } from './domain/events/event-sink.js';

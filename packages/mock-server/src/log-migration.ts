@@ -50,6 +50,8 @@ export async function migrateRequestLog(dir: string, options: MigrationOptions =
       clock: new VirtualClock(() => moment.realAt, start && new Date(start.at), { frozen: start?.frozen }),
       linkSecret: start?.linkSecret,
       ids: () => moment.ids.shift() ?? crypto.randomUUID(),
+      // Every account of a format-2 folder had the same built-in status ids; they keep them.
+      sharedBuiltInIds: true,
       store: { accept: (batch) => void batches.push(batch), replay: () => {} },
       webhooks: { fetch: () => Promise.reject(new Error('webhooks are muted while migrating')) },
     });

@@ -38,6 +38,8 @@ export type MockServerOptions = Pick<
    * (the data folder's log: see `openDurableMockServer`). In memory only by default.
    */
   store?: EventStore | undefined;
+  /** For the migration of an old data folder only: see `SandboxOptions.sharedBuiltInIds`. */
+  sharedBuiltInIds?: boolean | undefined;
 };
 
 /** The sandbox's Hono app, whose `fetch` always answers with a promise, so it fits a client's `fetch` option as is. */
@@ -87,6 +89,7 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     limits: options.limits,
     linkSecret: options.linkSecret,
     ids: options.ids,
+    sharedBuiltInIds: options.sharedBuiltInIds,
     sink: options.store,
     replay: options.store && ((apply) => options.store?.replay(apply)),
   });

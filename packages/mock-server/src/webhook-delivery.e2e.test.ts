@@ -24,7 +24,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebhookDeliveryOptions } from './adapters/fetch-webhook-transport.js';
 import { type ListeningMockServer, listen } from './listen.js';
-import { frozenClock, IDS, iso, patchAgent, setAsAgent, T0, UUID } from './testing/sandbox-harness.js';
+import { frozenClock, IDS, iso, patchAgent, setAsAgent, T0, TEST_SEED, UUID } from './testing/sandbox-harness.js';
 
 const TOKEN = 'sandbox-token';
 
@@ -147,7 +147,7 @@ type Sandbox = {
 
 /** A fresh sandbox on a free port of 127.0.0.1, its clock frozen at T0; stopped after the test. */
 async function startSandbox(webhooks: Omit<WebhookDeliveryOptions, 'fetch'> = {}): Promise<Sandbox> {
-  const server = await listen({ port: 0, clock: frozenClock(), webhooks });
+  const server = await listen({ port: 0, clock: frozenClock(), seed: TEST_SEED, webhooks });
   sandboxes.push(server);
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   const freshchat = createFreshchatClient({ baseUrl: `${server.url}/v2`, token: TOKEN });

@@ -127,7 +127,7 @@ describe('filling 30 days for 50 agents', () => {
     const filled = await fetch(`${board.url}/api/sandbox/simulate`, { method: 'POST' });
     expect(filled.status).toBe(201);
     expect(await filled.json()).toMatchObject({ agents_created: 50, days: 30 });
-    expect((await state(board)).agents).toHaveLength(54);
+    expect((await state(board)).agents).toHaveLength(55); // the seed's four, the admin and 50 new ones
 
     const clock = await (
       await fetch(`${own.url}/_mock/clock`, { headers: { authorization: 'Bearer sandbox-token' } })
@@ -151,7 +151,7 @@ describe('filling 30 days for 50 agents', () => {
     const done = await until(read, (exported) => exported.phase === 'completed' || exported.phase === 'failed', 600);
 
     expect(done.phase).toBe('completed');
-    expect(done.result?.agents).toHaveLength(54);
+    expect(done.result?.agents).toHaveLength(55);
     expect(done.result?.statuses).toEqual(expect.arrayContaining(['Lunch', 'Break', 'Meeting', 'Tea break']));
   });
 });

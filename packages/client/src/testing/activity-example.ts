@@ -41,7 +41,7 @@ export const DOCUMENT_ACTIVITY_ROWS: AgentIntelliAssignActivityRow[] = [
 
 /** The same example as the CSV a report part holds. */
 export const DOCUMENT_ACTIVITY_CSV = [
-  'agent_name,agent_id,activity_type,agent_status,agent_status_in_seconds,created_at',
+  'agent_name,agent_id,activity_type,Agent_Status,Agent_Status_in_seconds,created_at',
   `John Doe,${EXAMPLE_AGENT_ID},active,Active on IntelliAssign,210,2020-01-23T12:04:48.868Z`,
   `Matt Gibson,${EXAMPLE_AGENT_ID},inactive,In Break,268,2020-01-23T12:07:18.691Z`,
   `Sarah Jones,${EXAMPLE_AGENT_ID},active,Active on IntelliAssign,228,2020-01-23T12:10:46.251Z`,

@@ -2,6 +2,7 @@ import type { components, FreshchatClient } from '@freshchat-sandbox/client';
 import { describe, expect, it } from 'vitest';
 import type { ContractTarget } from '../target.js';
 import {
+  builtInStatusIds,
   CHANGES_AN_AGENT,
   controlClient,
   expectError,
@@ -94,7 +95,7 @@ export function agentStatusUpdateChecks(target: ContractTarget): void {
           const unavailable = ok(await patch(freshchat, agent.id, { availability_status: 'UNAVAILABLE' }), 'patch');
           expect(unavailable.availability_status).toBe('UNAVAILABLE');
           expect(unavailable.agent_status.name).toBe('Unavailable');
-          if (target.sandbox) expect(unavailable.agent_status.id).toBe(SEED.unavailableStatusId);
+          if (target.sandbox) expect(unavailable.agent_status.id).toBe((await builtInStatusIds(target)).unavailable);
 
           const status = await otherCustomStatus(freshchat, { ...agent, agent_status: unavailable.agent_status });
           if (!status) return ctx.skip();
@@ -146,7 +147,7 @@ export function agentStatusUpdateChecks(target: ContractTarget): void {
         expect(after).toHaveLength(before.length + 1);
         expect(after.at(-1)).toMatchObject({
           actor: { actor_type: 'admin', actor_id: SEED.adminId },
-          from: { id: SEED.activeStatusId, name: 'Active on IntelliAssign' },
+          from: { id: (await builtInStatusIds(target)).active, name: 'Active on IntelliAssign' },
           to: { id: SEED.customStatuses.Meeting, name: 'Meeting' },
         });
       },

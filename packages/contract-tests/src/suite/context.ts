@@ -12,8 +12,6 @@ import type { ContractTarget, SandboxControl } from '../target.js';
 export const SEED = {
   appId: 'f18dcf5f-338b-421e-b329-3dfd39b068d0',
   adminId: '5b3c1f0e-7a52-4d6b-9c1e-2f4a8d9e0b71',
-  activeStatusId: '00000000-0000-4000-8000-000000000001',
-  unavailableStatusId: '00000000-0000-4000-8000-000000000002',
   customStatuses: {
     Lunch: 'ccd63293-dd83-4369-a1e9-27aeabc4e62e',
     Break: '0973d9a6-5a19-4f21-bed5-39ece50a9a77',
@@ -152,6 +150,15 @@ export async function targetNow(target: ContractTarget): Promise<number> {
   const { data } = await controlClient(target).GET('/_mock/clock');
   if (!data) throw new Error('GET /_mock/clock failed');
   return Date.parse(data.now);
+}
+
+/**
+ * The ids of the sandbox account's two built-in statuses, from `GET /_mock/account`: each account has its own (as in
+ * Freshchat), so they are read, never hard-coded.
+ */
+export async function builtInStatusIds(target: ContractTarget): Promise<{ active: string; unavailable: string }> {
+  const { built_in_statuses } = ok(await controlClient(target).GET('/_mock/account'), 'account');
+  return { active: built_in_statuses.active.id, unavailable: built_in_statuses.unavailable.id };
 }
 
 /** Moves the sandbox's clock forward. */

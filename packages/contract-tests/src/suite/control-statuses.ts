@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractTarget } from '../target.js';
 import {
+  builtInStatusIds,
   controlClient,
   controlSenders,
   expectError,
@@ -25,9 +26,10 @@ export function controlStatusChecks(target: ContractTarget): void {
   describe('control API: statuses', () => {
     sandboxIt(`the list holds the two built-in statuses first, then the custom ones ${SANDBOX_ONLY}`, async () => {
       const { states } = ok(await controlClient(target).GET('/_mock/statuses'), 'statuses');
+      const builtIn = await builtInStatusIds(target);
       expect(states.slice(0, 2)).toEqual([
-        { id: SEED.activeStatusId, name: 'Active on IntelliAssign', emoji: expect.any(String), built_in: true },
-        { id: SEED.unavailableStatusId, name: 'Unavailable', emoji: expect.any(String), built_in: true },
+        { id: builtIn.active, name: 'Active on IntelliAssign', emoji: expect.any(String), built_in: true },
+        { id: builtIn.unavailable, name: 'Unavailable', emoji: expect.any(String), built_in: true },
       ]);
       expect(states.slice(2).map((s) => s.id)).toEqual(Object.values(SEED.customStatuses));
     });
@@ -59,8 +61,9 @@ export function controlStatusChecks(target: ContractTarget): void {
     });
 
     sandboxIt(`403: the built-in statuses cannot be edited or deleted ${SANDBOX_ONLY}`, async () => {
-      await expectError(await patch(`/_mock/statuses/${SEED.activeStatusId}`, { name: 'Busy' }), 403);
-      await expectError(await del(`/_mock/statuses/${SEED.unavailableStatusId}`), 403);
+      const builtIn = await builtInStatusIds(target);
+      await expectError(await patch(`/_mock/statuses/${builtIn.active}`, { name: 'Busy' }), 403);
+      await expectError(await del(`/_mock/statuses/${builtIn.unavailable}`), 403);
     });
 
     sandboxIt(`400: an id that is not a UUID, naming the parameter ${SANDBOX_ONLY}`, async () => {

@@ -22,12 +22,15 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const EVENT = 'Agent-IntelliAssign-Activity';
 
-/** A valid request over `[now - hoursBack, now + hoursAhead)` on the target's clock. */
-async function reportWindow(target: ContractTarget, hoursBack: number, hoursAhead = 0): Promise<RawReportRequest> {
-  const now = await targetNow(target);
+/**
+ * A valid request over `[now - hoursBack, now)` on the target's clock, to the whole second (never in the future: a
+ * window may not end after now).
+ */
+async function reportWindow(target: ContractTarget, hoursBack: number): Promise<RawReportRequest> {
+  const now = Math.floor((await targetNow(target)) / 1000) * 1000;
   return {
     start: isoSeconds(now - hoursBack * HOUR),
-    end: isoSeconds(now + hoursAhead * HOUR),
+    end: isoSeconds(now),
     event: EVENT,
     format: 'csv',
   };
@@ -40,10 +43,16 @@ function utcDays(start: string, end: string): number {
   return last - first + 1;
 }
 
-/** Requests a report on the sandbox and moves its clock until the job is done (30 clock-seconds by default). */
-async function finishedReport(target: ContractTarget): Promise<RawReport> {
+/**
+ * Requests a report on the sandbox (of the last `hoursBack` hours, or of `window`) and moves its clock until the job
+ * is done (30 clock-seconds by default).
+ */
+async function finishedReport(target: ContractTarget, hoursBack = 2, window?: RawReportRequest): Promise<RawReport> {
   const freshchat = freshchatClient(target);
-  const accepted = ok(await freshchat.POST('/reports/raw', { body: await reportWindow(target, 2) }), 'request report');
+  const accepted = ok(
+    await freshchat.POST('/reports/raw', { body: window ?? (await reportWindow(target, hoursBack)) }),
+    'request report',
+  );
   for (let polls = 0; polls < 240; polls++) {
     const report = ok(await freshchat.GET('/reports/raw/{id}', { params: { path: { id: accepted.id } } }), 'poll');
     if (report.status !== 'PENDING') return report;
@@ -79,6 +88,31 @@ export function reportChecks(target: ContractTarget): void {
         await expectError(await send(target, { method: 'POST', path: '/reports/raw', body }), 400, { field });
       }
     });
+
+    sandboxIt(
+      `400, the sandbox's stricter choices: times only in the guide's form (YYYY-MM-DDTHH:MM:SS[.sss]Z), and no window that ends in the future ${SANDBOX_ONLY}`,
+      async () => {
+        const valid = await reportWindow(target, 24);
+        const now = Date.parse(valid.end);
+        const cases: [Record<string, unknown>, string][] = [
+          [{ ...valid, start: valid.start.replace('Z', '+00:00') }, 'start'],
+          [{ ...valid, end: valid.end.replace('Z', 'z') }, 'end'],
+          [{ ...valid, start: valid.start.replace('T', ' ') }, 'start'],
+          [{ ...valid, end: valid.end.replace('Z', '.000000Z') }, 'end'],
+          [{ ...valid, end: isoSeconds(now + HOUR) }, 'end'],
+        ];
+        for (const [body, field] of cases) {
+          const error = await expectError(await send(target, { method: 'POST', path: '/reports/raw', body }), 400, {
+            field,
+          });
+          if (body.end !== valid.end && field === 'end' && Date.parse(String(body.end)) > now) {
+            expect(error.message).toContain('now');
+          } else {
+            expect(error.message).toContain('YYYY-MM-DDTHH:MM:SS[.sss]Z');
+          }
+        }
+      },
+    );
 
     it('202 then 200: the job can be polled; a second request within the minute is 429 with Retry-After; refused requests did not use the minute', async () => {
       const body = await reportWindow(target, 24);
@@ -131,7 +165,7 @@ export function reportChecks(target: ContractTarget): void {
     });
 
     sandboxIt(
-      `PENDING until the delay passes on the clock, then COMPLETED: one link per UTC day, zipped CSVs that show what happened ${SANDBOX_ONLY}`,
+      `PENDING until the delay passes on the clock, then COMPLETED: one link for the whole window, as the guide's example, a zipped CSV that shows what happened ${SANDBOX_ONLY}`,
       async () => {
         const freshchat = freshchatClient(target);
         ok(
@@ -141,8 +175,9 @@ export function reportChecks(target: ContractTarget): void {
           }),
           'patch',
         );
-        await advanceClock(target, 600);
-        const body = await reportWindow(target, 26, 1);
+        // 601: the window ends on a whole second, and the change was made between two.
+        await advanceClock(target, 601);
+        const body = await reportWindow(target, 26);
         const accepted = ok(await freshchat.POST('/reports/raw', { body }), 'request report');
         const pending = ok(await freshchat.GET('/reports/raw/{id}', { params: { path: { id: accepted.id } } }), 'poll');
         expect(pending).toMatchObject({ id: accepted.id, status: 'PENDING', links: [] });
@@ -153,14 +188,13 @@ export function reportChecks(target: ContractTarget): void {
           done = ok(await freshchat.GET('/reports/raw/{id}', { params: { path: { id: accepted.id } } }), 'poll');
         }
         expect(done.status).toBe('COMPLETED');
-        expect(done.links).toHaveLength(utcDays(body.start, body.end));
+        expect(done.links).toHaveLength(1);
         expect(done.links[0]?.from).toBe(new Date(body.start).toISOString());
-        expect(done.links.at(-1)?.to).toBe(new Date(body.end).toISOString());
-        for (const [i, part] of done.links.entries()) {
-          expect(part.link?.rel).toBe('extraction');
-          expect(new URL(part.link?.href ?? '').pathname).toMatch(/^\/_storage\//);
-          if (i > 0) expect(part.from).toBe(done.links[i - 1]?.to);
-        }
+        expect(done.links[0]?.to).toBe(new Date(body.end).toISOString());
+        expect(done.links[0]?.link?.rel).toBe('extraction');
+        expect(new URL(done.links[0]?.link?.href ?? '').pathname).toMatch(
+          new RegExp(`^/_storage/.*/${accepted.id}-${Date.parse(body.start)}\\.zip$`),
+        );
 
         const { rows } = await downloadReport(done, { event: EVENT, fetch: sandboxControl(target).fetch });
         const meeting = rows.filter((r) => r.agent_id === SEED.agents.johnDoe && r.agent_status === 'Meeting');
@@ -192,6 +226,67 @@ export function reportChecks(target: ContractTarget): void {
         const renewed = await fetchLink(target, again.links[0]?.link?.href as string);
         expect(renewed.status).toBe(200);
         await renewed.body?.cancel();
+      },
+    );
+
+    sandboxIt(
+      `a report_split fault splits the next job per UTC day, or into N parts; every link reads, in order ${SANDBOX_ONLY}`,
+      async () => {
+        // One window for the three reports (a minute apart: one report request a minute), so they read the same;
+        // ten clock-minutes of history in it at least, whatever ran before.
+        await advanceClock(target, 600);
+        const window = await reportWindow(target, 30);
+        ok(await controlClient(target).POST('/_mock/faults', { body: { type: 'report_split' } }), 'split per day');
+        const daily = await finishedReport(target, 30, window);
+        await advanceClock(target, 60);
+        ok(await controlClient(target).POST('/_mock/faults', { body: { type: 'report_split', parts: 4 } }), 'split');
+        const four = await finishedReport(target, 30, window);
+        await advanceClock(target, 60);
+        const whole = await finishedReport(target, 30, window);
+
+        const [start, end] = [whole.links[0]?.from as string, whole.links[0]?.to as string];
+        expect([start, end]).toEqual([new Date(window.start).toISOString(), new Date(window.end).toISOString()]);
+        expect(daily.links).toHaveLength(utcDays(start, end));
+        expect(four.links).toHaveLength(4);
+        expect(whole.links).toHaveLength(1);
+        for (const report of [daily, four]) {
+          expect(report.links[0]?.from).toBe(start);
+          expect(report.links.at(-1)?.to).toBe(end);
+          for (const [i, part] of report.links.entries()) {
+            if (i > 0) expect(part.from).toBe(report.links[i - 1]?.to);
+            expect(new URL(part.link?.href ?? '').pathname).toMatch(
+              new RegExp(`/${report.id}-${Date.parse(part.from)}\\.zip$`),
+            );
+          }
+        }
+        // Reading every link gives the same seconds per agent as the one link of the whole report.
+        const fetch = sandboxControl(target).fetch;
+        const seconds = async (report: RawReport) => {
+          const { rows } = await downloadReport(report, { event: EVENT, fetch });
+          return rows.reduce((sum, r) => sum + r.agent_status_in_seconds, 0);
+        };
+        const total = await seconds(whole);
+        expect(total).toBeGreaterThan(0);
+        expect(await seconds(four)).toBe(total);
+        expect(await seconds(daily)).toBe(total);
+      },
+    );
+
+    sandboxIt(
+      `a download link refuses a request that also carries Authorization (400 InvalidArgument, XML) ${SANDBOX_ONLY}`,
+      async () => {
+        const report = await finishedReport(target);
+        const href = report.links[0]?.link?.href as string;
+        const refused = await sandboxControl(target).fetch(
+          new Request(href, { headers: { Authorization: `Bearer ${target.token}` } }),
+        );
+        expect(refused.status).toBe(400);
+        const xml = await refused.text();
+        expect(xml).toMatch(/<Error><Code>InvalidArgument<\/Code><Message>Only one auth mechanism allowed;/);
+        expect(xml).toContain('<ArgumentName>Authorization</ArgumentName>');
+        const served = await fetchLink(target, href);
+        expect(served.status).toBe(200);
+        await served.body?.cancel();
       },
     );
 

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /**
  * Where new ids come from. Random by default; seeded (`seededIds`) for reproducible runs. Ids are drawn when a
@@ -27,12 +27,26 @@ export function seededBytes(seed: number, label: string, n: number): Buffer {
  */
 export function seededIds(seed: number, from = 0): IdSource {
   let n = from;
-  return () => {
-    const bytes = seededBytes(seed, 'id', n++);
-    // Version 4 and the RFC 4122 variant, as crypto.randomUUID() sets them.
-    bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
-    bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
-    const hex = bytes.toString('hex', 0, 16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-  };
+  return () => uuidOf(seededBytes(seed, 'id', n++));
+}
+
+/**
+ * A v4 UUID that is a pure function of a secret and a label: the same secret and label give the same id, and
+ * nobody without the secret can tell it from a random one. The sandbox names its seed accounts' built-in statuses
+ * so: they stay the same across resets and restarts (a durable sandbox keeps the secret) without drawing from the
+ * id source.
+ *
+ * @example
+ * derivedId(linkSecret, 'account 0 built-in active'); // the same id on every reset
+ */
+export function derivedId(secret: string, label: string): string {
+  return uuidOf(createHmac('sha256', secret).update(label).digest());
+}
+
+function uuidOf(bytes: Buffer): string {
+  // Version 4 and the RFC 4122 variant, as crypto.randomUUID() sets them.
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }

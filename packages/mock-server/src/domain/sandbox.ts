@@ -12,7 +12,7 @@ import { acceptAtOnce, type EventBatch, type EventSink } from './events/event-si
 import type { Pending } from './events/pending.js';
 import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
-import type { IdSource } from './id-source.js';
+import { derivedId, type IdSource } from './id-source.js';
 import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
 import { SandboxIds } from './sandbox-ids.js';
@@ -48,6 +48,17 @@ export type SandboxOptions = {
    * feeds nothing, the sandbox starts afresh, and its `sandboxStarted` event goes to the sink.
    */
   replay?: ((apply: (batch: EventBatch) => void) => void) | undefined;
+  /**
+   * Gives every account without ids of its own the built-in status ids all accounts shared before version 3 of the
+   * data folder (`…0001`, `…0002`): only the migration of such a folder sets it, so its state stays the same.
+   */
+  sharedBuiltInIds?: boolean | undefined;
+};
+
+/** The built-in status ids every account had before they became per account (a migrated data folder keeps them). */
+const SHARED_BUILT_IN_IDS = {
+  active: '00000000-0000-4000-8000-000000000001',
+  unavailable: '00000000-0000-4000-8000-000000000002',
 };
 
 /** What a command decided: its events, and what it answers once they are applied. */
@@ -98,11 +109,13 @@ export class Sandbox {
   private readonly hooks: AccountHooks;
   private readonly sink: EventSink;
   private readonly ids: SandboxIds;
+  private readonly sharedIds: boolean;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
     this.sink = options.sink ?? acceptAtOnce;
     this.ids = new SandboxIds(options.ids);
+    this.sharedIds = options.sharedBuiltInIds ?? false;
     this.hooks = {
       newId: () => this.newId(),
       onKeyPair: (account, privateKeyPem) => {
@@ -209,15 +222,26 @@ export class Sandbox {
   }
 
   /** Creates an account from a seed; `conflict` when its token or app id is taken. */
-  createAccount(seed: AccountSeed): Pending<Account> {
+  createAccount(given: AccountSeed): Pending<Account> {
     return this.execute(() => {
       const at = this.clock.now();
+      const seed =
+        this.sharedIds && !given.built_in_status_ids ? { ...given, built_in_status_ids: SHARED_BUILT_IN_IDS } : given;
       const { value: account, ids } = this.ids.recording(() => Account.fromSeed(seed, at, this.limits, this.hooks));
       if (this.authenticate(account.token)) {
         throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'token: an account with this token exists');
       }
       if (this.accountsByApp.has(account.appId)) {
         throw new DomainError('conflict', 'ACCOUNT_EXISTS', 'app_id: an account with this app id exists');
+      }
+      for (const [role, id] of Object.entries(given.built_in_status_ids ?? {})) {
+        if (this.allAccounts().some((a) => a.statuses.find(id))) {
+          throw new DomainError(
+            'conflict',
+            'STATUS_EXISTS',
+            `built_in_status_ids.${role}: another account has this status id`,
+          );
+        }
       }
       return {
         events: [{ type: 'accountCreated', at, seed, ids }],
@@ -286,7 +310,8 @@ export class Sandbox {
 
   /**
    * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
-   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault.
+   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault and a
+   * `report_split` fault.
    */
   requestReport(account: Account, request: ReportRequest): Pending<ReportJob> {
     return this.execute(() => {
@@ -302,6 +327,7 @@ export class Sandbox {
       }
       const failure = account.faults.find('report_failure');
       const partFault = failure ? undefined : account.faults.find('report_part_status');
+      const splitFault = failure ? undefined : account.faults.find('report_split');
       const job: ReportJob = {
         id: this.newId(),
         event: request.event,
@@ -312,11 +338,12 @@ export class Sandbox {
         completesAt: now + this.reportDelayMs,
         failing: failure !== undefined,
         lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
+        split: splitFault && (splitFault.parts === undefined ? 'utc_day' : { parts: splitFault.parts }),
       };
-      const used = failure ?? partFault;
+      const used = [failure ?? partFault, splitFault].filter((fault) => fault !== undefined);
       return {
         events: [
-          ...(used ? [{ type: 'faultUsed' as const, app: account.appId, faultId: used.id }] : []),
+          ...used.map((fault) => ({ type: 'faultUsed' as const, app: account.appId, faultId: fault.id })),
           { type: 'reportRequested', app: account.appId, job },
         ],
         answer: () => job,
@@ -337,6 +364,12 @@ export class Sandbox {
     this.ids.resume(0);
     const { value: linkSecret, ids } = this.ids.recording(() => {
       const secret = options.linkSecret ?? (this.ids.seed === undefined ? crypto.randomUUID() : this.newId());
+      // Built-in status ids derive from the secret, so they are the account's own and stay across resets.
+      this.seed = withBuiltInIds(this.seed, (i, role) =>
+        options.sharedBuiltInIds
+          ? SHARED_BUILT_IN_IDS[role]
+          : derivedId(secret, `seed account ${i}: ${ROLE_NAMES[role]}`),
+      );
       const at = this.clock.now();
       for (const seed of this.seed.accounts) Account.fromSeed(seed, at, this.limits, this.hooks);
       return secret;
@@ -383,6 +416,28 @@ export class Sandbox {
     });
   }
 }
+
+/**
+ * The seed with every account's built-in status ids settled: a seed file's own, else ids derived from the sandbox's
+ * secret (random, from the id seed, or kept by a durable sandbox), so each account has ids of its own that stay the
+ * same across resets and restarts.
+ */
+function withBuiltInIds(seed: SeedFile, idOf: (account: number, role: BuiltInRole) => string): SeedFile {
+  return {
+    accounts: seed.accounts.map((account, i) => ({
+      ...account,
+      built_in_status_ids: account.built_in_status_ids ?? {
+        active: idOf(i, 'active'),
+        unavailable: idOf(i, 'unavailable'),
+      },
+    })),
+  };
+}
+
+type BuiltInRole = keyof typeof SHARED_BUILT_IN_IDS;
+
+/** The names the ids are derived from (as earlier versions derived them, so a seeded sandbox keeps its ids). */
+const ROLE_NAMES: Record<BuiltInRole, string> = { active: 'Active on IntelliAssign', unavailable: 'Unavailable' };
 
 function tokenKey(token: string): string {
   // One-shot hash: no Hash object (a native handle the collector must finalise) per request.

@@ -48,6 +48,58 @@ describe('the account', () => {
   });
 });
 
+describe('built-in status ids', () => {
+  it('are random per account without a seed that sets them, and stay the same across a reset', async () => {
+    const { control } = openSandbox({ seed: undefined });
+    const first = (await control.GET('/_mock/account')).data?.built_in_statuses;
+    const listed = (await control.GET('/_mock/statuses')).data?.states.slice(0, 2);
+    await control.POST('/_mock/reset');
+    const afterReset = (await control.GET('/_mock/account')).data?.built_in_statuses;
+    const another = openSandbox({ seed: undefined });
+    const elsewhere = (await another.control.GET('/_mock/account')).data?.built_in_statuses;
+
+    expect(first?.active.id).toMatch(UUID);
+    expect(first?.active.id).not.toBe('00000000-0000-4000-8000-000000000001');
+    expect(listed).toEqual([
+      { ...first?.active, emoji: '', built_in: true },
+      { ...first?.unavailable, emoji: '', built_in: true },
+    ]);
+    expect(afterReset).toEqual(first);
+    expect(elsewhere?.active.id).not.toBe(first?.active.id);
+  });
+
+  it('are drawn from the id seed: the same seed gives the same ids, another seed others', async () => {
+    const ids = async (idSeed: number) =>
+      (await openSandbox({ seed: undefined, idSeed }).control.GET('/_mock/account')).data?.built_in_statuses;
+    expect(await ids(42)).toEqual(await ids(42));
+    expect((await ids(42))?.active.id).not.toBe((await ids(43))?.active.id);
+  });
+
+  it("can be set by a seed (an account of POST /_mock/accounts too), never to another account's ids", async () => {
+    const sandbox = openSandbox();
+    const chosen = {
+      active: '5e1f0000-0000-4000-8000-00000000000a',
+      unavailable: '5e1f0000-0000-4000-8000-00000000000b',
+    };
+    const other = await createAccount(sandbox, { built_in_status_ids: chosen });
+    const taken = await sandbox.control.POST('/_mock/accounts', {
+      body: { built_in_status_ids: { active: IDS.active, unavailable: UNKNOWN_ID } },
+    });
+    const same = await sandbox.control.POST('/_mock/accounts', {
+      body: { built_in_status_ids: { active: UNKNOWN_ID, unavailable: UNKNOWN_ID } },
+    });
+
+    expect((await other.control.GET('/_mock/account')).data?.built_in_statuses).toEqual({
+      active: { id: chosen.active, name: 'Active on IntelliAssign' },
+      unavailable: { id: chosen.unavailable, name: 'Unavailable' },
+    });
+    expect(taken.response.status).toBe(409);
+    expect(taken.error?.message).toBe('built_in_status_ids.active: another account has this status id');
+    expect(same.response.status).toBe(400);
+    expect(same.error?.message).toBe('built_in_status_ids: the two ids must differ');
+  });
+});
+
 describe('accounts', () => {
   it('creates an account (201) that holds the two built-in statuses and nothing else', async () => {
     const sandbox = openSandbox();
@@ -58,8 +110,26 @@ describe('accounts', () => {
     expect(data).toEqual({ app_id: expect.stringMatching(UUID), token: expect.any(String) });
     expect(data?.app_id).not.toBe(IDS.appId);
     expect((await other.freshchat.GET('/agents/status')).data).toEqual({ states: [] });
-    expect((await other.control.GET('/_mock/statuses')).data).toEqual({ states: BUILT_INS });
-    expect((await other.freshchat.GET('/agents')).data?.agents).toEqual([]);
+    // The two built-in statuses, with ids of the new account's own: none is the first account's.
+    const theirs = (await other.control.GET('/_mock/account')).data?.built_in_statuses;
+    expect((await other.control.GET('/_mock/statuses')).data).toEqual({
+      states: [
+        { ...BUILT_INS[0], id: theirs?.active.id },
+        { ...BUILT_INS[1], id: theirs?.unavailable.id },
+      ],
+    });
+    expect(theirs).toEqual({
+      active: { id: expect.stringMatching(UUID), name: 'Active on IntelliAssign' },
+      unavailable: { id: expect.stringMatching(UUID), name: 'Unavailable' },
+    });
+    expect([IDS.active, IDS.unavailable]).not.toContain(theirs?.active.id);
+    expect([IDS.active, IDS.unavailable]).not.toContain(theirs?.unavailable.id);
+    // No agent but its admin, the token's owner.
+    const agents = (await other.freshchat.GET('/agents')).data?.agents ?? [];
+    const admin = (await other.control.GET('/_mock/account')).data?.admin_id;
+    expect(agents.map((a) => [a.id, a.role_id, `${a.first_name} ${a.last_name}`])).toEqual([
+      [admin, 'ADMIN', 'Account Admin'],
+    ]);
     expect((await other.control.GET('/_mock/account')).data?.app_id).toBe(data?.app_id);
   });
 
@@ -79,6 +149,12 @@ describe('accounts', () => {
 
     const theirAgents = (await other.freshchat.GET('/agents')).data?.agents ?? [];
     const ada = theirAgents[0]?.id ?? '';
+    const theirActive = (await other.control.GET('/_mock/account')).data?.built_in_statuses.active.id;
+    // The other account's "Active on IntelliAssign" is not a status of this one.
+    const theirActiveFromHere = await sandbox.freshchat.PATCH('/agents/{agent_id}', {
+      params: { path: { agent_id: IDS.john } },
+      body: { agent_status: { id: theirActive ?? '' } },
+    });
     const johnFromThere = await other.freshchat.GET('/agents/{agent_id}', {
       params: { path: { agent_id: IDS.john } },
     });
@@ -99,8 +175,11 @@ describe('accounts', () => {
 
     expect(other.token).toBe('second-account-token');
     expect(theirAgents.map((a) => [a.first_name, a.email, a.agent_status.id])).toEqual([
-      ['Ada', 'ada@example.com', IDS.active],
+      ['Ada', 'ada@example.com', theirActive],
+      ['Account', 'account.admin@example.com', theirActive],
     ]);
+    expect(theirActive).not.toBe(IDS.active);
+    expect(theirActiveFromHere.response.status).toBe(400);
     expect(theirStatus?.name).toBe('On a call');
     expect(johnFromThere.response.status).toBe(404);
     expect(johnFromThere.error).toEqual({ code: 404, status: 'AGENT_NOT_FOUND', message: 'agent_id: agent not found' });
@@ -108,7 +187,7 @@ describe('accounts', () => {
     expect(patchJohnFromThere.response.status).toBe(404);
     expect(johnAsAgentFromThere.response.status).toBe(404);
     expect(theirStatusFromHere.response.status).toBe(400);
-    expect((await sandbox.freshchat.GET('/agents')).data?.agents).toHaveLength(4);
+    expect((await sandbox.freshchat.GET('/agents')).data?.agents).toHaveLength(5);
     expect((await sandbox.freshchat.GET('/agents/status')).data?.states.map((s) => s.name)).toEqual(SEED_STATUS_NAMES);
   });
 

@@ -35,7 +35,14 @@ describe('agents', () => {
       created_time: iso(T0 + 5000),
     });
     const listed = await freshchat.GET('/agents');
-    expect(listed.data?.agents.map((a) => a.id)).toEqual([IDS.john, IDS.matt, IDS.sarah, IDS.sebastian, data?.id]);
+    expect(listed.data?.agents.map((a) => a.id)).toEqual([
+      IDS.john,
+      IDS.matt,
+      IDS.sarah,
+      IDS.sebastian,
+      ADMIN_ID,
+      data?.id,
+    ]);
     expect(listed.data?.agents.at(-1)).toEqual(data);
     expect(await historyOf(control, data?.id ?? '')).toEqual([
       { at: iso(T0 + 5000), actor: { actor_type: 'admin', actor_id: ADMIN_ID }, from: null, to: ACTIVE },
@@ -79,7 +86,7 @@ describe('agents', () => {
     });
     expect(response.status).toBe(400);
     expect(error).toEqual({ code: 400, status: 'INVALID_VALUE', message: 'agent_status_id: no status with this id' });
-    expect((await freshchat.GET('/agents')).data?.agents).toHaveLength(4);
+    expect((await freshchat.GET('/agents')).data?.agents).toHaveLength(5);
   });
 
   it.each<[string, Record<string, unknown>, string]>([

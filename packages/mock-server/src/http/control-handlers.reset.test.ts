@@ -39,7 +39,7 @@ describe('reset', () => {
     expect((await control.GET('/_mock/clock')).data).toEqual({ now: iso(now), frozen: true });
     expect((await freshchat.GET('/agents/status')).data?.states.map((s) => s.name)).toEqual(SEED_STATUS_NAMES);
     const agents = (await freshchat.GET('/agents')).data?.agents;
-    expect(agents?.map((a) => a.id)).toEqual([IDS.john, IDS.matt, IDS.sarah, IDS.sebastian]);
+    expect(agents?.map((a) => a.id)).toEqual([IDS.john, IDS.matt, IDS.sarah, IDS.sebastian, ADMIN_ID]);
     expect(agents?.every((a) => a.agent_status.id === IDS.active)).toBe(true);
     expect(await historyOf(control, IDS.john)).toEqual([
       { at: iso(now), actor: { actor_type: 'admin', actor_id: ADMIN_ID }, from: null, to: ACTIVE },

@@ -1,5 +1,5 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
-import { ACTIVE_STATUS_ID, type AgentStatus, UNAVAILABLE_STATUS_ID } from '../domain/agents/agent-status.js';
+import type { AgentStatus } from '../domain/agents/agent-status.js';
 import {
   addFault,
   advanceClock,
@@ -55,8 +55,8 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
       app_id: account.appId,
       admin_id: account.adminId,
       built_in_statuses: {
-        active: ref(account.statuses.get(ACTIVE_STATUS_ID)),
-        unavailable: ref(account.statuses.get(UNAVAILABLE_STATUS_ID)),
+        active: ref(account.statuses.active),
+        unavailable: ref(account.statuses.unavailable),
       },
     },
   }),

@@ -224,14 +224,23 @@ describe('listAgents', () => {
     const { data, response } = await freshchat.GET('/agents');
 
     expect(response.status).toBe(200);
-    expect(data?.agents.map((a) => a.id)).toEqual([IDS.john, IDS.matt, IDS.sarah, IDS.sebastian]);
+    expect(data?.agents.map((a) => a.id)).toEqual([IDS.john, IDS.matt, IDS.sarah, IDS.sebastian, ADMIN_ID]);
     expect(data?.agents.map((a) => `${a.first_name} ${a.last_name}`)).toEqual([
       'John Doe',
       'Matt Gibson',
       'Sarah Jones',
       'Sebastian Ric',
+      'Account Admin',
     ]);
-    expect(data?.pagination).toEqual({ current_page: 1, items_per_page: 20, total_items: 4, total_pages: 1 });
+    // The admin, the token's owner, is one of the agents: the only one whose role is ADMIN.
+    expect(data?.agents.map((a) => [a.role_id, a.role_name])).toEqual([
+      ['AGENT', 'Agent'],
+      ['AGENT', 'Agent'],
+      ['AGENT', 'Agent'],
+      ['AGENT', 'Agent'],
+      ['ADMIN', 'Admin'],
+    ]);
+    expect(data?.pagination).toEqual({ current_page: 1, items_per_page: 20, total_items: 5, total_pages: 1 });
     expect(data?.links).toEqual({
       first_page: { href: '/v2/agents?page=1&items_per_page=20', rel: 'first_page', type: 'GET' },
       last_page: { href: '/v2/agents?page=1&items_per_page=20', rel: 'last_page', type: 'GET' },
@@ -247,7 +256,7 @@ describe('listAgents', () => {
     });
 
     expect(first.data?.agents.map((a) => a.first_name)).toEqual(['Sebastian', 'Sarah', 'Matt']);
-    expect(first.data?.pagination).toEqual({ current_page: 1, items_per_page: 3, total_items: 4, total_pages: 2 });
+    expect(first.data?.pagination).toEqual({ current_page: 1, items_per_page: 3, total_items: 5, total_pages: 2 });
     const links = first.data?.links;
     expect(links?.previous_page).toBeUndefined();
     const sorted = { sort_by: 'first_name', sort_order: 'desc', items_per_page: '3' };
@@ -262,8 +271,8 @@ describe('listAgents', () => {
       pagination: unknown;
       links: { next_page?: unknown; previous_page?: { href: string } };
     };
-    expect(second.agents.map((a) => a.first_name)).toEqual(['John']);
-    expect(second.pagination).toEqual({ current_page: 2, items_per_page: 3, total_items: 4, total_pages: 2 });
+    expect(second.agents.map((a) => a.first_name)).toEqual(['John', 'Account']);
+    expect(second.pagination).toEqual({ current_page: 2, items_per_page: 3, total_items: 5, total_pages: 2 });
     expect(second.links.next_page).toBeUndefined();
     expect(linkTarget(second.links.previous_page?.href ?? '')).toEqual({
       path: '/v2/agents',
@@ -280,9 +289,10 @@ describe('listAgents', () => {
     const byLast = await freshchat.GET('/agents', { params: { query: { sort_by: 'last_name' } } });
     const byEmail = await freshchat.GET('/agents', { params: { query: { sort_by: 'email' } } });
 
-    expect(byLast.data?.agents.map((a) => a.last_name)).toEqual(['Doe', 'Gibson', 'Jones', 'Ric', 'Zed']);
+    expect(byLast.data?.agents.map((a) => a.last_name)).toEqual(['Admin', 'Doe', 'Gibson', 'Jones', 'Ric', 'Zed']);
     expect(byEmail.data?.agents.map((a) => a.email)).toEqual([
       'aaa@example.com',
+      'account.admin@example.com',
       'john.doe@example.com',
       'matt.gibson@example.com',
       'sarah.jones@example.com',
@@ -310,11 +320,12 @@ describe('listAgents', () => {
       IDS.john,
       IDS.sarah,
       IDS.sebastian,
+      ADMIN_ID,
       retired.data?.id,
       grouped.data?.id,
     ]);
     expect(await ids({ is_deactivated: true })).toEqual([retired.data?.id]);
-    expect(await ids({ is_deactivated: false })).toHaveLength(5);
+    expect(await ids({ is_deactivated: false })).toHaveLength(6);
     expect(await ids({ groups: 'g-2' })).toEqual([grouped.data?.id]);
     expect(await ids({ groups: 'g-3' })).toEqual([]);
   });
@@ -325,9 +336,9 @@ describe('listAgents', () => {
     const { data } = await freshchat.GET('/agents', { params: { query: { page: 9, items_per_page: 2 } } });
 
     expect(data?.agents).toEqual([]);
-    expect(data?.pagination).toEqual({ current_page: 9, items_per_page: 2, total_items: 4, total_pages: 2 });
+    expect(data?.pagination).toEqual({ current_page: 9, items_per_page: 2, total_items: 5, total_pages: 3 });
     expect(data?.links.next_page).toBeUndefined();
-    expect(linkTarget(data?.links.previous_page?.href ?? '').query.page).toBe('2');
+    expect(linkTarget(data?.links.previous_page?.href ?? '').query.page).toBe('3');
   });
 
   it.each([
@@ -345,6 +356,54 @@ describe('listAgents', () => {
     expect(response.status).toBe(400);
     expect(error).toEqual({ code: 400, status: 'INVALID_VALUE', message });
   });
+
+  it("names the token's owner as the actor of an API change: an admin who is one of the account's agents", async () => {
+    const { freshchat, control } = openSandbox();
+    await freshchat.PATCH('/agents/{agent_id}', {
+      params: { path: { agent_id: IDS.john } },
+      body: { agent_status: { id: IDS.meeting } },
+    });
+    const actor = (await historyOf(control, IDS.john)).at(-1)?.actor;
+    const admin = await freshchat.GET('/agents/{agent_id}', { params: { path: { agent_id: actor?.actor_id ?? '' } } });
+    const account = (await control.GET('/_mock/account')).data;
+
+    expect(actor).toEqual({ actor_type: 'admin', actor_id: ADMIN_ID });
+    expect(account?.admin_id).toBe(ADMIN_ID);
+    expect(admin.response.status).toBe(200);
+    expect(admin.data).toMatchObject({ id: ADMIN_ID, role_id: 'ADMIN', role_name: 'Admin', is_deactivated: false });
+  });
+
+  it('honours created_from as Airbyte sends it (six fraction digits): agents created at or after it; links keep it', async () => {
+    const { freshchat, control, advance } = openSandbox();
+    await advance(60);
+    const later = await control.POST('/_mock/agents', { body: { first_name: 'New', last_name: 'Hire' } });
+    const page = async (created_from: string) =>
+      (await freshchat.GET('/agents', { params: { query: { created_from, items_per_page: 1 } } })).data;
+
+    const sinceNow = await page('2030-06-15T12:01:00.000000Z');
+    const sinceStart = await page('2030-06-15T12:00:00Z');
+    const afterAll = await page('2030-06-15T12:01:00.001Z');
+
+    expect(sinceNow?.agents.map((a) => a.id)).toEqual([later.data?.id]);
+    expect(sinceNow?.pagination.total_items).toBe(1);
+    expect(sinceStart?.pagination.total_items).toBe(6);
+    expect(linkTarget(sinceStart?.links.next_page?.href ?? '').query).toEqual({
+      created_from: '2030-06-15T12:00:00Z',
+      page: '2',
+      items_per_page: '1',
+    });
+    expect(afterAll?.pagination.total_items).toBe(0);
+  });
+
+  it.each([['2030-06-15T12:00:00+00:00'], ['2030-06-15 12:00:00Z'], ['2030-06-15'], ['yesterday']])(
+    'answers 400 naming created_from for %s (UTC with Z only)',
+    async (created_from) => {
+      const { freshchat } = openSandbox();
+      const { error, response } = await freshchat.GET('/agents', { params: { query: { created_from } } });
+      expect(response.status).toBe(400);
+      expect(error?.message).toMatch(/^created_from: must have the form YYYY-MM-DDTHH:MM:SS\[\.ffffff\]Z/);
+    },
+  );
 
   it('answers 400 for a page that is not an integer', async () => {
     const { raw } = openSandbox();
@@ -412,7 +471,12 @@ describe('getAgent', () => {
       last_name: 'Doe',
       email: 'john.doe@example.com',
       role_id: 'AGENT',
+      role_name: 'Agent',
       is_deactivated: false,
+      is_deleted: false,
+      agent_capacity: 5,
+      freshchat_access: true,
+      round_robin_access: false,
       login_status: true,
       locale: 'en-US',
       timezone: 'UTC',

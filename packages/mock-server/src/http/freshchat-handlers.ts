@@ -64,6 +64,7 @@ export const freshchatHandlers: OperationHandlers<FreshchatOperationId> = {
       groups: query.groups,
       isDeactivated: query.is_deactivated,
       availabilityStatus: query.availability_status,
+      createdFrom: query.created_from === undefined ? undefined : Date.parse(query.created_from),
     });
     // Links keep the caller's declared filters and order, so following them walks the same list.
     const given = query as Record<string, unknown>;

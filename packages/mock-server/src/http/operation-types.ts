@@ -28,6 +28,8 @@ export type OperationInput<Op extends OperationId> = {
   body: Operations[Op] extends { requestBody?: infer R } ? JsonOf<NonNullable<R>> : undefined;
   /** The origin the request came to (`http://127.0.0.1:4010`), for absolute links. */
   origin: string;
+  /** The request's `Authorization` header, if it has one (the storage stand-in refuses one). */
+  authorization: string | undefined;
 };
 
 type Responses<Op extends OperationId> = Operations[Op]['responses'];

@@ -2,12 +2,24 @@ import type { FreshchatClient, RawReport, RawReportRequest } from '@freshchat-sa
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../domain/clock/virtual-clock.js';
 import { activityRowsOf, downloadCsv, downloadPart } from '../testing/report-download.js';
-import { auth, frozenClock, IDS, iso, ORIGIN, openSandbox, T0, UNKNOWN_ID } from '../testing/sandbox-harness.js';
+import {
+  ADMIN_ID,
+  auth,
+  frozenClock,
+  IDS,
+  iso,
+  ORIGIN,
+  openSandbox,
+  T0,
+  UNKNOWN_ID,
+} from '../testing/sandbox-harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const EVENT = 'Agent-IntelliAssign-Activity';
-const CSV_HEADER = 'agent_name,agent_id,activity_type,agent_status,agent_status_in_seconds,created_at';
+const START_FORM = 'start: must have the form YYYY-MM-DDTHH:MM:SS[.sss]Z, such as 2020-12-14T13:00:00.000Z';
+const END_FORM = 'end: must have the form YYYY-MM-DDTHH:MM:SS[.sss]Z, such as 2020-12-15T13:00:00.000Z';
+const CSV_HEADER = 'agent_name,agent_id,activity_type,Agent_Status,Agent_Status_in_seconds,created_at';
 
 /** A valid request over the day before T0. */
 const dayBefore: RawReportRequest = { start: iso(T0 - DAY), end: iso(T0), event: EVENT, format: 'csv' };
@@ -27,6 +39,7 @@ const NAMES: Record<string, string> = {
   [IDS.matt]: 'Matt Gibson',
   [IDS.sarah]: 'Sarah Jones',
   [IDS.sebastian]: 'Sebastian Ric',
+  [ADMIN_ID]: 'Account Admin',
 };
 
 /** One expected CSV row. */
@@ -74,18 +87,30 @@ describe('requestRawReport', () => {
       { start: '2030-01-31T00:00:00.000Z', end: '2030-03-01T00:00:00.000Z' },
       'end: must not be later than one month after start (2030-02-28T00:00:00.000Z)',
     ],
+    ['a start with a non-UTC offset', { start: '2030-06-14T14:00:00+02:00' }, START_FORM],
+    ['an end with a non-UTC offset', { end: '2030-06-15T07:00:00-05:00' }, END_FORM],
+    ['a start with a zero offset (+00:00)', { start: '2030-06-14T12:00:00+00:00' }, START_FORM],
+    ['an end with a zero offset (-00:00)', { end: '2030-06-15T12:00:00-00:00' }, END_FORM],
+    ['a start with a lower-case z', { start: '2030-06-14T12:00:00.000z' }, START_FORM],
+    ['a start with a space instead of T', { start: '2030-06-14 12:00:00.000Z' }, START_FORM],
+    ['a start with a lower-case t', { start: '2030-06-14t12:00:00.000Z' }, START_FORM],
+    ['a start with more than three fraction digits', { start: '2030-06-14T12:00:00.0000Z' }, START_FORM],
+    ['an end with microseconds', { end: '2030-06-15T11:00:00.000000Z' }, END_FORM],
+    ['a start without seconds', { start: '2030-06-14T12:00Z' }, START_FORM],
+    ['a date without a time', { start: '2030-06-14' }, START_FORM],
     [
-      'a start with a non-UTC offset',
-      { start: '2030-06-14T14:00:00+02:00' },
-      'start: must be a UTC time (ending in Z or +00:00)',
+      "an end later than the clock's now",
+      { end: '2030-06-15T12:00:00.001Z' },
+      'end: must not be later than now (2030-06-15T12:00:00.000Z)',
     ],
     [
-      'an end with a non-UTC offset',
-      { end: '2030-06-15T07:00:00-05:00' },
-      'end: must be a UTC time (ending in Z or +00:00)',
+      'a window wholly in the future',
+      { start: '2030-06-16T00:00:00Z', end: '2030-06-17T00:00:00Z' },
+      'end: must not be later than now (2030-06-15T12:00:00.000Z)',
     ],
-    ['a start that is not a date-time', { start: 'yesterday' }, 'start: must match format "date-time"'],
-    ['a start without an offset', { start: '2030-06-14T12:00:00' }, 'start: must match format "date-time"'],
+    ['a start that is not a date-time', { start: 'yesterday' }, START_FORM],
+    ['a start without an offset', { start: '2030-06-14T12:00:00' }, START_FORM],
+    ['a start in the form but not a date', { start: '2030-02-30T12:00:00Z' }, 'start: must match format "date-time"'],
     ['a format other than csv', { format: 'xlsx' }, 'format: must be one of csv'],
     [
       'an unknown event',
@@ -134,12 +159,13 @@ describe('requestRawReport', () => {
     expect((await freshchat.POST('/reports/raw', { body: dayBefore })).response.status).toBe(202);
   });
 
-  it('accepts the edges: a start exactly 15 months ago, an end exactly one month after start, +00:00', async () => {
+  it('accepts the edges: a start exactly 15 months ago, an end exactly one month after start or exactly now, 0–3 fraction digits', async () => {
     const { freshchat, advance } = openSandbox();
     const bodies: RawReportRequest[] = [
       { ...dayBefore, start: earliest, end: '2029-04-15T12:00:00.000Z' },
       { ...dayBefore, start: '2030-05-01T00:00:00.000Z', end: '2030-06-01T00:00:00.000Z' },
-      { ...dayBefore, start: '2030-06-14T12:00:00+00:00', end: '2030-06-15T12:00:00.000Z' },
+      { ...dayBefore, start: '2030-06-14T12:00:00Z', end: '2030-06-15T12:01:00.0Z' },
+      { ...dayBefore, start: '2030-06-14T12:00:00.5Z', end: '2030-06-15T12:02:00.25Z' },
     ];
     for (const body of bodies) {
       const { response, error } = await freshchat.POST('/reports/raw', { body });
@@ -266,7 +292,7 @@ describe('getRawReport', () => {
     expect(pending.response.headers.get('X-RateLimit-Remaining')).toBe('4998');
     expect(stillPending.data?.status).toBe('PENDING');
     expect(completed.data?.status).toBe('COMPLETED');
-    expect(completed.data?.links).toHaveLength(2);
+    expect(completed.data?.links).toHaveLength(1);
   });
 
   it('honours reportDelaySeconds', async () => {
@@ -324,7 +350,8 @@ describe('getRawReport', () => {
   it('completes with its last sub-report FAILED and without a link under a report_part_status fault', async () => {
     const { freshchat, control, fetch, advance } = openSandbox();
     const fault = await control.POST('/_mock/faults', { body: { type: 'report_part_status' } });
-    // The window touches two UTC days: two sub-reports.
+    // The window touches two UTC days: split per day, two sub-reports.
+    await control.POST('/_mock/faults', { body: { type: 'report_split', count: 2 } });
     const { data: partial } = await freshchat.POST('/reports/raw', { body: dayBefore });
     await advance(30);
     const report = await completedReport(freshchat, partial?.id ?? '');
@@ -354,7 +381,7 @@ describe('getRawReport', () => {
     const { data } = await freshchat.POST('/reports/raw', { body: dayBefore });
     await advance(30);
 
-    const last = (await completedReport(freshchat, data?.id ?? '')).links[1];
+    const last = (await completedReport(freshchat, data?.id ?? '')).links.at(-1);
 
     expect(last?.status).toBe(status);
     expect(last?.link !== undefined).toBe(hasLink);
@@ -386,10 +413,10 @@ describe('getRawReport', () => {
 });
 
 describe('report links', () => {
-  it('split the window at UTC midnights: one absolute link per calendar day it touches', async () => {
+  it('are one sub-report covering the whole window, named <job id>-<start ms>.zip, as in the guide’s example', async () => {
     const { freshchat, advance } = openSandbox();
-    const start = '2030-06-13T13:00:00.000Z'; // two days before T0, 13:00
-    const end = '2030-06-15T10:00:00.000Z'; // today (T0's day), 10:00
+    const start = '2030-06-13T13:00:00.000Z'; // two days before T0, 13:00: the window crosses two midnights
+    const end = '2030-06-15T10:00:00.000Z';
     const { data: accepted } = await freshchat.POST('/reports/raw', {
       body: { start, end, event: EVENT, format: 'csv' },
     });
@@ -399,16 +426,68 @@ describe('report links', () => {
 
     expect(report.interval).toBe('2030-06-13 13:00:00.0 2030-06-15 10:00:00.0');
     expect(report.links.map(({ from, to, status }) => ({ from, to, status }))).toEqual([
+      { from: start, to: end, status: 'COMPLETED' },
+    ]);
+    const href = new URL(report.links[0]?.link?.href ?? '');
+    expect(href.origin).toBe(ORIGIN);
+    expect(href.pathname).toMatch(
+      new RegExp(`^/_storage/extraction/[0-9a-f]{64}/2030/06/${accepted?.id}-${Date.parse(start)}\\.zip$`),
+    );
+    expect(href.searchParams.get('X-Amz-Expires')).toBe('3600');
+  });
+
+  it('split at UTC midnights under a report_split fault: one absolute link per calendar day, next report only', async () => {
+    const { freshchat, control, advance } = openSandbox();
+    await control.POST('/_mock/faults', { body: { type: 'report_split' } });
+    const start = '2030-06-13T13:00:00.000Z';
+    const end = '2030-06-15T10:00:00.000Z';
+    const { data: accepted } = await freshchat.POST('/reports/raw', {
+      body: { start, end, event: EVENT, format: 'csv' },
+    });
+    await advance(60);
+    const { data: next } = await freshchat.POST('/reports/raw', { body: { start, end, event: EVENT, format: 'csv' } });
+    await advance(30);
+
+    const report = await completedReport(freshchat, accepted?.id ?? '');
+
+    expect(report.links.map(({ from, to, status }) => ({ from, to, status }))).toEqual([
       { from: start, to: '2030-06-14T00:00:00.000Z', status: 'COMPLETED' },
       { from: '2030-06-14T00:00:00.000Z', to: '2030-06-15T00:00:00.000Z', status: 'COMPLETED' },
       { from: '2030-06-15T00:00:00.000Z', to: end, status: 'COMPLETED' },
     ]);
-    for (const { link } of report.links) {
+    for (const { link, from } of report.links) {
       expect(link?.rel).toBe('extraction');
       expect(link?.href.startsWith(`${ORIGIN}/_storage/extraction/`)).toBe(true);
-      expect(new URL(link?.href ?? '').searchParams.get('X-Amz-Expires')).toBe('3600');
+      expect(new URL(link?.href ?? '').pathname.endsWith(`/${accepted?.id}-${Date.parse(from)}.zip`)).toBe(true);
     }
     expect(new Set(report.links.map((l) => l.link?.href)).size).toBe(3);
+    expect((await completedReport(freshchat, next?.id ?? '')).links).toHaveLength(1);
+  });
+
+  it('split into N contiguous, nearly equal parts under a report_split fault with parts', async () => {
+    const { freshchat, control, fetch, advance } = openSandbox();
+    const fault = await control.POST('/_mock/faults', { body: { type: 'report_split', parts: 3 } });
+    await advance(10);
+    const start = iso(T0);
+    const end = iso(T0 + 10_000);
+    const { data: accepted } = await freshchat.POST('/reports/raw', {
+      body: { start, end, event: EVENT, format: 'csv' },
+    });
+    await advance(30);
+
+    const report = await completedReport(freshchat, accepted?.id ?? '');
+
+    expect(fault.data).toMatchObject({ type: 'report_split', parts: 3, remaining: 1 });
+    expect(report.links.map(({ from, to }) => ({ from, to }))).toEqual([
+      { from: start, to: iso(T0 + 3_333) },
+      { from: iso(T0 + 3_333), to: iso(T0 + 6_666) },
+      { from: iso(T0 + 6_666), to: end },
+    ]);
+    const parts = await activityRowsOf(fetch, report);
+    // Every agent's 10 s in the window, spread over the three parts: whole seconds inside each.
+    expect(
+      parts.map((p) => p.rows.filter((r) => r.agent_id === IDS.john).map((r) => r.agent_status_in_seconds)),
+    ).toEqual([[3], [3], [3]]);
   });
 
   it('serve, without Authorization, a zip holding exactly one CSV', async () => {
@@ -428,6 +507,26 @@ describe('report links', () => {
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/\.csv$/);
     expect(part.files[names[0] as string]?.split('\n')[0]).toBe(CSV_HEADER);
+  });
+
+  it('refuse a request that also carries Authorization: 400 InvalidArgument in XML, as S3 does', async () => {
+    const { freshchat, fetch, advance } = openSandbox();
+    const { data: accepted } = await freshchat.POST('/reports/raw', { body: dayBefore });
+    await advance(30);
+    const href = (await completedReport(freshchat, accepted?.id ?? '')).links[0]?.link?.href ?? '';
+
+    for (const authorization of ['Bearer sandbox-token', 'Bearer not-a-token', 'Basic dXNlcjpwYXNz', '']) {
+      const refused = await fetch(new Request(href, { headers: { Authorization: authorization } }));
+      expect(refused.status, authorization).toBe(400);
+      expect(refused.headers.get('content-type')).toBe('application/xml');
+      expect(await refused.text()).toBe(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism ' +
+          'allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization ' +
+          'header should be specified</Message><ArgumentName>Authorization</ArgumentName></Error>',
+      );
+    }
+    // The same link without the header is served.
+    expect((await downloadPart(fetch, href)).status).toBe(200);
   });
 
   it('are issued afresh by every GET, each valid one hour of clock time from that GET', async () => {
@@ -458,7 +557,8 @@ describe('report links', () => {
   });
 
   it('answer 403 SignatureDoesNotMatch when tampered with', async () => {
-    const { freshchat, fetch, advance } = openSandbox();
+    const { freshchat, control, fetch, advance } = openSandbox();
+    await control.POST('/_mock/faults', { body: { type: 'report_split' } });
     const { data: accepted } = await freshchat.POST('/reports/raw', {
       body: { ...dayBefore, start: iso(T0 - 2 * DAY) },
     });
@@ -536,7 +636,7 @@ describe('report content', () => {
   it('has one row per period with whole seconds, activity type and when the status was selected', async () => {
     const { freshchat, fetch, advance, patch } = await scriptedHistory();
     const { data: accepted } = await freshchat.POST('/reports/raw', {
-      body: { start: iso(T0), end: iso(T0 + HOUR), event: EVENT, format: 'csv' },
+      body: { start: iso(T0), end: iso(T0 + 220_000), event: EVENT, format: 'csv' },
     });
     await advance(30);
 
@@ -547,26 +647,27 @@ describe('report content', () => {
     expect(csv.split('\n')[0]).toBe(CSV_HEADER);
     const expected = [
       row(IDS.john, 'Active on IntelliAssign', 100, T0),
-      row(IDS.matt, 'Active on IntelliAssign', 250, T0),
-      row(IDS.sarah, 'Active on IntelliAssign', 250, T0),
-      row(IDS.sebastian, 'Active on IntelliAssign', 250, T0),
+      row(IDS.matt, 'Active on IntelliAssign', 220, T0),
+      row(IDS.sarah, 'Active on IntelliAssign', 220, T0),
+      row(IDS.sebastian, 'Active on IntelliAssign', 220, T0),
+      row(ADMIN_ID, 'Active on IntelliAssign', 220, T0),
       row(IDS.john, 'Meeting', 90, T0 + 100_000),
-      row(IDS.john, 'Lunch', 60, T0 + 190_000), // ongoing: ends when the report completed
+      row(IDS.john, 'Lunch', 30, T0 + 190_000), // still going on: clipped at the window's end
     ];
-    expect(parts).toEqual([{ from: iso(T0), to: iso(T0 + HOUR), rows: expected }]);
+    expect(parts).toEqual([{ from: iso(T0), to: iso(T0 + 220_000), rows: expected }]);
 
     // A snapshot: what happens after completion is not in it, however often the report is fetched again.
     await advance(10);
     await patch(IDS.break);
     await advance(10);
     const again = await completedReport(freshchat, accepted?.id ?? '');
-    expect(await activityRowsOf(fetch, again)).toEqual([{ from: iso(T0), to: iso(T0 + HOUR), rows: expected }]);
+    expect(await activityRowsOf(fetch, again)).toEqual([{ from: iso(T0), to: iso(T0 + 220_000), rows: expected }]);
   });
 
   it('clips periods to the window and keeps created_at when the period began before it', async () => {
     const { freshchat, fetch, advance } = await scriptedHistory({ reportsPerMinute: 2 });
     const { data: late } = await freshchat.POST('/reports/raw', {
-      body: { start: iso(T0 + 150_000), end: iso(T0 + HOUR), event: EVENT, format: 'csv' },
+      body: { start: iso(T0 + 150_000), end: iso(T0 + 220_000), event: EVENT, format: 'csv' },
     });
     const { data: early } = await freshchat.POST('/reports/raw', {
       body: { start: iso(T0 - HOUR), end: iso(T0 + 200_000), event: EVENT, format: 'csv' },
@@ -577,25 +678,28 @@ describe('report content', () => {
     const earlyRows = (await activityRowsOf(fetch, await completedReport(freshchat, early?.id ?? '')))[0]?.rows;
 
     expect(lateRows).toEqual([
-      row(IDS.matt, 'Active on IntelliAssign', 100, T0),
-      row(IDS.sarah, 'Active on IntelliAssign', 100, T0),
-      row(IDS.sebastian, 'Active on IntelliAssign', 100, T0),
+      row(IDS.matt, 'Active on IntelliAssign', 70, T0),
+      row(IDS.sarah, 'Active on IntelliAssign', 70, T0),
+      row(IDS.sebastian, 'Active on IntelliAssign', 70, T0),
+      row(ADMIN_ID, 'Active on IntelliAssign', 70, T0),
       row(IDS.john, 'Meeting', 40, T0 + 100_000),
-      row(IDS.john, 'Lunch', 60, T0 + 190_000),
+      row(IDS.john, 'Lunch', 30, T0 + 190_000),
     ]);
     expect(earlyRows).toEqual([
       row(IDS.john, 'Active on IntelliAssign', 100, T0),
       row(IDS.matt, 'Active on IntelliAssign', 200, T0),
       row(IDS.sarah, 'Active on IntelliAssign', 200, T0),
       row(IDS.sebastian, 'Active on IntelliAssign', 200, T0),
+      row(ADMIN_ID, 'Active on IntelliAssign', 200, T0),
       row(IDS.john, 'Meeting', 90, T0 + 100_000),
       row(IDS.john, 'Lunch', 10, T0 + 190_000),
     ]);
   });
 
-  it('splits a period that crosses midnight between the two days’ sub-reports', async () => {
+  it('splits a period that crosses midnight between the two days’ sub-reports (report_split)', async () => {
     const evening = Date.parse('2030-06-14T22:00:00.000Z');
-    const { freshchat, fetch, advance } = openSandbox({ clock: frozenClock(evening) });
+    const { freshchat, control, fetch, advance } = openSandbox({ clock: frozenClock(evening) });
+    await control.POST('/_mock/faults', { body: { type: 'report_split' } });
     const patch = (statusId: string) =>
       freshchat.PATCH('/agents/{agent_id}', {
         params: { path: { agent_id: IDS.john } },
@@ -605,10 +709,11 @@ describe('report content', () => {
     await patch(IDS.meeting); // 23:00
     await advance(7200);
     await patch(IDS.active); // 01:00 the next day
+    await advance(30);
     const { data: accepted } = await freshchat.POST('/reports/raw', {
-      body: { start: iso(evening), end: '2030-06-15T02:00:00.000Z', event: EVENT, format: 'csv' },
+      body: { start: iso(evening), end: '2030-06-15T01:00:30.000Z', event: EVENT, format: 'csv' },
     });
-    await advance(30); // completes at 01:00:30
+    await advance(30);
 
     const parts = await activityRowsOf(fetch, await completedReport(freshchat, accepted?.id ?? ''));
 
@@ -621,16 +726,18 @@ describe('report content', () => {
           row(IDS.matt, 'Active on IntelliAssign', 7200, evening),
           row(IDS.sarah, 'Active on IntelliAssign', 7200, evening),
           row(IDS.sebastian, 'Active on IntelliAssign', 7200, evening),
+          row(ADMIN_ID, 'Active on IntelliAssign', 7200, evening),
           row(IDS.john, 'Meeting', 3600, evening + HOUR),
         ],
       },
       {
         from: '2030-06-15T00:00:00.000Z',
-        to: '2030-06-15T02:00:00.000Z',
+        to: '2030-06-15T01:00:30.000Z',
         rows: [
           row(IDS.matt, 'Active on IntelliAssign', 3630, evening),
           row(IDS.sarah, 'Active on IntelliAssign', 3630, evening),
           row(IDS.sebastian, 'Active on IntelliAssign', 3630, evening),
+          row(ADMIN_ID, 'Active on IntelliAssign', 3630, evening),
           row(IDS.john, 'Meeting', 3600, evening + HOUR),
           row(IDS.john, 'Active on IntelliAssign', 30, evening + 3 * HOUR),
         ],
@@ -645,7 +752,7 @@ describe('report content', () => {
       body: { name: 'Stand-up' },
     });
     const { data: accepted } = await freshchat.POST('/reports/raw', {
-      body: { start: iso(T0), end: iso(T0 + HOUR), event: EVENT, format: 'csv' },
+      body: { start: iso(T0), end: iso(T0 + 220_000), event: EVENT, format: 'csv' },
     });
     await advance(30);
 
@@ -664,8 +771,9 @@ describe('report content', () => {
       params: { path: { agent_id: agent.data?.id ?? '' } },
       body: { agent_status: { id: status.data?.id ?? '' } },
     });
+    await advance(30);
     const { data: accepted } = await freshchat.POST('/reports/raw', {
-      body: { start: iso(T0), end: iso(T0 + HOUR), event: EVENT, format: 'csv' },
+      body: { start: iso(T0), end: iso(T0 + 40_000), event: EVENT, format: 'csv' },
     });
     await advance(30);
 
@@ -684,20 +792,21 @@ describe('report content', () => {
   it('leaves agent names out with should_exclude_pii', async () => {
     const { freshchat, fetch, advance } = await scriptedHistory();
     const { data: accepted, response } = await freshchat.POST('/reports/raw', {
-      body: { start: iso(T0), end: iso(T0 + HOUR), event: EVENT, format: 'csv', should_exclude_pii: true },
+      body: { start: iso(T0), end: iso(T0 + 220_000), event: EVENT, format: 'csv', should_exclude_pii: true },
     });
     await advance(30);
 
     const [part] = await activityRowsOf(fetch, await completedReport(freshchat, accepted?.id ?? ''));
 
     expect(response.status).toBe(202);
-    expect(part?.rows).toHaveLength(6);
-    expect(part?.rows.map((r) => r.agent_name)).toEqual(['', '', '', '', '', '']);
+    expect(part?.rows).toHaveLength(7);
+    expect(part?.rows.map((r) => r.agent_name)).toEqual(['', '', '', '', '', '', '']);
     expect(part?.rows.map((r) => r.agent_id)).toEqual([
       IDS.john,
       IDS.matt,
       IDS.sarah,
       IDS.sebastian,
+      ADMIN_ID,
       IDS.john,
       IDS.john,
     ]);

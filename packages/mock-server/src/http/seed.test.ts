@@ -31,10 +31,13 @@ describe('a seed', () => {
     expect(agents.map((a) => [a.first_name, a.agent_status.name, a.availability_status])).toEqual([
       ['Ada', 'Training', 'UNAVAILABLE'],
       ['Grace', 'Active on IntelliAssign', 'AVAILABLE'],
+      ['Account', 'Active on IntelliAssign', 'AVAILABLE'], // the admin, one of the account's agents
     ]);
     expect(agents[1]?.email).toBe('grace.hopper@example.com');
     expect(history.data?.history.map((h) => h.at)).toEqual([iso(T0 - 3_600_000)]);
-    expect((await clientsFor('second-token').freshchat.GET('/agents')).data?.agents).toEqual([]);
+    expect((await clientsFor('second-token').freshchat.GET('/agents')).data?.agents.map((a) => a.role_id)).toEqual([
+      'ADMIN',
+    ]);
     expect((await clientsFor('sandbox-token').freshchat.GET('/agents')).response.status).toBe(401);
   });
 

@@ -2,12 +2,12 @@ import type { AgentIntelliAssignActivityRow, ControlComponents } from '@freshcha
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SEED } from '../domain/accounts/default-seed.js';
 import { activityRowsOf, downloadCsv } from '../testing/report-download.js';
-import { IDS, iso, openSandbox, T0, type TestSandbox } from '../testing/sandbox-harness.js';
+import { ADMIN_ID, IDS, iso, openSandbox, T0, type TestSandbox } from '../testing/sandbox-harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const CUSTOM_NAMES = ['Lunch', 'Break', 'Meeting', 'Knowledge training', 'Tea break'];
-const SEED_AGENTS = new Set<string>([IDS.john, IDS.matt, IDS.sarah, IDS.sebastian]);
+const SEED_AGENTS = new Set<string>([IDS.john, IDS.matt, IDS.sarah, IDS.sebastian, ADMIN_ID]);
 type SimulationRequest = ControlComponents['schemas']['SimulationRequest'];
 
 async function simulate(sandbox: Pick<TestSandbox, 'control'>, body: SimulationRequest) {
@@ -88,6 +88,8 @@ describe('POST /_mock/simulate', () => {
     const sandbox = openSandbox();
     await simulate(sandbox, { agents: 40, days: 22, seed: 7 });
     const start = Math.floor(T0 / DAY) * DAY - 20 * DAY;
+    // One sub-report per day, so each day's seconds can be summed on their own.
+    await sandbox.control.POST('/_mock/faults', { body: { type: 'report_split' } });
     const { parts } = await reportRows(sandbox, start, start + 20 * DAY);
 
     expect(parts).toHaveLength(20);
@@ -180,7 +182,7 @@ describe('POST /_mock/simulate', () => {
     expect(response.status).toBe(400);
     expect(error).toMatchObject({ code: 400, message: expect.stringMatching(message) });
     const agents = (await sandbox.freshchat.GET('/agents')).data?.agents ?? [];
-    expect(agents).toHaveLength(4);
+    expect(agents).toHaveLength(5); // the seed's four and the admin
   });
 });
 
@@ -204,7 +206,7 @@ describe('simulate in a seed', () => {
     await sandbox.control.POST('/_mock/reset');
     const reset = await namesAndChanges(sandbox);
 
-    expect(started).toHaveLength(10);
+    expect(started).toHaveLength(11); // six simulated, the seed's four and the admin
     expect(started[4]?.[1]?.length).toBeGreaterThan(4);
     expect(reset).toEqual(started);
   });
@@ -219,7 +221,7 @@ describe('simulate in a seed', () => {
       body: { simulate: { agents: 3, days: 2, seed: 9, until: iso(T0 + DAY) } },
     });
 
-    expect((await other.freshchat.GET('/agents')).data?.agents).toHaveLength(3);
+    expect((await other.freshchat.GET('/agents')).data?.agents).toHaveLength(4); // three simulated and the admin
     expect(refused.response.status).toBe(400);
     expect(refused.error?.message).toBe('simulate.until: must not be in the future');
   });

@@ -3,13 +3,15 @@ import { zippedCsv } from '../adapters/report-zip.js';
 import { reportPartRows } from '../domain/reports/report-content.js';
 import { isDownloadable, reportParts, reportStatus } from '../domain/reports/report-job.js';
 import type { OperationHandlers } from './operation-types.js';
-import { storageRefusal } from './storage-error.js';
+import { SECOND_AUTH_MECHANISM, storageRefusal } from './storage-error.js';
 import { checkStorageLink, storageLinkOf } from './storage-url.js';
 
 /** The storage stand-in: serves a sub-report's zipped CSV to whoever holds a valid pre-signed link. */
 export const storageHandlers: OperationHandlers<'downloadReportPart'> = {
   downloadReportPart: (input) => {
     const { sandbox } = input;
+    // Checked before the signature, as the storage service does: a second auth mechanism is refused outright.
+    if (input.authorization !== undefined) return storageRefusal(SECOND_AUTH_MECHANISM);
     const link = storageLinkOf(input);
     const checked = checkStorageLink(link.key, link.proof, sandbox.links, sandbox.clock.now());
     if (!checked.ok) return storageRefusal(checked.refusal);

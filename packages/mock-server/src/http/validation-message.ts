@@ -50,6 +50,12 @@ export function describeValidationError(
       if (error.params.error === 'tag') return `${tag}: must be a string`;
       return `${tag}: ${JSON.stringify(error.params.tagValue)} is not one of the allowed values`;
     }
+    case 'pattern': {
+      // A property may say in words which form its pattern asks for (the report times' `x-expected-form`).
+      const form = error.parentSchema?.['x-expected-form'];
+      if (typeof form === 'string') return `${path || location}: must have the form ${form}`;
+      return `${path || location}: ${error.message ?? 'is invalid'}`;
+    }
     case 'minProperties':
       return `${path || location}: must not be empty`;
     default:

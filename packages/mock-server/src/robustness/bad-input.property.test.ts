@@ -261,8 +261,15 @@ function expectSound(request: FuzzRequest, answer: Answer): void {
   expect(answer.status, where).toBeLessThan(500);
   if (answer.status < 400) return;
   if (answer.contentType.includes('xml')) {
-    // The storage stand-in refuses as S3 does; nothing else answers XML.
+    // The storage stand-in refuses as S3 does; nothing else answers XML. A well-formed link that also carries an
+    // Authorization header is refused for that (400 InvalidArgument); anything else 403.
     expect(request.target.startsWith('/_storage/'), where).toBe(true);
+    if (answer.status === 400) {
+      expect(request.headers.authorization, where).toBeDefined();
+      expect(answer.text, where).toContain('<Code>InvalidArgument</Code>');
+      expect(answer.text, where).toContain('<ArgumentName>Authorization</ArgumentName>');
+      return;
+    }
     expect(answer.status, where).toBe(403);
     expect(answer.text, where).toMatch(/^<\?xml[^>]*\?>\s*<Error><Code>\w+<\/Code><Message>[^<]*<\/Message><\/Error>/);
     return;

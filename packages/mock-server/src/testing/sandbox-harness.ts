@@ -6,6 +6,7 @@ import {
   type FreshchatClient,
 } from '@freshchat-sandbox/client';
 import { expect, onTestFinished } from 'vitest';
+import { DEFAULT_SEED } from '../domain/accounts/default-seed.js';
 import { VirtualClock } from '../domain/clock/virtual-clock.js';
 import { createMockServer, type MockServer, type MockServerOptions } from '../mock-server.js';
 
@@ -17,11 +18,14 @@ export const TOKEN = 'sandbox-token';
 /** Where a frozen clock starts: noon UTC, so "today" has a morning and the day before yesterday an afternoon. */
 export const T0 = Date.parse('2030-06-15T12:00:00.000Z');
 
-/** The default seed's ids, as the design names them. */
+/**
+ * The default seed's ids, as the design names them; the built-in statuses' ids are the ones {@link TEST_SEED} sets
+ * (each account has its own: a sandbox without a seed that sets them makes new ones).
+ */
 export const IDS = {
   appId: 'f18dcf5f-338b-421e-b329-3dfd39b068d0',
-  active: '00000000-0000-4000-8000-000000000001',
-  unavailable: '00000000-0000-4000-8000-000000000002',
+  active: 'a1a1a1a1-0000-4000-8000-000000000001',
+  unavailable: 'a1a1a1a1-0000-4000-8000-000000000002',
   lunch: 'ccd63293-dd83-4369-a1e9-27aeabc4e62e',
   break: '0973d9a6-5a19-4f21-bed5-39ece50a9a77',
   meeting: 'ea0ab820-e97c-47f5-8443-7bd362adc393',
@@ -52,6 +56,16 @@ export const SEED_STATUS_NAMES = ['Lunch', 'Break', 'Meeting', 'Knowledge traini
 /** Any lower-case UUID, as the sandbox issues ids. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * The default seed with its built-in statuses' ids set, as a seed file may set them, so a test can name them
+ * ({@link IDS}`.active`, `.unavailable`). What `openSandbox` starts with unless a test gives another seed.
+ */
+export const TEST_SEED = {
+  accounts: DEFAULT_SEED.accounts.map((account, i) =>
+    i === 0 ? { ...account, built_in_status_ids: { active: IDS.active, unavailable: IDS.unavailable } } : account,
+  ),
+};
+
 /** A clock that moves only when advanced or set, so every time a test reads is exact. */
 export function frozenClock(start: number = T0): VirtualClock {
   return VirtualClock.frozenAt(start);
@@ -77,7 +91,7 @@ export type TestSandbox = {
  * closes it when the test finishes.
  */
 export function openSandbox(options: MockServerOptions = {}): TestSandbox {
-  const mock = createMockServer({ clock: frozenClock(), ...options });
+  const mock = createMockServer({ clock: frozenClock(), seed: TEST_SEED, ...options });
   onTestFinished(() => mock.close());
   const fetch = (req: Request) => mock.app.fetch(req);
   const clientsFor = (token: string) => ({

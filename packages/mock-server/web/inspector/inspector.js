@@ -109,7 +109,7 @@ function renderAgents() {
         'div',
         { class: 'legend' },
         ...[...seen].map(([id, label]) =>
-          el('span', {}, el('span', { class: 'swatch', style: `background:${statusColour(id)}` }), label),
+          el('span', {}, el('span', { class: 'swatch', style: `background:${statusColour(id, label)}` }), label),
         ),
       ),
     );

@@ -4,16 +4,17 @@
 /** @typedef {import('./types.js').HistoryEntry} HistoryEntry */
 
 const SVG = 'http://www.w3.org/2000/svg';
-const ACTIVE = '00000000-0000-4000-8000-000000000001';
-const UNAVAILABLE = '00000000-0000-4000-8000-000000000002';
 
 /**
- * A stable colour per status: green for "Active on IntelliAssign", grey for "Unavailable", a hue from the id else.
+ * A stable colour per status: green for "Active on IntelliAssign", grey for "Unavailable" (known by their names: each
+ * account gives the two built-in statuses ids of its own, and no other status may take their names), a hue from the
+ * id else.
  * @param {string} id
+ * @param {string} name
  */
-export function statusColour(id) {
-  if (id === ACTIVE) return '#2da44e';
-  if (id === UNAVAILABLE) return '#8c959f';
+export function statusColour(id, name) {
+  if (name === 'Active on IntelliAssign') return '#2da44e';
+  if (name === 'Unavailable') return '#8c959f';
   let hash = 0;
   for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
   return `hsl(${hash % 360} 65% 50%)`;
@@ -62,7 +63,7 @@ export function timelineSvg(agentName, history, from, to) {
     rect.setAttribute('width', String(Math.max(((p.end - p.start) / span) * 1000, 1)));
     rect.setAttribute('y', '2');
     rect.setAttribute('height', '24');
-    rect.setAttribute('fill', statusColour(p.id));
+    rect.setAttribute('fill', statusColour(p.id, p.name));
     rect.dataset.status = p.name;
     const title = document.createElementNS(SVG, 'title');
     title.textContent = `${p.name}: ${new Date(p.start).toISOString()} – ${new Date(p.end).toISOString()}`;

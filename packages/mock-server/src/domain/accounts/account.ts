@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { RouteOperationId } from '../../generated/documents.js';
 import { emailFromName } from '../agents/agent-email.js';
 import { AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
-import { ACTIVE_STATUS_ID, isActiveStatus, StatusCatalog, UNAVAILABLE_STATUS_ID } from '../agents/agent-status.js';
+import { type BuiltInStatusIds, StatusCatalog } from '../agents/agent-status.js';
 import { DomainError } from '../domain-error.js';
 import { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
@@ -19,6 +19,8 @@ export type AccountSeed = {
   token?: string | undefined;
   app_id?: string | undefined;
   admin_id?: string | undefined;
+  /** The ids of the two built-in statuses; new ones (random, or from the id seed) when left out. */
+  built_in_status_ids?: BuiltInStatusIds | undefined;
   statuses?: { id?: string | undefined; name: string; emoji?: string | undefined }[] | undefined;
   agents?:
     | {
@@ -81,10 +83,11 @@ export class Account {
     readonly token: string,
     readonly appId: string,
     readonly adminId: string,
+    builtInStatusIds: BuiltInStatusIds,
     limits: AccountLimits,
     private readonly hooks: AccountHooks,
   ) {
-    this.statuses = new StatusCatalog(hooks.newId);
+    this.statuses = new StatusCatalog(hooks.newId, builtInStatusIds);
     this.agents = new AgentRoster(this.statuses, this.history, hooks.newId);
     this.faults = new FaultPlan(hooks.newId);
     const makeKey = hooks.makeKey;
@@ -117,6 +120,7 @@ export class Account {
       seed.token ?? `sbx_${hooks.newId().replaceAll('-', '')}`,
       seed.app_id ?? hooks.newId(),
       seed.admin_id ?? hooks.newId(),
+      seed.built_in_status_ids ?? { active: hooks.newId(), unavailable: hooks.newId() },
       limits,
       hooks,
     );
@@ -157,6 +161,23 @@ export class Account {
         throw prefixed(error, `agents[${i}].`);
       }
     }
+    // The admin is one of the account's agents, as in Freshchat: the token's owner, the actor of API changes.
+    if (!account.agents.has(account.adminId)) {
+      account.agents.add({
+        id: account.adminId,
+        firstName: 'Account',
+        lastName: 'Admin',
+        email: undefined,
+        isDeactivated: false,
+        loginStatus: true,
+        routingType: undefined,
+        groups: undefined,
+        statusId: undefined,
+        createdAt: now,
+        since: now,
+        actor: { type: 'admin', id: account.adminId },
+      });
+    }
     if (seed.simulate) {
       try {
         account.simulate(seed.simulate, now);
@@ -192,11 +213,11 @@ export class Account {
     const window = simulationWindow(request, now);
     const ref = (id: string) => {
       const status = this.statuses.get(id);
-      return { id: status.id, name: status.name, active: isActiveStatus(status.id) };
+      return { id: status.id, name: status.name, active: this.statuses.isActive(status.id) };
     };
     const floor = simulateFloor(request, window, {
-      active: ref(ACTIVE_STATUS_ID),
-      unavailable: ref(UNAVAILABLE_STATUS_ID),
+      active: ref(this.statuses.active.id),
+      unavailable: ref(this.statuses.unavailable.id),
       custom: this.statuses.custom().map((s) => ref(s.id)),
     });
     if (floor.agents.length !== agentIds.length) throw new RangeError('a simulation names one id per agent');

@@ -5,9 +5,11 @@ import { type IdSource, randomIds } from '../id-source.js';
 /** A fault as the control API describes it. */
 export type Fault = {
   id: string;
-  type: 'report_failure' | 'report_part_status' | 'latency' | 'error' | 'drop_connection';
+  type: 'report_failure' | 'report_part_status' | 'report_split' | 'latency' | 'error' | 'drop_connection';
   operation?: FreshchatOperationId | undefined;
   ms?: number | undefined;
+  /** How many equal parts a `report_split` fault cuts a report into; one per UTC day when left out. */
+  parts?: number | undefined;
   /** The error status of an `error` fault; the sub-report status of a `report_part_status` fault. */
   status?: number | ReportPartFaultStatus | undefined;
   /** How many more times it fires; null for until removed. */
@@ -21,6 +23,7 @@ export type ReportPartFaultStatus = 'FAILED' | 'PENDING' | 'IN_PROGRESS' | 'SUCC
 export type FaultInput =
   | { type: 'report_failure'; count?: number | undefined }
   | { type: 'report_part_status'; status?: ReportPartFaultStatus | undefined; count?: number | undefined }
+  | { type: 'report_split'; parts?: number | undefined; count?: number | undefined }
   | { type: 'latency'; operation?: FreshchatOperationId | undefined; ms: number; count?: number | undefined }
   | {
       type: 'error';
@@ -31,8 +34,8 @@ export type FaultInput =
   | { type: 'drop_connection'; operation?: FreshchatOperationId | undefined; count?: number | undefined };
 
 /**
- * One account's active faults: failed reports, reports with a sub-report in another status, added latency, forced
- * error answers, dropped connections.
+ * One account's active faults: failed reports, reports with a sub-report in another status, reports split into
+ * several sub-reports, added latency, forced error answers, dropped connections.
  */
 export class FaultPlan {
   private faults: Fault[] = [];
@@ -71,6 +74,9 @@ export class FaultPlan {
         break;
       case 'report_part_status':
         fault = { ...base, status: input.status ?? 'FAILED', remaining: input.count ?? 1 };
+        break;
+      case 'report_split':
+        fault = { ...base, ...(input.parts === undefined ? {} : { parts: input.parts }), remaining: input.count ?? 1 };
         break;
       case 'latency':
         fault = { ...base, operation: input.operation, ms: input.ms, remaining: input.count ?? null };

@@ -3,13 +3,7 @@ import type { Actor, HistoryEntry } from '../history/history-entry.js';
 import type { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
 import { emailFromName } from './agent-email.js';
-import {
-  ACTIVE_STATUS_ID,
-  type AgentStatus,
-  isActiveStatus,
-  type StatusCatalog,
-  UNAVAILABLE_STATUS_ID,
-} from './agent-status.js';
+import type { AgentStatus, StatusCatalog } from './agent-status.js';
 
 /** How chats reach an agent. */
 export type AgentRoutingType = 'INTELLIASSIGN' | 'OCR' | 'DISABLED';
@@ -72,6 +66,8 @@ export type AgentQuery = {
   groups?: string | undefined;
   isDeactivated?: boolean | undefined;
   availabilityStatus?: 'AVAILABLE' | 'UNAVAILABLE' | undefined;
+  /** Only agents created at or after this clock time (epoch ms). */
+  createdFrom?: number | undefined;
 };
 
 const SORT_KEYS = {
@@ -105,7 +101,7 @@ export class AgentRoster {
     const id = input.id ?? this.newId();
     if (this.agents.has(id)) throw new DomainError('conflict', 'AGENT_EXISTS', `id: an agent with id ${id} exists`);
     // An unknown status is bad input (`invalid`), like in a status change, not a missing resource.
-    const status = this.statuses.find(input.statusId ?? ACTIVE_STATUS_ID);
+    const status = this.statuses.find(input.statusId ?? this.statuses.active.id);
     if (!status) throw new DomainError('invalid', 'INVALID_VALUE', 'agent_status_id: no status with this id');
     const email = input.email ?? emailFromName(input.firstName, input.lastName, id);
     const agent: Agent = {
@@ -129,7 +125,7 @@ export class AgentRoster {
       agentId: plan.agent.id,
       statusId: plan.status.id,
       statusName: plan.status.name,
-      active: isActiveStatus(plan.status.id),
+      active: this.statuses.isActive(plan.status.id),
       at: plan.since,
       actor: plan.actor,
     });
@@ -216,6 +212,7 @@ export class AgentRoster {
       (a) =>
         (query.groups === undefined || a.groups.includes(query.groups)) &&
         (query.isDeactivated === undefined || a.isDeactivated === query.isDeactivated) &&
+        (query.createdFrom === undefined || a.createdAt >= query.createdFrom) &&
         (query.availabilityStatus === undefined ||
           (this.currentStatus(a.id).active ? 'AVAILABLE' : 'UNAVAILABLE') === query.availabilityStatus),
     );
@@ -258,16 +255,16 @@ export class AgentRoster {
       if (!status) throw new DomainError('invalid', 'INVALID_VALUE', 'agent_status.id: no status with this id');
       target = status;
     } else if (change.availability_status === 'AVAILABLE') {
-      target = this.statuses.get(ACTIVE_STATUS_ID);
+      target = this.statuses.active;
     } else if (change.availability_status === 'UNAVAILABLE') {
-      target = current.active ? this.statuses.get(UNAVAILABLE_STATUS_ID) : current;
+      target = current.active ? this.statuses.unavailable : current;
     } else {
       throw new DomainError('invalid', 'INVALID_VALUE', 'body: give agent_status or availability_status');
     }
     if (agent.isDeactivated) {
       throw new DomainError('conflict', 'AGENT_DEACTIVATED', 'agent_id: agent is deactivated and cannot change status');
     }
-    const active = isActiveStatus(target.id);
+    const active = this.statuses.isActive(target.id);
     // Freshchat refuses (a 409) when an offline agent is asked to take chats; other statuses stay open to it.
     if (active && !agent.loginStatus) {
       throw new DomainError('conflict', 'AGENT_OFFLINE', 'agent_id: agent is offline and cannot be made AVAILABLE');

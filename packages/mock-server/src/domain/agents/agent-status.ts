@@ -1,10 +1,11 @@
 import { DomainError } from '../domain-error.js';
 import { type IdSource, randomIds } from '../id-source.js';
 
-/** The id every account gives "Active on IntelliAssign". Fixed, so tests and docs can name it. */
-export const ACTIVE_STATUS_ID = '00000000-0000-4000-8000-000000000001';
-/** The id every account gives "Unavailable". */
-export const UNAVAILABLE_STATUS_ID = '00000000-0000-4000-8000-000000000002';
+/**
+ * The ids an account gives its two built-in statuses. Each account has its own, as in Freshchat (random, drawn from
+ * the id seed, or set by a seed file), so code that hard-codes one account's ids fails in the next.
+ */
+export type BuiltInStatusIds = { active: string; unavailable: string };
 
 /** A status an agent can be on: one of the two built-in ones or a custom one an admin created. */
 export type AgentStatus = {
@@ -14,26 +15,42 @@ export type AgentStatus = {
   builtIn: boolean;
 };
 
-const BUILT_IN: readonly AgentStatus[] = [
-  { id: ACTIVE_STATUS_ID, name: 'Active on IntelliAssign', emoji: '', builtIn: true },
-  { id: UNAVAILABLE_STATUS_ID, name: 'Unavailable', emoji: '', builtIn: true },
-];
-
-/** Whether a status counts as AVAILABLE for IntelliAssign: only "Active on IntelliAssign" does. */
-export function isActiveStatus(statusId: string): boolean {
-  return statusId === ACTIVE_STATUS_ID;
-}
-
 /**
  * One account's statuses: the two built-in ones, which cannot be edited or deleted, and custom ones in order of
  * creation. Names are unique within the account (case-insensitively), as in Freshchat's admin screen.
+ *
+ * @example
+ * const catalog = new StatusCatalog(randomIds, { active: activeId, unavailable: unavailableId });
+ * catalog.isActive(catalog.active.id); // true
  */
 export class StatusCatalog {
   private readonly statuses = new Map<string, AgentStatus>();
   private changes = 0;
+  /** "Active on IntelliAssign", with the account's own id. */
+  readonly active: AgentStatus;
+  /** "Unavailable", with the account's own id. */
+  readonly unavailable: AgentStatus;
 
-  constructor(private readonly newId: IdSource = randomIds) {
-    for (const status of BUILT_IN) this.statuses.set(status.id, { ...status });
+  /** `builtIn` gives the two built-in statuses' ids; new ones from `newId` when left out. */
+  constructor(
+    private readonly newId: IdSource = randomIds,
+    builtIn: BuiltInStatusIds = { active: newId(), unavailable: newId() },
+  ) {
+    if (builtIn.active === builtIn.unavailable) {
+      throw new DomainError('invalid', 'INVALID_VALUE', 'built_in_status_ids: the two ids must differ');
+    }
+    this.active = { id: builtIn.active, name: 'Active on IntelliAssign', emoji: '', builtIn: true };
+    this.unavailable = { id: builtIn.unavailable, name: 'Unavailable', emoji: '', builtIn: true };
+    this.statuses.set(this.active.id, this.active);
+    this.statuses.set(this.unavailable.id, this.unavailable);
+  }
+
+  /**
+   * Whether a status counts as AVAILABLE for IntelliAssign: only the account's "Active on IntelliAssign" does. The
+   * one place this rule lives.
+   */
+  isActive(statusId: string): boolean {
+    return statusId === this.active.id;
   }
 
   /** A number that changes whenever a status is created, edited or deleted: what a cache of the list keys on. */

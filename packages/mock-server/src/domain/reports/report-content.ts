@@ -4,13 +4,15 @@ import type { StatusHistory } from '../history/status-history.js';
 import { isAgentActivity, type ReportJob } from './report-job.js';
 
 type RowSchema = {
-  components: { schemas: { AgentIntelliAssignActivityRow: { properties: Record<string, unknown> } } };
+  components: { schemas: { AgentIntelliAssignActivityRow: { 'x-csv-header': string[] } } };
 };
 
-/** Columns of the `Agent-IntelliAssign-Activity` report: the properties of the spec's row schema, in its order. */
-export const ACTIVITY_COLUMNS: readonly string[] = Object.keys(
-  (freshchatDocument as unknown as RowSchema).components.schemas.AgentIntelliAssignActivityRow.properties,
-);
+/**
+ * The header of the `Agent-IntelliAssign-Activity` CSV, as the guide's example table writes it
+ * (`…,Agent_Status,Agent_Status_in_seconds,…`): the spec's row schema's `x-csv-header`, in its order.
+ */
+export const ACTIVITY_COLUMNS: readonly string[] = (freshchatDocument as unknown as RowSchema).components.schemas
+  .AgentIntelliAssignActivityRow['x-csv-header'];
 
 /**
  * The rows of one agent-activity sub-report, walked without allocating: one per period an agent spent in one

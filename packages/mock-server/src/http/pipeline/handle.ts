@@ -3,6 +3,7 @@ import type { Account } from '../../domain/accounts/account.js';
 import type { Sandbox } from '../../domain/sandbox.js';
 import type { OperationHandler, OperationId } from '../operation-types.js';
 import type { Call } from './call.js';
+import { header } from './incoming.js';
 
 /** What a handler answers: a reply, or a promise of one. */
 export type HandlerResult = ReturnType<OperationHandler<OperationId>>;
@@ -34,5 +35,10 @@ class HandlerInput {
   /** The origin the request came to, worked out only by the handlers that make absolute links. */
   get origin(): string {
     return new URL(this.#c.req.url).origin;
+  }
+
+  /** The request's `Authorization` header, read only by the handlers that look at it. */
+  get authorization(): string | undefined {
+    return header(this.#c, 'authorization');
   }
 }

@@ -22,7 +22,9 @@ function reportWindow() {
     if (!start || !end) throw new Error('Choose both ends of the window.');
     return { start: new Date(`${start}:00Z`).toISOString(), end: new Date(`${end}:00Z`).toISOString() };
   }
-  const end = apiNow();
+  // A window may not end in the future: a second back from the board's reading of the API's clock, which runs a
+  // little ahead of the server's between two clock events.
+  const end = apiNow() - 1000;
   // A report reaches at most one calendar month: 30 days is too long from late January or in February. A month
   // stepped back by setUTCMonth only ever overflows forward (Mar 31 → Mar 3), so it stays inside the limit.
   const monthBefore = new Date(end);
@@ -54,8 +56,9 @@ export function bindReportForm() {
     const custom = $select('#report-window').value === 'custom';
     $('#report-custom').hidden = !custom;
     if (custom && !$input('#report-end').value) {
+      // The field holds whole minutes, and a window may not end in the future: this minute's start.
       const end = apiNow();
-      $input('#report-end').value = toLocalInput(end + 60_000);
+      $input('#report-end').value = toLocalInput(end);
       $input('#report-start').value = toLocalInput(end - 86_400_000);
     }
   });
