@@ -1,20 +1,19 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { H, RouterRoute } from 'hono/types';
 import { DomainError } from '../domain/domain-error.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
+import { operationValidators } from '../generated/validators.js';
+import { errorResponse } from './answer.js';
 import { controlHandlers } from './control-handlers.js';
 import { RequestRefusal } from './error-answer.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
+import { type BodyLimits, Call, type CallPlan, ConnectionDropped, handleRequest } from './handle-request.js';
 import type { HealthOperationId } from './health-handler.js';
 import type { HttpDate } from './http-date.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
-import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
-import { ConnectionDropped } from './pipeline/admit.js';
-import { errorResponse } from './pipeline/answer.js';
-import type { BodyLimits } from './pipeline/call.js';
 import { storageHandlers } from './storage-handlers.js';
 import { addWebPages } from './web-pages.js';
 import type { DispatcherOperationId } from './webhook-handlers.js';
@@ -64,7 +63,15 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
   const app = new Hono({ router });
   for (const route of operationRoutes) {
     const handler = handlers[route.operationId as OperationId] as OperationHandler<OperationId>;
-    const answer = operationRoute(route, handler, ctx);
+    const plan: CallPlan = {
+      route,
+      handler,
+      ctx,
+      validators: operationValidators[route.operationId] ?? {},
+      isFreshchat: route.document === 'freshchat',
+      bodyLimit: route.document === 'freshchat' ? ctx.bodyLimits.freshchat : ctx.bodyLimits.control,
+    };
+    const answer = (c: Context) => handleRequest(new Call(plan, c));
     app.on(route.method, honoPath(route.path), answer);
     // Freshchat's guide writes `…/v2/reports/raw/`: every /v2 path also answers with one trailing slash.
     if (route.document === 'freshchat') app.on(route.method, `${honoPath(route.path)}/`, answer);

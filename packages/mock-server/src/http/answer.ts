@@ -1,8 +1,8 @@
-import { errorAnswer, isRefusal } from '../error-answer.js';
-import { rateLimitHeaders } from '../rate-limit-headers.js';
-import { storageRefusal } from '../storage-error.js';
-import type { Call } from './call.js';
-import { incomingOf } from './incoming.js';
+import { errorAnswer, isRefusal } from './error-answer.js';
+import type { Call } from './handle-request.js';
+import { rateLimitHeaders } from './rate-limit-headers.js';
+import { incomingOf } from './request-body.js';
+import { storageRefusal } from './storage-error.js';
 
 /** A handler's reply, as the pipeline sees it: status, body and headers, or a ready Response. */
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; json?: string } | Response;
