@@ -17,7 +17,7 @@ import { describeValidationError, type InputLocation } from './validation-messag
 export type BodyLimits = { freshchat: number; control: number };
 
 /** What every operation route shares. */
-export type RouteContext = {
+type RouteContext = {
   sandbox: Sandbox;
   bodyLimits: BodyLimits;
   /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
