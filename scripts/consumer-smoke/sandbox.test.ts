@@ -1,5 +1,5 @@
 import { createFreshchatClient } from '@freshchat-sandbox/client';
-// The one line a test file needs for `inject('freshchatSandboxUrl')` to be typed (README, "Using it from tests").
+// The one line a test file needs for `inject('freshchatSandboxUrl')` to be typed (docs/testing.md).
 import type {} from '@freshchat-sandbox/mock-server/vitest-global-setup';
 import { expect, inject, it } from 'vitest';
 

@@ -84,7 +84,7 @@ async function walkthrough(cleanup: (() => Promise<void>)[]): Promise<void> {
   const inbox = await startWebhookInbox({ publicKey });
   cleanup.push(() => inbox.stop());
   const subscription = dataOf(await control.POST('/_mock/webhooks', { body: { url: inbox.url } }));
-  say(`receiver at ${inbox.url} (node:http + receiveWebhook), subscription ${subscription.id}`);
+  say(`receiver at ${inbox.url} (node:http + receiveNodeWebhook), subscription ${subscription.id}`);
 
   step(`Set John Doe to Meeting (PATCH /v2/agents/${JOHN_DOE})`);
   const meeting = statusId('Meeting');

@@ -1,15 +1,15 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AgentAvailabilityEvent, receiveWebhook, type WebhookEvent } from '@freshchat-sandbox/webhook-types';
+import { type AgentAvailabilityEvent, receiveNodeWebhook, type WebhookEvent } from '@freshchat-sandbox/webhook-types';
 
-/** One delivery that passed `receiveWebhook`: signature checked against the account's key, payload validated. */
+/** One delivery that passed `receiveNodeWebhook`: signature checked against the account's key, payload validated. */
 type VerifiedDelivery = {
   event: WebhookEvent;
   eventId: string | undefined;
   retryCount: number;
 };
 
-/** A running webhook receiver: plain `node:http`, every delivery checked with `receiveWebhook`. */
+/** A running webhook receiver: plain `node:http`, every delivery checked with `receiveNodeWebhook`. */
 export type WebhookInbox = {
   /** Where to subscribe it, e.g. `http://127.0.0.1:38111/webhooks/freshchat`. */
   url: string;
@@ -29,9 +29,8 @@ export type WebhookInbox = {
 };
 
 /**
- * Starts a webhook receiver on `127.0.0.1` (port 0: a free one). Node's `IncomingMessage` is turned into a standard
- * `Request`, with the body's exact bytes, and handed to `receiveWebhook`, which checks `X-Freshchat-Signature`
- * before parsing. Verified events are answered 204, refused ones with the rejection's status (401 or 400).
+ * Starts a webhook receiver on `127.0.0.1` (port 0: a free one). Each request goes to `receiveNodeWebhook`, which
+ * reads the body's exact bytes and checks `X-Freshchat-Signature` before parsing. Verified events are answered 204, refused ones with the rejection's status (401 or 400).
  *
  * @example
  * const inbox = await startWebhookInbox({ publicKey });
@@ -51,8 +50,7 @@ export async function startWebhookInbox(options: { publicKey: string; path?: str
         res.writeHead(404).end();
         return;
       }
-      const request = await toRequest(req);
-      const answer = await receiveWebhook(request, { publicKey: options.publicKey });
+      const answer = await receiveNodeWebhook(req, { publicKey: options.publicKey });
       if (!answer.ok) {
         rejected.push({ status: answer.rejection.status, message: answer.rejection.message });
         res.writeHead(answer.rejection.status, { 'content-type': 'text/plain' }).end(answer.rejection.message);
@@ -116,19 +114,4 @@ export async function startWebhookInbox(options: { publicKey: string; path?: str
         server.closeIdleConnections();
       }),
   };
-}
-
-/** The incoming request as a standard `Request`, with the body's bytes exactly as they arrived. */
-async function toRequest(req: IncomingMessage): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-  }
-  return new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
-    method: req.method ?? 'POST',
-    headers,
-    body: Buffer.concat(chunks),
-  });
 }

@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMockServer } from './index.js';
 
-// The README's recipe, verbatim in substance: code that calls https://api.freshchat.com/v2 unchanged talks to the
+// docs/testing.md's "Behind MSW" recipe, verbatim in substance: code that calls https://api.freshchat.com/v2 unchanged talks to the
 // sandbox through MSW.
 const mock = createMockServer();
 const server = setupServer(

@@ -2,7 +2,7 @@ import { createFreshchatClient, downloadReport, requestReport, waitForReport } f
 import { expect, test } from 'vitest';
 import { createMockServer } from './index.js';
 
-// The README's "Deterministic tests" recipe, as written there: a report snapshot that repeats on every run.
+// docs/deterministic-tests.md's recipe, as written there: a report snapshot that repeats on every run.
 test('the agent report of a scripted morning', async () => {
   const mock = createMockServer({ frozenClock: true, clockStart: '2030-01-01T09:00:00Z', idSeed: 1 });
   const fetch = (req: Request) => mock.app.fetch(req);

@@ -59,12 +59,31 @@ export async function receiveWebhook(request: Request, options: ReceiveWebhookOp
       'receiveWebhook: the request body was already read; pass the request before anything parses it (the signature covers the raw bytes)',
     );
   }
-  const signature = request.headers.get(SIGNATURE_HEADER);
+  return receiveDelivery(
+    (name) => request.headers.get(name),
+    async () => new Uint8Array(await request.arrayBuffer()),
+    options,
+  );
+}
+
+/**
+ * The receiving steps over any transport: `header` reads a header by name (case-insensitive, `null` when absent)
+ * and `readBody` gives the exact bytes, read only once the signature header is known to be there.
+ *
+ * @example
+ * await receiveDelivery((name) => request.headers.get(name), async () => bytes, { publicKey });
+ */
+export async function receiveDelivery(
+  header: (name: string) => string | null,
+  readBody: () => Promise<Uint8Array>,
+  options: ReceiveWebhookOptions,
+): Promise<ReceivedWebhook> {
+  const signature = header(SIGNATURE_HEADER);
   if (signature === null || signature.trim() === '') {
     return { ok: false, rejection: rejectWebhook('missing_signature', `${SIGNATURE_HEADER}: is required`) };
   }
   // Read once, as bytes: the signature covers them exactly, and the same bytes are what gets parsed.
-  const body = new Uint8Array(await request.arrayBuffer());
+  const body = await readBody();
   if (!(await verifySignature(body, signature, options.publicKey))) {
     return {
       ok: false,
@@ -74,13 +93,13 @@ export async function receiveWebhook(request: Request, options: ReceiveWebhookOp
   const parsed = parseWebhook(body);
   if (!parsed.ok) return { ok: false, rejection: parsed.error };
 
-  const eventId = request.headers.get(EVENT_ID_HEADER) ?? undefined;
-  const payloadVersion = request.headers.get(PAYLOAD_VERSION_HEADER) ?? undefined;
+  const eventId = header(EVENT_ID_HEADER) ?? undefined;
+  const payloadVersion = header(PAYLOAD_VERSION_HEADER) ?? undefined;
   return {
     ok: true,
     event: parsed.event,
     ...(eventId !== undefined && { eventId }),
-    retryCount: retryCount(request.headers.get(RETRY_COUNT_HEADER)),
+    retryCount: retryCount(header(RETRY_COUNT_HEADER)),
     ...(payloadVersion !== undefined && { payloadVersion }),
   };
 }

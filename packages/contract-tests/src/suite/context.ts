@@ -8,7 +8,7 @@ import {
 import { expect } from 'vitest';
 import type { ContractTarget, SandboxControl } from '../target.js';
 
-/** The seeded sandbox account (README, "The sandbox contract"); only sandbox-only checks rely on it. */
+/** The seeded sandbox account (docs/contract.md); only sandbox-only checks rely on it. */
 export const SEED = {
   appId: 'f18dcf5f-338b-421e-b329-3dfd39b068d0',
   adminId: '5b3c1f0e-7a52-4d6b-9c1e-2f4a8d9e0b71',

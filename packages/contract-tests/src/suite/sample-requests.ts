@@ -105,5 +105,5 @@ export function oversizedBody(base: unknown, limit: number): string {
   return JSON.stringify({ ...fields, padding: 'x'.repeat(limit + 1 - text.length + 1) });
 }
 
-/** The sandbox's body limits (README): 64 KiB on `/v2`, 1 MiB on `/_mock`. */
+/** The sandbox's body limits (docs/contract.md): 64 KiB on `/v2`, 1 MiB on `/_mock`. */
 export const BODY_LIMITS = { freshchat: 64 * 1024, control: 1024 * 1024 } as const;

@@ -143,7 +143,7 @@ describe('documents', () => {
     expect(await control.text()).toBe(mockControlYaml);
   });
 
-  it('serves /docs and /_inspector without a token, with Scalar from the installed package', async () => {
+  it('serves /docs and /_inspector without a token, with Scalar from the package, not a CDN', async () => {
     const { raw } = openSandbox();
 
     const docs = await raw('/docs');

@@ -23,8 +23,13 @@ function webFolder(): string {
   throw new Error('the mock server package has no web/ folder');
 }
 
-/** Scalar's self-contained browser bundle, from the installed `@scalar/api-reference` (never a CDN). */
-function scalarBundlePath(): string {
+/**
+ * Scalar's self-contained browser bundle (never a CDN): the copy `scripts/build-cli.ts` puts in `dist/web/scalar.js`,
+ * or, run from the sources in the workspace, the file in the devDependency `@scalar/api-reference` it copies.
+ */
+function scalarBundlePath(web: string): string {
+  const copied = join(web, 'scalar.js');
+  if (existsSync(copied)) return copied;
   const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');
   return join(dirname(entry), 'browser', 'standalone.js');
 }
@@ -47,8 +52,8 @@ const INSPECTOR_FILES = ['inspector.css', 'inspector.js', 'sections.js', 'timeli
 
 /**
  * Adds the two pages, which need no token (their data calls do): `/docs`, the API reference of both documents
- * rendered by Scalar from the installed package's files, and `/_inspector`, the live page of one account. Nothing
- * they load comes from another host. `/docs/` and `/_inspector/` redirect (301) to the page.
+ * rendered by Scalar from the package's own copy of its browser bundle, and `/_inspector`, the live page of one
+ * account. Nothing they load comes from another host. `/docs/` and `/_inspector/` redirect (301) to the page.
  *
  * @example
  * addWebPages(app);
@@ -63,7 +68,10 @@ export function addWebPages(app: Hono): void {
     '/docs/docs.js',
     fileRoute(() => join(web, 'docs.js')),
   );
-  app.get('/docs/scalar.js', fileRoute(scalarBundlePath));
+  app.get(
+    '/docs/scalar.js',
+    fileRoute(() => scalarBundlePath(web)),
+  );
   app.get(
     '/_inspector',
     fileRoute(() => join(web, 'inspector', 'index.html')),

@@ -303,7 +303,7 @@ function ensureFuzzAccount(mock: MockServer): void {
 function expectNoDisruptiveFault(mock: MockServer): void {
   const faults = mock.state.authenticate(FUZZ_TOKEN)?.faults.all() ?? [];
   expect(
-    faults.filter((f) => f.type !== 'report_failure' && f.type !== 'report_part_status'),
+    faults.filter((f) => !['report_failure', 'report_part_status', 'report_split'].includes(f.type)),
     JSON.stringify(faults),
   ).toEqual([]);
 }

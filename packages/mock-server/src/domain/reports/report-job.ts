@@ -22,7 +22,7 @@ export type ReportStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
  * How a job's window is cut into sub-reports: one covering it all (the guide's example, the default), one per UTC
  * calendar day, or `parts` contiguous parts of nearly equal length (a `report_split` fault asks for the last two).
  */
-export type ReportSplit = 'whole' | 'utc_day' | { parts: number };
+type ReportSplit = 'whole' | 'utc_day' | { parts: number };
 
 /** The status of one sub-report of a completed job. */
 export type ReportPartStatus = 'COMPLETED' | ReportPartFaultStatus;

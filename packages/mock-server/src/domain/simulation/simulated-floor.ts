@@ -35,7 +35,7 @@ const MAX_ACTIVITIES = 12;
 
 /**
  * Simulates a support floor: `request.agents` new agents, each with its own seeded habits, and their status over
- * `[from, to)`. The model (the README's "Simulated history" says the same):
+ * `[from, to)`. The model (docs/simulation.md says the same):
  *
  * - 70 % work day shifts (8.5 h, starting between 07:00 and 11:00 UTC, Monday to Friday), 15 % night shifts
  *   (8.5 h from 20:00–22:00, Sunday to Thursday evenings), 15 % part time (4.5 h, mornings or afternoons, three

@@ -29,7 +29,7 @@ const isFresh = () =>
 
 /**
  * Makes sure `dist/cli.js` is built from the current sources as the package build makes it: `tsc -p
- * tsconfig.build.json`, then `scripts/bundle-cli.ts`, when a source is newer. A lock folder keeps two test files
+ * tsconfig.build.json`, then `scripts/build-cli.ts`, when a source is newer. A lock folder keeps two test files
  * from building at once.
  */
 export async function ensureBuiltCli(): Promise<void> {
@@ -54,7 +54,7 @@ export async function ensureBuiltCli(): Promise<void> {
     // tsc writes its output even when some file has a type error; what matters is a fresh cli.js.
     await buildStep('building', [tsc, '-p', 'tsconfig.build.json'], 150_000);
     // Then the package build's second step, so that the tests run the one-file CLI users get.
-    await buildStep('bundling', ['--import', 'tsx', 'scripts/bundle-cli.ts'], 60_000);
+    await buildStep('bundling', ['--import', 'tsx', 'scripts/build-cli.ts'], 60_000);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
