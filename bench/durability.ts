@@ -7,16 +7,11 @@
  *   The history endpoint answers with every change: at 1 M that takes a while, and is not part of the start-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import {
-  DEFAULT_SEED,
-  openDurableMockServer,
-  SANDBOX_ADMIN_ID,
-  SANDBOX_APP_ID,
-} from '../packages/mock-server/dist/index.js';
+import { openDurableMockServer, SANDBOX_ADMIN_ID, SANDBOX_APP_ID } from '../packages/mock-server/dist/index.js';
 import { freePort } from './loopback.js';
 
 const changes = Number(process.argv[2] ?? 1_000_000);
@@ -116,21 +111,16 @@ const STATUS_NAMES: Record<string, string> = {
   'ea0ab820-e97c-47f5-8443-7bd362adc393': 'Meeting',
   'ccd63293-dd83-4369-a1e9-27aeabc4e62e': 'Lunch',
 };
-const lines = [
-  JSON.stringify({ type: 'format', version: 3, generation: 0 }),
-  JSON.stringify({
-    type: 'events',
-    events: [
-      {
-        type: 'sandboxStarted',
-        clock: { at: realStart, realAt: realStart, frozen: false },
-        linkSecret: crypto.randomUUID(),
-        seed: DEFAULT_SEED,
-        ids: [],
-      },
-    ],
-  }),
-];
+// The start's events as a sandbox writes them (the ids every seeded account draws), on a clock that began at
+// `realStart`.
+const startFolder = folder();
+const started = await openDurableMockServer({ dataDir: startFolder });
+/** The history entries the seed itself makes (one per agent), which the changes below come after. */
+const seedEntries = started.state.allAccounts()[0]?.history.length ?? 0;
+started.close();
+const startLine = JSON.parse(readFileSync(join(startFolder, 'sandbox-log.ndjson'), 'utf8').split('\n')[1] as string);
+startLine.events[0].clock = { at: realStart, realAt: realStart, frozen: false };
+const lines = [JSON.stringify({ type: 'format', version: 3, generation: 0 }), JSON.stringify(startLine)];
 /** Writes `count` PATCH lines, the `from`-th change first, after `lines`, to `file` (appending). */
 function writeChanges(file: string, from: number, count: number): void {
   const log = openSync(file, 'a');
@@ -173,7 +163,6 @@ process.stderr.write(`start-up before compaction: ${Math.round(before.ms)} ms\n`
 
 /** The number of changes a sandbox holds (its default account's history, less the seed's entries). */
 type Held = { state: { allAccounts(): { history: { length: number } }[] } };
-const seedEntries = 4;
 const held = (mock: Held) => (mock.state.allAccounts()[0]?.history.length ?? 0) - seedEntries;
 const compacting = await openDurableMockServer({ dataDir: dir, compactAt: 2 ** 50 });
 if (held(compacting) !== changes) throw new Error(`the log's events hold ${held(compacting)} changes`);
