@@ -99,7 +99,6 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
     date: httpDate,
-    wrapped: options.cors,
     extraHandlers: {
       ...webhookHandlers(webhooks),
       ...inspectorHandlers(inspector),

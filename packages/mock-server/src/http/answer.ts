@@ -1,4 +1,4 @@
-import { errorAnswer, isRefusal } from './error-answer.js';
+import { type ErrorAnswer, errorAnswer, isRefusal } from './error-answer.js';
 import type { Call } from './handle-request.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 import { incomingOf } from './request-body.js';
@@ -41,8 +41,7 @@ export function refusal(call: Call, error: unknown): Response {
   const answer = errorAnswer(error);
   const text = JSON.stringify(answer.body);
   if (answer.refused) call.responseText = text;
-  const headers = { 'content-type': JSON_CONTENT_TYPE, date: call.plan.ctx.date.now() };
-  return dated(call, answer.status, text, listedOrder(headers, answer.headers));
+  return jsonError(answer, text);
 }
 
 /**
@@ -54,7 +53,16 @@ export function refusal(call: Call, error: unknown): Response {
  */
 export function errorResponse(error: unknown): Response {
   const answer = errorAnswer(error);
-  return new Response(JSON.stringify(answer.body), {
+  return jsonError(answer, JSON.stringify(answer.body));
+}
+
+/**
+ * An error answer, its Date set afterwards by `HttpDate.stamp`, unlike `reply`'s: the request log reads an error's
+ * body from a copy (`listen`'s `onRequest`), after which @hono/node-server writes the headers from that copy, where
+ * a Content-Length given here would go out in another place than it always did. Errors are rare; answers are not.
+ */
+function jsonError(answer: ErrorAnswer, text: string): Response {
+  return new Response(text, {
     status: answer.status,
     headers: { 'Content-Type': JSON_CONTENT_TYPE, ...answer.headers },
   });
@@ -75,7 +83,7 @@ function storageError(error: unknown): Response {
  */
 function dated(call: Call, status: number, text: string | null, headers: Record<string, string>): Response {
   const { ctx } = call.plan;
-  const incoming = ctx.exactLength ? incomingOf(call.c) : undefined;
+  const incoming = incomingOf(call.c);
   if (text !== null && incoming && incoming.method !== 'HEAD')
     headers['Content-Length'] = String(Buffer.byteLength(text));
   return ctx.date.madeDated(new Response(text, { status, headers }));

@@ -24,8 +24,6 @@ export type AppOptions = {
   bodyLimits?: Partial<BodyLimits> | undefined;
   /** The answers' `Date`, on the sandbox's clock. */
   date: HttpDate;
-  /** Whether a wrapper adds headers to every answer afterwards (`--cors`). */
-  wrapped?: boolean | undefined;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
   extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId | HealthOperationId>;
 };
@@ -57,7 +55,6 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     bodyLimits: { freshchat: 64 * 1024, control: 1024 * 1024, ...options.bodyLimits },
     journalSeq: { next: 1 },
     date: options.date,
-    exactLength: !options.wrapped,
   };
   const router = new OperationRouter<[H, RouterRoute]>();
   const app = new Hono({ router });

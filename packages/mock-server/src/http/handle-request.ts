@@ -24,11 +24,6 @@ type RouteContext = {
   journalSeq: { next: number };
   /** The answers' `Date`, on the virtual clock. */
   date: HttpDate;
-  /**
-   * Whether an answer over a socket carries its own `Content-Length` (where Node would write it). Off when a wrapper
-   * (`--cors`) adds headers to the answer afterwards, which makes @hono/node-server list them all again.
-   */
-  exactLength: boolean;
 };
 
 /** What every call of one operation shares, worked out once when the route is made. */
