@@ -6,11 +6,9 @@
  * does as it goes, so a first start is never silent.
  *
  * One module starts faster than Node resolving and loading some sixty (measured: cold start to the first 200,
- * ≈ 300 → ≈ 235 ms). `dist/cli.js` itself only turns on Node's compile cache, where the Node version has one (22.1
- * and later; Node 20 has none), then loads the bundle, `dist/cli-bundle.js`: a later start then reads the bundle's
- * compiled code instead of compiling it.
+ * ≈ 300 → ≈ 235 ms).
  */
-import { copyFileSync, cpSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -38,10 +36,10 @@ const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stdout.write(`freshchat-sandbox: ${line}\n`);
 
-say('bundling the command line (src/cli.ts → dist/cli-bundle.js, loaded by dist/cli.js)…');
+say('bundling the command line (src/cli.ts → dist/cli.js)…');
 await build({
   entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli-bundle.js',
+  outfile: 'dist/cli.js',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -57,22 +55,10 @@ await build({
   },
 });
 
-writeFileSync(
-  'dist/cli.js',
-  [
-    '#!/usr/bin/env node',
-    "// The command: Node's compile cache where this Node has one, then the bundle (scripts/build-cli.ts).",
-    "import module from 'node:module';",
-    'module.enableCompileCache?.();',
-    "await import('./cli-bundle.js');",
-    '',
-  ].join('\n'),
-);
-
 // Scalar is a devDependency: an install of the package does not pull in its ≈ 270 MB of dependencies (Vue, icons,
 // highlight.js, …) for one 4 MB file that only the browser runs. Its self-contained bundle is copied instead.
 cpSync('web', 'dist/web', { recursive: true, filter: (file) => !file.endsWith('tsconfig.json') });
 const scalarEntry = createRequire(import.meta.url).resolve('@scalar/api-reference');
 copyFileSync(join(dirname(scalarEntry), 'browser', 'standalone.js'), 'dist/web/scalar.js');
-const size = (statSync('dist/cli-bundle.js').size / 1e6).toFixed(1);
-say(`dist/cli.js (its bundle ${size} MB) and the /docs and /_inspector pages built in ${seconds()}`);
+const size = (statSync('dist/cli.js').size / 1e6).toFixed(1);
+say(`dist/cli.js (${size} MB) and the /docs and /_inspector pages built in ${seconds()}`);
