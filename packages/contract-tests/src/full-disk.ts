@@ -48,7 +48,11 @@ export async function sendOnFullDisk(ledger: ResponseLedger): Promise<Sent[]> {
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
     );
-    const json = response.headers.get('content-type')?.includes('json') ? await response.json() : undefined;
+    // What the requests below read of an answer: a made thing's id, a new account's token.
+    const json = (response.headers.get('content-type')?.includes('json') ? await response.json() : {}) as {
+      id?: string;
+      token?: string;
+    };
     return { status: response.status, json };
   };
   try {
