@@ -3,7 +3,8 @@
  * [changes] [seconds] [rounds]` from packages/mock-server after a build). Prints one JSON line:
  * - PATCH throughput of the CLI in memory, with `--data-dir` (`--fsync never`) and with `--fsync always`;
  * - after `changes` status changes (1 M by default, made through the sandbox in-process): the folder's size and the
- *   CLI's start-up time (process start to first 200) before compaction, the compaction's time, and both again after.
+ *   CLI's start-up time (process start to first 200) before compaction, the compaction's time, and both again after
+ *   (beside the same CLI's start-up on an empty folder, taken in turns with them).
  *   The history endpoint answers with every change: at 1 M that takes a while, and is not part of the start-up.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -111,16 +112,25 @@ const STATUS_NAMES: Record<string, string> = {
   'ea0ab820-e97c-47f5-8443-7bd362adc393': 'Meeting',
   'ccd63293-dd83-4369-a1e9-27aeabc4e62e': 'Lunch',
 };
-// The start's events as a sandbox writes them (the ids every seeded account draws), on a clock that began at
-// `realStart`.
-const startFolder = folder();
-const started = await openDurableMockServer({ dataDir: startFolder });
-/** The history entries the seed itself makes (one per agent), which the changes below come after. */
-const seedEntries = started.state.allAccounts()[0]?.history.length ?? 0;
-started.close();
-const startLine = JSON.parse(readFileSync(join(startFolder, 'sandbox-log.ndjson'), 'utf8').split('\n')[1] as string);
-startLine.events[0].clock = { at: realStart, realAt: realStart, frozen: false };
-const lines = [JSON.stringify({ type: 'format', version: 3, generation: 0 }), JSON.stringify(startLine)];
+/** The history entries of the seed (set by `startLine`). */
+let seedEntries = 0;
+const lines = [JSON.stringify({ type: 'format', version: 3, generation: 0 }), await startLine(realStart)];
+
+/**
+ * The first start's line as a sandbox writes it (its seed's ids drawn: the built-in statuses' among them), moved
+ * to `at` on the clock and in real time.
+ */
+async function startLine(at: number): Promise<string> {
+  const probe = folder();
+  const started = await openDurableMockServer({ dataDir: probe });
+  seedEntries = started.state.allAccounts()[0]?.history.length ?? 0;
+  started.close();
+  const line = JSON.parse(readFileSync(join(probe, 'sandbox-log.ndjson'), 'utf8').split('\n')[1] as string) as {
+    events: [{ type: 'sandboxStarted'; clock: unknown }];
+  };
+  line.events[0].clock = { at, realAt: at, frozen: false };
+  return JSON.stringify(line);
+}
 /** Writes `count` PATCH lines, the `from`-th change first, after `lines`, to `file` (appending). */
 function writeChanges(file: string, from: number, count: number): void {
   const log = openSync(file, 'a');
@@ -177,12 +187,19 @@ reopened.close();
 const files = Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size]));
 
 const after: number[] = [];
+// The same CLI on an empty folder, in turns with the starts after compaction: what the folder adds to a start.
+const empty: number[] = [];
 for (let i = 0; i < 3; i++) {
   const run = await startCli(['--data-dir', dir]);
   after.push(run.ms);
   await stop(run.child);
+  const bare = await startCli(['--data-dir', folder()]);
+  empty.push(bare.ms);
+  await stop(bare.child);
 }
-process.stderr.write(`compaction ${Math.round(compactMs)} ms; folder ${bytesAfter} bytes; start-up ${after}\n`);
+process.stderr.write(
+  `compaction ${Math.round(compactMs)} ms; folder ${bytesAfter} bytes; start-up ${after}; on an empty folder ${empty}\n`,
+);
 
 // The pause at the default threshold: this snapshot, plus a log just past 16 MiB of further changes.
 const tail = Math.ceil((16 * 2 ** 20) / (bytesBefore / changes)) + 1;
@@ -210,6 +227,7 @@ process.stdout.write(
     bytesAfter,
     files,
     startAfterMs: median(after),
+    startEmptyMs: median(empty),
     tail,
     compactTailMs,
   })}\n`,

@@ -14,6 +14,8 @@ export type Durability = {
   bytesAfter: number;
   files: Record<string, number>;
   startAfterMs: number;
+  /** The same CLI's start-up on an empty folder, taken in turns with the starts after compaction (median of 3). */
+  startEmptyMs: number;
   tail: number;
   compactTailMs: number;
 };

@@ -1,16 +1,17 @@
 /**
  * `--data-dir` durability: what a durable sandbox acknowledged survives a close and reopen (same ids, clock not
  * earlier, download links and webhook keys still valid), a torn last line of the log is skipped with a warning and
- * cut off, and a real `kill -9` of the CLI loses no acknowledged mutation.
+ * cut off, a group commit answers after its fsync and undoes a group whose fsync failed, and a real SIGTERM or
+ * `kill -9` of the CLI under concurrent writers leaves exactly the acknowledged state, byte for byte.
  */
-import { appendFileSync, ftruncateSync, mkdtempSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { appendFileSync, fsync, ftruncateSync, mkdtempSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DurableLog } from './adapters/durable-log.js';
 import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 import { createMockServer, type MockServer } from './mock-server.js';
-import { type CliProcess, ensureBuiltCli, startCli } from './robustness/testing/cli-process.js';
+import { ensureBuiltCli, startCli } from './robustness/testing/cli-process.js';
 import { downloadCsv } from './testing/report-download.js';
 import { IDS, ORIGIN, TOKEN } from './testing/sandbox-harness.js';
 
@@ -152,7 +153,8 @@ describe('openDurableMockServer', () => {
 
       if (options.compactAt) {
         expect((first as MockServer & { log: DurableLog }).log.compactions).toBeGreaterThan(5);
-        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).toContain('{"type":"statusChanged"');
+        // Status changes are kept as columns.
+        expect(readFileSync(join(dir, 'sandbox-snapshot.ndjson'), 'utf8')).toContain('{"type":"statusColumns"');
       }
       const second = await open(dir, undefined, options);
       expect(second.clock.now()).toBeGreaterThanOrEqual(clockBefore);
@@ -442,109 +444,236 @@ describe('openDurableMockServer on a failing disk', () => {
   });
 });
 
-describe('the CLI with --data-dir, killed with SIGKILL', () => {
+describe('openDurableMockServer with --fsync always: a group commit', () => {
+  /** A disk whose fsync fails while `failing.now` is set. */
+  function flakyFsync() {
+    const failing = { now: false };
+    const writer = {
+      write: (fd: number, bytes: Uint8Array, offset: number, length: number) => writeSync(fd, bytes, offset, length),
+      truncate: (fd: number, length: number) => ftruncateSync(fd, length),
+      fsync: (fd: number, done: (error: Error | null) => void) =>
+        fsync(fd, (error) => done(failing.now ? Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }) : error)),
+    };
+    return { failing, writer };
+  }
+  const history = async (mock: MockServer) =>
+    ((await call(mock, 'GET', `/_mock/agents/${IDS.john}/history`)).body.history as { to: { id: string } }[]).map(
+      (e) => e.to.id,
+    );
+
+  it('answers the changes of one turn after one fsync; each decision sees the changes before it', async () => {
+    const dir = dataDir();
+    const mock = await open(dir, undefined, { fsync: 'always' });
+    const log = (mock as MockServer & { log: DurableLog }).log;
+    const before = await history(mock);
+    const flushes = log.flushes;
+    const answers = await Promise.all([
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } }),
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      // No change, seen only because the one before it was applied at once.
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      call(mock, 'POST', '/_mock/statuses', { name: 'grouped' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 201]);
+    expect(log.flushes - flushes).toBe(1);
+    expect(await history(mock)).toEqual([...before, IDS.lunch, IDS.break]);
+    close(mock);
+    expect(await history(await open(dir))).toEqual([...before, IDS.lunch, IDS.break]);
+  });
+
+  it('refuses with 503 every change of a group whose fsync failed, and keeps none of them applied or logged', async () => {
+    const dir = dataDir();
+    const { failing, writer } = flakyFsync();
+    const warnings: string[] = [];
+    const mock = await open(dir, (m) => warnings.push(m), { fsync: 'always', writer });
+    expect((await call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.meeting } })).status).toBe(
+      200,
+    );
+    const kept = await history(mock);
+    const statuses = (await call(mock, 'GET', '/_mock/statuses')).body;
+    failing.now = true;
+    const answers = await Promise.all([
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } }),
+      // A change that decides on the one before it, and a no-change that reads it: both rest on what is lost.
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.break } }),
+      call(mock, 'POST', '/_mock/statuses', { name: 'lost' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503]);
+    expect(answers[0]?.body).toEqual({
+      code: 503,
+      status: 'STORAGE_UNAVAILABLE',
+      message: 'the change could not be kept (EIO), so it was not made; retry once the data folder takes writes again',
+    });
+    expect(warnings).toEqual(['an fsync of the log failed (EIO): 3 changes not kept were refused']);
+    // Reads are served, and show none of the refused changes.
+    expect(await history(mock)).toEqual(kept);
+    expect((await call(mock, 'GET', '/_mock/statuses')).body).toEqual(statuses);
+    failing.now = false;
+    expect((await call(mock, 'PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } })).status).toBe(200);
+    close(mock);
+    const reopened = await open(dir, (m) => expect.fail(m));
+    expect(await history(reopened)).toEqual([...kept, IDS.lunch]);
+    expect((await call(reopened, 'GET', '/_mock/statuses')).body).toEqual(statuses);
+  });
+});
+
+/** What the control API shows of the state, as JSON text per entry: every agent's whole history, the statuses. */
+async function readState(base: string, agents: string[]) {
+  const get = async (path: string) => {
+    const response = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(response.status, path).toBe(200);
+    return response.text();
+  };
+  const histories = new Map<string, string[]>();
+  for (const agent of agents) {
+    const { history } = JSON.parse(await get(`/_mock/agents/${agent}/history`)) as { history: unknown[] };
+    histories.set(
+      agent,
+      history.map((entry) => JSON.stringify(entry)),
+    );
+  }
+  const { states } = JSON.parse(await get('/_mock/statuses')) as { states: unknown[] };
+  return {
+    histories,
+    statuses: states.map((s) => JSON.stringify(s)),
+  };
+}
+
+describe('the CLI with --data-dir, stopped under concurrent writers', () => {
   beforeAll(async () => {
     await ensureBuiltCli();
   }, 180_000);
 
-  it('loses no acknowledged mutation', async () => {
-    const dir = dataDir();
-    let cli: CliProcess | undefined = await startCli(['--port', '0', '--quiet', '--data-dir', dir]);
-    const base = cli.url;
-    const agents = [IDS.john, IDS.matt, IDS.sarah, IDS.sebastian];
-    const targets = [IDS.lunch, IDS.break];
-    const PATCHES_PER_AGENT = 26;
-    const CREATIONS = 96;
-    const killAfter = 40 + Math.floor(Math.random() * 120);
-    const acknowledgedPatches = new Map<string, string[]>(agents.map((a) => [a, []]));
-    const acknowledgedStatuses: { id: string; name: string }[] = [];
-    let acknowledged = 0;
-    let issued = 0;
-    let killed = false;
+  // Each case: a first wave of concurrent writers, read back whole; a second wave, stopped by the signal after a
+  // random number of acknowledgements while the other writers' requests are in flight; then a restart.
+  it.each([
+    ['SIGTERM', 'always'],
+    ['SIGKILL', 'always'],
+    ['SIGKILL', 'never'],
+  ] as const)(
+    'after %s (--fsync %s), a restart holds every acknowledged change byte for byte: histories to the millisecond, ids, order',
+    async (signal, fsync) => {
+      const dir = dataDir();
+      const args = ['--port', '0', '--quiet', '--data-dir', dir, '--fsync', fsync];
+      const cli = await startCli(args);
+      const base = cli.url;
+      const agents = [IDS.john, IDS.matt, IDS.sarah, IDS.sebastian];
+      const targets = [IDS.lunch, IDS.break];
+      const send = async (method: string, path: string, body: unknown) => {
+        const response = await fetch(`${base}${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, text: await response.text() };
+      };
+      /** Per agent: its history as read right after its writer's last acknowledged change, then the targets acknowledged since. */
+      const seen = new Map<string, { history: string[]; since: string[]; inFlight?: string | undefined }>();
+      const created: { id: string; name: string }[] = [];
+      const inFlightNames = new Set<string>();
+      let stopped = false;
+      let acknowledged = 0;
+      let stopAfter = Number.POSITIVE_INFINITY;
+      const acknowledge = () => {
+        if (++acknowledged === stopAfter) stopped = process.kill(cli.child.pid as number, signal);
+      };
+      const wave = (steps: number) =>
+        Promise.all([
+          ...agents.map(async (agent) => {
+            const mine = seen.get(agent) ?? { history: [], since: [] };
+            seen.set(agent, mine);
+            for (let i = 0; i < steps && !stopped; i++) {
+              try {
+                const last =
+                  mine.since.at(-1) ??
+                  (JSON.parse(mine.history.at(-1) ?? '{"to":{}}') as { to: { id?: string } }).to.id;
+                const target = last === targets[0] ? (targets[1] as string) : (targets[0] as string);
+                mine.inFlight = target;
+                const answer = await send('PATCH', `/v2/agents/${agent}`, { agent_status: { id: target } });
+                mine.inFlight = undefined;
+                if (answer.status !== 200) throw new Error(`PATCH answered ${answer.status}: ${answer.text}`);
+                mine.since.push(target);
+                acknowledge();
+                // Only this writer changes this agent: its history now is what was acknowledged.
+                const { history } = JSON.parse(
+                  await (
+                    await fetch(`${base}/_mock/agents/${agent}/history`, {
+                      headers: { Authorization: `Bearer ${TOKEN}` },
+                    })
+                  ).text(),
+                ) as { history: unknown[] };
+                mine.history = history.map((entry) => JSON.stringify(entry));
+                mine.since = [];
+              } catch (error) {
+                if (!stopped) throw error;
+                return; // the connection died with the process
+              }
+            }
+          }),
+          ...[0, 1, 2].map(async (w) => {
+            for (let i = 0; i < steps && !stopped; i++) {
+              const name = `w${w} #${created.length} ${i}`;
+              inFlightNames.add(name);
+              try {
+                const answer = await send('POST', '/_mock/statuses', { name });
+                if (answer.status !== 201) throw new Error(`POST answered ${answer.status}: ${answer.text}`);
+                inFlightNames.delete(name);
+                created.push({ id: (JSON.parse(answer.text) as { id: string }).id, name });
+                acknowledge();
+              } catch (error) {
+                if (!stopped) throw error;
+                return;
+              }
+            }
+          }),
+        ]);
 
-    const send = async (method: string, path: string, body: unknown) => {
-      issued++;
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const json = (await response.json()) as { id?: string; name?: string };
-      return { status: response.status, json };
-    };
-    const acknowledge = () => {
-      acknowledged++;
-      if (acknowledged === killAfter && cli) {
-        // Requests of the other workers are in flight at this moment.
-        killed = process.kill(cli.child.pid as number, 'SIGKILL');
-      }
-    };
-    const worker = async (steps: (() => Promise<void>)[]) => {
-      for (const step of steps) {
-        if (killed) return;
-        try {
-          await step();
-        } catch {
-          return; // the connection died with the process
+      await wave(12);
+      const first = await readState(base, agents);
+      stopAfter = acknowledged + 10 + Math.floor(Math.random() * 60);
+      await wave(400);
+      expect(stopped, `stopped at the ${stopAfter}th acknowledgement`).toBe(true);
+      expect((await cli.exited).signal ?? 'SIGTERM').toBe(signal);
+
+      const restarted = await startCli(args);
+      try {
+        const after = await readState(restarted.url, agents);
+        for (const agent of agents) {
+          const history = after.histories.get(agent) as string[];
+          const mine = seen.get(agent) as { history: string[]; since: string[]; inFlight?: string };
+          // The first wave's state, then the history as read after the last acknowledged change: byte for byte.
+          expect(history.slice(0, first.histories.get(agent)?.length), agent).toEqual(first.histories.get(agent));
+          expect(history.slice(0, mine.history.length), agent).toEqual(mine.history);
+          // Then the changes acknowledged after that read (the stop came before it), in order.
+          const rest = history.slice(mine.history.length).map((e) => (JSON.parse(e) as { to: { id: string } }).to.id);
+          expect(rest.slice(0, mine.since.length), agent).toEqual(mine.since);
+          // A change whose answer the stop cut off may be there (it was written before the kill), and nothing else.
+          const unanswered = rest.slice(mine.since.length);
+          if (signal === 'SIGTERM') expect(unanswered, `${agent}: a graceful stop answers what it took`).toEqual([]);
+          else expect(unanswered, agent).toEqual(unanswered.length > 0 ? [mine.inFlight] : []);
         }
+        expect(after.statuses.slice(0, first.statuses.length)).toEqual(first.statuses);
+        const madeNames = after.statuses
+          .map((s) => (JSON.parse(s) as { name: string }).name)
+          .filter((n) => n.startsWith('w'));
+        const kept = after.statuses
+          .map((s) => JSON.parse(s) as { id: string; name: string })
+          .filter((s) => s.name.startsWith('w'))
+          .map(({ id, name }) => ({ id, name }));
+        for (const status of created) expect(kept).toContainEqual(status);
+        const extra = madeNames.filter((n) => !created.some((c) => c.name === n));
+        if (signal === 'SIGTERM') expect(extra).toEqual([]);
+        else for (const name of extra) expect(inFlightNames.has(name), name).toBe(true);
+        console.info(
+          `${signal} (--fsync ${fsync}) after ${acknowledged} acknowledgements: ${created.length} statuses created, ` +
+            `${agents.map((a) => after.histories.get(a)?.length).join('/')} history entries, all as acknowledged`,
+        );
+      } finally {
+        restarted.child.kill('SIGTERM');
+        await restarted.exited;
       }
-    };
-
-    const patchWorkers = agents.map((agent) =>
-      worker(
-        Array.from({ length: PATCHES_PER_AGENT }, (_, i) => async () => {
-          const target = targets[i % 2] as string;
-          const { status } = await send('PATCH', `/v2/agents/${agent}`, { agent_status: { id: target } });
-          if (status === 200) {
-            acknowledgedPatches.get(agent)?.push(target);
-            acknowledge();
-          }
-        }),
-      ),
-    );
-    const createWorkers = Array.from({ length: 16 }, (_, w) => w).map((w) =>
-      worker(
-        Array.from({ length: CREATIONS / 16 }, (_, i) => async () => {
-          const name = `kill-${w}-${i}`;
-          const { status, json } = await send('POST', '/_mock/statuses', { name });
-          if (status === 201) {
-            acknowledgedStatuses.push({ id: json.id as string, name });
-            acknowledge();
-          }
-        }),
-      ),
-    );
-    await Promise.all([...patchWorkers, ...createWorkers]);
-    const exit = await cli.exited;
-    expect(killed, `killed after ${killAfter} acknowledgements`).toBe(true);
-    expect(exit.signal).toBe('SIGKILL');
-    cli = undefined;
-
-    const restarted = await startCli(['--port', '0', '--quiet', '--data-dir', dir]);
-    try {
-      const get = async (path: string) =>
-        (await fetch(`${restarted.url}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
-      const states = ((await get('/_mock/statuses')) as { states: { id: string; name: string }[] }).states;
-      for (const created of acknowledgedStatuses)
-        expect(states).toContainEqual({ ...created, emoji: '', built_in: false });
-      for (const agent of agents) {
-        const { history } = (await get(`/_mock/agents/${agent}/history`)) as { history: { to: { id: string } }[] };
-        const changes = history.slice(1).map((e) => e.to.id);
-        const acked = acknowledgedPatches.get(agent) ?? [];
-        // Every acknowledged change is there, in order; at most the one in flight at the kill may follow.
-        expect(changes.slice(0, acked.length)).toEqual(acked);
-        expect(changes.length - acked.length).toBeLessThanOrEqual(1);
-      }
-      console.info(
-        `kill -9 after the ${killAfter}th acknowledgement: ${issued} mutations issued, ${acknowledged} acknowledged ` +
-          `(answers already sent when the signal landed count too); ${acknowledgedStatuses.length} status ` +
-          `creations and ${[...acknowledgedPatches.values()].reduce((n, l) => n + l.length, 0)} PATCHes, all ` +
-          'found after the restart' +
-          (restarted.output.stderr ? `; the restart said: ${restarted.output.stderr.trim()}` : ''),
-      );
-    } finally {
-      restarted.child.kill('SIGTERM');
-      await restarted.exited;
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -37,6 +37,14 @@ export async function openDurableMockServer(
     log.close();
     throw error;
   }
+  try {
+    // A first start's event, with a group commit: kept before the server is handed out.
+    await log.unsettled();
+  } catch (error) {
+    mock.close();
+    log.close();
+    throw error;
+  }
   log.compactIfDue();
   const close = mock.close;
   return {

@@ -15,7 +15,7 @@ import { DurableLog, type DurableLogOptions, type LogWriter } from './durable-lo
 
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
-  return { ...real, fsyncSync: vi.fn(real.fsyncSync) };
+  return { ...real, fsyncSync: vi.fn(real.fsyncSync), fsync: vi.fn(real.fsync) };
 });
 
 const dirs: string[] = [];
@@ -54,7 +54,11 @@ function reset(n: number): EventBatch {
 const asLines = (batches: EventBatch[]) =>
   batches.map((b) => ({ type: 'events', events: b.events as SandboxEvent[], ids: b.idsDrawn }));
 /** What a log read back, as JSON (an absent `ids` and an undefined one are the same line). */
-const readBack = (log: DurableLog) => JSON.parse(JSON.stringify(log.loaded));
+const readBack = (log: DurableLog) => {
+  const read: unknown[] = [];
+  log.replay((batch) => read.push({ type: 'events', events: batch.events, ids: batch.idsDrawn }));
+  return JSON.parse(JSON.stringify({ lines: read, warnings: log.loaded.warnings }));
+};
 const expected = (batches: EventBatch[], warnings: string[] = []) =>
   JSON.parse(JSON.stringify({ lines: asLines(batches), warnings }));
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -75,10 +79,10 @@ describe('DurableLog format', () => {
   it('refuses a log written in a newer format, with a clear message, and leaves the folder unlocked', () => {
     const dir = folder();
     const file = join(dir, 'sandbox-log.ndjson');
-    writeFileSync(file, `${JSON.stringify({ type: 'format', version: 4, generation: 0 })}\n`);
+    writeFileSync(file, `${JSON.stringify({ type: 'format', version: 5, generation: 0 })}\n`);
     expect(() => open(dir)).toThrow(DataDirError);
     expect(() => open(dir)).toThrow(
-      `${file} is in format 4, written by a newer freshchat-sandbox; this one reads formats 1 to 3. ` +
+      `${file} is in format 5, written by a newer freshchat-sandbox; this one reads formats 1 to 4. ` +
         'Start a newer version, or use another --data-dir.',
     );
     expect(existsSync(join(dir, 'sandbox.lock'))).toBe(false);
@@ -203,19 +207,80 @@ describe('DurableLog compaction', () => {
 });
 
 describe('DurableLog fsync', () => {
-  const fsyncSync = vi.mocked(fs.fsyncSync);
+  const fsync = vi.mocked(fs.fsync);
 
-  it('with fsync "always" flushes each line before accept returns; by default it leaves that to the system', () => {
-    const always = open(folder(), { fsync: 'always' });
-    fsyncSync.mockClear();
-    always.accept(START);
-    always.accept(created(1));
-    expect(fsyncSync).toHaveBeenCalledTimes(2);
+  it('with fsync "always" writes each line at once and flushes the lines of one turn with one fsync, then answers them', async () => {
+    const dir = folder();
+    const always = open(dir, { fsync: 'always' });
+    fsync.mockClear();
+    const settled: string[] = [];
+    const first = always.accept(START);
+    const second = always.accept(created(1));
+    expect(first).toBeInstanceOf(Promise);
+    void first?.then(() => settled.push('first'));
+    void second?.then(() => settled.push('second'));
+    // Written before the fsync: a later decision may read them, and a kill of the process keeps them.
+    expect(lines(logFile(dir))).toHaveLength(3);
+    expect(settled).toEqual([]);
+    await Promise.all([first, second]);
+    expect(fsync).toHaveBeenCalledTimes(1);
+    expect(settled).toEqual(['first', 'second']);
+    expect(always.flushes).toBe(1);
+    // The next turn is the next group.
+    await always.accept(created(2));
+    expect(fsync).toHaveBeenCalledTimes(2);
+
     const byDefault = open(folder());
-    fsyncSync.mockClear();
-    byDefault.accept(START);
-    byDefault.accept(created(1));
-    expect(fsyncSync).not.toHaveBeenCalled();
+    fsync.mockClear();
+    expect(byDefault.accept(START)).toBeUndefined();
+    expect(byDefault.accept(created(1))).toBeUndefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fsync).not.toHaveBeenCalled();
+  });
+
+  it('refuses every line of a group whose fsync failed, and every line written while it ran, and cuts them off', async () => {
+    const dir = folder();
+    let failing = false;
+    const writer: LogWriter = {
+      write: (fd, bytes, offset, length) => fs.writeSync(fd, bytes, offset, length),
+      truncate: (fd, length) => fs.ftruncateSync(fd, length),
+      fsync: (fd, done) =>
+        fs.fsync(fd, (error) =>
+          done(failing ? Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }) : error),
+        ),
+    };
+    const log = open(dir, { fsync: 'always', writer });
+    log.replay(() => {}); // as the sandbox does when it starts: a later replay reads the folder again
+    await log.accept(START);
+    failing = true;
+    const group = [log.accept(created(1)), log.accept(created(2))];
+    // Written while the group's fsync runs: it may be lost with it.
+    await new Promise((resolve) => setImmediate(resolve));
+    const during = log.accept(created(3));
+    const outcomes = await Promise.allSettled([...group, during]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    const reason = (outcomes[0] as PromiseRejectedResult).reason;
+    expect(reason).toBeInstanceOf(DomainError);
+    expect(reason).toMatchObject({ kind: 'storage_unavailable' });
+    expect(lines(logFile(dir))).toHaveLength(2);
+    expect(log.loaded.warnings).toEqual(['an fsync of the log failed (EIO): 3 changes not kept were refused']);
+    // Writes resume once the disk flushes again; a replay reads what was kept.
+    failing = false;
+    await log.accept(created(4));
+    expect(readBack(log).lines).toEqual(JSON.parse(JSON.stringify(asLines([START, created(4)]))));
+  });
+
+  it('flushes what waits before it compacts and when it closes', async () => {
+    const dir = folder();
+    const log = open(dir, { fsync: 'always', compactAt: 1 });
+    const waiting = [log.accept(START), log.accept(created(1))];
+    log.compact();
+    await Promise.all(waiting);
+    expect(log.compactions).toBe(1);
+    const last = log.accept(created(2));
+    close(log);
+    await last;
+    expect(readBack(open(dir)).lines).toEqual(JSON.parse(JSON.stringify(asLines([START, created(1), created(2)]))));
   });
 });
 
@@ -239,7 +304,7 @@ function failingDisk(options: { chunk?: number; failing?: (write: number) => str
       if (cutFailures-- > 0) throw Object.assign(new Error('EIO: i/o error, ftruncate'), { code: 'EIO' });
       fs.ftruncateSync(fd, length);
     },
-    fsync: (fd) => fs.fsyncSync(fd),
+    fsync: (fd, done) => fs.fsync(fd, done),
   };
   return { writer, writes: () => writes };
 }

@@ -1,14 +1,22 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { storageUnavailable } from '../domain/domain-error.js';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
-import { DataDirError, lockDataDir } from './data-dir-lock.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
-import { type EventLine, type FormatLine, LOG_FORMAT, readLogFile } from './log-file.js';
-import { freshLog, headerLine, LOG_NAME, logGeneration, readCovers, SNAPSHOT_NAME } from './log-header.js';
-
-/** What reading the folder found: the lines to apply (snapshot, then the log's tail), and what was said. */
-export type LoadedLog = { lines: EventLine[]; warnings: string[] };
+import { type EventLine, type FormatLine, SNAPSHOT_FORMAT } from './log-file.js';
+import { readFolder } from './log-folder.js';
+import { freshLog, headerLine, LOG_NAME, readCovers, SNAPSHOT_NAME } from './log-header.js';
 
 /**
  * The file operations the log appends with: node:fs by default. A test puts a failing disk in its place (ENOSPC on
@@ -18,18 +26,25 @@ export type LogWriter = {
   /** Writes up to `length` bytes of `bytes` from `offset` at the end of the file; returns how many it wrote. */
   write(fd: number, bytes: Uint8Array, offset: number, length: number): number;
   truncate(fd: number, length: number): void;
-  fsync(fd: number): void;
+  /** Flushes the file to the disk off the event loop, then calls `done` (with the error, if it failed). */
+  fsync(fd: number, done: (error: Error | null) => void): void;
 };
 
 const NODE_WRITER: LogWriter = {
   write: (fd, bytes, offset, length) => writeSync(fd, bytes, offset, length),
   truncate: (fd, length) => ftruncateSync(fd, length),
-  fsync: (fd) => fsyncSync(fd),
+  fsync: (fd, done) => fsync(fd, done),
 };
+
+/** A batch written but not yet flushed: its answer waits for the group's fsync. */
+type Waiting = { resolve: () => void; reject: (error: unknown) => void };
 
 /** How the log writes. */
 export type DurableLogOptions = {
-  /** `always`: fsync after each append, before the events are applied. `never` (default): the operating system flushes. */
+  /**
+   * `always`: a group commit: the lines of one event-loop turn are written at once, then flushed by one fsync, and
+   * their answers wait for it. `never` (default): the operating system flushes.
+   */
   fsync?: 'always' | 'never' | undefined;
   /** Compact once the log passes this many bytes; 16 MiB by default. */
   compactAt?: number | undefined;
@@ -46,11 +61,16 @@ export const DEFAULT_COMPACT_AT = 16 * 1024 * 1024;
 
 /**
  * The write-ahead log behind `--data-dir`: the sandbox's `EventStore`. Each command's events are one JSON line,
- * appended in full (a short write is carried on until every byte is written; `fsync: 'always'` flushes it) before
- * the sandbox applies them and answers. An append that fails (ENOSPC, EIO, EROFS…) is cut back off the file and
- * refused as storage unavailable: the sandbox applies nothing, and the next append tries again. Past `compactAt`
- * bytes the log is compacted into a snapshot (`sandbox-snapshot.ndjson`, see `writeSnapshot`) and a fresh log
- * follows it. One process at a time writes a folder (`sandbox.lock`).
+ * appended in full (a short write is carried on until every byte is written) before the sandbox applies them and
+ * answers. An append that fails (ENOSPC, EIO, EROFS…) is cut back off the file and refused as storage unavailable:
+ * the sandbox applies nothing, and the next append tries again. Past `compactAt` bytes the log is compacted into a
+ * snapshot (`sandbox-snapshot.ndjson`, see `writeSnapshot`) and a fresh log follows it. One process at a time writes
+ * a folder (`sandbox.lock`).
+ *
+ * With `fsync: 'always'` it commits in groups: `accept` writes the line at once and returns a promise; one fsync, off
+ * the event loop, flushes every line written since the last one (the commands of one turn, and those that came while
+ * the previous fsync ran), then their promises resolve. A failed fsync refuses every line not yet flushed: the file
+ * is cut back to the last flushed byte and their promises reject, so the sandbox undoes them (ARCHITECTURE.md).
  *
  * @example
  * const log = DurableLog.open('/tmp/sandbox', { fsync: 'always' });
@@ -59,12 +79,28 @@ export const DEFAULT_COMPACT_AT = 16 * 1024 * 1024;
 export class DurableLog implements EventStore {
   /** How many compactions this log has made (tests read it; nothing else does). */
   compactions = 0;
+  /** How many group fsyncs this log has made (tests read it; nothing else does). */
+  flushes = 0;
   private fd: number;
   private bytes: number;
+  /** With `fsync: 'always'`: the bytes the last successful fsync flushed. */
+  private flushed: number;
   private generation: number;
   private due: ReturnType<typeof setImmediate> | undefined;
   /** Set when a failed append's bytes could not be cut off yet: the next append cuts them first. */
   private torn = false;
+  /** The lines written since the last fsync began, waiting for the next one. */
+  private waiting: Waiting[] = [];
+  private flushDue: ReturnType<typeof setImmediate> | undefined;
+  /** An fsync is running: lines written meanwhile wait for the next. */
+  private flushing = false;
+  private closed = false;
+  /** The promise of the last line written and not yet flushed. */
+  private last: Promise<void> | undefined;
+  /** How the flush of `close` went: an fsync still running then has its lines settled by it. */
+  private closedWith: Error | null = null;
+  /** The lines read at open, until the first replay hands them over (a later replay reads the folder again). */
+  private lines: EventLine[] | undefined;
   private readonly fsync: boolean;
   private readonly compactAt: number;
   private readonly writer: LogWriter;
@@ -74,12 +110,15 @@ export class DurableLog implements EventStore {
 
   private constructor(
     private readonly dir: string,
-    readonly loaded: LoadedLog,
+    readonly loaded: { warnings: string[] },
+    lines: EventLine[],
     private readonly unlock: () => void,
     state: { bytes: number; generation: number },
     options: DurableLogOptions,
   ) {
+    this.lines = lines;
     this.bytes = state.bytes;
+    this.flushed = state.bytes;
     this.generation = state.generation;
     this.fsync = options.fsync === 'always';
     this.compactAt = options.compactAt ?? DEFAULT_COMPACT_AT;
@@ -106,48 +145,30 @@ export class DurableLog implements EventStore {
     const unlock = lockDataDir(dir, onWarning);
     try {
       for (const name of [LOG_NAME, SNAPSHOT_NAME]) rmSync(join(dir, `${name}.tmp`), { force: true });
-      const snapshotFile = join(dir, SNAPSHOT_NAME);
-      const logFile = join(dir, LOG_NAME);
-      const snapshot = existsSync(snapshotFile) ? readLogFile(snapshotFile, { onWarning }) : undefined;
-      const covers = snapshot?.header && 'snapshot' in snapshot.header ? snapshot.header.snapshot : undefined;
-      if (snapshot && !covers) throw new DataDirError(`${snapshotFile} has no snapshot header`);
-      if (!existsSync(logFile)) freshLog(logFile, covers ? covers.generation + 1 : 0);
-      const generation = logGeneration(logFile);
-      // A log that is the one the snapshot took in continues after the bytes it took; the next one, from its start.
-      if (covers && generation !== covers.generation && generation !== covers.generation + 1) {
-        throw new DataDirError(
-          `${logFile} (generation ${generation}) does not follow ${snapshotFile} (which holds generation ` +
-            `${covers.generation}): the folder was changed by hand; restore both files or start on an empty folder`,
-        );
-      }
-      const skipBytes = covers && generation === covers.generation ? covers.bytes : 0;
-      const log = readLogFile(logFile, { onWarning, repair: options.repair ?? false, skipBytes });
-      for (const [name, read] of [
-        [snapshotFile, snapshot],
-        [logFile, log],
-      ] as const) {
-        if (read && read.version !== LOG_FORMAT) {
-          throw new DataDirError(`${name} is in format ${read.version}; it must be migrated to ${LOG_FORMAT} first`);
-        }
-      }
-      const lines = [...(snapshot?.entries ?? []), ...log.entries] as EventLine[];
-      return new DurableLog(dir, { lines, warnings }, unlock, { bytes: log.bytes, generation }, options);
+      const read = readFolder(dir, { onWarning, repair: options.repair ?? false });
+      return new DurableLog(dir, { warnings }, read.lines, unlock, read, options);
     } catch (error) {
       unlock();
       throw error;
     }
   }
 
-  /** Hands the folder's lines to `apply`, in order: the events of every command acknowledged before. */
+  /**
+   * Hands the folder's lines to `apply`, in order: the events of every command acknowledged before. The first call
+   * hands over what `open` read; a later one (the sandbox undoing lines a failed fsync lost) reads the folder again.
+   */
   replay(apply: (batch: EventBatch) => void): void {
-    for (const line of this.loaded.lines) apply({ events: line.events, idsDrawn: line.ids });
+    const lines = this.lines ?? readFolder(this.dir, { onWarning: this.warn, repair: false }).lines;
+    this.lines = undefined;
+    for (const line of lines) apply({ events: line.events, idsDrawn: line.ids });
   }
 
   /**
-   * Appends one command's events as one line, every byte of it (then fsync, with `fsync: 'always'`), or throws
-   * storage unavailable having cut off whatever part was written. Compacts soon once past the threshold.
+   * Appends one command's events as one line, every byte of it, or throws storage unavailable having cut off
+   * whatever part was written. With `fsync: 'always'`, returns the promise of the group's fsync. Compacts soon once
+   * past the threshold.
    */
-  accept(batch: EventBatch): void {
+  accept(batch: EventBatch): void | Promise<void> {
     const line: EventLine = { type: 'events', events: [...batch.events], ids: batch.idsDrawn };
     const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
     try {
@@ -158,7 +179,6 @@ export class DurableLog implements EventStore {
         if (!(n > 0)) throw Object.assign(new Error('the file took no bytes'), { code: 'EIO' });
         written += n;
       }
-      if (this.fsync) this.writer.fsync(this.fd);
     } catch (error) {
       this.torn = true;
       try {
@@ -166,11 +186,25 @@ export class DurableLog implements EventStore {
       } catch {
         // Still torn: the next append cuts the file back before it writes.
       }
-      throw storageUnavailable((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+      throw refusalOf(error);
     }
     this.bytes += bytes.length;
     // After the answer, not before it: the request that crossed the line is not kept waiting.
     if (this.bytes > this.compactAt && !this.due) this.due = setImmediate(() => this.compactIfDue());
+    if (!this.fsync) return;
+    const flushed = new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      // After the turn's other commands: they join this fsync.
+      if (!this.flushing && !this.flushDue) this.flushDue = setImmediate(() => this.flush());
+    });
+    this.last = flushed;
+    return flushed;
+  }
+
+  /** The promise of the last line not yet flushed (groups settle in order, so it settles last); undefined if none. */
+  unsettled(): Promise<void> | undefined {
+    if (this.waiting.length === 0 && !this.flushing) this.last = undefined;
+    return this.last;
   }
 
   /** Compacts if the log is past the threshold (after a restart, and on a graceful stop). */
@@ -184,12 +218,15 @@ export class DurableLog implements EventStore {
    * Compacts now: the snapshot takes in the whole log (temp file, fsync, rename, fsync of the folder), then a fresh
    * log replaces the old one the same way. Synchronous, so no command is carried out half-way; a kill at any point
    * leaves a folder that applies every acknowledged event exactly once. A failure is a warning: the log goes on.
+   * Lines waiting for a group fsync are flushed first (the snapshot must not take in what is then lost).
    */
   compact(): void {
+    if (this.flushing) return; // the running fsync's end compacts
+    this.flushNow();
     const snapshotFile = join(this.dir, SNAPSHOT_NAME);
     const header: FormatLine = {
       type: 'format',
-      version: LOG_FORMAT,
+      version: SNAPSHOT_FORMAT,
       snapshot: { generation: this.generation, bytes: this.bytes },
     };
     try {
@@ -213,17 +250,82 @@ export class DurableLog implements EventStore {
       this.fd = openSync(this.file, 'a');
       this.generation++;
       this.bytes = headerLine(this.generation).length;
+      this.flushed = this.bytes;
       this.compactions++;
     } catch (error) {
       this.warn(`compaction could not start a fresh log, the old one goes on: ${(error as Error).message}`);
     }
   }
 
-  /** Closes the file and releases the folder; compacts first when the log is past the threshold. */
+  /** Closes the file and releases the folder; flushes what waits for an fsync, and compacts when past the threshold. */
   close(): void {
+    if (this.closed) return;
+    if (this.flushDue) clearImmediate(this.flushDue);
+    this.flushDue = undefined;
+    // A running fsync may not have reached the disk before the file closes: flush everything here, and let its end
+    // settle its lines by this flush.
+    const running = this.flushing;
+    this.flushing = false;
+    this.closedWith = this.flushNow(running);
     this.compactIfDue();
+    this.closed = true;
     closeSync(this.fd);
     this.unlock();
+  }
+
+  /** One group: flushes every line written so far, off the event loop, then answers their commands. */
+  private flush(): void {
+    this.flushDue = undefined;
+    if (this.closed || this.flushing || this.waiting.length === 0) return;
+    const group = this.waiting;
+    const upTo = this.bytes;
+    this.waiting = [];
+    this.flushing = true;
+    this.writer.fsync(this.fd, (error) => {
+      if (this.closed) return settle(group, this.closedWith);
+      this.flushing = false;
+      if (error) return this.lose(group, error);
+      this.flushes++;
+      this.flushed = upTo;
+      settle(group, null);
+      if (this.waiting.length > 0) this.flush();
+      else if (this.bytes > this.compactAt && !this.due) this.due = setImmediate(() => this.compactIfDue());
+    });
+  }
+
+  /** Flushes what waits (or, `always`, everything), synchronously: before a compaction, on close. */
+  private flushNow(always = false): Error | null {
+    if (this.waiting.length === 0 && !always) return null;
+    const group = this.waiting;
+    this.waiting = [];
+    try {
+      fsyncSync(this.fd);
+    } catch (error) {
+      this.lose(group, error as Error);
+      return error as Error;
+    }
+    this.flushes++;
+    this.flushed = this.bytes;
+    settle(group, null);
+    return null;
+  }
+
+  /**
+   * An fsync failed: what it should have flushed, and every line written since, may be lost. They are all refused,
+   * and cut back off the file, so that the file holds what was flushed and nothing the sandbox is about to undo.
+   */
+  private lose(group: Waiting[], error: Error): void {
+    const lost = [...group, ...this.waiting];
+    this.waiting = [];
+    this.bytes = this.flushed;
+    this.torn = true;
+    try {
+      this.cutBack();
+    } catch {
+      // Still torn: the next append cuts the file back before it writes.
+    }
+    this.warn(`an fsync of the log failed (${codeOf(error)}): ${lost.length} changes not kept were refused`);
+    settle(lost, error);
   }
 
   /** Cuts the file back to its last whole line. */
@@ -231,4 +333,21 @@ export class DurableLog implements EventStore {
     this.writer.truncate(this.fd, this.bytes);
     this.torn = false;
   }
+}
+
+/** Resolves the waiting lines, or rejects them with the storage-unavailable refusal of `error`. */
+function settle(lines: Waiting[], error: Error | null): void {
+  const refusal = error && refusalOf(error);
+  for (const line of lines) {
+    if (refusal) line.reject(refusal);
+    else line.resolve();
+  }
+}
+
+function codeOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+function refusalOf(error: unknown) {
+  return storageUnavailable(codeOf(error));
 }

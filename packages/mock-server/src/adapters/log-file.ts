@@ -1,13 +1,37 @@
-import { closeSync, copyFileSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { SandboxEvent } from '../domain/events/sandbox-event.js';
 import { DataDirError } from './data-dir-lock.js';
+import {
+  isStatusColumns,
+  lineParts,
+  readStatusColumns,
+  StatusRunBuilder,
+  scanStatusChanged,
+} from './status-columns.js';
 
 /**
  * The format this version writes: 3, domain events. Format 1 (no header line) and 2 held HTTP requests; a folder in
  * either is migrated once (`log-migration.ts`).
  */
 export const LOG_FORMAT = 3;
+
+/**
+ * The format of a snapshot that holds status changes as columns (`statusColumns` lines, `status-columns.ts`): a
+ * format-3 log's, plus those lines. This version reads snapshots of format 3 and 4; an older one refuses a format-4
+ * snapshot with a message naming the format, instead of misreading it.
+ */
+export const SNAPSHOT_FORMAT = 4;
 
 /** First line of every file since format 2. A snapshot says which log, up to which byte, it holds. */
 export type FormatLine =
@@ -65,32 +89,60 @@ export type ReadFile = {
 };
 
 /**
+ * One line of a file, as bytes `start` to `end` of `data` (valid during the call that hands it over: `data` is read
+ * into again), from the file's `read`-th read.
+ */
+export class LineBytes {
+  constructor(
+    readonly data: Buffer,
+    readonly start: number,
+    readonly end: number,
+    readonly read: number,
+  ) {}
+  /** The line as text. */
+  text(): string {
+    return this.data.toString('utf8', this.start, this.end);
+  }
+}
+
+/**
  * Calls `onLine` with each whole line of `file` (without its line break) and the byte offset just after it,
  * reading 1 MiB at a time; returns the offset after the last whole line and the torn tail, if any.
  */
 export function forEachLine(
   file: string,
-  onLine: (line: string, lineNumber: number, end: number) => void,
+  onLine: (line: LineBytes, lineNumber: number, end: number) => void,
 ): { end: number; torn: string | undefined } {
   const fd = openSync(file, 'r');
   try {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    let carry = Buffer.alloc(0);
     let offset = 0;
     let lineNumber = 0;
-    for (;;) {
+    // The start of a line longer than a chunk (a snapshot's columns): its pieces, joined once its end is read.
+    let carry: Buffer[] = [];
+    // A snapshot is read in one chunk (its lines of columns are long), a long log in chunks of 64 MiB.
+    const size = Math.min(Math.max(fstatSync(fd).size, 1 << 16), 1 << 26);
+    const chunk = Buffer.allocUnsafe(size);
+    for (let reads = 0; ; reads++) {
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
-      const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      const data = chunk.subarray(0, read);
       let from = 0;
       for (let nl = data.indexOf(10, from); nl >= 0; nl = data.indexOf(10, from)) {
-        offset += nl + 1 - from;
-        onLine(data.toString('utf8', from, nl), ++lineNumber, offset);
+        if (carry.length > 0) {
+          const line = Buffer.concat([...carry, data.subarray(from, nl)]);
+          carry = [];
+          offset += line.length + 1;
+          onLine(new LineBytes(line, 0, line.length, -1 - reads), ++lineNumber, offset);
+        } else {
+          offset += nl + 1 - from;
+          onLine(new LineBytes(data, from, nl, reads), ++lineNumber, offset);
+        }
         from = nl + 1;
       }
-      carry = Buffer.from(data.subarray(from));
+      // Copied: the chunk is read into again.
+      if (from < data.length) carry.push(Buffer.from(data.subarray(from)));
     }
-    return { end: offset, torn: carry.length > 0 ? carry.toString('utf8') : undefined };
+    return { end: offset, torn: carry.length > 0 ? Buffer.concat(carry).toString('utf8') : undefined };
   } finally {
     closeSync(fd);
   }
@@ -110,9 +162,41 @@ export function readLogFile(
   let goodEnd = 0;
   let lines = 0;
   let corrupt: { line: number; reason: string } | undefined;
-  const { end, torn } = forEachLine(file, (text, n, lineEnd) => {
+  const skipBytes = options.skipBytes ?? 0;
+  // Consecutive status changes of one account are gathered into columns, with no JSON parse per line.
+  let run: StatusRunBuilder | undefined;
+  const parts = lineParts();
+  const endRun = () => {
+    if (run) entries.push(run.line());
+    run = undefined;
+  };
+  const { end, torn } = forEachLine(file, (line, n, lineEnd) => {
     lines = n;
     if (corrupt) return;
+    const { data } = line;
+    if (n > 1 && scanStatusChanged(data, line.start, line.end, parts, line.read)) {
+      if (lineEnd > skipBytes) {
+        if (run && !run.holds(data, parts)) endRun();
+        run ??= new StatusRunBuilder(data.toString('utf8', parts[0], parts[1]));
+        run.add(data, parts);
+      }
+      goodEnd = lineEnd;
+      return;
+    }
+    if (n > 1 && isStatusColumns(data, line.start, line.end)) {
+      try {
+        const read = readStatusColumns(data, line.start, line.end);
+        if (lineEnd > skipBytes) {
+          endRun();
+          entries.push(read);
+        }
+        goodEnd = lineEnd;
+      } catch (error) {
+        corrupt = { line: n, reason: (error as Error).message };
+      }
+      return;
+    }
+    const text = line.text();
     if (text.trim() === '') {
       goodEnd = lineEnd;
       return;
@@ -122,10 +206,11 @@ export function readLogFile(
       entry = JSON.parse(text);
       if (n === 1 && entry.type === 'format') {
         header = entry as FormatLine;
-        if (typeof entry.version !== 'number' || entry.version > LOG_FORMAT) throw newer(file, entry.version);
+        if (typeof entry.version !== 'number' || entry.version > SNAPSHOT_FORMAT) throw newer(file, entry.version);
       } else if (typeof entry.type !== 'string' || !ENTRY_TYPES.has(entry.type)) {
         throw new Error(`unknown entry type ${JSON.stringify(entry.type)}`);
-      } else if (lineEnd > (options.skipBytes ?? 0)) {
+      } else if (lineEnd > skipBytes) {
+        endRun();
         entries.push(entry as LogEntry);
       }
     } catch (error) {
@@ -135,6 +220,7 @@ export function readLogFile(
     }
     goodEnd = lineEnd;
   });
+  endRun();
   if (corrupt) {
     const name = basename(file);
     if (options.repair === undefined) {
@@ -168,7 +254,7 @@ export function readLogFile(
 function newer(file: string, version: unknown): DataDirError {
   return new DataDirError(
     `${file} is in format ${String(version)}, written by a newer freshchat-sandbox; this one reads formats 1 to ` +
-      `${LOG_FORMAT}. Start a newer version, or use another --data-dir.`,
+      `${SNAPSHOT_FORMAT}. Start a newer version, or use another --data-dir.`,
   );
 }
 

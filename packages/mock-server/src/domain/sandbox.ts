@@ -61,8 +61,11 @@ const SHARED_BUILT_IN_IDS = {
   unavailable: '00000000-0000-4000-8000-000000000002',
 };
 
-/** What a command decided: its events, and what it answers once they are applied. */
-export type Decision<R> = { events: SandboxEvent[]; answer: () => R };
+/**
+ * What a command decided: its events, what it answers once they are applied, and what it tells others (the
+ * status-change and reset listeners) once they are kept: at once, or when a group commit's fsync has succeeded.
+ */
+export type Decision<R> = { events: SandboxEvent[]; answer: () => R; announce?: ((answer: R) => void) | undefined };
 
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
@@ -110,6 +113,9 @@ export class Sandbox {
   private readonly sink: EventSink;
   private readonly ids: SandboxIds;
   private readonly sharedIds: boolean;
+  private readonly replay: SandboxOptions['replay'];
+  /** Counts rebuilds: a batch accepted before the last one was undone by it (see `undo`). */
+  private rebuilds = 0;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -119,10 +125,12 @@ export class Sandbox {
     this.hooks = {
       newId: () => this.newId(),
       onKeyPair: (account, privateKeyPem) => {
-        this.execute(() => ({
+        const kept = this.execute(() => ({
           events: [{ type: 'webhookKeyMade', app: account.appId, privateKeyPem }],
           answer: () => {},
         }));
+        // Lost with a failed group fsync: the account has no key again, and makes one when it next signs.
+        if (kept instanceof Promise) kept.catch(() => {});
       },
       // A seeded account's key depends on the seed and its app id alone, not on when it first signs.
       makeKey: (appId) => (this.ids.seed === undefined ? undefined : seededRsaKey(this.ids.seed, appId)),
@@ -131,13 +139,19 @@ export class Sandbox {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.seed = checkSeedFile(options.seed ?? DEFAULT_SEED);
     this.linkSigner = new DownloadLinkSigner();
+    this.replay = options.replay;
+    if (!this.resume()) this.start(options);
+  }
+
+  /** Applies the events `replay` feeds (the state then is theirs); whether it fed any. */
+  private resume(): boolean {
     let resumed = false;
-    options.replay?.((batch) => {
+    this.replay?.((batch) => {
       for (const event of batch.events) this.apply(event);
       if (batch.idsDrawn !== undefined) this.ids.resume(batch.idsDrawn);
       resumed = true;
     });
-    if (!resumed) this.start(options);
+    return resumed;
   }
 
   /** The signer of download links (its secret kept by the `sandboxStarted` event). */
@@ -163,26 +177,62 @@ export class Sandbox {
   /**
    * Carries out a command: `decide` checks it against the state (throwing a `DomainError` and changing nothing
    * when it is refused) and returns its events; the sink takes them (a refusal, such as a full disk, applies
-   * nothing); they are applied; then `answer` answers. No events: nothing to keep, `answer` answers at once.
+   * nothing); they are applied; then `answer` answers. No events: nothing to keep, `answer` answers at once (or,
+   * when earlier changes still wait to be kept, once they are).
+   *
+   * A sink that must wait (a group commit) returns a promise: the events are applied at once, so the next
+   * decision sees them, the answer is computed at once, and both the answer and `announce` wait for the promise.
+   * If it rejects, the batch was not kept: `undo` rebuilds the state from what the store kept, and the answer is the
+   * refusal.
    *
    * @example
    * sandbox.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
    */
   execute<R>(decide: () => Decision<R>): Pending<R> {
     const drawnBefore = this.ids.drawn;
-    const { events, answer } = decide();
-    if (events.length === 0) return answer();
+    const { events, answer, announce } = decide();
     let durable: void | Promise<void>;
-    try {
-      durable = this.sink.accept(this.batchOf(events));
-    } catch (error) {
-      // Refused: the ids it drew are drawn again by the next command, as if this one had never come.
-      this.ids.resume(drawnBefore);
-      throw error;
+    if (events.length === 0) {
+      // Nothing to keep; but what it read may be changes still waiting to be kept.
+      durable = this.sink.unsettled?.();
+    } else {
+      try {
+        durable = this.sink.accept(this.batchOf(events));
+      } catch (error) {
+        // Refused: the ids it drew are drawn again by the next command, as if this one had never come.
+        this.ids.resume(drawnBefore);
+        throw error;
+      }
+      for (const event of events) this.apply(event);
     }
-    for (const event of events) this.apply(event);
     const answered = answer();
-    return durable instanceof Promise ? durable.then(() => answered) : answered;
+    if (!(durable instanceof Promise)) {
+      announce?.(answered);
+      return answered;
+    }
+    const rebuilds = this.rebuilds;
+    return durable.then(
+      () => {
+        announce?.(answered);
+        return answered;
+      },
+      (error: unknown) => {
+        this.undo(rebuilds);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * A batch accepted after the `rebuilds`-th rebuild was not kept. The sink then refuses it and every batch it
+   * accepted after it (they were all applied after it), and the state holds changes that were never kept: it is
+   * rebuilt from what the store kept, once for all of them (the first refusal rebuilds; the others were accepted
+   * before that rebuild, which undid them too).
+   */
+  private undo(rebuilds: number): void {
+    if (rebuilds !== this.rebuilds) return;
+    this.rebuilds++;
+    this.resume();
   }
 
   /**
@@ -259,7 +309,8 @@ export class Sandbox {
       );
       return {
         events: [{ type: 'sandboxReset', at: clock.at, clock, ids }],
-        answer: () => {
+        answer: () => {},
+        announce: () => {
           this.clock.clearTasks();
           for (const listener of this.resetListeners) listener();
         },
@@ -299,10 +350,9 @@ export class Sandbox {
             at,
           },
         ],
-        answer: () => {
-          const result = { ...plan, entry: account.history.current(agentId) };
+        answer: () => ({ ...plan, entry: account.history.current(agentId) }),
+        announce: (result) => {
           for (const listener of this.listeners) listener({ account, result, actor, at });
-          return result;
         },
       };
     });
@@ -385,7 +435,9 @@ export class Sandbox {
       ids,
     };
     const drawn = this.ids.drawn;
-    this.sink.accept(this.batchOf([event]));
+    // A sink that waits (a group commit) is waited for by whoever opened it (`sink.unsettled()`).
+    const durable = this.sink.accept(this.batchOf([event]));
+    if (durable instanceof Promise) durable.catch(() => {});
     this.apply(event);
     this.ids.resume(drawn);
   }

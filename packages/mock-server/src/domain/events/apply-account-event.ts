@@ -13,6 +13,9 @@ export function applyAccountEvent(account: Account, event: Exclude<AccountEvent,
     case 'statusChanged':
       account.history.record(event);
       break;
+    case 'statusChanges':
+      account.history.append(event.changes);
+      break;
     case 'agentHired':
       account.agents.put(event);
       break;

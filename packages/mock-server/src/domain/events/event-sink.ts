@@ -21,6 +21,11 @@ export type EventBatch = {
  */
 export interface EventSink {
   accept(batch: EventBatch): void | Promise<void>;
+  /**
+   * A sink that makes answers wait: the promise of the last batch not yet durable (undefined when none waits). A
+   * command that changes nothing waits for it too, as its answer may rest on those batches.
+   */
+  unsettled?(): Promise<void> | undefined;
 }
 
 /** The in-memory sink: every batch is accepted at once. */

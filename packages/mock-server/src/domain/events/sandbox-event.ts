@@ -2,7 +2,7 @@ import type { Fault } from '../accounts/fault-plan.js';
 import type { Agent } from '../agents/agent-roster.js';
 import type { AgentStatus } from '../agents/agent-status.js';
 import type { ClockReading } from '../clock/virtual-clock.js';
-import type { Actor } from '../history/history-entry.js';
+import type { Actor, StatusChangeRun } from '../history/history-entry.js';
 import type { ReportJob } from '../reports/report-job.js';
 import type { SeedFile } from '../sandbox.js';
 import type { SimulationRequest } from '../simulation/simulation-window.js';
@@ -43,6 +43,11 @@ export type SandboxEvent =
       actor: Actor;
       at: number;
     })
+  /**
+   * Many status changes of one account, in clock order, as columns: what a snapshot keeps (and a restart reads a
+   * log's run of `statusChanged` lines as). Applying it is applying each change in turn as a `statusChanged`.
+   */
+  | (OfAccount & { type: 'statusChanges'; changes: StatusChangeRun })
   /** An agent created through the control API, on `status` since `since`. */
   | (OfAccount & {
       type: 'agentHired';

@@ -42,3 +42,14 @@ export type HistoryBatch = ChangeColumns & {
   readonly agentIds: readonly string[];
   readonly actors: readonly Actor[];
 };
+
+/**
+ * Status changes of existing or new agents, each with its own actor, as columns in clock order: what a snapshot
+ * holds in place of one `statusChanged` event per change. Change `k` is agent `agentIds[agent[k]]` selecting
+ * `statuses[status[k]]` at `at[k]`, made by `actors[actor[k]]`.
+ */
+export type StatusChangeRun = ChangeColumns & {
+  readonly agentIds: readonly string[];
+  readonly actors: readonly Actor[];
+  readonly actor: Int32Array;
+};

@@ -243,3 +243,52 @@ describe('StatusHistory.backfill', () => {
     expect(h.length).toBe(4);
   });
 });
+
+describe('StatusHistory.append', () => {
+  it('appends a run of changes exactly as recording them one by one would, after what was recorded before', () => {
+    const agent: Actor = { type: 'agent', id: 'b' };
+    const { h: recorded, put } = history();
+    recorded.record({ agentId: 'c', statusId: 'lunch', statusName: 'Lunch', active: false, at: s(200), actor: agent });
+    put('b', 'Active', s(200));
+    put('a', 'Lunch', s(300));
+    const { h: appended } = history();
+    appended.append({
+      length: 3,
+      agentIds: ['c', 'b', 'a'],
+      statuses: [
+        { id: 'lunch', name: 'Lunch', active: false },
+        { id: 'active', name: 'Active', active: true },
+      ],
+      actors: [agent, admin],
+      at: Float64Array.of(s(200), s(200), s(300)),
+      agent: Int32Array.of(0, 1, 2),
+      status: Int32Array.of(0, 1, 0),
+      actor: Int32Array.of(0, 1, 1),
+    });
+    expect(appended.length).toBe(recorded.length);
+    for (let i = 0; i < recorded.length; i++) expect(appended.entry(i)).toEqual(recorded.entry(i));
+    for (const id of ['a', 'b', 'c']) expect(appended.forAgent(id)).toEqual(recorded.forAgent(id));
+    expect(periods(appended, s(0), s(3600), s(400))).toEqual(periods(recorded, s(0), s(3600), s(400)));
+    // Live changes go on after it.
+    put('c', 'Active', s(400));
+    appended.record({ agentId: 'c', statusId: 'active', statusName: 'Active', active: true, at: s(400), actor: admin });
+    expect(appended.current('c')).toEqual(recorded.current('c'));
+  });
+
+  it('refuses a run that goes back in time', () => {
+    const { h } = history();
+    const run = (at: number) => ({
+      length: 1,
+      agentIds: ['a'],
+      statuses: [{ id: 'lunch', name: 'Lunch', active: false }],
+      actors: [admin],
+      at: Float64Array.of(at),
+      agent: Int32Array.of(0),
+      status: Int32Array.of(0),
+      actor: Int32Array.of(0),
+    });
+    expect(() => h.append(run(s(10)))).toThrow('history entries must be recorded in clock order');
+    h.append(run(s(190)));
+    expect(h.current('a')?.statusName).toBe('Lunch');
+  });
+});

@@ -1,5 +1,5 @@
 import { mergeBackfill } from './history-backfill.js';
-import type { Actor, HistoryBatch, HistoryEntry, StatusRef } from './history-entry.js';
+import type { Actor, HistoryBatch, HistoryEntry, StatusChangeRun, StatusRef } from './history-entry.js';
 import { type HistorySnapshot, PeriodCursor } from './period-cursor.js';
 
 /** A growable column of numbers. */
@@ -15,6 +15,15 @@ class Column<T extends Float64Array | Int32Array> {
       this.data = bigger;
     }
     this.data[length] = value;
+  }
+  /** Room for `n` values (doubling, as `push` does). */
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    let size = this.data.length;
+    while (size < n) size *= 2;
+    const bigger = this.make(size);
+    bigger.set(this.data);
+    this.data = bigger;
   }
 }
 
@@ -100,6 +109,65 @@ export class StatusHistory {
     mine.data[mine.length++] = index;
     this.size++;
     return this.entry(index);
+  }
+
+  /**
+   * Appends many changes at once, exactly as `record` would one by one (in clock order, none before `lastAt`): a
+   * restart's runs of changes go straight into the columns, with no object per change.
+   */
+  append(run: StatusChangeRun): void {
+    const agents = run.agentIds.map((id) => {
+      const agent = this.intern(this.agentIndex, this.agentIds, id, id);
+      if (agent === this.positions.length) {
+        this.positions.push({ data: i32(4), length: 0 });
+        this.agentRecordedAt.push(Number.NEGATIVE_INFINITY);
+      }
+      return agent;
+    });
+    const statuses = run.statuses.map((s) =>
+      this.intern(this.statusIndex, this.statuses, `${s.id}\u0000${s.name}`, { ...s }),
+    );
+    const actors = run.actors.map((a) => this.intern(this.actorIndex, this.actors, `${a.type}\u0000${a.id}`, { ...a }));
+    const n = this.size + run.length;
+    for (const column of [this.at, this.end, this.previousIndex, this.agentOf, this.statusOf, this.actorOf]) {
+      column.reserve(n);
+    }
+    // Room in each agent's position list for all its new entries at once.
+    const counts = new Int32Array(run.agentIds.length);
+    for (let k = 0; k < run.length; k++) (counts[run.agent[k] as number] as number)++;
+    agents.forEach((agent, a) => {
+      const mine = this.positions[agent] as { data: Int32Array; length: number };
+      const needed = mine.length + (counts[a] as number);
+      if (needed > mine.data.length) {
+        const bigger = i32(needed + (needed >> 3));
+        bigger.set(mine.data.subarray(0, mine.length));
+        mine.data = bigger;
+      }
+    });
+    const at = this.at.data;
+    const end = this.end.data;
+    const previousIndex = this.previousIndex.data;
+    const agentOf = this.agentOf.data;
+    const statusOf = this.statusOf.data;
+    const actorOf = this.actorOf.data;
+    let last = this.lastAt;
+    for (let k = 0, index = this.size; k < run.length; k++, index++) {
+      const when = run.at[k] as number;
+      if (when < last) throw new RangeError('history entries must be recorded in clock order');
+      last = when;
+      const agent = agents[run.agent[k] as number] as number;
+      const mine = this.positions[agent] as { data: Int32Array; length: number };
+      const previous = mine.length > 0 ? (mine.data[mine.length - 1] as number) : -1;
+      if (previous >= 0) end[previous] = when;
+      at[index] = when;
+      end[index] = Number.NaN;
+      previousIndex[index] = previous;
+      agentOf[index] = agent;
+      statusOf[index] = statuses[run.status[k] as number] as number;
+      actorOf[index] = actors[run.actor[k] as number] as number;
+      mine.data[mine.length++] = index;
+    }
+    this.size = n;
   }
 
   /** The entry at `index`, as an object. */
