@@ -1,7 +1,8 @@
 import { closeSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { SandboxEvent } from '../domain/events/sandbox-event.js';
 import { commitFile, type EventLine, type FormatLine, forEachLine } from './log-file.js';
-import { lineParts, StatusRunBuilder, scanStatusChanged, statusColumnsLine } from './status-columns.js';
+import { StatusRunBuilder, statusColumnsLine } from './status-columns.js';
+import { lineParts, scanStatusChanged } from './status-line-scan.js';
 
 /** A part of a file to fold into the snapshot: the lines ending after `skipBytes`. */
 export type SnapshotSource = { file: string; skipBytes: number };

@@ -12,13 +12,8 @@ import {
 import { basename, dirname } from 'node:path';
 import type { SandboxEvent } from '../domain/events/sandbox-event.js';
 import { DataDirError } from './data-dir-lock.js';
-import {
-  isStatusColumns,
-  lineParts,
-  readStatusColumns,
-  StatusRunBuilder,
-  scanStatusChanged,
-} from './status-columns.js';
+import { isStatusColumns, readStatusColumns, StatusRunBuilder } from './status-columns.js';
+import { lineParts, scanStatusChanged } from './status-line-scan.js';
 
 /**
  * The format this version writes: 3, domain events. Format 1 (no header line) and 2 held HTTP requests; a folder in
