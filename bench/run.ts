@@ -6,6 +6,7 @@
  * this runs them in order (servers that stay up are stopped before the single-process measures).
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchmarkLines } from './run/benchmarks-md.js';
 import { measureColdStarts } from './run/cold-start.js';
@@ -17,6 +18,7 @@ import { root } from './run/settings.js';
 import { measureSimulations } from './run/simulated-history.js';
 import { measureThroughput } from './run/throughput.js';
 
+const loadBefore = loadavg();
 const throughput = await measureThroughput();
 const coldStarts = await measureColdStarts();
 stopAll();
@@ -28,6 +30,7 @@ const lines = benchmarkLines({
   simulations: measureSimulations(),
   durability: measureDurability(),
   inProcessMedianUs: await measureInProcessMedianUs(),
+  load: { before: loadBefore, after: loadavg() },
 });
 writeFileSync(join(root, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -11,7 +11,26 @@
 import { copyFileSync, cpSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+
+/**
+ * @hono/node-server imports `node:http2` only to recognise an HTTP/2 request (`instanceof Http2ServerRequest`, and a
+ * constant to close its stream). The command serves HTTP/1.1 alone (`http.createServer`), so in the bundle that
+ * import is a class nothing is an instance of: Node then never loads its HTTP/2 modules, about 6 ms of CPU of every
+ * start (bench/NOTES.md).
+ */
+const noHttp2: Plugin = {
+  name: 'no-http2',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
+      args.importer.includes('@hono/node-server') ? { path: 'http2', namespace: 'no-http2' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
+      contents: 'export class Http2ServerRequest {}\nexport const constants = {};\n',
+      loader: 'js',
+    }));
+  },
+};
 
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -29,6 +48,7 @@ await build({
   sourcemap: false,
   allowOverwrite: true,
   logLevel: 'warning',
+  plugins: [noHttp2],
   // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",

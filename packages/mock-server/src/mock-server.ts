@@ -99,8 +99,10 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
   });
   const webhooks = new WebhookDispatcher(state, new FetchWebhookTransport(options.webhooks), options.deliveryLimits);
   const inspector = new InspectorFeed(state, webhooks);
+  const httpDate = new HttpDate(state.clock);
   const app = createApp(state, {
     bodyLimits: options.bodyLimits,
+    date: httpDate,
     extraHandlers: {
       ...webhookHandlers(webhooks),
       ...inspectorHandlers(inspector),
@@ -108,7 +110,6 @@ export function createMockServer(options: MockServerOptions = {}): MockServer {
     },
   });
   const honoFetch = options.cors ? allowCrossOrigin(app.fetch) : app.fetch;
-  const httpDate = new HttpDate(state.clock);
   // Every answer's `Date` reads the virtual clock, so it repeats with the rest of the answer. Hono answers
   // synchronously when a handler does; that stays so.
   const dispatch: Hono['fetch'] = (...args) => {

@@ -1,19 +1,19 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { H, RouterRoute } from 'hono/types';
 import { DomainError } from '../domain/domain-error.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
+import { operationValidators } from '../generated/validators.js';
+import { errorResponse } from './answer.js';
 import { controlHandlers } from './control-handlers.js';
 import { RequestRefusal } from './error-answer.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
+import { type BodyLimits, Call, type CallPlan, ConnectionDropped, handleRequest } from './handle-request.js';
 import type { HealthOperationId } from './health-handler.js';
+import type { HttpDate } from './http-date.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
-import { operationRoute } from './operation-route.js';
 import { OperationRouter } from './operation-router.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
-import { ConnectionDropped } from './pipeline/admit.js';
-import { errorResponse } from './pipeline/answer.js';
-import type { BodyLimits } from './pipeline/call.js';
 import { storageHandlers } from './storage-handlers.js';
 import { addWebPages } from './web-pages.js';
 import type { DispatcherOperationId } from './webhook-handlers.js';
@@ -22,6 +22,8 @@ import type { DispatcherOperationId } from './webhook-handlers.js';
 export type AppOptions = {
   /** Largest request body accepted, in bytes: 64 KiB for `/v2`, 1 MiB for `/_mock` by default. */
   bodyLimits?: Partial<BodyLimits> | undefined;
+  /** The answers' `Date`, on the sandbox's clock. */
+  date: HttpDate;
   /** Handlers that live outside this folder's modules (the webhook dispatcher's deliveries). */
   extraHandlers: OperationHandlers<DispatcherOperationId | InspectorOperationId | HealthOperationId>;
 };
@@ -37,7 +39,8 @@ function honoPath(template: string): string {
  * `/_inspector`; 404 and 405 in Freshchat's error shape.
  *
  * @example
- * const app = createApp(new Sandbox(), { extraHandlers });
+ * const sandbox = new Sandbox();
+ * const app = createApp(sandbox, { date: new HttpDate(sandbox.clock), extraHandlers });
  * const res = await app.request('/v2/agents/status', { headers: { Authorization: 'Bearer sandbox-token' } });
  */
 export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
@@ -51,12 +54,21 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
     sandbox,
     bodyLimits: { freshchat: 64 * 1024, control: 1024 * 1024, ...options.bodyLimits },
     journalSeq: { next: 1 },
+    date: options.date,
   };
   const router = new OperationRouter<[H, RouterRoute]>();
   const app = new Hono({ router });
   for (const route of operationRoutes) {
     const handler = handlers[route.operationId as OperationId] as OperationHandler<OperationId>;
-    const answer = operationRoute(route, handler, ctx);
+    const plan: CallPlan = {
+      route,
+      handler,
+      ctx,
+      validators: operationValidators[route.operationId] ?? {},
+      isFreshchat: route.document === 'freshchat',
+      bodyLimit: route.document === 'freshchat' ? ctx.bodyLimits.freshchat : ctx.bodyLimits.control,
+    };
+    const answer = (c: Context) => handleRequest(new Call(plan, c));
     app.on(route.method, honoPath(route.path), answer);
     // Freshchat's guide writes `…/v2/reports/raw/`: every /v2 path also answers with one trailing slash.
     if (route.document === 'freshchat') app.on(route.method, `${honoPath(route.path)}/`, answer);

@@ -44,5 +44,8 @@ function allow(response: Response, origin: string): Response {
   response.headers.set('Access-Control-Allow-Origin', origin);
   response.headers.set('Access-Control-Expose-Headers', '*');
   if (!response.headers.has('Vary')) response.headers.set('Vary', 'Origin');
+  // Over a socket the sandbox's answers carry the Content-Length Node would write last (http/answer.ts); with the
+  // headers listed anew here, it is left to Node again, so it goes out where it always did.
+  response.headers.delete('Content-Length');
   return response;
 }

@@ -39,10 +39,10 @@ describe('errorAnswer', () => {
       status: 429,
       body: { code: 429, status: 'TOO_MANY_REQUESTS', message: 'one per minute; retry after 60 seconds' },
       headers: {
-        'Retry-After': '60',
-        'X-RateLimit-Limit': '1',
-        'X-RateLimit-Remaining': '0',
-        'X-RateLimit-Reset': '1700000061',
+        'retry-after': '60',
+        'x-ratelimit-limit': '1',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': '1700000061',
       },
       refused: true,
     });

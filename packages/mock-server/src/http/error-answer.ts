@@ -46,7 +46,10 @@ const STATUS_OF: Record<DomainErrorKind | RequestRefusalKind, number> = {
 /** Freshchat's error body: the HTTP status, the upper-snake code, the message. */
 type FreshchatErrorBody = { code: number; status: string; message: string };
 
-/** An error answer before it is a Response: its status, Freshchat's body, and the headers besides Content-Type. */
+/**
+ * An error answer before it is a Response: its status, Freshchat's body, and the headers besides Content-Type (named
+ * in lower case, as a Headers object lists them).
+ */
 export type ErrorAnswer = {
   status: number;
   body: FreshchatErrorBody;
@@ -73,7 +76,7 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   const status = STATUS_OF[error.kind];
   const headers: Record<string, string> = {};
   if (error instanceof DomainError && error.retry) {
-    headers['Retry-After'] = String(error.retry.afterSeconds);
+    headers['retry-after'] = String(error.retry.afterSeconds);
     rateLimitHeaders(error.retry.window, headers);
   }
   return { status, body: { code: status, status: error.code, message: error.message }, headers, refused: true };

@@ -1,7 +1,8 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { StatusCatalog } from '../domain/agents/agent-status.js';
 import { whenDone } from '../domain/events/pending.js';
-import { issueDownloadLinks, reportInterval, reportStatus } from '../domain/reports/report-job.js';
+import type { DownloadLinkSigner } from '../domain/reports/download-link.js';
+import { issueDownloadLinks, type ReportJob, reportInterval, reportStatus } from '../domain/reports/report-job.js';
 import { type FreshchatOperationId, freshchatDocument, operationRoutes } from '../generated/documents.js';
 import { agentView } from './agent-view.js';
 import type { OperationHandlers, OperationReply } from './operation-types.js';
@@ -28,6 +29,17 @@ const LIST_AGENTS_PARAMS: readonly string[] = (freshchatDocument as unknown as L
  * and building and serializing the list was a large part of the request's cost (bench/NOTES.md).
  */
 const statusLists = new WeakMap<StatusCatalog, { revision: number; reply: OperationReply<'listAgentStatuses'> }>();
+
+/**
+ * `GET /reports/raw/{id}` replies, serialized once per job and kept for the clock-second they were made in: the
+ * reply (its links' issue time, their signatures, the job's status) can only change when the second, the origin
+ * asked, the job (replaced, never changed in place) or its status does, and signing every link on every GET was
+ * most of the request's cost (bench/NOTES.md).
+ */
+const reportReplies = new WeakMap<
+  ReportJob,
+  { second: number; origin: string; status: string; links: DownloadLinkSigner; reply: OperationReply<'getRawReport'> }
+>();
 
 /** Handlers of the Freshchat API's operations (`/v2`). */
 export const freshchatHandlers: OperationHandlers<FreshchatOperationId> = {
@@ -105,7 +117,14 @@ export const freshchatHandlers: OperationHandlers<FreshchatOperationId> = {
     const job = account.report(path.id);
     const now = sandbox.clock.now();
     const status = reportStatus(job, now);
+    const second = Math.floor(now / 1000);
+    const kept = reportReplies.get(job);
+    if (kept?.second === second && kept.status === status && kept.origin === origin && kept.links === sandbox.links)
+      return kept.reply;
     const links = reportPartViews(issueDownloadLinks(job, account.appId, sandbox.links, now), origin, sandbox.links);
-    return { status: 200, body: { id: job.id, status, interval: reportInterval(job), links } };
+    const body = { id: job.id, status, interval: reportInterval(job), links };
+    const reply = { status: 200 as const, body, json: JSON.stringify(body) };
+    reportReplies.set(job, { second, origin, status, links: sandbox.links, reply });
+    return reply;
   },
 };

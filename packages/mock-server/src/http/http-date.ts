@@ -11,12 +11,23 @@ import type { VirtualClock } from '../domain/clock/virtual-clock.js';
 export class HttpDate {
   private second = Number.NaN;
   private text = '';
+  /** Answers made with their `date` already among the headers they were built with: `stamp` leaves them alone. */
+  private readonly dated = new WeakSet<Response>();
 
   constructor(private readonly clock: VirtualClock) {}
 
-  /** Sets `Date` on the response (unless it has one) and returns it. */
+  /**
+   * Sets `Date` on the response (unless it has one) and returns it. An answer marked by `madeDated` is returned as
+   * is: touching `response.headers` makes @hono/node-server build a Headers object for it (bench/NOTES.md).
+   */
   stamp(response: Response): Response {
-    if (!response.headers.has('Date')) response.headers.set('Date', this.now());
+    if (!this.dated.has(response) && !response.headers.has('Date')) response.headers.set('Date', this.now());
+    return response;
+  }
+
+  /** Marks an answer whose headers already hold `date: ${now()}`, and returns it. */
+  madeDated(response: Response): Response {
+    this.dated.add(response);
     return response;
   }
 

@@ -15,7 +15,7 @@ import {
   waitForReport,
 } from '@freshchat-sandbox/client';
 import { describe, expect, it, vi } from 'vitest';
-import { ConnectionDropped } from '../http/pipeline/admit.js';
+import { ConnectionDropped } from '../http/handle-request.js';
 import { listen } from '../listen.js';
 import { auth, IDS, openSandbox, type TestSandbox, TOKEN } from '../testing/sandbox-harness.js';
 import { errorBodyValidator } from './testing/spec-requests.js';

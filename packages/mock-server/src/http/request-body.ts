@@ -1,7 +1,46 @@
-import { DomainError } from '../../domain/domain-error.js';
-import { RequestRefusal } from '../error-answer.js';
-import type { Call } from './call.js';
-import { header, type IncomingBody, incomingOf } from './incoming.js';
+import type { Context } from 'hono';
+import { DomainError } from '../domain/domain-error.js';
+import { RequestRefusal } from './error-answer.js';
+import type { Call } from './handle-request.js';
+
+/** The request as Node received it, when @hono/node-server serves the app (not in-process). */
+export type IncomingBody = {
+  method?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  socket?: { destroy(): void } | null;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  once(event: 'end' | 'error', listener: (error?: Error) => void): unknown;
+  resume(): unknown;
+  destroy(): unknown;
+};
+
+/** Node's request behind a Hono context, when @hono/node-server serves the app; undefined in-process. */
+export function incomingOf(c: Context): IncomingBody | undefined {
+  return (c.env as { incoming?: IncomingBody } | undefined)?.incoming;
+}
+
+/**
+ * A request header. Served by @hono/node-server, Node has already parsed the headers: reading them there spares
+ * building a Headers object for every request. In-process, the Request's own headers.
+ */
+export function header(c: Context, name: string): string | undefined {
+  const incoming = incomingOf(c);
+  if (incoming) {
+    const value = incoming.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+  return c.req.header(name) ?? undefined;
+}
+
+/** The path and query of the request, as the journal and the durable log keep it. */
+export function pathAndQuery(c: Context): string {
+  const q = c.req.url.indexOf('?');
+  return c.req.path + (q >= 0 ? c.req.url.slice(q) : '');
+}
+
+/** One decoder for every body: a whole-input `decode` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -58,7 +97,7 @@ export async function readBody(call: Call): Promise<unknown> {
     );
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw new DomainError('invalid', 'MALFORMED_JSON', 'body: is not valid UTF-8');
   }
@@ -68,7 +107,8 @@ export async function readBody(call: Call): Promise<unknown> {
   } catch (error) {
     throw new DomainError('invalid', 'MALFORMED_JSON', `body: malformed JSON (${(error as Error).message})`);
   }
-  if (depthOf(value) > MAX_BODY_DEPTH) {
+  // Nesting deeper than the limit takes more than twice as many characters: a shorter body need not be walked.
+  if (text.length > 2 * MAX_BODY_DEPTH && depthOf(value) > MAX_BODY_DEPTH) {
     throw new DomainError('invalid', 'INVALID_VALUE', `body: must not be nested deeper than ${MAX_BODY_DEPTH} levels`);
   }
   call.rawBody = text;
@@ -144,7 +184,7 @@ function readIncoming(incoming: IncomingBody, limit: number, tooLarge: () => Req
       chunks.push(chunk);
     };
     incoming.on('data', onData);
-    incoming.once('end', () => resolve(Buffer.concat(chunks, size)));
+    incoming.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
     // ECONNRESET ("aborted"): the client dropped the upload.
     incoming.once('error', () => reject(incomplete()));
   });

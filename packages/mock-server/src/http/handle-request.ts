@@ -1,0 +1,260 @@
+import type { Context } from 'hono';
+import type { Account } from '../domain/accounts/account.js';
+import { tooManyRequests } from '../domain/accounts/rate-window.js';
+import { clipBody } from '../domain/accounts/request-journal.js';
+import { DomainError } from '../domain/domain-error.js';
+import { takeRequestFaults } from '../domain/events/account-commands.js';
+import type { Sandbox } from '../domain/sandbox.js';
+import type { OperationRoute } from '../generated/documents.js';
+import type { OperationValidators, Validator } from '../generated/validators.js';
+import { refusal, reply } from './answer.js';
+import type { HttpDate } from './http-date.js';
+import type { OperationHandler, OperationId } from './operation-types.js';
+import { header, incomingOf, pathAndQuery, readBody } from './request-body.js';
+import { describeValidationError, type InputLocation } from './validation-message.js';
+
+/** Body size limits, in bytes. */
+export type BodyLimits = { freshchat: number; control: number };
+
+/** What every operation route shares. */
+type RouteContext = {
+  sandbox: Sandbox;
+  bodyLimits: BodyLimits;
+  /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
+  journalSeq: { next: number };
+  /** The answers' `Date`, on the virtual clock. */
+  date: HttpDate;
+};
+
+/** What every call of one operation shares, worked out once when the route is made. */
+export type CallPlan = {
+  route: OperationRoute;
+  handler: OperationHandler<OperationId>;
+  ctx: RouteContext;
+  validators: OperationValidators;
+  isFreshchat: boolean;
+  bodyLimit: number;
+};
+
+/**
+ * Thrown to make the connection drop without an answer (a `drop_connection` fault). The app's error handler lets it
+ * through, so `app.fetch` rejects in-process; on a socket, the socket is destroyed first.
+ */
+export class ConnectionDropped extends Error {
+  constructor() {
+    super('connection dropped (injected fault)');
+    this.name = 'ConnectionDropped';
+  }
+}
+
+/**
+ * One request to one operation, from the moment Hono routed it: authenticate, admit (faults, the rate limit), parse
+ * and validate the path and query, read and validate the body, ask the domain through the operation's handler,
+ * answer. Every refusal on the way, whatever step raised it, leaves by one exit: `refusal` (Freshchat's error body,
+ * or the storage service's XML). Then the journal takes the call.
+ *
+ * The steps are written top to bottom in `requestSteps`, which yields only where it must wait (an injected latency,
+ * a body, a group commit): a request with nothing to wait for is answered synchronously, and @hono/node-server then
+ * writes the answer without a round of promises.
+ *
+ * @example
+ * app.on(route.method, path, (c) => handleRequest(new Call(plan, c)));
+ */
+export function handleRequest(call: Call): Response | Promise<Response> {
+  return advance(call, requestSteps(call), false, undefined);
+}
+
+/** The steps of one request, top to bottom; each `yield` waits for a promise and resumes with its value. */
+function* requestSteps(call: Call): Generator<Promise<unknown>, Response, unknown> {
+  const { route, ctx, validators, isFreshchat, handler } = call.plan;
+  const { sandbox } = ctx;
+
+  // 1. Authenticate: the bearer token names the account (the storage stand-in's and the health operations have none).
+  // An operation that reaches every account needs the admin token.
+  if (route.auth) authenticate(call, sandbox, header(call.c, 'authorization'));
+  const account = call.account;
+
+  // 2. Admit: the faults injected for this operation (latency, a dropped connection, an error), then the rate limit.
+  if (isFreshchat && account && !account.faults.isEmpty) {
+    let faults = takeRequestFaults(sandbox, account, route.operationId);
+    if (faults instanceof Promise) faults = (yield faults) as Awaited<typeof faults>;
+    const ms = faults.latency?.ms ?? 0;
+    if (ms > 0) yield new Promise((resolve) => setTimeout(resolve, ms));
+    if (faults.drop) {
+      call.dropped = true;
+      incomingOf(call.c)?.socket?.destroy();
+    }
+    if (faults.error?.status === 429) {
+      // An injected 429 says the window is spent for a second, as its Retry-After does.
+      const { limit } = account.rateWindowFor(route.operationId);
+      throw tooManyRequests({ limit, remaining: 0, resetAt: call.at + 1000 }, 1, 'too many requests (injected fault)');
+    }
+    if (faults.error)
+      throw new DomainError('unavailable', 'SERVICE_UNAVAILABLE', 'service temporarily unavailable (injected fault)');
+  }
+  if (isFreshchat && account && !account.requestRateWindow.take(call.at)) {
+    // The window is not kept across restarts: only what the domain's events say is.
+    const window = account.requestRateWindow;
+    throw tooManyRequests(window.state(call.at), window.retryAfterSeconds(call.at), 'too many requests in this minute');
+  }
+
+  // 3. Parse and validate the path and the query, with the validators generated from the spec (only what the
+  // operation declares is parsed: most requests have no query string to read).
+  const path = validators.path ? checked(validators.path, { ...call.c.req.param() }, 'path') : {};
+  const query = validators.query ? checked(validators.query, firstValues(call.c.req.queries()), 'query') : {};
+
+  // 4. Read, parse and validate the body, for an operation that declares one.
+  let body: unknown;
+  if (route.body !== 'none') {
+    body = yield readBody(call);
+    checked(validators.body, body, 'body');
+  }
+
+  // 5. Ask the domain: the operation's handler translates the inputs into a query or a command, and its result into
+  // a reply. A write's answer waits only when the sink made its events wait (a group commit).
+  let result: unknown = handler(new HandlerInput(account, call.admin, sandbox, path, query, body, call.c) as never);
+  if (result instanceof Promise) result = yield result;
+
+  // 6. Answer.
+  return reply(call, result);
+}
+
+/**
+ * Runs the steps from where they stopped: synchronously until they wait for a promise, then again once it settles.
+ * A step that throws, or a promise that rejects, ends the request at the one refusal exit.
+ */
+function advance(
+  call: Call,
+  steps: Generator<Promise<unknown>, Response, unknown>,
+  failed: boolean,
+  sent: unknown,
+): Response | Promise<Response> {
+  let step: IteratorResult<Promise<unknown>, Response>;
+  try {
+    step = failed ? steps.throw(sent) : steps.next(sent);
+  } catch (error) {
+    return record(call, refusal(call, error));
+  }
+  if (step.done) return record(call, step.value);
+  return step.value.then(
+    (value) => advance(call, steps, false, value),
+    (error) => advance(call, steps, true, error),
+  );
+}
+
+/**
+ * The last step: journals the call (its answer's status, 0 for a dropped connection), then answers, or drops the
+ * connection by throwing `ConnectionDropped` if a fault said so. (What the call changed was kept before it was
+ * applied: see `Sandbox.execute`.)
+ */
+function record(call: Call, response: Response): Response {
+  call.account?.journal.add({
+    id: call.plan.ctx.journalSeq.next++,
+    at: call.at,
+    method: call.c.req.method,
+    path: pathAndQuery(call.c),
+    operation: call.plan.route.operationId,
+    status: call.dropped ? 0 : response.status,
+    duration_ms: Math.round((performance.now() - call.started) * 1000) / 1000,
+    request_body: clipBody(call.rawBody),
+    response_body: clipBody(call.responseText),
+  });
+  if (call.dropped) throw new ConnectionDropped();
+  return response;
+}
+
+/**
+ * The token's account, and whether it is the admin token. An operation that needs the admin token refuses an
+ * account's own with 403 naming it; an admin token that is no account's is taken only where the spec lists it.
+ */
+function authenticate(call: Call, sandbox: Sandbox, header: string | undefined): void {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) throw new DomainError('unauthorized', 'UNAUTHORIZED', 'Authorization: a bearer token is required');
+  const token = match[1] as string;
+  const { admin } = call.plan.route;
+  call.account = sandbox.authenticate(token);
+  call.admin = admin !== 'no' && sandbox.isAdminToken(token);
+  if (admin === 'required' && !call.admin && call.account) {
+    throw new DomainError(
+      'forbidden',
+      'ADMIN_TOKEN_REQUIRED',
+      "Authorization: this operation reaches every account and needs the admin token (--admin-token; without it, the default account's token)",
+    );
+  }
+  if (!call.account && !call.admin) {
+    throw new DomainError('unauthorized', 'UNAUTHORIZED', 'Authorization: the token is not valid');
+  }
+}
+
+/** `value`, if `validator` accepts it; `invalid`, naming the offending field, otherwise. */
+function checked<T>(validator: Validator | undefined, value: T, location: InputLocation): T {
+  if (validator && !validator(value)) {
+    throw new DomainError('invalid', 'INVALID_VALUE', describeValidationError(validator.errors, location));
+  }
+  return value;
+}
+
+/** Query values arrive as lists; the spec's query parameters are all single-valued. */
+function firstValues(queries: Record<string, string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, values] of Object.entries(queries)) if (values[0] !== undefined) out[key] = values[0];
+  return out;
+}
+
+/**
+ * One request to one operation: what the steps find out and the journal keeps. A class with every field set in its
+ * constructor, and no closures over the request, so that a request's objects die young (bench/NOTES.md, "Request
+ * path").
+ */
+export class Call {
+  readonly started = performance.now();
+  /** Clock time when the request came in. */
+  readonly at: number;
+  /** The authenticated account; none for the operations without security. */
+  account: Account | undefined = undefined;
+  /** Whether the token is the admin token. */
+  admin = false;
+  /** Whether a `drop_connection` fault drops the connection instead of answering. */
+  dropped = false;
+  /** The body as received, for the journal. */
+  rawBody: string | undefined = undefined;
+  /** The JSON answered, for the journal. */
+  responseText: string | undefined = undefined;
+
+  constructor(
+    readonly plan: CallPlan,
+    readonly c: Context,
+  ) {
+    this.at = plan.ctx.sandbox.clock.now();
+  }
+}
+
+/**
+ * What a handler receives. A class with `origin` on its prototype, not an object literal with a getter: a getter
+ * closed over the request kept every request's objects alive past young-generation collections (bench/NOTES.md).
+ */
+class HandlerInput {
+  readonly #c: Context;
+
+  constructor(
+    readonly account: Account | undefined,
+    readonly admin: boolean,
+    readonly sandbox: Sandbox,
+    readonly path: unknown,
+    readonly query: unknown,
+    readonly body: unknown,
+    c: Context,
+  ) {
+    this.#c = c;
+  }
+
+  /** The origin the request came to, worked out only by the handlers that make absolute links. */
+  get origin(): string {
+    return new URL(this.#c.req.url).origin;
+  }
+
+  /** The request's `Authorization` header, read only by the handlers that look at it. */
+  get authorization(): string | undefined {
+    return header(this.#c, 'authorization');
+  }
+}
