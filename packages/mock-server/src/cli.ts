@@ -89,7 +89,7 @@ try {
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (error) {
   const code = (error as { code?: string }).code;
-  if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message})`);
+  if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message}); choose another with --port or PORT`);
   // A host that is not this machine's, a name that does not resolve, a port below 1024 without the right.
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
     fail(`cannot listen on ${settings.host} port ${settings.port} (${(error as Error).message})`);
