@@ -7,7 +7,7 @@ import { DataDirError } from './adapters/data-dir-lock.js';
 import { readSeedFile } from './adapters/seed-file.js';
 import { type CommandLine, type CommandLineSettings, OptionError, readCommandLine, usage } from './command-line.js';
 import { DomainError } from './domain/domain-error.js';
-import type { SeedFile } from './domain/sandbox.js';
+import type { SeedFile } from './domain/seed-file.js';
 import { type ListeningMockServer, listen, type RequestLogEntry } from './listen.js';
 import { VERSION } from './version.js';
 

@@ -6,7 +6,9 @@ export { VirtualClock } from './domain/clock/virtual-clock.js';
 export { DomainError, type DomainErrorKind } from './domain/domain-error.js';
 export type { EventBatch, EventSink, EventStore } from './domain/events/event-sink.js';
 export type { SandboxEvent } from './domain/events/sandbox-event.js';
-export { checkSeedFile, Sandbox, type SandboxLimits, type SandboxOptions, type SeedFile } from './domain/sandbox.js';
+export { Sandbox } from './domain/sandbox.js';
+export type { SandboxLimits, SandboxOptions } from './domain/sandbox-options.js';
+export { checkSeedFile, type SeedFile } from './domain/seed-file.js';
 export type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 export {
   type DeliveryAttempt,

@@ -1,5 +1,6 @@
 import { describe, expectTypeOf, test } from 'vitest';
-import type { SandboxLimits, SeedFile } from './domain/sandbox.js';
+import type { SandboxLimits } from './domain/sandbox-options.js';
+import type { SeedFile } from './domain/seed-file.js';
 import type { DurableMockServerOptions } from './durable-mock-server.js';
 import type { ListenOptions, RequestLogEntry } from './listen.js';
 import type { MockServerOptions } from './mock-server.js';

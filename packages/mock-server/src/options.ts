@@ -5,7 +5,8 @@
  * from `OPTION_TABLE` (`command-line.ts`). A new setting is one row here.
  */
 import { DEFAULT_COMPACT_AT } from './adapters/durable-log.js';
-import { DEFAULT_LIMITS, DEFAULT_REPORT_DELAY_SECONDS, type SandboxLimits, type SeedFile } from './domain/sandbox.js';
+import { DEFAULT_LIMITS, DEFAULT_REPORT_DELAY_SECONDS, type SandboxLimits } from './domain/sandbox-options.js';
+import type { SeedFile } from './domain/seed-file.js';
 
 type Row = {
   /** The long flag, without `--`; its variable is `FRESHCHAT_SANDBOX_` and the flag in upper snake case. */

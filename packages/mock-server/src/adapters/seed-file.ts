@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { checkSeedFile, type SeedFile } from '../domain/sandbox.js';
+import { checkSeedFile, type SeedFile } from '../domain/seed-file.js';
 
 /**
  * Reads a seed file: JSON when its name ends in `.json`, YAML otherwise (YAML 1.2 reads JSON too, but JSON's own

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { refusal } from '../testing/refusal.js';
 import { frozenClock, iso, T0 } from '../testing/sandbox-harness.js';
-import { checkSeedFile, Sandbox } from './sandbox.js';
+import { Sandbox } from './sandbox.js';
+import { checkSeedFile } from './seed-file.js';
 
 const STATUS = '0c0c0c0c-1111-4222-8333-444444444444';
 

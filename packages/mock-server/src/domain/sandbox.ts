@@ -1,7 +1,5 @@
 import { hash } from 'node:crypto';
-import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
-import { seedFileValidator } from '../generated/validators.js';
-import { Account, type AccountHooks, type AccountLimits, type AccountSeed } from './accounts/account.js';
+import { Account, type AccountHooks, type AccountSeed } from './accounts/account.js';
 import { DEFAULT_SEED } from './accounts/default-seed.js';
 import { tooManyRequests } from './accounts/rate-window.js';
 import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
@@ -12,59 +10,18 @@ import { acceptAtOnce, type EventBatch, type EventSink } from './events/event-si
 import type { Pending } from './events/pending.js';
 import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
-import { derivedId, type IdSource } from './id-source.js';
+import { derivedId } from './id-source.js';
 import { DownloadLinkSigner } from './reports/download-link.js';
 import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
 import { SandboxIds } from './sandbox-ids.js';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_REPORT_DELAY_SECONDS,
+  type SandboxLimits,
+  type SandboxOptions,
+} from './sandbox-options.js';
+import { checkSeedFile, ROLE_NAMES, type SeedFile, SHARED_BUILT_IN_IDS, withBuiltInIds } from './seed-file.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
-
-/** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
-export type SeedFile = { accounts: AccountSeed[] };
-
-/** How a sandbox is set up. Every field has a default. */
-export type SandboxOptions = {
-  /** The accounts to start with; the document's examples by default. */
-  seed?: SeedFile | undefined;
-  /** The clock; a fresh one following real time by default. */
-  clock?: VirtualClock | undefined;
-  /** Clock-seconds from a report request to its completion (30 by default). */
-  reportDelaySeconds?: number | undefined;
-  /** Per-account limits, and the number of accounts. */
-  limits?: Partial<SandboxLimits> | undefined;
-  /**
-   * A seed for every id, token, link secret and signing key the sandbox makes: two sandboxes with one seed, given the
-   * same requests, make the same ones. Random when left out.
-   */
-  idSeed?: number | undefined;
-  /**
-   * The token of what reaches every account (the clock, creating accounts, resetting the whole sandbox); the
-   * default account's token when left out. A setting, not state: each start gives it again.
-   */
-  adminToken?: string | undefined;
-  /** The secret that signs download links; random by default (a durable sandbox keeps it across restarts). */
-  linkSecret?: string | undefined;
-  /** Where new ids come from, overriding `idSeed`'s (the migration of an old log feeds the ids it recorded). */
-  ids?: IdSource | undefined;
-  /** Where the events of every change go before they are applied (the durable log); accepted at once by default. */
-  sink?: EventSink | undefined;
-  /**
-   * Feeds the events of an earlier run (a durable log), batch by batch, to `apply`: the sandbox then resumes from
-   * them instead of starting afresh (its seed, clock, link secret and id seed are the ones the events say). When it
-   * feeds nothing, the sandbox starts afresh, and its `sandboxStarted` event goes to the sink.
-   */
-  replay?: ((apply: (batch: EventBatch) => void) => void) | undefined;
-  /**
-   * Gives every account without ids of its own the built-in status ids all accounts shared before version 3 of the
-   * data folder (`…0001`, `…0002`): only the migration of such a folder sets it, so its state stays the same.
-   */
-  sharedBuiltInIds?: boolean | undefined;
-};
-
-/** The built-in status ids every account had before they became per account (a migrated data folder keeps them). */
-const SHARED_BUILT_IN_IDS = {
-  active: '00000000-0000-4000-8000-000000000001',
-  unavailable: '00000000-0000-4000-8000-000000000002',
-};
 
 /**
  * What a command decided: its events, what it answers once they are applied, and what it tells others (the
@@ -74,40 +31,6 @@ export type Decision<R> = { events: SandboxEvent[]; answer: () => R; announce?: 
 
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
-
-/** The limits of every account, and how many accounts a sandbox holds. */
-export type SandboxLimits = AccountLimits & {
-  /** Accounts a sandbox holds, the seed's included; past it, `409 ACCOUNT_LIMIT`. */
-  accounts: number;
-};
-
-/**
- * The documented bounds when none are given (the control API's descriptions and the README name them): 5000
- * requests a minute on `/v2`, one report a minute, 1000 journal entries, 100 webhook subscriptions, a million
- * simulated agent-days and 1000 report jobs per account; 1000 accounts.
- */
-export const DEFAULT_LIMITS: Readonly<SandboxLimits> = {
-  requestsPerMinute: 5000,
-  reportsPerMinute: 1,
-  journalCapacity: 1000,
-  webhookSubscriptions: 100,
-  simulatedAgentDays: 1_000_000,
-  reportJobsKept: 1000,
-  accounts: 1000,
-};
-
-/** Clock-seconds from a report request to its completion when none are given. */
-export const DEFAULT_REPORT_DELAY_SECONDS = 30;
-
-/** Checks a seed against the control API's `SeedFile` schema, naming the offending field. */
-export function checkSeedFile(seed: unknown): SeedFile {
-  if (!seedFileValidator(seed)) {
-    const error = seedFileValidator.errors?.[0];
-    const field = fieldPath(error?.instancePath ?? '') || 'seed';
-    throw new DomainError('invalid', 'INVALID_SEED', `${field}: ${error?.message ?? 'invalid'}`);
-  }
-  return seed as SeedFile;
-}
 
 /**
  * The whole sandbox: accounts by token, the clock, the link signer and the rules that span modules (report
@@ -563,28 +486,6 @@ export class Sandbox {
     });
   }
 }
-
-/**
- * The seed with every account's built-in status ids settled: a seed file's own, else ids derived from the sandbox's
- * secret (random, from the id seed, or kept by a durable sandbox), so each account has ids of its own that stay the
- * same across resets and restarts.
- */
-function withBuiltInIds(seed: SeedFile, idOf: (account: number, role: BuiltInRole) => string): SeedFile {
-  return {
-    accounts: seed.accounts.map((account, i) => ({
-      ...account,
-      built_in_status_ids: account.built_in_status_ids ?? {
-        active: idOf(i, 'active'),
-        unavailable: idOf(i, 'unavailable'),
-      },
-    })),
-  };
-}
-
-type BuiltInRole = keyof typeof SHARED_BUILT_IN_IDS;
-
-/** The names the ids are derived from (as earlier versions derived them, so a seeded sandbox keeps its ids). */
-const ROLE_NAMES: Record<BuiltInRole, string> = { active: 'Active on IntelliAssign', unavailable: 'Unavailable' };
 
 function tokenKey(token: string): string {
   // One-shot hash: no Hash object (a native handle the collector must finalise) per request.

@@ -49,7 +49,10 @@ export const controlHandlers: OperationHandlers<ControlHandlerId> = {
   getClock: ({ sandbox }) => ({ status: 200, body: clockView(sandbox.clock) }),
 
   setClock: ({ sandbox, body }) =>
-    whenDone(setClock(sandbox, body), () => ({ status: 200 as const, body: clockView(sandbox.clock) })),
+    whenDone(setClock(sandbox, body), (reading) => ({
+      status: 200 as const,
+      body: { now: new Date(reading.at).toISOString(), frozen: reading.frozen },
+    })),
 
   advanceClock: ({ sandbox, body }) =>
     whenDone(advanceClock(sandbox, body.seconds), () => ({ status: 200 as const, body: clockView(sandbox.clock) })),

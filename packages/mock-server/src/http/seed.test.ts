@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SeedFile } from '../domain/sandbox.js';
+import type { SeedFile } from '../domain/seed-file.js';
 import { iso, openSandbox, T0 } from '../testing/sandbox-harness.js';
 
 const AGENT = '0b0b0b0b-1111-4222-8333-444444444444';

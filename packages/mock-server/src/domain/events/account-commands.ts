@@ -7,6 +7,7 @@ import type { Account, SimulationOutcome } from '../accounts/account.js';
 import type { Fault, FaultInput } from '../accounts/fault-plan.js';
 import type { Agent, AgentPlan } from '../agents/agent-roster.js';
 import type { AgentStatus } from '../agents/agent-status.js';
+import type { ClockReading } from '../clock/virtual-clock.js';
 import { DomainError } from '../domain-error.js';
 import type { Sandbox } from '../sandbox.js';
 import { simulateFloorSteps } from '../simulation/simulated-floor.js';
@@ -194,19 +195,25 @@ export function advanceClock(sandbox: Sandbox, seconds: number): Pending<void> {
   }));
 }
 
-/** Sets the clock to `now` (never back), and/or freezes or unfreezes it; an empty request changes nothing. */
+/** Sets the clock to `now` (never back), and/or freezes or unfreezes it; an empty request changes nothing. Answers the reading it left. */
 export function setClock(
   sandbox: Sandbox,
   request: { now?: string | undefined; frozen?: boolean | undefined },
-): Pending<void> {
+): Pending<ClockReading> {
   return sandbox.execute(() => {
     const { clock } = sandbox;
+    // The answer is the clock as the change left it, not read again after it: a clock following real time has
+    // moved on by then.
     if (request.now !== undefined) {
       const reading = clock.planSet(Date.parse(request.now), { frozen: request.frozen });
-      return { events: [{ type: 'clockSet', how: 'set', clock: reading }], answer: () => {} };
+      return { events: [{ type: 'clockSet', how: 'set', clock: reading }], answer: () => reading };
     }
-    if (request.frozen === undefined || request.frozen === clock.frozen) return { events: [], answer: () => {} };
+    if (request.frozen === undefined || request.frozen === clock.frozen) {
+      const reading = clock.reading();
+      return { events: [], answer: () => reading };
+    }
     const how = request.frozen ? 'frozen' : 'unfrozen';
-    return { events: [{ type: 'clockSet', how, clock: clock.planFrozen(request.frozen) }], answer: () => {} };
+    const reading = clock.planFrozen(request.frozen);
+    return { events: [{ type: 'clockSet', how, clock: reading }], answer: () => reading };
   });
 }

@@ -4,7 +4,7 @@ import type { AgentStatus } from '../agents/agent-status.js';
 import type { ClockReading } from '../clock/virtual-clock.js';
 import type { Actor, StatusChangeRun } from '../history/history-entry.js';
 import type { ReportJob } from '../reports/report-job.js';
-import type { SeedFile } from '../sandbox.js';
+import type { SeedFile } from '../seed-file.js';
 import type { SimulationRequest } from '../simulation/simulation-window.js';
 import type { WebhookSubscription } from '../webhooks/webhook-subscriptions.js';
 
