@@ -13,9 +13,10 @@ const SANDBOX_TOKEN = 'sandbox-token';
 export type BackendTarget = {
   /**
    * A sandbox that is already running (e.g. `npx -y pnpm@10 start`, or `listen({ port: 0 })` in a test) to talk to
-   * instead of starting one in-process. `token` defaults to `sandbox-token`.
+   * instead of starting one in-process. `token` defaults to `sandbox-token`. `adminToken` is the sandbox's
+   * `--admin-token`, which moving its clock needs when one is set; without it, `token` moves the clock.
    */
-  sandbox?: { url: string; token?: string };
+  sandbox?: { url: string; token?: string; adminToken?: string };
   /**
    * A real Freshchat account to talk to instead of a sandbox. The clock and status management are then hidden.
    * Webhooks reach the board only through a public URL set in Freshchat's webhook settings; without
@@ -30,6 +31,8 @@ export type Connection = {
   freshchat: FreshchatClient;
   /** The sandbox's control API; `undefined` against a real account. */
   control: ControlClient | undefined;
+  /** The control API with the admin token, for the sandbox-wide operations (its clock); `undefined` likewise. */
+  adminControl: ControlClient | undefined;
   apiUrl: string;
   sandboxUrl: string | undefined;
   /** The key webhook deliveries are verified with; `undefined` when there is none. */
@@ -53,6 +56,7 @@ export async function connect(target: BackendTarget): Promise<Connection> {
       mode: 'freshchat',
       freshchat: createFreshchatClient({ baseUrl, token }),
       control: undefined,
+      adminControl: undefined,
       apiUrl: baseUrl,
       sandboxUrl: undefined,
       publicKey: webhookPublicKey,
@@ -62,10 +66,12 @@ export async function connect(target: BackendTarget): Promise<Connection> {
   }
   let sandboxUrl: string;
   let token: string;
+  let adminToken: string | undefined;
   let stopSandbox: (() => Promise<void>) | undefined;
   if (target.sandbox) {
     sandboxUrl = target.sandbox.url.replace(/\/$/, '');
     token = target.sandbox.token ?? SANDBOX_TOKEN;
+    adminToken = target.sandbox.adminToken;
   } else {
     // Loaded only here: a board pointed at a real account does not need the mock server installed.
     const { listen } = await import('@freshchat-sandbox/mock-server');
@@ -75,11 +81,14 @@ export async function connect(target: BackendTarget): Promise<Connection> {
     stopSandbox = () => sandbox.stop();
   }
   const control = createControlClient({ baseUrl: sandboxUrl, token });
+  const adminControl =
+    adminToken === undefined ? control : createControlClient({ baseUrl: sandboxUrl, token: adminToken });
   const publicKey = dataOf(await control.GET('/_mock/webhooks/public-key', { parseAs: 'text' }));
   return {
     mode: 'sandbox',
     freshchat: createFreshchatClient({ baseUrl: `${sandboxUrl}/v2`, token }),
     control,
+    adminControl,
     apiUrl: `${sandboxUrl}/v2`,
     sandboxUrl,
     publicKey,

@@ -202,6 +202,42 @@ describe('against a running sandbox', () => {
   });
 });
 
+describe('a sandbox started with --admin-token', () => {
+  let own: ListeningMockServer;
+  const boards: DemoServer[] = [];
+  const advance = (board: DemoServer) =>
+    fetch(`${board.url}/api/sandbox/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seconds: 60 }),
+    });
+
+  beforeAll(async () => {
+    own = await listen({ port: 0, frozenClock: true, clockStart: '2030-01-01T09:00:00.000Z', adminToken: 'boss' });
+  });
+
+  afterAll(async () => {
+    for (const board of boards) await board.stop();
+    await own?.stop();
+  });
+
+  test('moves the clock with SANDBOX_ADMIN_TOKEN, and passes on the 403 without it', async () => {
+    const plain = await startDemoServer({ port: 0, sandbox: { url: own.url }, log: () => {} });
+    boards.push(plain);
+    const refused = await advance(plain);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/admin token/);
+
+    const admin = await startDemoServer({ port: 0, sandbox: { url: own.url, adminToken: 'boss' }, log: () => {} });
+    boards.push(admin);
+    const moved = await advance(admin);
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toEqual({ now: '2030-01-01T09:01:00.000Z' });
+    // Everything else still goes through the account's token.
+    expect((await state(admin)).agents.length).toBeGreaterThan(0);
+  });
+});
+
 describe('filling 30 days for 50 agents', () => {
   let own: ListeningMockServer;
   let board: DemoServer;

@@ -5,7 +5,8 @@
  * With no settings it starts its own sandbox in-process. With `FRESHCHAT_BASE_URL` (up to and including `/v2`) and
  * `FRESHCHAT_TOKEN` it talks to that real Freshchat account instead; `FRESHCHAT_WEBHOOK_PUBLIC_KEY` (the key from
  * Freshchat's webhook settings) lets it verify deliveries, and `DEMO_PUBLIC_URL` is the public URL Freshchat reaches
- * it on (only shown on the page). `SANDBOX_URL` (and `SANDBOX_TOKEN`) use a sandbox that is already running.
+ * it on (only shown on the page). `SANDBOX_URL` (and `SANDBOX_TOKEN`) use a sandbox that is already running;
+ * `SANDBOX_ADMIN_TOKEN` is its `--admin-token`, if it has one, which the clock buttons need.
  */
 import { parseArgs } from 'node:util';
 import { startDemoServer } from './demo-server.js';
@@ -53,7 +54,13 @@ try {
           },
         }
       : env.SANDBOX_URL
-        ? { sandbox: { url: env.SANDBOX_URL, ...(env.SANDBOX_TOKEN && { token: env.SANDBOX_TOKEN }) } }
+        ? {
+            sandbox: {
+              url: env.SANDBOX_URL,
+              ...(env.SANDBOX_TOKEN && { token: env.SANDBOX_TOKEN }),
+              ...(env.SANDBOX_ADMIN_TOKEN && { adminToken: env.SANDBOX_ADMIN_TOKEN }),
+            },
+          }
         : {}),
   });
   const against =
