@@ -6,8 +6,7 @@ import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js'
 import { VirtualClock } from './clock/virtual-clock.js';
 import { DomainError } from './domain-error.js';
 import { applyAccountEvent } from './events/apply-account-event.js';
-import { acceptAtOnce, type EventBatch, type EventSink } from './events/event-sink.js';
-import type { Pending } from './events/pending.js';
+import { acceptAtOnce, type EventBatch, type EventSink, type Pending } from './events/event-sink.js';
 import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
 import { derivedId } from './id-source.js';

@@ -14,7 +14,7 @@ import {
   simulateHistorySteps,
   subscribe,
 } from '../domain/events/account-commands.js';
-import { whenDone } from '../domain/events/pending.js';
+import { whenDone } from '../domain/events/event-sink.js';
 import { freshchatKeyLine } from '../domain/webhooks/webhook-subscriptions.js';
 import type { ControlOperationId } from '../generated/documents.js';
 import { agentView } from './agent-view.js';

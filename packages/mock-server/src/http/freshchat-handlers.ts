@@ -1,6 +1,6 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { StatusCatalog } from '../domain/agents/agent-status.js';
-import { whenDone } from '../domain/events/pending.js';
+import { whenDone } from '../domain/events/event-sink.js';
 import type { DownloadLinkSigner } from '../domain/reports/download-link.js';
 import { issueDownloadLinks, type ReportJob, reportInterval, reportStatus } from '../domain/reports/report-job.js';
 import { type FreshchatOperationId, freshchatDocument, operationRoutes } from '../generated/documents.js';

@@ -1,4 +1,4 @@
-import { whenDone } from '../domain/events/pending.js';
+import { whenDone } from '../domain/events/event-sink.js';
 import type { WebhookDispatcher } from '../domain/webhooks/webhook-dispatcher.js';
 import type { OperationHandlers } from './operation-types.js';
 

@@ -13,7 +13,7 @@ import type { Sandbox } from '../sandbox.js';
 import { simulateFloorSteps } from '../simulation/simulated-floor.js';
 import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
 import type { WebhookSubscription } from '../webhooks/webhook-subscriptions.js';
-import type { Pending } from './pending.js';
+import type { Pending } from './event-sink.js';
 
 /** Creates a custom status (`id` may be given); `invalid` for a blank name, `conflict` for a name or id taken. */
 export function createStatus(

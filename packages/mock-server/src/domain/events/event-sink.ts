@@ -7,6 +7,19 @@ export type EventBatch = {
   readonly idsDrawn?: number | undefined;
 };
 
+/** A command's answer: at once when its events were accepted at once, or a promise when the sink must wait. */
+export type Pending<T> = T | Promise<T>;
+
+/**
+ * `then(value)`, at once for a value, or once a promise settles: the fast path stays free of promises.
+ *
+ * @example
+ * return whenDone(createStatus(sandbox, account, body), (status) => ({ status: 201, body: status }));
+ */
+export function whenDone<T, R>(value: Pending<T>, then: (value: T) => R): Pending<R> {
+  return value instanceof Promise ? value.then(then) : then(value);
+}
+
 /**
  * Where a command's events go before they are applied: the port the factory fills (the durable log with
  * `--data-dir`, `acceptAtOnce` in memory). The sandbox applies a batch only once `accept` returned.

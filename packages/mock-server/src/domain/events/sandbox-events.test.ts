@@ -19,8 +19,7 @@ import {
   subscribe,
   takeRequestFaults,
 } from './account-commands.js';
-import type { EventBatch, EventSink } from './event-sink.js';
-import { whenDone } from './pending.js';
+import { type EventBatch, type EventSink, whenDone } from './event-sink.js';
 
 const ADMIN = { type: 'admin' as const, id: 'admin' };
 

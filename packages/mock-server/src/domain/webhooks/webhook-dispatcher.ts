@@ -2,7 +2,7 @@ import type { components as ControlComponents } from '@freshchat-sandbox/openapi
 import type { Account } from '../accounts/account.js';
 import { DomainError } from '../domain-error.js';
 import { unsubscribe } from '../events/account-commands.js';
-import { type Pending, whenDone } from '../events/pending.js';
+import { type Pending, whenDone } from '../events/event-sink.js';
 import type { Sandbox } from '../sandbox.js';
 import { DEFAULT_DELIVERY_LIMITS, type DeliveryLimits, DeliveryQueue } from './delivery-queue.js';
 import { agentAvailabilityPayload, type SignedEvent, signedEvent } from './webhook-event.js';
