@@ -5,7 +5,7 @@
  * the old files stay beside it, renamed with a `.v1` or `.v2` suffix.
  */
 import { lockDataDir } from './adapters/data-dir-lock.js';
-import { LOG_FORMAT, type RequestLogEntry } from './adapters/log-file.js';
+import { LOG_FORMAT, type RequestLogEntry } from './adapters/log-format.js';
 import { folderFormat } from './adapters/log-header.js';
 import { finishReplacement, readRequestLog, replaceRequestLog } from './adapters/request-log-folder.js';
 import { VirtualClock } from './domain/clock/virtual-clock.js';

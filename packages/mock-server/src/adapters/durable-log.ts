@@ -16,8 +16,8 @@ import { storageUnavailable } from '../domain/domain-error.js';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
 import { DataDirError, lockDataDir, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, unusableDataDir } from './data-dir-lock.js';
 import { writeSnapshot } from './log-compaction.js';
-import { type EventLine, type FormatLine, SNAPSHOT_FORMAT } from './log-file.js';
 import { type LinePlace, readFolder } from './log-folder.js';
+import { type EventLine, type FormatLine, SNAPSHOT_FORMAT } from './log-format.js';
 import { freshLog, headerLine, LOG_NAME, readCovers, SNAPSHOT_NAME } from './log-header.js';
 
 /**

@@ -1,7 +1,8 @@
 import { closeSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { SandboxEvent } from '../domain/events/sandbox-event.js';
 import { PRIVATE_FILE_MODE } from './data-dir-lock.js';
-import { commitFile, type EventLine, type FormatLine, forEachLine } from './log-file.js';
+import { commitFile, forEachLine } from './log-file.js';
+import type { EventLine, FormatLine } from './log-format.js';
 import { StatusRunBuilder, statusColumnsLine } from './status-columns.js';
 import { lineParts, scanStatusChanged } from './status-line-scan.js';
 

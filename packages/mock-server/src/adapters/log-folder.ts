@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDirError } from './data-dir-lock.js';
-import { type EventLine, LOG_FORMAT, readLogFile, SNAPSHOT_FORMAT } from './log-file.js';
+import { readLogFile } from './log-file.js';
+import { type EventLine, LOG_FORMAT, SNAPSHOT_FORMAT } from './log-format.js';
 import { freshLog, LOG_NAME, logGeneration, SNAPSHOT_NAME } from './log-header.js';
 
 /** Where a line to apply was read: the file, its line number, the offset of its first byte, and which file. */

@@ -4,7 +4,8 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FormatLine, LOG_FORMAT, writeFileAtomically } from './log-file.js';
+import { writeFileAtomically } from './log-file.js';
+import { type FormatLine, LOG_FORMAT } from './log-format.js';
 
 /** The log's file name in the data folder. */
 export const LOG_NAME = 'sandbox-log.ndjson';

@@ -6,7 +6,8 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBatch } from '../domain/events/event-sink.js';
 import { DataDirError } from './data-dir-lock.js';
-import { type EventLine, type RequestLogEntry, readLogFile, writeFileAtomically } from './log-file.js';
+import { readLogFile, writeFileAtomically } from './log-file.js';
+import type { EventLine, RequestLogEntry } from './log-format.js';
 import { folderFormat, headerLine, LOG_NAME, logGeneration, SNAPSHOT_NAME } from './log-header.js';
 
 /**

@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import type { Actor, StatusChangeRun, StatusRef } from '../domain/history/history-entry.js';
-import type { EventLine } from './log-file.js';
+import type { EventLine } from './log-format.js';
 import {
   ACTIVE,
   ACTOR,

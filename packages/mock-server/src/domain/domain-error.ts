@@ -1,5 +1,3 @@
-import type { RateLimitState } from './accounts/rate-window.js';
-
 /**
  * What kind of refusal a domain error is. The HTTP layer answers each kind with one status (`http/error-answer.ts`);
  * the domain never names a status.
@@ -22,6 +20,9 @@ export type DomainErrorKind =
   | 'rate_limited'
   | 'unavailable'
   | 'storage_unavailable';
+
+/** A rate window's state, as the `X-RateLimit-*` headers report it (`resetAt` in epoch milliseconds). */
+export type RateLimitState = { limit: number; remaining: number; resetAt: number };
 
 /** A `rate_limited` refusal's window: its state as of the refusal, and the whole seconds to wait before retrying. */
 export type RetryAfter = { window: RateLimitState; afterSeconds: number };

@@ -1,7 +1,6 @@
+import { type Call, incomingOf } from './call.js';
 import { type ErrorAnswer, errorAnswer, isRefusal } from './error-answer.js';
-import type { Call } from './handle-request.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
-import { incomingOf } from './request-body.js';
 import { storageRefusal } from './storage-error.js';
 
 /** A handler's reply, as the pipeline sees it: status, body and headers, or a ready Response. */

@@ -5,36 +5,11 @@ import { clipBody } from '../domain/accounts/request-journal.js';
 import { DomainError } from '../domain/domain-error.js';
 import { takeRequestFaults } from '../domain/events/account-commands.js';
 import type { Sandbox } from '../domain/sandbox.js';
-import type { OperationRoute } from '../generated/documents.js';
-import type { OperationValidators, Validator } from '../generated/validators.js';
+import type { Validator } from '../generated/validators.js';
 import { refusal, reply } from './answer.js';
-import type { HttpDate } from './http-date.js';
-import type { OperationHandler, OperationId } from './operation-types.js';
-import { header, incomingOf, pathAndQuery, readBody } from './request-body.js';
+import { type Call, header, incomingOf, pathAndQuery } from './call.js';
+import { readBody } from './request-body.js';
 import { describeValidationError, type InputLocation } from './validation-message.js';
-
-/** Body size limits, in bytes. */
-export type BodyLimits = { freshchat: number; control: number };
-
-/** What every operation route shares. */
-type RouteContext = {
-  sandbox: Sandbox;
-  bodyLimits: BodyLimits;
-  /** Next journal id; shared by all routes so ids rise across the whole sandbox. */
-  journalSeq: { next: number };
-  /** The answers' `Date`, on the virtual clock. */
-  date: HttpDate;
-};
-
-/** What every call of one operation shares, worked out once when the route is made. */
-export type CallPlan = {
-  route: OperationRoute;
-  handler: OperationHandler<OperationId>;
-  ctx: RouteContext;
-  validators: OperationValidators;
-  isFreshchat: boolean;
-  bodyLimit: number;
-};
 
 /**
  * Thrown to make the connection drop without an answer (a `drop_connection` fault). The app's error handler lets it
@@ -199,34 +174,6 @@ function firstValues(queries: Record<string, string[]>): Record<string, string> 
   const out: Record<string, string> = {};
   for (const [key, values] of Object.entries(queries)) if (values[0] !== undefined) out[key] = values[0];
   return out;
-}
-
-/**
- * One request to one operation: what the steps find out and the journal keeps. A class with every field set in its
- * constructor, and no closures over the request, so that a request's objects die young (bench/NOTES.md, "Request
- * path").
- */
-export class Call {
-  readonly started = performance.now();
-  /** Clock time when the request came in. */
-  readonly at: number;
-  /** The authenticated account; none for the operations without security. */
-  account: Account | undefined = undefined;
-  /** Whether the token is the admin token. */
-  admin = false;
-  /** Whether a `drop_connection` fault drops the connection instead of answering. */
-  dropped = false;
-  /** The body as received, for the journal. */
-  rawBody: string | undefined = undefined;
-  /** The JSON answered, for the journal. */
-  responseText: string | undefined = undefined;
-
-  constructor(
-    readonly plan: CallPlan,
-    readonly c: Context,
-  ) {
-    this.at = plan.ctx.sandbox.clock.now();
-  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { RateLimitState } from '../domain/accounts/rate-window.js';
+import type { RateLimitState } from '../domain/domain-error.js';
 
 /**
  * Adds the `X-RateLimit-Limit/Remaining/Reset` headers of a window's state to `headers` (Reset in unix seconds):

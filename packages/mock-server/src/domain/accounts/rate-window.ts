@@ -1,7 +1,4 @@
-import { DomainError } from '../domain-error.js';
-
-/** What the `X-RateLimit-*` headers report. */
-export type RateLimitState = { limit: number; remaining: number; resetAt: number };
+import { DomainError, type RateLimitState } from '../domain-error.js';
 
 /**
  * The `rate_limited` refusal of a spent window: the state of the window that refused the request and the wait (the

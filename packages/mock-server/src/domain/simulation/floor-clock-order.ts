@@ -2,7 +2,7 @@
  * Turning a simulated floor's changes, collected agent after agent, into clock order: the growable columns they are
  * collected in, and the radix sort that orders them by time.
  */
-import type { SimulatedFloor } from './simulated-floor.js';
+import type { ChangeColumns } from '../history/history-entry.js';
 
 /** Bits of the second sorted per radix pass. */
 const RADIX_BITS = 13;
@@ -50,10 +50,7 @@ export class ChangeLog {
  * @example
  * const ordered = yield* inClockOrderSteps(log, from);
  */
-export function* inClockOrderSteps(
-  log: ChangeLog,
-  from: number,
-): Generator<void, Pick<SimulatedFloor, 'length' | 'at' | 'agent' | 'status'>> {
+export function* inClockOrderSteps(log: ChangeLog, from: number): Generator<void, Omit<ChangeColumns, 'statuses'>> {
   const { length } = log;
   // Each loop below runs over `[lo, hi)` slices of CHANGES_PER_STEP, with a step between slices.
   const slices = function* (): Generator<[number, number]> {

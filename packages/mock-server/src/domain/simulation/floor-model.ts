@@ -5,7 +5,9 @@
 
 import type { StatusRef } from '../history/history-entry.js';
 import { FIRST_NAMES, LAST_NAMES } from './agent-names.js';
-import type { SimulatedShift } from './simulated-floor.js';
+
+/** The kind of shift a simulated agent works. */
+export type SimulatedShift = 'day' | 'night' | 'part-time';
 
 /** Position of "Active on IntelliAssign" in a floor's statuses (`[active, unavailable, ...custom]`). */
 export const ACTIVE = 0;

@@ -1,10 +1,16 @@
 import type { ChangeColumns, StatusRef } from '../history/history-entry.js';
 import { ChangeLog, inClockOrderSteps } from './floor-clock-order.js';
-import { ACTIVE, mulberry32, namesOf, profileOf, rolesOf, streamSeed, UNAVAILABLE } from './floor-model.js';
+import {
+  ACTIVE,
+  mulberry32,
+  namesOf,
+  profileOf,
+  rolesOf,
+  type SimulatedShift,
+  streamSeed,
+  UNAVAILABLE,
+} from './floor-model.js';
 import type { SimulationRequest } from './simulation-window.js';
-
-/** The kind of shift a simulated agent works. */
-export type SimulatedShift = 'day' | 'night' | 'part-time';
 
 /** One simulated agent, before it has an id. */
 type SimulatedAgent = {
