@@ -67,8 +67,12 @@ describe('listen({ onRequest })', () => {
   });
 });
 
-/** A GET to the sandbox with `Host` as given (fetch cannot set it); the status and the JSON body. */
-function getWithHost(url: string, path: string, host: string): Promise<{ status: number; body: unknown }> {
+/** A GET to the sandbox with `Host` as given (fetch cannot set it); the status, two headers and the JSON body. */
+function getWithHost(
+  url: string,
+  path: string,
+  host: string,
+): Promise<{ status: number; date?: string | undefined; contentType?: string | undefined; body: unknown }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, path, headers: { Host: host, Authorization: `Bearer ${TOKEN}` } }, (res) => {
@@ -77,7 +81,14 @@ function getWithHost(url: string, path: string, host: string): Promise<{ status:
       res.on('data', (chunk: string) => {
         text += chunk;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          date: res.headers.date,
+          contentType: res.headers['content-type'],
+          body: JSON.parse(text),
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -95,6 +106,9 @@ describe('listen: the Host check', () => {
       const refused = await getWithHost(sandbox.url, path, `attacker.example:${port}`);
       expect(refused).toEqual({
         status: 403,
+        // Dated on the frozen clock like every other answer, and typed as Freshchat's other errors are.
+        date: new Date(sandbox.clock.now()).toUTCString(),
+        contentType: 'application/json; charset=utf-8',
         body: {
           code: 403,
           status: 'HOST_NOT_ALLOWED',

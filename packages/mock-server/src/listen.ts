@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
 import { hostRefusal, isAllowedHost } from './http/host-check.js';
+import { HttpDate } from './http/http-date.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 import { OPTION_TABLE, type SandboxSettings } from './options.js';
 
@@ -73,11 +74,14 @@ export async function listen(options: ListenOptions = {}): Promise<ListeningMock
     : mock.dispatch;
   // Against DNS rebinding: only the sandbox's own names are answered (see isAllowedHost).
   const allowed = [host, ...(options.allowedHosts ?? [])];
+  // A refused Host is dated on the virtual clock too, like every other answer.
+  const date = new HttpDate(mock.clock);
   const fetch = (request: Request, env: unknown) => {
     // Read from the Node request as it came: cheaper than building the Request's headers.
     const incoming = (env as { incoming?: Pick<IncomingMessage, 'headers'> } | undefined)?.incoming;
     const hostHeader = incoming?.headers.host ?? request.headers.get('host') ?? undefined;
-    return isAllowedHost(hostHeader, allowed) ? atTurnEnd(answer(request, env)) : hostRefusal(hostHeader as string);
+    if (!isAllowedHost(hostHeader, allowed)) return date.stamp(hostRefusal(hostHeader as string));
+    return atTurnEnd(answer(request, env));
   };
   const { server, address } = await new Promise<{ server: ReturnType<typeof serve>; address: AddressInfo }>(
     (resolve, reject) => {

@@ -33,7 +33,10 @@ export function hostRefusal(host: string, setting = '--allowed-host'): Response 
     status: 'HOST_NOT_ALLOWED',
     message: `Host: "${name}" is not an address of this server; to answer it, start it with ${setting} ${name}`,
   };
-  return new Response(JSON.stringify(body), { status: 403, headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify(body), {
+    status: 403,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
 }
 
 /** The host without its port, in lower case, without a final dot; an IPv6 literal keeps its brackets. */
