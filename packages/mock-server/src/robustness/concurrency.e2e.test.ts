@@ -4,10 +4,11 @@
  * acknowledged (200) change must be in the agent's history exactly once, in a consistent order, and reach the
  * receiver as exactly one webhook event.
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningMockServer, listen } from '../listen.js';
 import { IDS, TOKEN } from '../testing/sandbox-harness.js';
+import { keepAliveCall } from './testing/keep-alive-call.js';
 import { startReceiver, type WebhookReceiver } from './testing/webhook-receiver.js';
 
 const TOKEN_B = 'concurrency-account-b';
@@ -36,35 +37,7 @@ describe('concurrent mutations over HTTP', () => {
   // Keep-alive sockets, at most 256 at once: every request is issued at once and queues for a socket, without
   // overflowing the listen backlog (a dropped SYN costs a second) on a loaded two-core machine.
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const call = (token: string, method: string, path: string, body?: unknown) =>
-    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const { hostname, port } = new URL(server.url);
-      const req = request(
-        {
-          host: hostname,
-          port,
-          method,
-          path,
-          agent,
-          headers: {
-            Authorization: `Bearer ${token}`,
-            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const call = keepAliveCall(agent, () => server.url);
 
   const patch = async (account: Account, agent: string, status: string) => {
     const answer = await call(account.token, 'PATCH', `/v2/agents/${agent}`, { agent_status: { id: status } });

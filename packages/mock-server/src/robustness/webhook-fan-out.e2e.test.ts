@@ -6,11 +6,12 @@
  * measured by `bench/shared-sandbox.ts` (bench/NOTES.md), not asserted here.
  */
 import { readdirSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DELIVERY_LIMITS } from '../domain/webhooks/delivery-queue.js';
 import { type ListeningMockServer, listen } from '../listen.js';
 import { IDS, TOKEN } from '../testing/sandbox-harness.js';
+import { keepAliveCall } from './testing/keep-alive-call.js';
 import { type SilentReceiver, startSilentReceiver } from './testing/silent-receiver.js';
 
 const ACCOUNTS = 10;
@@ -34,35 +35,7 @@ describe('webhook fan-out to a receiver that never answers', () => {
   const tokens: string[] = [TOKEN];
   // Requests to the sandbox on keep-alive connections of their own, apart from the deliveries' connections.
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
-  const call = (token: string, method: string, path: string, body?: unknown) =>
-    new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const { hostname, port } = new URL(server.url);
-      const req = request(
-        {
-          host: hostname,
-          port,
-          method,
-          path,
-          agent,
-          headers: {
-            Authorization: `Bearer ${token}`,
-            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const call = keepAliveCall(agent, () => server.url);
 
   beforeAll(async () => {
     // A timeout longer than the test: no attempt ends by itself, so the queue's state is exact.
