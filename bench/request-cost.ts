@@ -18,9 +18,9 @@ import net from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { createFreshchatClient } from '../packages/client/dist/index.js';
 import { createMockServer, listen } from '../packages/mock-server/dist/index.js';
+import { bareHonoApp } from './bare-hono-server.mjs';
 import { identicalBytesServer, type RecordedAnswer, recordAnswer } from './identical-bytes-server.mjs';
 import { AGENT, LUNCH, MEETING, TOKEN } from './run/settings.js';
 
@@ -89,14 +89,7 @@ const raw = identicalBytesServer(recorded);
 const rawPort = await new Promise<number>((resolve) =>
   raw.listen(0, '127.0.0.1', () => resolve((raw.address() as net.AddressInfo).port)),
 );
-const bare = new Hono();
-for (const [key, { status, headers, body }] of Object.entries(recorded)) {
-  const [method, url] = key.split(' ') as [string, string];
-  bare.on(method, url, async (c) => {
-    if (method !== 'GET') await c.req.text();
-    return new Response(body, { status, headers });
-  });
-}
+const bare = bareHonoApp(recorded);
 const barePort = await new Promise<number>((resolve) => {
   serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (address) => resolve(address.port));
 });
@@ -186,12 +179,7 @@ raw.close();
 
 // In-process: the same client call on the sandbox's app.fetch and on a bare Hono app answering the same bytes.
 const mock = createMockServer({ limits: { requestsPerMinute: 1e9 } });
-const statusAnswer = recorded['GET /v2/agents/status'] as RecordedAnswer;
-const bareApp = new Hono();
-bareApp.get(
-  '/v2/agents/status',
-  () => new Response(statusAnswer.body, { status: statusAnswer.status, headers: statusAnswer.headers }),
-);
+const bareApp = bareHonoApp({ 'GET /v2/agents/status': recorded['GET /v2/agents/status'] as RecordedAnswer });
 const clients = {
   'bare Hono': createFreshchatClient({
     baseUrl: 'http://sandbox.local/v2',

@@ -1,7 +1,7 @@
 /**
  * `npx -y pnpm@10 bench`: the sandbox against the physical limit (node:http answering identical bytes) and against
  * Prism's mock on the same document, in the same run, as ratios; cold start; report generation at 10k/100k/1M rows;
- * in-process latency; simulated history (`POST /_mock/simulate`) and a month's report over it. Writes
+ * in-process latency on each supported Node; simulated history (`POST /_mock/simulate`) and a month's report over it. Writes
  * BENCHMARKS.md. Every server listens on 127.0.0.1 and is stopped at the end. Each scenario is a module in run/;
  * this runs them in order (servers that stay up are stopped before the single-process measures).
  */
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { benchmarkLines } from './run/benchmarks-md.js';
 import { measureColdStarts } from './run/cold-start.js';
 import { measureDurability } from './run/durability-modes.js';
-import { measureInProcessMedianUs } from './run/in-process.js';
+import { measureInProcess } from './run/in-process.js';
 import { stopAll } from './run/processes.js';
 import { measureReportSizes } from './run/report-sizes.js';
 import { root } from './run/settings.js';
@@ -29,7 +29,7 @@ const lines = benchmarkLines({
   reports: measureReportSizes(),
   simulations: measureSimulations(),
   durability: measureDurability(),
-  inProcessMedianUs: await measureInProcessMedianUs(),
+  inProcess: await measureInProcess(),
   load: { before: loadBefore, after: loadavg() },
 });
 writeFileSync(join(root, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Durability } from './durability-modes.js';
+import type { InProcessRun } from './in-process.js';
 import type { ReportRun } from './report-sizes.js';
 import { CONNECTIONS, DURATION, median, ROUNDS, root } from './settings.js';
 import type { Simulation } from './simulated-history.js';
@@ -16,7 +17,8 @@ export type Measured = Throughput & {
   reports: ReportRun[];
   simulations: Simulation[];
   durability: Durability;
-  inProcessMedianUs: number;
+  /** The in-process call's median on each Node measured, this one first. */
+  inProcess: InProcessRun[];
   /** The load average (1, 5, 15 minutes) when the run started and when it ended. */
   load: { before: number[]; after: number[] };
 };
@@ -40,7 +42,7 @@ export function benchmarkLines(measured: Measured): string[] {
     reports,
     simulations,
     durability,
-    inProcessMedianUs,
+    inProcess,
     load,
   } = measured;
   const cell = (s: string, t: string) => results.get(`${s}|${t}`) as Cell;
@@ -63,20 +65,20 @@ export function benchmarkLines(measured: Measured): string[] {
   lines.push(
     `Measured by \`npx -y pnpm@10 bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, hono ${pkg('hono')}, @hono/node-server ${pkg('@hono/node-server')}, Prism ${prismVersion}, autocannon ${pkg('autocannon')}. Load average (1, 5, 15 min) ${load.before.map((x) => fmt(x, 2)).join(', ')} at the start, ${load.after.map((x) => fmt(x, 2)).join(', ')} at the end.`,
     '',
-    `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, ${ROUNDS} rounds, each running the three servers back to back in alternating order; medians shown. The load generator shares the machine's ${cpus().length} cores with the server. The sandbox runs as its CLI (\`dist/cli.js\`, one bundled module) with auth, validation, the journal and rate-limit headers on (rate limit raised so that no request is refused). node:http answers the exact bytes the sandbox answered (status, headers, body). Prism runs \`prism mock openapi/freshchat.yaml\`.`,
+    `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, ${ROUNDS} rounds, each running the four servers back to back in alternating order; medians shown. The load generator shares the machine's ${cpus().length} cores with the server. The sandbox runs as its CLI (\`dist/cli.js\`, one bundled module) with auth, validation, the journal and rate-limit headers on (rate limit raised so that no request is refused). node:http answers the exact bytes the sandbox answered (status, headers, body): the limit. Bare Hono, served by @hono/node-server as the sandbox is, answers the same bytes (after reading a PATCH's body): what the framework alone leaves of that limit. Prism runs \`prism mock openapi/freshchat.yaml\`.`,
     '',
   );
   lines.push('## Throughput and p99 latency', '');
   lines.push(
-    'Two estimates of each ratio: the ratio of the medians, and the median of the per-round ratios (each round runs the three servers back to back, so a round compares them on the same state of this shared, noisy machine). A target counts as met only when both meet it.',
+    'Two estimates of each ratio: the ratio of the medians, and the median of the per-round ratios (each round runs the four servers back to back, so a round compares them on the same state of this shared, noisy machine). A target counts as met only when both meet it.',
     '',
   );
   lines.push(
-    '| operation | node:http req/s | sandbox req/s | Prism req/s | sandbox ÷ node:http (of medians / median per round, range) | sandbox ÷ Prism (of medians / median per round, range) | p99 node:http / sandbox / Prism (ms) |',
+    '| operation | node:http req/s | bare Hono req/s | sandbox req/s | Prism req/s | bare Hono ÷ node:http (of medians / median per round) | sandbox ÷ node:http (of medians / median per round, range) | sandbox ÷ Prism (of medians / median per round, range) | p99 node:http / bare Hono / sandbox / Prism (ms) |',
   );
-  lines.push('| --- | ---: | ---: | ---: | --- | --- | --- |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | --- | --- | --- | --- |');
   type Ratio = { ofMedians: number; perRound: number[]; median: number };
-  const ratios: Record<string, { limit: Ratio; prism: Ratio }> = {};
+  const ratios: Record<string, { limit: Ratio; prism: Ratio; hono: Ratio }> = {};
   const ratio = (a: number[], b: number[]): Ratio => {
     const perRound = a.map((x, i) => x / (b[i] as number));
     return { ofMedians: median(a) / median(b), perRound, median: median(perRound) };
@@ -85,12 +87,14 @@ export function benchmarkLines(measured: Measured): string[] {
     `${fmt(r.ofMedians, d)}× / ${fmt(r.median, d)}× (${fmt(Math.min(...r.perRound), d)}–${fmt(Math.max(...r.perRound), d)})`;
   for (const s of scenarios) {
     const raw = cell(s.name, 'node:http').rps;
+    const hono = cell(s.name, 'bare Hono').rps;
     const sb = cell(s.name, 'sandbox').rps;
     const pr = cell(s.name, 'prism mock').rps;
-    const both = { limit: ratio(sb, raw), prism: ratio(sb, pr) };
+    const both = { limit: ratio(sb, raw), prism: ratio(sb, pr), hono: ratio(hono, raw) };
     ratios[s.name] = both;
+    const p99 = ['node:http', 'bare Hono', 'sandbox', 'prism mock'].map((t) => median(cell(s.name, t).p99));
     lines.push(
-      `| \`${s.name}\` | ${fmt(median(raw))} | ${fmt(median(sb))} | ${fmt(median(pr))} | ${showRatio(both.limit, 2)} | ${showRatio(both.prism, 1)} | ${median(cell(s.name, 'node:http').p99)} / ${median(cell(s.name, 'sandbox').p99)} / ${median(cell(s.name, 'prism mock').p99)} |`,
+      `| \`${s.name}\` | ${fmt(median(raw))} | ${fmt(median(hono))} | ${fmt(median(sb))} | ${fmt(median(pr))} | ${fmt(both.hono.ofMedians, 2)}× / ${fmt(both.hono.median, 2)}× | ${showRatio(both.limit, 2)} | ${showRatio(both.prism, 1)} | ${p99.join(' / ')} |`,
     );
   }
   lines.push(
@@ -128,7 +132,11 @@ export function benchmarkLines(measured: Measured): string[] {
   }
   lines.push('', '## In-process latency', '');
   lines.push(
-    `One \`client.GET('/agents/status')\` through \`app.fetch\` (tinybench): median **${fmt(inProcessMedianUs, 1)} µs**.`,
+    "One `client.GET('/agents/status')` through `app.fetch` (tinybench), on the Node running the bench and on each Node users run (from the npm registry's `node` package). Most of the call is undici building the client's Request and Response, which is where Nodes differ.",
+    '',
+    '| Node | median µs |',
+    '| --- | ---: |',
+    ...inProcess.map((r) => `| ${r.node} | ${r.missing ? `not measured: ${r.missing}` : fmt(r.medianUs, 1)} |`),
   );
   lines.push('', '## Durability (`--data-dir`)', '');
   lines.push(
@@ -170,8 +178,10 @@ export function benchmarkLines(measured: Measured): string[] {
     ['PATCH /v2/agents/{id}', 'PATCH (each a change)'],
     ['GET /v2/reports/raw/{id}', 'report GET (a completed job)'],
   ] as const) {
-    const r = ratios[name]?.limit as Ratio;
-    lines.push(`| ${label} throughput ≥ 0.80× node:http | ${both(r, 2)} | ${mark(meets(r, 0.8))} |`);
+    const { limit: r, hono } = ratios[name] as { limit: Ratio; hono: Ratio };
+    lines.push(
+      `| ${label} throughput ≥ 0.80× node:http | ${both(r, 2)} (bare Hono ${both(hono, 2)}) | ${mark(meets(r, 0.8))} |`,
+    );
   }
   lines.push(`| GET throughput ≥ 10× Prism | ${both(get.prism, 1)} | ${mark(meets(get.prism, 10))} |`);
   lines.push(`| cold start < 400 ms | ${fmt(coldSandbox)} ms | ${mark(coldSandbox < 400)} |`);
@@ -192,7 +202,11 @@ export function benchmarkLines(measured: Measured): string[] {
   lines.push(
     `| one-month report over it, downloaded in full, ≤ 3 s | ${fmt(sim.reportMs)} ms (${fmt(sim.reportRows)} rows) | ${mark(sim.reportMs <= 3000)} |`,
   );
-  lines.push(`| in-process call ≤ 20 µs median | ${fmt(inProcessMedianUs, 1)} µs | ${mark(inProcessMedianUs <= 20)} |`);
+  const measuredNodes = inProcess.filter((r) => !r.missing);
+  const inProcessMark = (r: InProcessRun) => `${r.node.replace(/\..*/, '')} ${mark(r.medianUs <= 20)}`;
+  lines.push(
+    `| in-process call ≤ 20 µs median | ${measuredNodes.map((r) => `${r.node}: ${fmt(r.medianUs, 1)} µs`).join('; ')} | ${measuredNodes.map(inProcessMark).join(', ')} |`,
+  );
   const always = durability.patchRps['--data-dir, --fsync always'] ?? 0;
   const never = durability.patchRps['--data-dir, --fsync never'] ?? 1;
   lines.push(

@@ -1,25 +1,32 @@
-import { Bench } from 'tinybench';
-import { createFreshchatClient } from '../../packages/client/dist/index.js';
-import { createMockServer } from '../../packages/mock-server/dist/index.js';
-import { quick, TOKEN } from './settings.js';
+import { execFileSync } from 'node:child_process';
+import { measureInProcessCall } from '../in-process-call.mjs';
+import { quick, root } from './settings.js';
 
-/** The median microseconds of one `client.GET('/agents/status')` through `app.fetch` (tinybench). */
-export async function measureInProcessMedianUs(): Promise<number> {
-  const mock = createMockServer({ limits: { requestsPerMinute: 1e9 } });
-  const client = createFreshchatClient({
-    baseUrl: 'http://sandbox.local/v2',
-    token: TOKEN,
-    fetch: (req: Request) => mock.app.fetch(req),
-  });
-  const bench = new Bench({ time: quick ? 500 : 2000, warmupTime: 300 });
-  bench.add('client.GET /agents/status via app.fetch', async () => {
-    const { data } = await client.GET('/agents/status');
-    if (!data) throw new Error('no data');
-  });
-  await bench.run();
-  const task = bench.tasks[0];
-  const inProcessMedianUs =
-    ((task?.result as { latency?: { p50?: number } } | undefined)?.latency?.p50 ?? Number.NaN) * 1000;
-  mock.close();
-  return inProcessMedianUs;
+/** One Node's median in-process call; `missing` says why a Node could not be measured. */
+export type InProcessRun = { node: string; medianUs: number; missing?: string };
+
+/** The Nodes besides this one that users run and CI proves the packages on (as `.ci/run` names them). */
+const OTHER_NODES = [22, 24, 26];
+
+/**
+ * The median microseconds of one `client.GET('/agents/status')` through `app.fetch`: on the Node running the bench,
+ * then on each of OTHER_NODES from the npm registry's `node` package (about 20 s each the first time). Undici, which
+ * builds the client's Request and Response, differs most between Nodes, so one Node's figure says little of another's.
+ */
+export async function measureInProcess(): Promise<InProcessRun[]> {
+  const runs: InProcessRun[] = [{ node: process.version, medianUs: await measureInProcessCall({ quick }) }];
+  for (const major of OTHER_NODES) {
+    try {
+      const node = execFileSync('npx', ['-y', '-p', `node@${major}`, 'node', '-p', 'process.execPath'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+      const args = ['bench/in-process-call.mjs', ...(quick ? ['--quick'] : [])];
+      const out = execFileSync(node, args, { cwd: root, encoding: 'utf8' });
+      runs.push(JSON.parse(out.trim().split('\n').at(-1) as string) as InProcessRun);
+    } catch (error) {
+      runs.push({ node: `v${major}`, medianUs: Number.NaN, missing: (error as Error).message.split('\n')[0] });
+    }
+  }
+  return runs;
 }

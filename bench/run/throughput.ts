@@ -50,9 +50,9 @@ async function load(target: Target, scenario: Scenario, seconds: number) {
 }
 
 /**
- * Throughput and p99 of three operations on node:http (answering the sandbox's exact bytes), the sandbox's CLI and
- * Prism's mock, in alternating rounds. Starts the three servers; stops the sandbox at the end, leaves the other two
- * running (the runner stops them after the cold starts).
+ * Throughput and p99 of three operations on node:http and on bare Hono (both answering the sandbox's exact bytes),
+ * the sandbox's CLI and Prism's mock, in alternating rounds. Starts the four servers; stops the sandbox at the end,
+ * leaves the others running (the runner stops them after the cold starts).
  */
 export async function measureThroughput(): Promise<Throughput> {
   // --- servers -----------------------------------------------------------------------------------------------
@@ -104,6 +104,10 @@ export async function measureThroughput(): Promise<Throughput> {
   start('node', ['bench/identical-bytes-server.mjs', String(rawPort), recordedFile]);
   const rawOrigin = `http://127.0.0.1:${rawPort}`;
   await until200(`${rawOrigin}/v2/agents/status`, {}, performance.now());
+  const barePort = await freePort();
+  start('node', ['bench/bare-hono-server.mjs', String(barePort), recordedFile]);
+  const bareOrigin = `http://127.0.0.1:${barePort}`;
+  await until200(`${bareOrigin}/v2/agents/status`, {}, performance.now());
 
   const prismPort = await freePort();
   start(prismBin, ['mock', 'openapi/freshchat.yaml', '-p', String(prismPort), '-h', '127.0.0.1']);
@@ -112,6 +116,7 @@ export async function measureThroughput(): Promise<Throughput> {
 
   const targets: Target[] = [
     { name: 'node:http', origin: rawOrigin, prefix: '/v2' },
+    { name: 'bare Hono', origin: bareOrigin, prefix: '/v2' },
     { name: 'sandbox', origin: mockOrigin, prefix: '/v2' },
     { name: 'prism mock', origin: prismOrigin, prefix: '' },
   ];
@@ -127,7 +132,7 @@ export async function measureThroughput(): Promise<Throughput> {
       if (t.name === 'sandbox') sandboxRequests += warm.total;
     }
     for (let round = 0; round < ROUNDS; round++) {
-      // Alternate the order each round so neither side always runs on a hotter or cooler machine.
+      // Alternate the order each round so no server always runs on a hotter or cooler machine.
       const order = round % 2 ? [...targets].reverse() : targets;
       for (const t of order) {
         const r = await load(t, s, DURATION);
