@@ -436,6 +436,27 @@ describe('report links', () => {
     expect(href.searchParams.get('X-Amz-Expires')).toBe('3600');
   });
 
+  it('links to the origin each request came to, for several names within one clock-second', async () => {
+    const { mock, freshchat, advance } = openSandbox();
+    const { data: accepted } = await freshchat.POST('/reports/raw', { body: dayBefore });
+    await advance(30);
+    const asked = ['http://127.0.0.1:4010', 'http://LOCALHOST:4010', 'http://localhost:80', 'http://[::1]:4010'];
+    for (let round = 0; round < 2; round++) {
+      const origins: string[] = [];
+      for (const origin of asked) {
+        const response = await mock.app.request(`${origin}/v2/reports/raw/${accepted?.id}`, { headers: auth() });
+        const report = (await response.json()) as RawReport;
+        origins.push(new URL(report.links[0]?.link?.href ?? '').origin);
+      }
+      expect(origins).toEqual([
+        'http://127.0.0.1:4010',
+        'http://localhost:4010',
+        'http://localhost',
+        'http://[::1]:4010',
+      ]);
+    }
+  });
+
   it('split at UTC midnights under a report_split fault: one absolute link per calendar day, next report only', async () => {
     const { freshchat, control, advance } = openSandbox();
     await control.POST('/_mock/faults', { body: { type: 'report_split' } });
