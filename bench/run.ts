@@ -1,9 +1,10 @@
 /**
- * `npx -y pnpm@10 bench`: the sandbox against the physical limit (node:http answering identical bytes) and against
- * Prism's mock on the same document, in the same run, as ratios; cold start; report generation at 10k/100k/1M rows;
- * in-process latency on each supported Node; simulated history (`POST /_mock/simulate`) and a month's report over it. Writes
- * BENCHMARKS.md. Every server listens on 127.0.0.1 and is stopped at the end. Each scenario is a module in run/;
- * this runs them in order (servers that stay up are stopped before the single-process measures).
+ * `npx -y pnpm@10 bench`: the sandbox against the physical limit (node:http answering identical bytes), against bare
+ * Hono answering the same bytes and against Prism's mock on the same document, in the same run, as ratios; cold start
+ * (also on the other supported Nodes); report generation at 10k/100k/1M rows; in-process latency on each supported
+ * Node; simulated history (`POST /_mock/simulate`) and a month's report over it. Writes BENCHMARKS.md. Every server
+ * listens on 127.0.0.1 and is stopped at the end. Each scenario is a module in run/; this runs them in order (servers
+ * that stay up are stopped before the single-process measures).
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { freePort } from '../loopback.js';
+import { otherNodes } from './other-nodes.js';
 import { start, stop, until200 } from './processes.js';
 import { median, prismBin, quick, TOKEN } from './settings.js';
+
+/** One Node's cold starts: the sandbox's command and `node -e 0`, medians in ms; `missing` says why there are none. */
+export type ColdStartRun = { node: string; sandboxMs: number; nodeMs: number; missing?: string };
 
 async function coldStart(command: string, args: (port: number) => string[], path: string, runs: number) {
   const times: number[] = [];
@@ -16,36 +20,56 @@ async function coldStart(command: string, args: (port: number) => string[], path
 }
 
 /** Milliseconds from process start to exit of `node -e 0`: what Node itself takes to start, on this machine now. */
-function bareNodeStart(): number {
+function bareNodeStart(node: string): number {
   const since = performance.now();
-  spawnSync('node', ['-e', '0']);
+  spawnSync(node, ['-e', '0']);
   return performance.now() - since;
 }
 
-/**
- * Median milliseconds from process start to first 200, for the sandbox's CLI and for Prism's mock; and `node -e 0`'s
- * start, measured in turn with the CLI's so that both see the same machine.
- */
-export async function measureColdStarts(): Promise<{ coldSandbox: number; coldPrism: number; coldNode: number }> {
-  const runs = quick ? 3 : 9;
+/** Medians of `runs` starts of `entry` on `node` to its first 200, each in turn with a start of `node -e 0`. */
+async function sandboxAgainstNode(node: string, entry: string, runs: number) {
   const sandbox: number[] = [];
-  const node: number[] = [];
+  const bare: number[] = [];
   for (let i = 0; i < runs; i++) {
-    node.push(bareNodeStart());
-    sandbox.push(
-      await coldStart(
-        'node',
-        (p) => ['packages/mock-server/dist/cli.js', '--port', String(p), '--quiet'],
-        '/v2/agents/status',
-        1,
-      ),
-    );
+    bare.push(bareNodeStart(node));
+    sandbox.push(await coldStart(node, (p) => [entry, '--port', String(p), '--quiet'], '/v2/agents/status', 1));
   }
+  return { sandboxMs: median(sandbox), nodeMs: median(bare) };
+}
+
+/**
+ * Median milliseconds from process start to first 200: the sandbox's CLI (`dist/cli.js`, what `pnpm start` runs) and
+ * `node -e 0` in turn with it, so that both see the same machine, and Prism's mock. Then, on each other supported
+ * Node, the installed command (`bin/freshchat-sandbox.js`, which turns on Node's compile cache from 22.1) against
+ * that Node's `node -e 0`.
+ */
+export async function measureColdStarts(): Promise<{
+  coldSandbox: number;
+  coldPrism: number;
+  coldNode: number;
+  coldOnNodes: ColdStartRun[];
+}> {
+  const runs = quick ? 3 : 9;
+  const here = await sandboxAgainstNode('node', 'packages/mock-server/dist/cli.js', runs);
   const coldPrism = await coldStart(
     prismBin,
     (p) => ['mock', 'openapi/freshchat.yaml', '-p', String(p), '-h', '127.0.0.1'],
     '/agents/status',
     quick ? 2 : 3,
   );
-  return { coldSandbox: median(sandbox), coldPrism, coldNode: median(node) };
+  const coldOnNodes: ColdStartRun[] = [];
+  for (const { major, binary, missing } of otherNodes()) {
+    if (!binary) {
+      coldOnNodes.push({ node: `v${major}`, sandboxMs: Number.NaN, nodeMs: Number.NaN, missing });
+      continue;
+    }
+    const version = spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.trim();
+    // A first start writes the compile cache; the measured ones read it, as a user's later starts do.
+    await sandboxAgainstNode(binary, 'packages/mock-server/bin/freshchat-sandbox.js', 1);
+    coldOnNodes.push({
+      node: version,
+      ...(await sandboxAgainstNode(binary, 'packages/mock-server/bin/freshchat-sandbox.js', runs)),
+    });
+  }
+  return { coldSandbox: here.sandboxMs, coldPrism, coldNode: here.nodeMs, coldOnNodes };
 }
