@@ -108,13 +108,13 @@ export function benchmarkLines(measured: Measured): string[] {
   lines.push('', '## Cold start (process start to first 200)', '');
   lines.push('| server | median ms |', '| --- | ---: |');
   lines.push(
-    `| sandbox CLI | ${fmt(coldSandbox)} |`,
-    `| \`node -e 0\` (Node itself, in turn with the CLI) | ${fmt(coldNode)} |`,
+    `| sandbox command (\`bin/freshchat-sandbox.js\`, as \`pnpm start\` runs it) | ${fmt(coldSandbox)} |`,
+    `| \`node -e 0\` (Node itself, in turn with the command) | ${fmt(coldNode)} |`,
     `| prism mock | ${fmt(coldPrism)} |`,
   );
   lines.push(
     '',
-    "On each other Node users run (the npm registry's `node` package), the installed command (`bin/freshchat-sandbox.js`, which turns on Node's compile cache; the cache written by a first start) against that Node's own `node -e 0`, in turn, medians:",
+    "On each other Node users run (the npm registry's `node` package), the same command, which turns on Node's compile cache from Node 22.1 (the cache written by a first start), against that Node's own `node -e 0`, in turn, medians:",
     '',
     '| Node | sandbox command ms | `node -e 0` ms | ratio |',
     '| --- | ---: | ---: | ---: |',

@@ -37,11 +37,13 @@ async function sandboxAgainstNode(node: string, entry: string, runs: number) {
   return { sandboxMs: median(sandbox), nodeMs: median(bare) };
 }
 
+/** The sandbox's command as `pnpm start` and `npx freshchat-sandbox` run it (it turns on Node's compile cache). */
+const COMMAND = 'packages/mock-server/bin/freshchat-sandbox.js';
+
 /**
- * Median milliseconds from process start to first 200: the sandbox's CLI (`dist/cli.js`, what `pnpm start` runs) and
- * `node -e 0` in turn with it, so that both see the same machine, and Prism's mock. Then, on each other supported
- * Node, the installed command (`bin/freshchat-sandbox.js`, which turns on Node's compile cache from 22.1) against
- * that Node's `node -e 0`.
+ * Median milliseconds from process start to first 200: the sandbox's command and `node -e 0` in turn with it, so that
+ * both see the same machine, and Prism's mock; then the same on each other supported Node, its compile cache written
+ * by a first start, as a user's later starts find it.
  */
 export async function measureColdStarts(): Promise<{
   coldSandbox: number;
@@ -50,7 +52,7 @@ export async function measureColdStarts(): Promise<{
   coldOnNodes: ColdStartRun[];
 }> {
   const runs = quick ? 3 : 9;
-  const here = await sandboxAgainstNode('node', 'packages/mock-server/dist/cli.js', runs);
+  const here = await sandboxAgainstNode('node', COMMAND, runs);
   const coldPrism = await coldStart(
     prismBin,
     (p) => ['mock', 'openapi/freshchat.yaml', '-p', String(p), '-h', '127.0.0.1'],
@@ -64,11 +66,10 @@ export async function measureColdStarts(): Promise<{
       continue;
     }
     const version = spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.trim();
-    // A first start writes the compile cache; the measured ones read it, as a user's later starts do.
-    await sandboxAgainstNode(binary, 'packages/mock-server/bin/freshchat-sandbox.js', 1);
+    await sandboxAgainstNode(binary, COMMAND, 1);
     coldOnNodes.push({
       node: version,
-      ...(await sandboxAgainstNode(binary, 'packages/mock-server/bin/freshchat-sandbox.js', runs)),
+      ...(await sandboxAgainstNode(binary, COMMAND, runs)),
     });
   }
   return { coldSandbox: here.sandboxMs, coldPrism, coldNode: here.nodeMs, coldOnNodes };
