@@ -66,6 +66,7 @@ export async function measureColdStarts(): Promise<{
       continue;
     }
     const version = spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.trim();
+    // Not counted: this start writes the compile cache, which the measured ones read as a user's later starts do.
     await sandboxAgainstNode(binary, COMMAND, 1);
     coldOnNodes.push({
       node: version,

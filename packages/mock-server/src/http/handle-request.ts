@@ -177,8 +177,8 @@ function firstValues(queries: Record<string, string[]>): Record<string, string> 
 }
 
 /**
- * Origins by the scheme and authority a URL starts with: parsing the URL for its origin on every report GET was a
- * tenth of that request's own cost (bench/NOTES.md).
+ * Origins by the scheme and authority a URL starts with: parsing the URL for its origin on every report GET was about
+ * a sixth of the sandbox's own work on that request (bench/NOTES.md).
  */
 const origins = new Map<string, string>();
 
