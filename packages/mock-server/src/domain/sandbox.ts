@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { Account, type AccountHooks, type AccountSeed } from './accounts/account.js';
 import { DEFAULT_SEED } from './accounts/default-seed.js';
 import { tooManyRequests } from './accounts/rate-window.js';
-import type { StatusChange, StatusChangeResult } from './agents/agent-roster.js';
+import { type StatusChange, type StatusChangeResult, statusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import { DomainError } from './domain-error.js';
 import { applyAccountEvent } from './events/apply-account-event.js';
@@ -351,9 +351,9 @@ export class Sandbox {
   changeStatus(account: Account, agentId: string, change: StatusChange, actor: Actor): Pending<StatusChangeResult> {
     return this.execute(() => {
       const at = this.clock.now();
-      const { active, ...plan } = account.agents.planStatusChange(agentId, change);
-      if (!plan.changed) return { events: [], answer: () => ({ ...plan, entry: undefined }) };
-      const { status } = plan;
+      const plan = account.agents.planStatusChange(agentId, change);
+      if (!plan.changed) return { events: [], answer: () => statusChangeResult(plan, undefined) };
+      const { status, active } = plan;
       return {
         events: [
           {
@@ -367,7 +367,7 @@ export class Sandbox {
             at,
           },
         ],
-        answer: () => ({ ...plan, entry: account.history.current(agentId) }),
+        answer: () => statusChangeResult(plan, account.history.current(agentId)),
         announce: (result) => {
           for (const listener of this.listeners) listener({ account, result, actor, at });
         },
