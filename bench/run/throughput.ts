@@ -7,8 +7,8 @@ import { freePort } from '../loopback.js';
 import { rssMB, start, stop, until200 } from './processes.js';
 import { AGENT, CONNECTIONS, DURATION, LUNCH, MEETING, prismBin, ROUNDS, TOKEN } from './settings.js';
 
-// One operation under load; `bodies` are sent in turn.
-type Scenario = { name: string; method: 'GET' | 'PATCH'; path: string; bodies?: string[] };
+// One operation under load; `bodies` are sent in turn. With `paths`, each connection sends them to its own path.
+type Scenario = { name: string; method: 'GET' | 'PATCH'; path: string; bodies?: string[]; paths?: string[] };
 type Target = { name: string; origin: string; prefix: string };
 /** Per-round figures of one operation on one server. */
 export type Cell = { rps: number[]; p99: number[] };
@@ -25,20 +25,21 @@ export type Throughput = {
 async function load(target: Target, scenario: Scenario, seconds: number) {
   const url = `${target.origin}${target.prefix}${scenario.path}`;
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+  const requestsTo = (path: string) =>
+    (scenario.bodies ?? []).map((body) => ({ method: scenario.method, path, body, headers }));
+  const paths = scenario.paths;
+  let clients = 0;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
     method: scenario.method,
     headers,
-    ...(scenario.bodies
+    ...(scenario.bodies ? { requests: requestsTo(new URL(url).pathname) } : {}),
+    ...(paths
       ? {
-          requests: scenario.bodies.map((body) => ({
-            method: scenario.method,
-            path: new URL(url).pathname,
-            body,
-            headers,
-          })),
+          setupClient: (client: autocannon.Client) =>
+            client.setRequests(requestsTo(`${target.prefix}${paths[clients++ % paths.length]}`)),
         }
       : {}),
   });
@@ -85,10 +86,25 @@ export async function measureThroughput(): Promise<Throughput> {
   ).json()) as { id: string };
   await fetch(`${mockOrigin}/_mock/clock/advance`, { method: 'POST', headers: auth, body: '{"seconds":31}' });
 
+  // Each connection changes its own agent between two statuses, so that every PATCH is a change: with one agent for
+  // all connections, about half the PATCHes found it on the status asked already, and changed nothing.
+  const agentPaths = [`/agents/${AGENT}`];
+  while (agentPaths.length < CONNECTIONS) {
+    const body = JSON.stringify({ first_name: 'Bench', last_name: `Agent ${agentPaths.length}` });
+    const made = await fetch(`${mockOrigin}/_mock/agents`, { method: 'POST', headers: auth, body });
+    if (made.status !== 201) throw new Error(`creating a bench agent: ${made.status} ${await made.text()}`);
+    agentPaths.push(`/agents/${((await made.json()) as { id: string }).id}`);
+  }
   const patchBodies = [MEETING, LUNCH].map((id) => JSON.stringify({ agent_status: { id } }));
   const scenarios: Scenario[] = [
     { name: 'GET /v2/agents/status', method: 'GET', path: '/agents/status' },
-    { name: 'PATCH /v2/agents/{id}', method: 'PATCH', path: `/agents/${AGENT}`, bodies: patchBodies },
+    {
+      name: 'PATCH /v2/agents/{id}',
+      method: 'PATCH',
+      path: `/agents/${AGENT}`,
+      bodies: patchBodies,
+      paths: agentPaths,
+    },
     { name: 'GET /v2/reports/raw/{id}', method: 'GET', path: `/reports/raw/${reportId}` },
   ];
 
@@ -96,7 +112,9 @@ export async function measureThroughput(): Promise<Throughput> {
   const recorded: Record<string, { status: number; headers: Record<string, string>; body: string }> = {};
   for (const s of scenarios) {
     const r = await fetch(`${mockOrigin}/v2${s.path}`, { method: s.method, headers: auth, body: s.bodies?.[0] });
-    recorded[`${s.method} /v2${s.path}`] = await recordAnswer(r);
+    const answer = await recordAnswer(r);
+    // Every agent's PATCH answers the same bytes: the status it now has.
+    for (const path of s.paths ?? [s.path]) recorded[`${s.method} /v2${path}`] = answer;
   }
   const recordedFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'recorded.json');
   writeFileSync(recordedFile, JSON.stringify(recorded));
