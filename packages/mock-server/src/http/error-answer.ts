@@ -2,10 +2,16 @@ import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { rateLimitHeaders } from './rate-limit-headers.js';
 
 /**
- * Refusals that only the HTTP layer makes, before any domain call: a method, a body size, a content type, a body the
- * client stopped sending (its answer reaches no one; the request log shows it as a 400).
+ * Refusals that only the HTTP layer makes, before any domain call: a Host that is not the server's, a method, a body
+ * size, a content type, a body the client stopped sending (its answer reaches no one; the request log shows it as a
+ * 400).
  */
-type RequestRefusalKind = 'method_not_allowed' | 'too_large' | 'unsupported_media_type' | 'incomplete_body';
+type RequestRefusalKind =
+  | 'host_not_allowed'
+  | 'method_not_allowed'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'incomplete_body';
 
 /**
  * A refusal of the request itself, made by the HTTP layer; what the domain refuses is a {@link DomainError}. Both are
@@ -33,6 +39,7 @@ const STATUS_OF: Record<DomainErrorKind | RequestRefusalKind, number> = {
   incomplete_body: 400,
   unauthorized: 401,
   forbidden: 403,
+  host_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { errorResponse } from './answer.js';
+import { RequestRefusal } from './error-answer.js';
 
 /**
  * Whether a request's `Host` names this server, against DNS rebinding (a page on another site whose name is made
@@ -28,15 +30,8 @@ export function isAllowedHost(host: string | undefined, allowed: readonly string
  */
 export function hostRefusal(host: string, setting = '--allowed-host'): Response {
   const name = hostName(host);
-  const body = {
-    code: 403,
-    status: 'HOST_NOT_ALLOWED',
-    message: `Host: "${name}" is not an address of this server; to answer it, start it with ${setting} ${name}`,
-  };
-  return new Response(JSON.stringify(body), {
-    status: 403,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  });
+  const message = `Host: "${name}" is not an address of this server; to answer it, start it with ${setting} ${name}`;
+  return errorResponse(new RequestRefusal('host_not_allowed', 'HOST_NOT_ALLOWED', message));
 }
 
 /** The host without its port, in lower case, without a final dot; an IPv6 literal keeps its brackets. */
