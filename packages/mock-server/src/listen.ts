@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type DurableMockServerOptions, openDurableMockServer } from './durable-mock-server.js';
+import { HttpDate } from './http/answer.js';
 import { hostRefusal, isAllowedHost } from './http/host-check.js';
-import { HttpDate } from './http/http-date.js';
 import { createMockServer, type MockServer, type MockServerOptions } from './mock-server.js';
 import { OPTION_TABLE, type SandboxSettings } from './options.js';
 

@@ -1,5 +1,5 @@
 /**
- * What kind of refusal a domain error is. The HTTP layer answers each kind with one status (`http/error-answer.ts`);
+ * What kind of refusal a domain error is. The HTTP layer answers each kind with one status (`http/answer.ts`);
  * the domain never names a status.
  *
  * - `invalid`: bad input, naming the field;

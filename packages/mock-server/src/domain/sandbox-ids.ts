@@ -15,7 +15,8 @@ export class SandboxIds {
   /** The id seed; undefined for random ids. */
   seed: number | undefined;
   private source: IdSource = randomIds;
-  private count = 0;
+  /** How many ids were drawn; changed only by `next` and `resume`. */
+  drawn = 0;
   /** While an event that carries ids is applied: those ids, in order. */
   private carried: string[] | undefined;
   /** While a command decides a seed load: the ids it draws, for its event. */
@@ -23,11 +24,6 @@ export class SandboxIds {
 
   /** @param given a source that overrides the seed's (the migration of an old log feeds the ids it recorded) */
   constructor(private readonly given: IdSource | undefined) {}
-
-  /** How many ids were drawn. */
-  get drawn(): number {
-    return this.count;
-  }
 
   /** The next id: the carried one while an event is applied, else a drawn one. */
   next(): string {
@@ -37,7 +33,7 @@ export class SandboxIds {
       if (id === undefined) throw new Error('an event was applied that carries fewer ids than it needs');
       return id;
     }
-    this.count++;
+    this.drawn++;
     const id = this.source();
     this.recorded?.push(id);
     return id;
@@ -45,7 +41,7 @@ export class SandboxIds {
 
   /** Draws on from `drawn` ids (the seeded source skips them; a random one needs no position). */
   resume(drawn: number): void {
-    this.count = drawn;
+    this.drawn = drawn;
     this.source = this.given ?? (this.seed === undefined ? randomIds : seededIds(this.seed, drawn));
   }
 

@@ -1,17 +1,16 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import type { H, RouterRoute } from 'hono/types';
+import { rateWindowOf } from '../domain/accounts/account.js';
 import { DomainError } from '../domain/domain-error.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import { freshchatYaml, mockControlYaml, operationRoutes } from '../generated/documents.js';
 import { operationValidators } from '../generated/validators.js';
-import { errorResponse } from './answer.js';
-import { type BodyLimits, Call, type CallPlan } from './call.js';
+import { errorResponse, type HttpDate, RequestRefusal } from './answer.js';
+import type { BodyLimits, CallPlan } from './call.js';
 import { controlHandlers } from './control-handlers.js';
-import { RequestRefusal } from './error-answer.js';
 import { freshchatHandlers } from './freshchat-handlers.js';
-import { ConnectionDropped, handleRequest } from './handle-request.js';
+import { ConnectionDropped, operationHandler } from './handle-request.js';
 import type { HealthOperationId } from './health-handler.js';
-import type { HttpDate } from './http-date.js';
 import type { InspectorOperationId } from './inspector-handlers.js';
 import { OperationRouter } from './operation-router.js';
 import type { AllOperationHandlers, OperationHandler, OperationHandlers, OperationId } from './operation-types.js';
@@ -67,9 +66,10 @@ export function createApp(sandbox: Sandbox, options: AppOptions): Hono {
       ctx,
       validators: operationValidators[route.operationId] ?? {},
       isFreshchat: route.document === 'freshchat',
+      rateWindow: rateWindowOf(route.operationId),
       bodyLimit: route.document === 'freshchat' ? ctx.bodyLimits.freshchat : ctx.bodyLimits.control,
     };
-    const answer = (c: Context) => handleRequest(new Call(plan, c));
+    const answer = operationHandler(plan);
     app.on(route.method, honoPath(route.path), answer);
     // Freshchat's guide writes `…/v2/reports/raw/`: every /v2 path also answers with one trailing slash.
     if (route.document === 'freshchat') app.on(route.method, `${honoPath(route.path)}/`, answer);

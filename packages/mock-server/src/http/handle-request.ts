@@ -6,10 +6,13 @@ import { DomainError } from '../domain/domain-error.js';
 import { takeRequestFaults } from '../domain/events/account-commands.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import type { Validator } from '../generated/validators.js';
-import { refusal, reply } from './answer.js';
-import { type Call, header, incomingOf, pathAndQuery } from './call.js';
-import { readBody } from './request-body.js';
+import { errorAnswer, errorResponse, isRefusal, JSON_CONTENT_TYPE, jsonError, rateLimitHeaders } from './answer.js';
+import { Call, type CallPlan, header, incomingOf, pathAndQuery, readBody } from './call.js';
+import { storageRefusal } from './storage-error.js';
 import { describeValidationError, type InputLocation } from './validation-message.js';
+
+/** A handler's reply, as the pipeline sees it: status, body and headers, or a ready Response. */
+type Reply = { status: number; body?: unknown; headers?: Record<string, string>; json?: string } | Response;
 
 /**
  * Thrown to make the connection drop without an answer (a `drop_connection` fault). The app's error handler lets it
@@ -23,6 +26,17 @@ export class ConnectionDropped extends Error {
 }
 
 /**
+ * The Hono handler of one operation's route: each request becomes a {@link Call} on the route's plan, answered by
+ * {@link handleRequest}.
+ *
+ * @example
+ * app.on(route.method, path, operationHandler(plan));
+ */
+export function operationHandler(plan: CallPlan): (c: Context) => Response | Promise<Response> {
+  return (c) => handleRequest(new Call(plan, c));
+}
+
+/**
  * One request to one operation, from the moment Hono routed it: authenticate, admit (faults, the rate limit), parse
  * and validate the path and query, read and validate the body, ask the domain through the operation's handler,
  * answer. Every refusal on the way, whatever step raised it, leaves by one exit: `refusal` (Freshchat's error body,
@@ -31,11 +45,8 @@ export class ConnectionDropped extends Error {
  * The steps are written top to bottom in `requestSteps`, which yields only where it must wait (an injected latency,
  * a body, a group commit): a request with nothing to wait for is answered synchronously, and @hono/node-server then
  * writes the answer without a round of promises.
- *
- * @example
- * app.on(route.method, path, (c) => handleRequest(new Call(plan, c)));
  */
-export function handleRequest(call: Call): Response | Promise<Response> {
+function handleRequest(call: Call): Response | Promise<Response> {
   return advance(call, requestSteps(call), false, undefined);
 }
 
@@ -61,7 +72,7 @@ function* requestSteps(call: Call): Generator<Promise<unknown>, Response, unknow
     }
     if (faults.error?.status === 429) {
       // An injected 429 says the window is spent for a second, as its Retry-After does.
-      const { limit } = account.rateWindowFor(route.operationId);
+      const { limit } = account[call.plan.rateWindow];
       throw tooManyRequests({ limit, remaining: 0, resetAt: call.at + 1000 }, 1, 'too many requests (injected fault)');
     }
     if (faults.error)
@@ -136,6 +147,70 @@ function record(call: Call, response: Response): Response {
   });
   if (call.dropped) throw new ConnectionDropped();
   return response;
+}
+
+/**
+ * A handler's reply made a Response, with the `X-RateLimit-*` headers of a Freshchat operation; the JSON answered
+ * is kept on the call for the journal.
+ */
+function reply(call: Call, result: unknown): Response {
+  const { ctx, isFreshchat, rateWindow } = call.plan;
+  const account = call.account;
+  const rate = isFreshchat && account ? account[rateWindow].state(ctx.sandbox.clock.now()) : undefined;
+  const given = result as Reply;
+  if (given instanceof Response) {
+    if (rate) for (const [name, value] of Object.entries(rateLimitHeaders(rate))) given.headers.set(name, value);
+    return given;
+  }
+  const text = given.body === undefined ? null : (given.json ?? JSON.stringify(given.body));
+  if (text !== null) call.responseText = text;
+  const headers: Record<string, string> = {};
+  if (text !== null) headers['content-type'] = JSON_CONTENT_TYPE;
+  headers.date = ctx.date.now();
+  if (rate) rateLimitHeaders(rate, headers);
+  return dated(call, given.status, text, given.headers ? listedOrder(headers, given.headers) : headers);
+}
+
+/**
+ * A refusal of the call: Freshchat's error body (its JSON kept on the call for the journal), or the storage
+ * service's XML for the storage stand-in's operations (those without security).
+ */
+function refusal(call: Call, error: unknown): Response {
+  if (!call.plan.route.auth) return storageError(error);
+  const answer = errorAnswer(error);
+  const text = JSON.stringify(answer.body);
+  if (answer.refused) call.responseText = text;
+  return jsonError(answer, text);
+}
+
+/** The storage stand-in answers every refusal as the storage service does: 403 with an XML body. */
+function storageError(error: unknown): Response {
+  if (!isRefusal(error)) return errorResponse(error);
+  return storageRefusal({ code: 'AccessDenied', message: 'Access Denied' });
+}
+
+/**
+ * The Response of an answer made here, its headers given when it is made and marked as dated: @hono/node-server
+ * then writes it straight from this record, while touching `response.headers` afterwards would make it build a
+ * Headers object and turn it back into a record (bench/NOTES.md). The record lists the headers as that Headers
+ * object did (lower case, in order), and over a socket ends with `Content-Length`, where Node wrote it before, so
+ * the bytes on the wire are the same.
+ */
+function dated(call: Call, status: number, text: string | null, headers: Record<string, string>): Response {
+  const { ctx } = call.plan;
+  const incoming = incomingOf(call.c);
+  if (text !== null && incoming && incoming.method !== 'HEAD')
+    headers['Content-Length'] = String(Buffer.byteLength(text));
+  return ctx.date.madeDated(new Response(text, { status, headers }));
+}
+
+/** `headers` and `more` in one record, named and ordered as a Headers object lists them (lower case, sorted). */
+function listedOrder(headers: Record<string, string>, more: Record<string, string>): Record<string, string> {
+  const all: Record<string, string> = { ...headers };
+  for (const name in more) all[name.toLowerCase()] = more[name] as string;
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(all).sort()) out[name] = all[name] as string;
+  return out;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
-import { errorResponse } from './answer.js';
-import { RequestRefusal } from './error-answer.js';
+import { errorResponse, RequestRefusal } from './answer.js';
 
 /**
  * Whether a request's `Host` names this server, against DNS rebinding (a page on another site whose name is made

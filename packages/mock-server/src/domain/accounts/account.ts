@@ -116,14 +116,6 @@ export class Account {
     this.reportRateWindow = new RateWindow(limits.reportsPerMinute, 60_000);
   }
 
-  /**
-   * The window that counts this operation's requests, whose state its answers show in `X-RateLimit-*`: a raw report
-   * request's own one-a-minute window, every other `/v2` operation's general one.
-   */
-  rateWindowFor(operationId: RouteOperationId): RateWindow {
-    return operationId === 'requestRawReport' ? this.reportRateWindow : this.requestRateWindow;
-  }
-
   /** Builds an account from a seed at clock time `now`. Invalid references in the seed are `invalid`, naming them. */
   static fromSeed(
     seed: AccountSeed,
@@ -351,4 +343,18 @@ function prefixed(error: unknown, prefix: string): unknown {
   if (!(error instanceof DomainError)) return error;
   const kind = error.kind === 'not_found' ? 'invalid' : error.kind;
   return new DomainError(kind, kind === 'invalid' ? 'INVALID_VALUE' : error.code, `${prefix}${error.message}`);
+}
+
+/** An account's rate windows, by the name of the field that holds each. */
+export type RateWindowName = 'requestRateWindow' | 'reportRateWindow';
+
+/**
+ * The window whose state an operation's answers show in `X-RateLimit-*`: a raw report request's own one-a-minute
+ * window, every other `/v2` operation's general one. Decided once per route, not per request.
+ *
+ * @example
+ * account[rateWindowOf('requestRawReport')].state(now); // the report window's limit, remaining and reset
+ */
+export function rateWindowOf(operationId: RouteOperationId): RateWindowName {
+  return operationId === 'requestRawReport' ? 'reportRateWindow' : 'requestRateWindow';
 }

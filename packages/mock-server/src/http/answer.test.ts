@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { tooManyRequests } from '../domain/accounts/rate-window.js';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
-import { errorAnswer, RequestRefusal } from './error-answer.js';
+import { errorAnswer, RequestRefusal } from './answer.js';
 
 describe('errorAnswer', () => {
   it.each([
