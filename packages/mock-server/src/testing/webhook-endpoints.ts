@@ -26,6 +26,8 @@ export type Delivery = {
   body: Uint8Array<ArrayBuffer>;
   received: ReceivedWebhook;
   answered: boolean;
+  /** The attempt's place among those that reached the endpoint (0 for the first). */
+  arrival: number;
 };
 
 /**
@@ -34,6 +36,7 @@ export type Delivery = {
  * last answer repeats).
  */
 class Endpoint {
+  /** The deliveries that reached the endpoint, in the order they arrived. */
   readonly deliveries: Delivery[] = [];
   /** Every attempt that reached the endpoint, refused ones included; counted as soon as it arrives. */
   attempts = 0;
@@ -50,7 +53,8 @@ class Endpoint {
   }
 
   async handle(request: Request, signal: AbortSignal | undefined): Promise<Response> {
-    const answer = this.answers[Math.min(this.attempts++, this.answers.length - 1)] ?? 200;
+    const arrival = this.attempts++;
+    const answer = this.answers[Math.min(arrival, this.answers.length - 1)] ?? 200;
     if (answer === 'refuse') throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
     const body = new Uint8Array(await request.clone().arrayBuffer());
     const delivery: Delivery = {
@@ -60,8 +64,11 @@ class Endpoint {
       body,
       received: await receiveWebhook(request, { publicKey: this.publicKey }),
       answered: false,
+      arrival,
     };
-    this.deliveries.push(delivery);
+    // Listed in the order the attempts arrived: verifying one signature can take longer than the next attempt's.
+    const later = this.deliveries.findIndex((d) => d.arrival > arrival);
+    this.deliveries.splice(later === -1 ? this.deliveries.length : later, 0, delivery);
     if (!delivery.received.ok) {
       delivery.answered = true;
       return new Response(delivery.received.rejection.message, { status: delivery.received.rejection.status });
