@@ -105,6 +105,6 @@ export class InspectorFeed {
       .map((f) => `${f.id}:${f.remaining}`)
       .join();
     const time = clock.frozen ? `f${now}` : `r${clock.offset}`;
-    return `${lastRequest}|${deliveries}|${reports}|${faults}|${time}|${account.history.length}|${account.webhooks.all().length}`;
+    return `${lastRequest}|${deliveries}|${reports}|${faults}|${time}|${account.history.length}|${account.webhooks.size}`;
   }
 }

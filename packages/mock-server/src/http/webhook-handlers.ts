@@ -26,7 +26,7 @@ export function webhookHandlers(webhooks: WebhookDispatcher): OperationHandlers<
     triggerWebhook: ({ account, body }) =>
       whenDone(webhooks.trigger(account, body), ({ eventId, payload }) => ({
         status: 202 as const,
-        body: { event_id: eventId, action: body.action, subscribers: account.webhooks.all().length, payload },
+        body: { event_id: eventId, action: body.action, subscribers: account.webhooks.size, payload },
       })),
   };
 }

@@ -56,7 +56,7 @@ export class WebhookDispatcher {
     this.limits = { ...DEFAULT_DELIVERY_LIMITS, ...limits };
     this.queue = new DeliveryQueue(this.limits);
     sandbox.onStatusChange((event) => {
-      if (this.muted || event.account.webhooks.all().length === 0) return;
+      if (this.muted || event.account.webhooks.size === 0) return;
       this.send(event.account, 'agent_availability', agentAvailabilityPayload(event));
     });
     sandbox.onReset(() => {

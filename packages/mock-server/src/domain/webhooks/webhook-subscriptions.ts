@@ -45,6 +45,11 @@ export class WebhookSubscriptions {
     private readonly capacity = 100,
   ) {}
 
+  /** How many subscriptions the account has (without copying the list, as `all` does). */
+  get size(): number {
+    return this.subscriptions.length;
+  }
+
   /** Every subscription, oldest first. */
   all(): WebhookSubscription[] {
     return [...this.subscriptions];
