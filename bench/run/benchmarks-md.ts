@@ -11,11 +11,10 @@ import type { Cell, Throughput } from './throughput.js';
 
 /** Everything one bench run measured, as the scenarios return it. */
 export type Measured = Throughput & {
-  coldSandbox: number;
+  /** On this Node: the installed command's cold start, `node -e 0`'s and the floors', measured in turn. */
+  coldHere: ColdStartRun;
   coldPrism: number;
-  /** `node -e 0`'s start, in ms, measured in turn with the sandbox's. */
-  coldNode: number;
-  /** On each other supported Node: the installed command's cold start and that Node's `node -e 0`. */
+  /** The same on each other supported Node. */
   coldOnNodes: ColdStartRun[];
   reports: ReportRun[];
   simulations: Simulation[];
@@ -39,9 +38,8 @@ export function benchmarkLines(measured: Measured): string[] {
     sandboxRssBefore,
     sandboxRssAfter,
     sandboxRequests,
-    coldSandbox,
+    coldHere,
     coldPrism,
-    coldNode,
     coldOnNodes,
     reports,
     simulations,
@@ -49,6 +47,7 @@ export function benchmarkLines(measured: Measured): string[] {
     inProcess,
     load,
   } = measured;
+  const coldSandbox = coldHere.sandboxMs;
   const cell = (s: string, t: string) => results.get(`${s}|${t}`) as Cell;
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   /** The installed version of a package, found from where the sandbox (or the root, for autocannon) resolves it. */
@@ -109,19 +108,21 @@ export function benchmarkLines(measured: Measured): string[] {
   lines.push('| server | median ms |', '| --- | ---: |');
   lines.push(
     `| sandbox command (\`bin/freshchat-sandbox.js\`, as \`pnpm start\` runs it) | ${fmt(coldSandbox)} |`,
-    `| \`node -e 0\` (Node itself, in turn with the command) | ${fmt(coldNode)} |`,
+    `| bare Hono on @hono/node-server (\`bench/cold-start-floor.mjs hono\`, in turn with the command) | ${fmt(coldHere.honoMs)} |`,
+    `| plain node:http (\`bench/cold-start-floor.mjs node-http\`, in turn) | ${fmt(coldHere.httpMs)} |`,
+    `| \`node -e 0\` (Node itself, in turn) | ${fmt(coldHere.nodeMs)} |`,
     `| prism mock | ${fmt(coldPrism)} |`,
   );
   lines.push(
     '',
-    "On each other Node users run (the npm registry's `node` package), the same command, which turns on Node's compile cache from Node 22.1 (the cache written by a first start), against that Node's own `node -e 0`, in turn, medians:",
+    "On each Node users run (the npm registry's `node` package for the others), the same command, which turns on Node's compile cache from Node 22.1 (the cache written by a first start), against that Node's own `node -e 0` and the two floors (neither bundled nor cached), in turn, medians; each ratio is to `node -e 0`:",
     '',
-    '| Node | sandbox command ms | `node -e 0` ms | ratio |',
-    '| --- | ---: | ---: | ---: |',
-    ...coldOnNodes.map((r) =>
+    '| Node | sandbox command ms | bare Hono ms | node:http ms | `node -e 0` ms | sandbox | bare Hono | node:http |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...[coldHere, ...coldOnNodes].map((r) =>
       r.missing
-        ? `| ${r.node} | not measured: ${r.missing} | | |`
-        : `| ${r.node} | ${fmt(r.sandboxMs)} | ${fmt(r.nodeMs)} | ${fmt(r.sandboxMs / r.nodeMs, 2)}× |`,
+        ? `| ${r.node} | not measured: ${r.missing} | | | | | | |`
+        : `| ${r.node} | ${fmt(r.sandboxMs)} | ${fmt(r.honoMs)} | ${fmt(r.httpMs)} | ${fmt(r.nodeMs)} | ${fmt(r.sandboxMs / r.nodeMs, 2)}× | ${fmt(r.honoMs / r.nodeMs, 2)}× | ${fmt(r.httpMs / r.nodeMs, 2)}× |`,
     ),
   );
   lines.push('', '## Report generation (time from the first GET of the links to the last byte of the zipped CSVs)', '');
@@ -201,13 +202,10 @@ export function benchmarkLines(measured: Measured): string[] {
   }
   lines.push(`| GET throughput ≥ 10× Prism | ${both(get.prism, 1)} | ${mark(meets(get.prism, 10))} |`);
   lines.push(`| cold start < 400 ms | ${fmt(coldSandbox)} ms | ${mark(coldSandbox < 400)} |`);
-  const coldRuns = [
-    { node: process.version, sandboxMs: coldSandbox, nodeMs: coldNode },
-    ...coldOnNodes.filter((r) => !r.missing),
-  ];
+  const coldRuns = [coldHere, ...coldOnNodes.filter((r) => !r.missing)];
   const major = (node: string) => node.replace(/\..*/, '');
   lines.push(
-    `| cold start ≤ 2× \`node -e 0\` (aiming at 1.5×) | ${coldRuns.map((r) => `${major(r.node)}: ${fmt(r.sandboxMs / r.nodeMs, 2)}× (${fmt(r.sandboxMs)} / ${fmt(r.nodeMs)} ms)`).join('; ')} | ${coldRuns.map((r) => `${major(r.node)} ${mark(r.sandboxMs / r.nodeMs <= 2)}`).join(', ')} |`,
+    `| cold start ≤ 2× \`node -e 0\` (aiming at 1.5×) | ${coldRuns.map((r) => `${major(r.node)}: ${fmt(r.sandboxMs / r.nodeMs, 2)}× (${fmt(r.sandboxMs)} / ${fmt(r.nodeMs)} ms; bare Hono ${fmt(r.honoMs / r.nodeMs, 2)}×, node:http ${fmt(r.httpMs / r.nodeMs, 2)}×)`).join('; ')} | ${coldRuns.map((r) => `${major(r.node)} ${mark(r.sandboxMs / r.nodeMs <= 2)}`).join(', ')} |`,
   );
   lines.push(
     `| cold start ≥ 5× faster than Prism | ${fmt(coldPrism / coldSandbox, 1)}× | ${mark(coldPrism / coldSandbox >= 5)} |`,

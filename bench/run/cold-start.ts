@@ -4,8 +4,19 @@ import { otherNodes } from './other-nodes.js';
 import { start, stop, until200 } from './processes.js';
 import { median, prismBin, quick, TOKEN } from './settings.js';
 
-/** One Node's cold starts: the sandbox's command and `node -e 0`, medians in ms; `missing` says why there are none. */
-export type ColdStartRun = { node: string; sandboxMs: number; nodeMs: number; missing?: string };
+/**
+ * One Node's cold starts, medians in ms: the sandbox's command, `node -e 0`, and the floor of a server's first 200
+ * (plain node:http, and a bare Hono app on @hono/node-server: `bench/cold-start-floor.mjs`); `missing` says why there
+ * are none.
+ */
+export type ColdStartRun = {
+  node: string;
+  sandboxMs: number;
+  nodeMs: number;
+  httpMs: number;
+  honoMs: number;
+  missing?: string;
+};
 
 async function coldStart(command: string, args: (port: number) => string[], path: string, runs: number) {
   const times: number[] = [];
@@ -26,29 +37,39 @@ function bareNodeStart(node: string): number {
   return performance.now() - since;
 }
 
-/** Medians of `runs` starts of `entry` on `node` to its first 200, each in turn with a start of `node -e 0`. */
+/** The floors' script: plain node:http, or a bare Hono app, answering their first GET. */
+const FLOOR = 'bench/cold-start-floor.mjs';
+
+/**
+ * Medians of `runs` starts of `entry` on `node` to its first 200, each in turn with a start of `node -e 0` and of the
+ * two floors (plain node:http, bare Hono), so that all four see the same machine.
+ */
 async function sandboxAgainstNode(node: string, entry: string, runs: number) {
   const sandbox: number[] = [];
   const bare: number[] = [];
+  const http: number[] = [];
+  const hono: number[] = [];
+  const path = '/v2/agents/status';
   for (let i = 0; i < runs; i++) {
     bare.push(bareNodeStart(node));
-    sandbox.push(await coldStart(node, (p) => [entry, '--port', String(p), '--quiet'], '/v2/agents/status', 1));
+    http.push(await coldStart(node, (p) => [FLOOR, 'node-http', '--port', String(p)], path, 1));
+    hono.push(await coldStart(node, (p) => [FLOOR, 'hono', '--port', String(p)], path, 1));
+    sandbox.push(await coldStart(node, (p) => [entry, '--port', String(p), '--quiet'], path, 1));
   }
-  return { sandboxMs: median(sandbox), nodeMs: median(bare) };
+  return { sandboxMs: median(sandbox), nodeMs: median(bare), httpMs: median(http), honoMs: median(hono) };
 }
 
 /** The sandbox's command as `pnpm start` and `npx freshchat-sandbox` run it (it turns on Node's compile cache). */
 const COMMAND = 'packages/mock-server/bin/freshchat-sandbox.js';
 
 /**
- * Median milliseconds from process start to first 200: the sandbox's command and `node -e 0` in turn with it, so that
- * both see the same machine, and Prism's mock; then the same on each other supported Node, its compile cache written
- * by a first start, as a user's later starts find it.
+ * Median milliseconds from process start to first 200: the sandbox's command, with `node -e 0` and the two floors in
+ * turn with it, so that all see the same machine, and Prism's mock; then the same on each other supported Node, its
+ * compile cache written by a first start, as a user's later starts find it.
  */
 export async function measureColdStarts(): Promise<{
-  coldSandbox: number;
+  coldHere: ColdStartRun;
   coldPrism: number;
-  coldNode: number;
   coldOnNodes: ColdStartRun[];
 }> {
   const runs = quick ? 3 : 9;
@@ -62,7 +83,8 @@ export async function measureColdStarts(): Promise<{
   const coldOnNodes: ColdStartRun[] = [];
   for (const { major, binary, missing } of otherNodes()) {
     if (!binary) {
-      coldOnNodes.push({ node: `v${major}`, sandboxMs: Number.NaN, nodeMs: Number.NaN, missing });
+      const none = Number.NaN;
+      coldOnNodes.push({ node: `v${major}`, sandboxMs: none, nodeMs: none, httpMs: none, honoMs: none, missing });
       continue;
     }
     const version = spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.trim();
@@ -73,5 +95,5 @@ export async function measureColdStarts(): Promise<{
       ...(await sandboxAgainstNode(binary, COMMAND, runs)),
     });
   }
-  return { coldSandbox: here.sandboxMs, coldPrism, coldNode: here.nodeMs, coldOnNodes };
+  return { coldHere: { node: process.version, ...here }, coldPrism, coldOnNodes };
 }
