@@ -1,5 +1,5 @@
 export { DataDirError } from './adapters/data-dir-lock.js';
-export type { AccountLimits, AccountSeed } from './domain/accounts/account.js';
+export type { AccountLimits } from './domain/accounts/account.js';
 export { DEFAULT_SEED, SANDBOX_ADMIN_ID, SANDBOX_APP_ID, SANDBOX_TOKEN } from './domain/accounts/default-seed.js';
 export type { BuiltInStatusIds } from './domain/agents/agent-status.js';
 export { VirtualClock } from './domain/clock/virtual-clock.js';
@@ -8,6 +8,7 @@ export type { EventBatch, EventSink, EventStore } from './domain/events/event-si
 export type { SandboxEvent } from './domain/events/sandbox-event.js';
 export { Sandbox } from './domain/sandbox.js';
 export type { SandboxLimits, SandboxOptions } from './domain/sandbox-options.js';
+export type { AccountSeed } from './domain/seed-file.js';
 export { checkSeedFile, type SeedFile } from './domain/seed-file.js';
 export type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 export {

@@ -1,11 +1,10 @@
 import { hash } from 'node:crypto';
-import { Account, type AccountHooks, type AccountSeed } from './accounts/account.js';
+import { Account, type AccountHooks } from './accounts/account.js';
 import { DEFAULT_SEED } from './accounts/default-seed.js';
 import { tooManyRequests } from './accounts/rate-window.js';
 import { type StatusChange, type StatusChangeResult, statusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import { DomainError } from './domain-error.js';
-import { applyAccountEvent } from './events/apply-account-event.js';
 import { acceptAtOnce, type EventBatch, type EventSink, type Pending } from './events/event-sink.js';
 import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
@@ -19,7 +18,14 @@ import {
   type SandboxLimits,
   type SandboxOptions,
 } from './sandbox-options.js';
-import { checkSeedFile, ROLE_NAMES, type SeedFile, SHARED_BUILT_IN_IDS, withBuiltInIds } from './seed-file.js';
+import {
+  type AccountSeed,
+  checkSeedFile,
+  ROLE_NAMES,
+  type SeedFile,
+  SHARED_BUILT_IN_IDS,
+  withBuiltInIds,
+} from './seed-file.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 
 /**
@@ -197,7 +203,7 @@ export class Sandbox {
    * what it creates before it is done.
    *
    * @example
-   * const steps = sandbox.executeInSteps(() => ({ events, applySteps: () => account.applySimulationSteps(…), answer }));
+   * const steps = sandbox.executeInSteps(() => ({ events, applySteps: () => account.simulation.applySteps(…), answer }));
    */
   *executeInSteps<R>(
     decide: () => Decision<R> & { applySteps: () => Generator<void, unknown> },
@@ -265,7 +271,7 @@ export class Sandbox {
         break;
       }
       default:
-        applyAccountEvent(this.accountOf(event.app), event);
+        this.accountOf(event.app).apply(event);
     }
   }
 

@@ -1,7 +1,36 @@
 import { fieldPath } from '@freshchat-sandbox/openapi/field-path';
 import { seedFileValidator } from '../generated/validators.js';
-import type { AccountSeed } from './accounts/account.js';
+import type { AgentRoutingType } from './agents/agent-roster.js';
+import type { BuiltInStatusIds } from './agents/agent-status.js';
 import { DomainError } from './domain-error.js';
+import type { SimulationRequest } from './simulation/simulation-window.js';
+
+/** An account's starting data, as a seed file or `POST /_mock/accounts` gives it. */
+export type AccountSeed = {
+  token?: string | undefined;
+  app_id?: string | undefined;
+  admin_id?: string | undefined;
+  /** The ids of the two built-in statuses; new ones (random, or from the id seed) when left out. */
+  built_in_status_ids?: BuiltInStatusIds | undefined;
+  statuses?: { id?: string | undefined; name: string; emoji?: string | undefined }[] | undefined;
+  agents?:
+    | {
+        id?: string | undefined;
+        first_name: string;
+        last_name: string;
+        email?: string | undefined;
+        agent_status_id?: string | undefined;
+        since?: string | undefined;
+        is_deactivated?: boolean | undefined;
+        login_status?: boolean | undefined;
+        routing_type?: AgentRoutingType | undefined;
+        groups?: string[] | undefined;
+      }[]
+    | undefined;
+  /** The RSA private key (PEM) that signs the account's webhooks; made on first use when left out. */
+  webhook_private_key?: string | undefined;
+  simulate?: SimulationRequest | undefined;
+};
 
 /** A seed file: the accounts the sandbox starts with, and returns to on reset. The first is the default. */
 export type SeedFile = { accounts: AccountSeed[] };

@@ -232,7 +232,7 @@ describe('a large simulation, in steps', () => {
     const sandbox = openSandbox();
     const account = sandbox.mock.state.authenticate('sandbox-token');
     if (!account) throw new Error('no default account');
-    const started = vi.spyOn(account, 'floorStatuses');
+    const started = vi.spyOn(account.simulation, 'floorStatuses');
     const done: string[] = [];
     // 10,000 agent-days: many steps of the floor and of its merge into the history.
     const simulating = simulate(sandbox, { agents: 1000, days: 10, seed: 4 }).then((made) => {
@@ -267,7 +267,7 @@ describe('a large simulation, in steps', () => {
     // The reset comes once the floor is being made (it starts by reading the account's statuses).
     const account = sandbox.mock.state.authenticate('sandbox-token');
     if (!account) throw new Error('no default account');
-    const started = vi.spyOn(account, 'floorStatuses');
+    const started = vi.spyOn(account.simulation, 'floorStatuses');
     const refused = sandbox.control.POST('/_mock/simulate', { body: { agents: 5000, days: 10, seed: 3 } });
     while (started.mock.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
     expect((await sandbox.control.POST('/_mock/reset')).response.status).toBe(200);

@@ -1,51 +1,18 @@
 import type { KeyObject } from 'node:crypto';
 import type { RouteOperationId } from '../../generated/documents.js';
-import { emailFromName } from '../agents/agent-email.js';
-import { type Agent, AgentRoster, type AgentRoutingType } from '../agents/agent-roster.js';
+import { AgentRoster } from '../agents/agent-roster.js';
 import { type BuiltInStatusIds, StatusCatalog } from '../agents/agent-status.js';
 import { DomainError } from '../domain-error.js';
+import type { SandboxEvent } from '../events/sandbox-event.js';
 import { StatusHistory } from '../history/status-history.js';
 import { type IdSource, randomIds } from '../id-source.js';
 import type { ReportJob } from '../reports/report-job.js';
-import { type FloorStatuses, type SimulatedFloor, simulateFloorSteps } from '../simulation/simulated-floor.js';
-import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
+import type { AccountSeed } from '../seed-file.js';
+import { AccountSimulation } from '../simulation/account-simulation.js';
 import { WebhookSubscriptions } from '../webhooks/webhook-subscriptions.js';
 import { FaultPlan } from './fault-plan.js';
 import { RateWindow } from './rate-window.js';
 import { RequestJournal } from './request-journal.js';
-
-/** An account's starting data, as a seed file or `POST /_mock/accounts` gives it. */
-export type AccountSeed = {
-  token?: string | undefined;
-  app_id?: string | undefined;
-  admin_id?: string | undefined;
-  /** The ids of the two built-in statuses; new ones (random, or from the id seed) when left out. */
-  built_in_status_ids?: BuiltInStatusIds | undefined;
-  statuses?: { id?: string | undefined; name: string; emoji?: string | undefined }[] | undefined;
-  agents?:
-    | {
-        id?: string | undefined;
-        first_name: string;
-        last_name: string;
-        email?: string | undefined;
-        agent_status_id?: string | undefined;
-        since?: string | undefined;
-        is_deactivated?: boolean | undefined;
-        login_status?: boolean | undefined;
-        routing_type?: AgentRoutingType | undefined;
-        groups?: string[] | undefined;
-      }[]
-    | undefined;
-  /** The RSA private key (PEM) that signs the account's webhooks; made on first use when left out. */
-  webhook_private_key?: string | undefined;
-  simulate?: SimulationRequest | undefined;
-};
-
-/** Simulated agents' records made between two steps of a simulation. */
-const AGENTS_PER_STEP = 500;
-
-/** What a simulation created. */
-export type SimulationOutcome = { agentIds: string[]; changes: number; from: number; to: number };
 
 /** What an account asks of the sandbox around it: new ids, its signing key, and a place to keep that key. */
 export type AccountHooks = {
@@ -87,9 +54,8 @@ export class Account {
   readonly requestRateWindow: RateWindow;
   /** Raw report requests' own window: `reportsPerMinute` (one by default) a minute; see `Sandbox.requestReport`. */
   readonly reportRateWindow: RateWindow;
-  /** Agent-days simulated so far (see `limits.simulatedAgentDays`). */
-  private simulatedAgentDays = 0;
-  private applyingSimulation = false;
+  /** The agents and history simulated in it, within `limits.simulatedAgentDays`. */
+  readonly simulation: AccountSimulation;
   /** The seed the account was made from, with its token and ids: what a reset of the account alone returns to. */
   private made: AccountSeed | undefined;
 
@@ -99,7 +65,7 @@ export class Account {
     readonly adminId: string,
     builtInStatusIds: BuiltInStatusIds,
     readonly limits: AccountLimits,
-    private readonly hooks: AccountHooks,
+    hooks: AccountHooks,
   ) {
     this.statuses = new StatusCatalog(hooks.newId, builtInStatusIds);
     this.agents = new AgentRoster(this.statuses, this.history, hooks.newId);
@@ -114,6 +80,13 @@ export class Account {
     this.journal = new RequestJournal(limits.journalCapacity);
     this.requestRateWindow = new RateWindow(limits.requestsPerMinute, 60_000);
     this.reportRateWindow = new RateWindow(limits.reportsPerMinute, 60_000);
+    this.simulation = new AccountSimulation(
+      this.agents,
+      this.statuses,
+      this.history,
+      hooks.newId,
+      limits.simulatedAgentDays,
+    );
   }
 
   /** Builds an account from a seed at clock time `now`. Invalid references in the seed are `invalid`, naming them. */
@@ -194,7 +167,7 @@ export class Account {
     }
     if (seed.simulate) {
       try {
-        account.simulate(seed.simulate, now);
+        account.simulation.simulate(seed.simulate, now);
       } catch (error) {
         throw prefixed(error, 'simulate.');
       }
@@ -203,120 +176,60 @@ export class Account {
   }
 
   /**
-   * Creates `request.agents` new agents with simulated status history over the `days` before `until` (default
-   * `now`), backfilled: the history lies in the past and sends no webhooks. Ids come from the sandbox's id source.
-   * Reports completed before `now` do not show the new agents.
+   * Applies an event that concerns this account alone. Like `Sandbox.apply`, it reads no clock and draws no id: the
+   * event carries them. (`reportRequested` also touches the sandbox's index of reports, so `Sandbox.apply` handles it.)
    */
-  simulate(request: SimulationRequest, now: number): SimulationOutcome {
-    return this.applySimulation(request, now, this.planSimulation(request, now));
-  }
-
-  /** The ids of the agents `simulate` would create, drawn; refused as `simulate` refuses. Nothing changes. */
-  planSimulation(request: SimulationRequest, now: number): string[] {
-    this.checkSimulation(request, now);
-    return Array.from({ length: request.agents }, () => {
-      const id = this.hooks.newId();
-      // Not a client's mistake: an id source that repeats itself is broken.
-      if (this.agents.has(id)) throw new Error(`the id source gave ${id} again`);
-      return id;
-    });
-  }
-
-  /** Refuses what `simulate` refuses (the window, the account's simulated agent-days); nothing is drawn. */
-  checkSimulation(request: SimulationRequest, now: number): void {
-    simulationWindow(request, now);
-    const asked = request.agents * request.days;
-    const left = this.limits.simulatedAgentDays - this.simulatedAgentDays;
-    if (asked > left) {
-      throw new DomainError(
-        'conflict',
-        'SIMULATION_LIMIT',
-        `agents: an account holds at most ${this.limits.simulatedAgentDays} simulated agent-days; ${left} are left, ${asked} asked`,
-      );
+  apply(event: Exclude<Extract<SandboxEvent, { app: string }>, { type: 'reportRequested' }>): void {
+    switch (event.type) {
+      case 'statusChanged':
+        this.history.record(event);
+        break;
+      case 'statusChanges':
+        this.history.append(event.changes);
+        break;
+      case 'agentHired':
+        this.agents.put(event);
+        break;
+      case 'agentLoggedIn':
+      case 'agentLoggedOut':
+        this.agents.setLoginStatus(event.agentId, event.type === 'agentLoggedIn');
+        break;
+      case 'statusCreated':
+        this.statuses.put(event.status);
+        break;
+      case 'statusRenamed':
+        this.statuses.rename(event.statusId, event);
+        break;
+      case 'statusDeleted':
+        this.statuses.remove(event.statusId);
+        break;
+      case 'subscriptionAdded':
+        this.webhooks.put(event.subscription);
+        break;
+      case 'subscriptionRemoved':
+        this.webhooks.remove(event.subscriptionId);
+        break;
+      case 'webhookKeyMade':
+        this.webhooks.restoreKeyPair(event.privateKeyPem);
+        break;
+      case 'faultAdded':
+        this.faults.put(event.fault);
+        break;
+      case 'faultUsed':
+        this.faults.use(event.faultId);
+        break;
+      case 'faultRemoved':
+        this.faults.remove(event.faultId);
+        break;
+      case 'faultsCleared':
+        this.faults.clear();
+        break;
+      case 'historySimulated':
+        this.simulation.apply(event.request, event.at, event.agentIds);
+        break;
+      default:
+        throw new Error(`no way to apply ${JSON.stringify((event as { type: unknown }).type)}`);
     }
-  }
-
-  /** The statuses a simulated floor is made of, as the account has them now (the floor depends on them). */
-  floorStatuses(): FloorStatuses {
-    const ref = (id: string) => {
-      const status = this.statuses.get(id);
-      return { id: status.id, name: status.name, active: this.statuses.isActive(status.id) };
-    };
-    return {
-      active: ref(this.statuses.active.id),
-      unavailable: ref(this.statuses.unavailable.id),
-      custom: this.statuses.custom().map((s) => ref(s.id)),
-    };
-  }
-
-  /** Creates the simulated agents `planSimulation` named, as of `now`: the floor is a pure function of the request. */
-  applySimulation(request: SimulationRequest, now: number, agentIds: string[]): SimulationOutcome {
-    const steps = this.applySimulationSteps(request, now, agentIds);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-    }
-  }
-
-  /**
-   * {@link applySimulation} in steps of a few milliseconds, with the floor made already when it is given (it must be
-   * `simulateFloor` of the request, its window as of `now` and {@link floorStatuses}). The new agents appear at the
-   * last step; one account takes one simulation at a time (see `StatusHistory.backfillSteps`).
-   */
-  *applySimulationSteps(
-    request: SimulationRequest,
-    now: number,
-    agentIds: string[],
-    made?: SimulatedFloor,
-  ): Generator<void, SimulationOutcome> {
-    if (this.applyingSimulation) throw new RangeError('a simulation is being applied already');
-    this.applyingSimulation = true;
-    try {
-      return yield* this.simulationSteps(request, now, agentIds, made);
-    } finally {
-      this.applyingSimulation = false;
-    }
-  }
-
-  /** Whether a simulation is being applied in steps: another must wait until it is done. */
-  get simulating(): boolean {
-    return this.applyingSimulation;
-  }
-
-  private *simulationSteps(
-    request: SimulationRequest,
-    now: number,
-    agentIds: string[],
-    made: SimulatedFloor | undefined,
-  ): Generator<void, SimulationOutcome> {
-    const window = simulationWindow(request, now);
-    // Agents hired between the steps come after the simulated ones, as when the events are applied one by one.
-    const position = this.agents.size;
-    const floor = made ?? (yield* simulateFloorSteps(request, window, this.floorStatuses()));
-    if (floor.agents.length !== agentIds.length) throw new RangeError('a simulation names one id per agent');
-    const agents: Agent[] = [];
-    for (const [a, simulated] of floor.agents.entries()) {
-      const id = agentIds[a] as string;
-      agents.push({
-        id,
-        firstName: simulated.firstName,
-        lastName: simulated.lastName,
-        email: emailFromName(simulated.firstName, simulated.lastName, id),
-        isDeactivated: false,
-        loginStatus: true,
-        routingType: simulated.routingType,
-        groups: [],
-        createdAt: window.from,
-      });
-      if (a % AGENTS_PER_STEP === AGENTS_PER_STEP - 1) yield;
-    }
-    yield* this.history.backfillSteps(
-      { ...floor, agentIds, actors: agentIds.map((id) => ({ type: 'agent' as const, id })) },
-      now,
-    );
-    this.agents.enrollAt(agents, position);
-    this.simulatedAgentDays += request.agents * request.days;
-    return { agentIds, changes: floor.length, from: window.from, to: window.to };
   }
 
   /** The seed the account was made from, its token and ids filled in: a reset of this account alone loads it. */

@@ -1,5 +1,5 @@
+import type { AccountSeed } from '../seed-file.js';
 import { SANDBOX_WEBHOOK_PRIVATE_KEY } from '../webhooks/sandbox-webhook-key.js';
-import type { AccountSeed } from './account.js';
 
 /** The token of the default account; the README names it. */
 export const SANDBOX_TOKEN = 'sandbox-token';

@@ -3,13 +3,14 @@
  * changing nothing), returns its events to `Sandbox.execute`, which has the sink take them and applies them, then
  * answers. The sandbox-wide commands (status changes, report requests, accounts, reset) are `Sandbox` methods.
  */
-import type { Account, SimulationOutcome } from '../accounts/account.js';
+import type { Account } from '../accounts/account.js';
 import type { Fault, FaultInput } from '../accounts/fault-plan.js';
 import type { Agent, AgentPlan } from '../agents/agent-roster.js';
 import type { AgentStatus } from '../agents/agent-status.js';
 import type { ClockReading } from '../clock/virtual-clock.js';
 import { DomainError } from '../domain-error.js';
 import type { Sandbox } from '../sandbox.js';
+import type { SimulationOutcome } from '../simulation/account-simulation.js';
 import { simulateFloorSteps } from '../simulation/simulated-floor.js';
 import { type SimulationRequest, simulationWindow } from '../simulation/simulation-window.js';
 import type { WebhookSubscription } from '../webhooks/webhook-subscriptions.js';
@@ -163,10 +164,10 @@ export function* simulateHistorySteps(
 ): Generator<void, Pending<SimulationOutcome>> {
   for (;;) {
     const at = sandbox.clock.now();
-    account.checkSimulation(request, at);
-    const statuses = account.floorStatuses();
+    account.simulation.check(request, at);
+    const statuses = account.simulation.floorStatuses();
     const floor = yield* simulateFloorSteps(request, simulationWindow(request, at), statuses);
-    while (account.simulating) yield;
+    while (account.simulation.busy) yield;
     if (!sandbox.holds(account)) {
       throw new DomainError(
         'conflict',
@@ -175,12 +176,12 @@ export function* simulateHistorySteps(
       );
     }
     // The floor depends on the statuses; replaying the event makes it with those of the moment it is applied.
-    if (JSON.stringify(account.floorStatuses()) !== JSON.stringify(statuses)) continue;
+    if (JSON.stringify(account.simulation.floorStatuses()) !== JSON.stringify(statuses)) continue;
     return yield* sandbox.executeInSteps(() => {
-      const agentIds = account.planSimulation(request, at);
+      const agentIds = account.simulation.plan(request, at);
       return {
         events: [{ type: 'historySimulated', app: account.appId, request, agentIds, at }],
-        applySteps: () => account.applySimulationSteps(request, at, agentIds, floor),
+        applySteps: () => account.simulation.applySteps(request, at, agentIds, floor),
         answer: () => ({ agentIds, changes: floor.length, from: floor.from, to: floor.to }),
       };
     });

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { frozenClock, IDS } from '../../testing/sandbox-harness.js';
-import type { Account, SimulationOutcome } from '../accounts/account.js';
+import type { Account } from '../accounts/account.js';
 import { DomainError, storageUnavailable } from '../domain-error.js';
 import { Sandbox } from '../sandbox.js';
+import type { SimulationOutcome } from '../simulation/account-simulation.js';
 import {
   addFault,
   advanceClock,
