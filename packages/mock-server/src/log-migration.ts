@@ -94,7 +94,7 @@ async function migrateEntry(
     const app = entry.appId;
     if (!mock.state.allAccounts().some((a) => a.appId === app)) return;
     const privateKeyPem = entry.privateKeyPem;
-    mock.state.execute(() => ({ events: [{ type: 'webhookKeyMade', app, privateKeyPem }], answer: () => {} }));
+    mock.state.commands.execute(() => ({ events: [{ type: 'webhookKeyMade', app, privateKeyPem }], answer: () => {} }));
   } else if (entry.type === 'request') {
     moment.realAt = entry.realAt;
     moment.ids = [...entry.ids];

@@ -1,16 +1,15 @@
 import { hash } from 'node:crypto';
 import { Account, type AccountHooks } from './accounts/account.js';
 import { DEFAULT_SEED } from './accounts/default-seed.js';
-import { tooManyRequests } from './accounts/rate-window.js';
 import { type StatusChange, type StatusChangeResult, statusChangeResult } from './agents/agent-roster.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import { DomainError } from './domain-error.js';
-import { acceptAtOnce, type EventBatch, type EventSink, type Pending } from './events/event-sink.js';
+import { acceptAtOnce, Commands, type Pending } from './events/event-sink.js';
 import type { SandboxEvent } from './events/sandbox-event.js';
 import type { Actor } from './history/history-entry.js';
 import { derivedId } from './id-source.js';
 import { DownloadLinkSigner } from './reports/download-link.js';
-import { checkReportWindow, type ReportJob, type ReportRequest } from './reports/report-job.js';
+import type { ReportJob } from './reports/report-job.js';
 import { SandboxIds } from './sandbox-ids.js';
 import {
   DEFAULT_LIMITS,
@@ -27,12 +26,6 @@ import {
   withBuiltInIds,
 } from './seed-file.js';
 import { seededRsaKey } from './webhooks/seeded-key-pair.js';
-
-/**
- * What a command decided: its events, what it answers once they are applied, and what it tells others (the
- * status-change and reset listeners) once they are kept: at once, or when a group commit's fsync has succeeded.
- */
-export type Decision<R> = { events: SandboxEvent[]; answer: () => R; announce?: ((answer: R) => void) | undefined };
 
 /** A status change that happened, for whoever listens (the webhook dispatcher). */
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
@@ -57,25 +50,29 @@ export class Sandbox {
   private readonly listeners = new Set<(event: StatusChangeEvent) => void>();
   private readonly resetListeners = new Set<() => void>();
   private readonly hooks: AccountHooks;
-  private readonly sink: EventSink;
+  /** Carries out every command: decided, kept by the sink, applied, answered (`commands.execute`). */
+  readonly commands: Commands;
   private readonly ids: SandboxIds;
   /** The admin token's key (see `tokenKey`), when one is given. */
   private readonly adminKey: string | undefined;
   private readonly sharedIds: boolean;
   private readonly replay: SandboxOptions['replay'];
-  /** Counts rebuilds: a batch accepted before the last one was undone by it (see `undo`). */
-  private rebuilds = 0;
 
   constructor(options: SandboxOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
-    this.sink = options.sink ?? acceptAtOnce;
     this.ids = new SandboxIds(options.ids);
+    this.commands = new Commands(
+      options.sink ?? acceptAtOnce,
+      this.ids,
+      (event) => this.apply(event),
+      () => this.resume(),
+    );
     this.adminKey = options.adminToken === undefined ? undefined : tokenKey(options.adminToken);
     this.sharedIds = options.sharedBuiltInIds ?? false;
     this.hooks = {
       newId: () => this.newId(),
       onKeyPair: (account, privateKeyPem) => {
-        const kept = this.execute(() => ({
+        const kept = this.commands.execute(() => ({
           events: [{ type: 'webhookKeyMade', app: account.appId, privateKeyPem }],
           answer: () => {},
         }));
@@ -134,94 +131,6 @@ export class Sandbox {
     return [...this.accounts.values()];
   }
 
-  /**
-   * Carries out a command: `decide` checks it against the state (throwing a `DomainError` and changing nothing
-   * when it is refused) and returns its events; the sink takes them (a refusal, such as a full disk, applies
-   * nothing); they are applied; then `answer` answers. No events: nothing to keep, `answer` answers at once (or,
-   * when earlier changes still wait to be kept, once they are).
-   *
-   * A sink that must wait (a group commit) returns a promise: the events are applied at once, so the next
-   * decision sees them, the answer is computed at once, and both the answer and `announce` wait for the promise.
-   * If it rejects, the batch was not kept: `undo` rebuilds the state from what the store kept, and the answer is the
-   * refusal.
-   *
-   * @example
-   * sandbox.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
-   */
-  execute<R>(decide: () => Decision<R>): Pending<R> {
-    const drawnBefore = this.ids.drawn;
-    const { events, answer, announce } = decide();
-    let durable: void | Promise<void>;
-    if (events.length === 0) {
-      // Nothing to keep; but what it read may be changes still waiting to be kept.
-      durable = this.sink.unsettled?.();
-    } else {
-      try {
-        durable = this.sink.accept(this.batchOf(events));
-      } catch (error) {
-        // Refused: the ids it drew are drawn again by the next command, as if this one had never come.
-        this.ids.resume(drawnBefore);
-        throw error;
-      }
-      for (const event of events) this.apply(event);
-    }
-    const answered = answer();
-    if (!(durable instanceof Promise)) {
-      announce?.(answered);
-      return answered;
-    }
-    const rebuilds = this.rebuilds;
-    return durable.then(
-      () => {
-        announce?.(answered);
-        return answered;
-      },
-      (error: unknown) => {
-        this.undo(rebuilds);
-        throw error;
-      },
-    );
-  }
-
-  /**
-   * A batch accepted after the `rebuilds`-th rebuild was not kept. The sink then refuses it and every batch it
-   * accepted after it (they were all applied after it), and the state holds changes that were never kept: it is
-   * rebuilt from what the store kept, once for all of them (the first refusal rebuilds; the others were accepted
-   * before that rebuild, which undid them too).
-   */
-  private undo(rebuilds: number): void {
-    if (rebuilds !== this.rebuilds) return;
-    this.rebuilds++;
-    this.resume();
-  }
-
-  /**
-   * {@link execute} for a command whose events take long to apply (a large simulation): decided and taken by the
-   * sink the same way, then applied by `applySteps` a slice per step, so other commands are carried out between
-   * steps; answered after the last. `applySteps` must leave the state as `apply` of the events would (a restart
-   * applies them that way), with the commands carried out meanwhile as if they came after it: they must not touch
-   * what it creates before it is done.
-   *
-   * @example
-   * const steps = sandbox.executeInSteps(() => ({ events, applySteps: () => account.simulation.applySteps(…), answer }));
-   */
-  *executeInSteps<R>(
-    decide: () => Decision<R> & { applySteps: () => Generator<void, unknown> },
-  ): Generator<void, Pending<R>> {
-    const drawnBefore = this.ids.drawn;
-    const { events, answer, applySteps } = decide();
-    let durable: void | Promise<void>;
-    try {
-      durable = this.sink.accept(this.batchOf(events));
-    } catch (error) {
-      this.ids.resume(drawnBefore);
-      throw error;
-    }
-    yield* applySteps();
-    const answered = answer();
-    return durable instanceof Promise ? durable.then(() => answered) : answered;
-  }
-
   /** Whether `account` is still one of the sandbox's (a reset replaces every account). */
   holds(account: Account): boolean {
     return this.accountsByApp.get(account.appId) === account;
@@ -277,7 +186,7 @@ export class Sandbox {
 
   /** Creates an account from a seed; `conflict` when its token or app id is taken. */
   createAccount(given: AccountSeed): Pending<Account> {
-    return this.execute(() => {
+    return this.commands.execute(() => {
       if (this.accounts.size >= this.limits.accounts) {
         throw new DomainError(
           'conflict',
@@ -313,7 +222,7 @@ export class Sandbox {
 
   /** Every account back to the seed; the clock keeps its time. */
   reset(): Pending<void> {
-    return this.execute(() => {
+    return this.commands.execute(() => {
       const clock = this.clock.reading();
       const { ids } = this.ids.recording(() =>
         this.seed.accounts.map((s) => Account.fromSeed(s, clock.at, this.limits, this.hooks)),
@@ -334,7 +243,7 @@ export class Sandbox {
    * body), with its token and ids; the other accounts and the clock are untouched.
    */
   resetAccount(account: Account): Pending<void> {
-    return this.execute(() => {
+    return this.commands.execute(() => {
       const at = this.clock.now();
       const { ids } = this.ids.recording(() => Account.fromSeed(account.seed, at, this.limits, this.hooks));
       return { events: [{ type: 'accountReset', app: account.appId, at, ids }], answer: () => {} };
@@ -355,7 +264,7 @@ export class Sandbox {
 
   /** Changes an agent's status as `actor` and tells the listeners when something changed. */
   changeStatus(account: Account, agentId: string, change: StatusChange, actor: Actor): Pending<StatusChangeResult> {
-    return this.execute(() => {
+    return this.commands.execute(() => {
       const at = this.clock.now();
       const plan = account.agents.planStatusChange(agentId, change);
       if (!plan.changed) return { events: [], answer: () => statusChangeResult(plan, undefined) };
@@ -377,49 +286,6 @@ export class Sandbox {
         announce: (result) => {
           for (const listener of this.listeners) listener({ account, result, actor, at });
         },
-      };
-    });
-  }
-
-  /**
-   * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
-   * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault and a
-   * `report_split` fault.
-   */
-  requestReport(account: Account, request: ReportRequest): Pending<ReportJob> {
-    return this.execute(() => {
-      const now = this.clock.now();
-      const window = checkReportWindow(request, now);
-      if (!account.reportRateWindow.hasRoom(now)) {
-        // The report window refused it: its headers describe that window, not the general one.
-        throw tooManyRequests(
-          account.reportRateWindow.state(now),
-          account.reportRateWindow.retryAfterSeconds(now),
-          `only ${account.reportRateWindow.limit} report request is accepted per minute`,
-        );
-      }
-      const failure = account.faults.find('report_failure');
-      const partFault = failure ? undefined : account.faults.find('report_part_status');
-      const splitFault = failure ? undefined : account.faults.find('report_split');
-      const job: ReportJob = {
-        id: this.newId(),
-        event: request.event,
-        start: window.start,
-        end: window.end,
-        excludePii: request.should_exclude_pii ?? false,
-        requestedAt: now,
-        completesAt: now + this.reportDelayMs,
-        failing: failure !== undefined,
-        lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
-        split: splitFault && (splitFault.parts === undefined ? 'utc_day' : { parts: splitFault.parts }),
-      };
-      const used = [failure ?? partFault, splitFault].filter((fault) => fault !== undefined);
-      return {
-        events: [
-          ...used.map((fault) => ({ type: 'faultUsed' as const, app: account.appId, faultId: fault.id })),
-          { type: 'reportRequested', app: account.appId, job },
-        ],
-        answer: () => job,
       };
     });
   }
@@ -459,15 +325,10 @@ export class Sandbox {
     };
     const drawn = this.ids.drawn;
     // A sink that waits (a group commit) is waited for by whoever opened it (`sink.unsettled()`).
-    const durable = this.sink.accept(this.batchOf([event]));
+    const durable = this.commands.sink.accept(this.commands.batchOf([event]));
     if (durable instanceof Promise) durable.catch(() => {});
     this.apply(event);
     this.ids.resume(drawn);
-  }
-
-  /** A command's events as the sink takes them: with an id seed, how many ids were drawn. */
-  private batchOf(events: SandboxEvent[]): EventBatch {
-    return this.ids.seed === undefined ? { events } : { events, idsDrawn: this.ids.drawn };
   }
 
   private accountOf(app: string): Account {

@@ -1,5 +1,6 @@
 import type { components } from '@freshchat-sandbox/openapi/types/freshchat';
 import type { StatusCatalog } from '../domain/agents/agent-status.js';
+import { requestReport } from '../domain/events/account-commands.js';
 import { whenDone } from '../domain/events/event-sink.js';
 import type { DownloadLinkSigner } from '../domain/reports/download-link.js';
 import { issueDownloadLinks, type ReportJob, reportInterval, reportStatus } from '../domain/reports/report-job.js';
@@ -108,7 +109,7 @@ export const freshchatHandlers: OperationHandlers<FreshchatOperationId> = {
     })),
 
   requestRawReport: ({ account, sandbox, body }) =>
-    whenDone(sandbox.requestReport(account, body), (job) => ({
+    whenDone(requestReport(sandbox, account, body), (job) => ({
       status: 202 as const,
       body: { id: job.id, link: { rel: 'extracts' as const, href: `/reports/raw/${job.id}` } },
     })),

@@ -131,7 +131,7 @@ function advance(
 /**
  * The last step: journals the call (its answer's status, 0 for a dropped connection), then answers, or drops the
  * connection by throwing `ConnectionDropped` if a fault said so. (What the call changed was kept before it was
- * applied: see `Sandbox.execute`.)
+ * applied: see `Commands.execute`.)
  */
 function record(call: Call, response: Response): Response {
   call.account?.journal.add({

@@ -52,7 +52,7 @@ export class Account {
   readonly journal: RequestJournal;
   /** Every `/v2` request's window: `requestsPerMinute` a minute. */
   readonly requestRateWindow: RateWindow;
-  /** Raw report requests' own window: `reportsPerMinute` (one by default) a minute; see `Sandbox.requestReport`. */
+  /** Raw report requests' own window: `reportsPerMinute` (one by default) a minute (see `requestReport`). */
   readonly reportRateWindow: RateWindow;
   /** The agents and history simulated in it, within `limits.simulatedAgentDays`. */
   readonly simulation: AccountSimulation;

@@ -1,14 +1,16 @@
 /**
  * The commands of one account, and of the clock: each decides against the state (refusing with a `DomainError`,
- * changing nothing), returns its events to `Sandbox.execute`, which has the sink take them and applies them, then
- * answers. The sandbox-wide commands (status changes, report requests, accounts, reset) are `Sandbox` methods.
+ * changing nothing), returns its events to `Commands.execute` (`sandbox.commands`), which has the sink take them and applies them, then
+ * answers. The sandbox-wide commands (status changes, accounts, reset) are `Sandbox` methods.
  */
 import type { Account } from '../accounts/account.js';
 import type { Fault, FaultInput } from '../accounts/fault-plan.js';
+import { tooManyRequests } from '../accounts/rate-window.js';
 import type { Agent, AgentPlan } from '../agents/agent-roster.js';
 import type { AgentStatus } from '../agents/agent-status.js';
 import type { ClockReading } from '../clock/virtual-clock.js';
 import { DomainError } from '../domain-error.js';
+import { checkReportWindow, type ReportJob, type ReportRequest } from '../reports/report-job.js';
 import type { Sandbox } from '../sandbox.js';
 import type { SimulationOutcome } from '../simulation/account-simulation.js';
 import { simulateFloorSteps } from '../simulation/simulated-floor.js';
@@ -22,7 +24,7 @@ export function createStatus(
   account: Account,
   input: { name: string; emoji?: string | undefined; id?: string | undefined },
 ): Pending<AgentStatus> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     const status = account.statuses.planCreate(input);
     return {
       events: [{ type: 'statusCreated', app: account.appId, status }],
@@ -38,7 +40,7 @@ export function renameStatus(
   statusId: string,
   patch: { name?: string | undefined; emoji?: string | undefined },
 ): Pending<AgentStatus> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     const change = account.statuses.planUpdate(statusId, patch);
     return {
       events: [{ type: 'statusRenamed', app: account.appId, statusId, ...change }],
@@ -49,7 +51,7 @@ export function renameStatus(
 
 /** Deletes a custom status; `conflict` while an agent is on it. */
 export function deleteStatus(sandbox: Sandbox, account: Account, statusId: string): Pending<void> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     account.statuses.checkDelete(statusId, account.agents.countOn(statusId));
     return { events: [{ type: 'statusDeleted', app: account.appId, statusId }], answer: () => {} };
   });
@@ -61,7 +63,7 @@ export function hireAgent(
   account: Account,
   input: Omit<Parameters<Account['agents']['hire']>[0], 'actor'>,
 ): Pending<Agent> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     const plan: AgentPlan = account.agents.planHire(
       { ...input, actor: { type: 'admin', id: account.adminId } },
       sandbox.clock.now(),
@@ -75,7 +77,7 @@ export function hireAgent(
 
 /** Logs an agent in or out; `not_found` for an unknown agent. */
 export function setAgentLogin(sandbox: Sandbox, account: Account, agentId: string, loggedIn: boolean): Pending<Agent> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     account.agents.get(agentId);
     return {
       events: [{ type: loggedIn ? 'agentLoggedIn' : 'agentLoggedOut', app: account.appId, agentId }],
@@ -90,7 +92,7 @@ export function subscribe(
   account: Account,
   url: string,
 ): Pending<{ subscription: WebhookSubscription; created: boolean }> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     const planned = account.webhooks.plan(url, sandbox.clock.now());
     return {
       events: planned.created
@@ -103,7 +105,7 @@ export function subscribe(
 
 /** Removes a subscription; `not_found` for an unknown one. */
 export function unsubscribe(sandbox: Sandbox, account: Account, subscriptionId: string): Pending<void> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     account.webhooks.checkRemove(subscriptionId);
     return { events: [{ type: 'subscriptionRemoved', app: account.appId, subscriptionId }], answer: () => {} };
   });
@@ -111,7 +113,7 @@ export function unsubscribe(sandbox: Sandbox, account: Account, subscriptionId: 
 
 /** Adds a fault. */
 export function addFault(sandbox: Sandbox, account: Account, input: FaultInput): Pending<Fault> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     const fault = account.faults.plan(input);
     return { events: [{ type: 'faultAdded', app: account.appId, fault }], answer: () => fault };
   });
@@ -119,7 +121,7 @@ export function addFault(sandbox: Sandbox, account: Account, input: FaultInput):
 
 /** Removes one fault; `not_found` for an unknown one. */
 export function removeFault(sandbox: Sandbox, account: Account, faultId: string): Pending<void> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     account.faults.checkRemove(faultId);
     return { events: [{ type: 'faultRemoved', app: account.appId, faultId }], answer: () => {} };
   });
@@ -127,7 +129,10 @@ export function removeFault(sandbox: Sandbox, account: Account, faultId: string)
 
 /** Removes every fault. */
 export function clearFaults(sandbox: Sandbox, account: Account): Pending<void> {
-  return sandbox.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => {} }));
+  return sandbox.commands.execute(() => ({
+    events: [{ type: 'faultsCleared', app: account.appId }],
+    answer: () => {},
+  }));
 }
 
 /** The faults a request to `operation` takes: added latency, a dropped connection, else a forced error. */
@@ -135,7 +140,7 @@ export type RequestFaults = { latency?: Fault | undefined; drop?: Fault | undefi
 
 /** Takes (uses up once) the faults a Freshchat request to `operation` meets; none taken, no event. */
 export function takeRequestFaults(sandbox: Sandbox, account: Account, operation: string): Pending<RequestFaults> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     const latency = account.faults.find('latency', operation);
     const drop = account.faults.find('drop_connection', operation);
     const error = drop ? undefined : account.faults.find('error', operation);
@@ -150,7 +155,7 @@ export function takeRequestFaults(sandbox: Sandbox, account: Account, operation:
 /**
  * Creates agents with simulated history (see `Account.simulate`), in steps of a few milliseconds so that other
  * requests are answered meanwhile: the floor is made first (changing nothing), then the `historySimulated` event is
- * decided, kept and applied in steps (`Sandbox.executeInSteps`). A floor made with statuses that changed meanwhile is
+ * decided, kept and applied in steps (`Commands.executeInSteps`). A floor made with statuses that changed meanwhile is
  * made again; one account takes one simulation at a time, a second waiting for the first.
  *
  * @example
@@ -177,7 +182,7 @@ export function* simulateHistorySteps(
     }
     // The floor depends on the statuses; replaying the event makes it with those of the moment it is applied.
     if (JSON.stringify(account.simulation.floorStatuses()) !== JSON.stringify(statuses)) continue;
-    return yield* sandbox.executeInSteps(() => {
+    return yield* sandbox.commands.executeInSteps(() => {
       const agentIds = account.simulation.plan(request, at);
       return {
         events: [{ type: 'historySimulated', app: account.appId, request, agentIds, at }],
@@ -190,7 +195,7 @@ export function* simulateHistorySteps(
 
 /** Moves the clock forward by `seconds`. */
 export function advanceClock(sandbox: Sandbox, seconds: number): Pending<void> {
-  return sandbox.execute(() => ({
+  return sandbox.commands.execute(() => ({
     events: [{ type: 'clockSet', how: 'advanced', clock: sandbox.clock.planAdvance(seconds) }],
     answer: () => {},
   }));
@@ -201,7 +206,7 @@ export function setClock(
   sandbox: Sandbox,
   request: { now?: string | undefined; frozen?: boolean | undefined },
 ): Pending<ClockReading> {
-  return sandbox.execute(() => {
+  return sandbox.commands.execute(() => {
     const { clock } = sandbox;
     // The answer is the clock as the change left it, not read again after it: a clock following real time has
     // moved on by then.
@@ -216,5 +221,48 @@ export function setClock(
     const how = request.frozen ? 'frozen' : 'unfrozen';
     const reading = clock.planFrozen(request.frozen);
     return { events: [{ type: 'clockSet', how, clock: reading }], answer: () => reading };
+  });
+}
+
+/**
+ * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
+ * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault and a
+ * `report_split` fault.
+ */
+export function requestReport(sandbox: Sandbox, account: Account, request: ReportRequest): Pending<ReportJob> {
+  return sandbox.commands.execute(() => {
+    const now = sandbox.clock.now();
+    const window = checkReportWindow(request, now);
+    if (!account.reportRateWindow.hasRoom(now)) {
+      // The report window refused it: its headers describe that window, not the general one.
+      throw tooManyRequests(
+        account.reportRateWindow.state(now),
+        account.reportRateWindow.retryAfterSeconds(now),
+        `only ${account.reportRateWindow.limit} report request is accepted per minute`,
+      );
+    }
+    const failure = account.faults.find('report_failure');
+    const partFault = failure ? undefined : account.faults.find('report_part_status');
+    const splitFault = failure ? undefined : account.faults.find('report_split');
+    const job: ReportJob = {
+      id: sandbox.newId(),
+      event: request.event,
+      start: window.start,
+      end: window.end,
+      excludePii: request.should_exclude_pii ?? false,
+      requestedAt: now,
+      completesAt: now + sandbox.reportDelayMs,
+      failing: failure !== undefined,
+      lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
+      split: splitFault && (splitFault.parts === undefined ? 'utc_day' : { parts: splitFault.parts }),
+    };
+    const used = [failure ?? partFault, splitFault].filter((fault) => fault !== undefined);
+    return {
+      events: [
+        ...used.map((fault) => ({ type: 'faultUsed' as const, app: account.appId, faultId: fault.id })),
+        { type: 'reportRequested', app: account.appId, job },
+      ],
+      answer: () => job,
+    };
   });
 }

@@ -1,3 +1,4 @@
+import type { SandboxIds } from '../sandbox-ids.js';
 import type { SandboxEvent } from './sandbox-event.js';
 
 /** The events of one command, accepted (or refused) together. */
@@ -9,6 +10,12 @@ export type EventBatch = {
 
 /** A command's answer: at once when its events were accepted at once, or a promise when the sink must wait. */
 export type Pending<T> = T | Promise<T>;
+
+/**
+ * What a command decided: its events, what it answers once they are applied, and what it tells others (the
+ * status-change and reset listeners) once they are kept: at once, or when a group commit's fsync has succeeded.
+ */
+export type Decision<R> = { events: SandboxEvent[]; answer: () => R; announce?: ((answer: R) => void) | undefined };
 
 /**
  * `then(value)`, at once for a value, or once a promise settles: the fast path stays free of promises.
@@ -50,4 +57,124 @@ export const acceptAtOnce: EventSink = { accept: () => {} };
  */
 export interface EventStore extends EventSink {
   replay(apply: (batch: EventBatch) => void): void;
+}
+
+/**
+ * Carries out the sandbox's commands against its sink: each decided, its events accepted by the sink, applied, then
+ * answered, and undone as a whole when a group commit could not keep them. The one place the sink's contract is
+ * honoured; the sandbox and every command go through it.
+ *
+ * @example
+ * const commands = new Commands(acceptAtOnce, ids, (event) => sandbox.apply(event), () => sandbox.rebuild());
+ * commands.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
+ */
+export class Commands {
+  /** Counts rebuilds: a batch accepted before the last one was undone by it (see `undo`). */
+  private rebuilds = 0;
+
+  /**
+   * @param sink where the events go before they are applied
+   * @param ids the sandbox's ids: a refused command's draws are drawn again, and a batch says how many were drawn
+   * @param apply applies one event (`Sandbox.apply`)
+   * @param rebuild rebuilds the state from what the store kept, after a batch was not kept
+   */
+  constructor(
+    readonly sink: EventSink,
+    private readonly ids: SandboxIds,
+    private readonly apply: (event: SandboxEvent) => void,
+    private readonly rebuild: () => void,
+  ) {}
+
+  /**
+   * Carries out a command: `decide` checks it against the state (throwing a `DomainError` and changing nothing
+   * when it is refused) and returns its events; the sink takes them (a refusal, such as a full disk, applies
+   * nothing); they are applied; then `answer` answers. No events: nothing to keep, `answer` answers at once (or,
+   * when earlier changes still wait to be kept, once they are).
+   *
+   * A sink that must wait (a group commit) returns a promise: the events are applied at once, so the next
+   * decision sees them, the answer is computed at once, and both the answer and `announce` wait for the promise.
+   * If it rejects, the batch was not kept: `undo` has the state rebuilt from what the store kept, and the answer is the
+   * refusal.
+   *
+   * @example
+   * sandbox.commands.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
+   */
+  execute<R>(decide: () => Decision<R>): Pending<R> {
+    const drawnBefore = this.ids.drawn;
+    const { events, answer, announce } = decide();
+    let durable: void | Promise<void>;
+    if (events.length === 0) {
+      // Nothing to keep; but what it read may be changes still waiting to be kept.
+      durable = this.sink.unsettled?.();
+    } else {
+      try {
+        durable = this.sink.accept(this.batchOf(events));
+      } catch (error) {
+        // Refused: the ids it drew are drawn again by the next command, as if this one had never come.
+        this.ids.resume(drawnBefore);
+        throw error;
+      }
+      for (const event of events) this.apply(event);
+    }
+    const answered = answer();
+    if (!(durable instanceof Promise)) {
+      announce?.(answered);
+      return answered;
+    }
+    const rebuilds = this.rebuilds;
+    return durable.then(
+      () => {
+        announce?.(answered);
+        return answered;
+      },
+      (error: unknown) => {
+        this.undo(rebuilds);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * A batch accepted after the `rebuilds`-th rebuild was not kept. The sink then refuses it and every batch it
+   * accepted after it (they were all applied after it), and the state holds changes that were never kept: it is
+   * rebuilt from what the store kept, once for all of them (the first refusal rebuilds; the others were accepted
+   * before that rebuild, which undid them too).
+   */
+  private undo(rebuilds: number): void {
+    if (rebuilds !== this.rebuilds) return;
+    this.rebuilds++;
+    this.rebuild();
+  }
+
+  /**
+   * {@link execute} for a command whose events take long to apply (a large simulation): decided and taken by the
+   * sink the same way, then applied by `applySteps` a slice per step, so other commands are carried out between
+   * steps; answered after the last. `applySteps` must leave the state as `apply` of the events would (a restart
+   * applies them that way), with the commands carried out meanwhile as if they came after it: they must not touch
+   * what it creates before it is done.
+   *
+   * @example
+   * const steps = sandbox.commands.executeInSteps(() => ({ events, applySteps: () => account.simulation.applySteps(…), answer }));
+   */
+  *executeInSteps<R>(
+    decide: () => Decision<R> & { applySteps: () => Generator<void, unknown> },
+  ): Generator<void, Pending<R>> {
+    const drawnBefore = this.ids.drawn;
+    const { events, answer, applySteps } = decide();
+    let durable: void | Promise<void>;
+    try {
+      durable = this.sink.accept(this.batchOf(events));
+    } catch (error) {
+      this.ids.resume(drawnBefore);
+      throw error;
+    }
+    yield* applySteps();
+    const answered = answer();
+    return durable instanceof Promise ? durable.then(() => answered) : answered;
+  }
+
+  /** A batch of events as the sink takes them: with an id seed, how many ids were drawn. */
+  batchOf(events: SandboxEvent[]): EventBatch {
+    return this.ids.seed === undefined ? { events } : { events, idsDrawn: this.ids.drawn };
+  }
 }

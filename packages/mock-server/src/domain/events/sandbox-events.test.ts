@@ -75,7 +75,7 @@ function state(sandbox: Sandbox) {
   };
 }
 
-describe('Sandbox.execute', () => {
+describe('Commands.execute', () => {
   it('hands a command’s events to the sink before it applies them, and a sandbox fed them ends in the same state', () => {
     const batches: EventBatch[] = [];
     let sandbox: Sandbox | undefined;
