@@ -31,8 +31,9 @@ import { seededRsaKey } from './webhooks/seeded-key-pair.js';
 export type StatusChangeEvent = { account: Account; result: StatusChangeResult; actor: Actor; at: number };
 
 /**
- * The whole sandbox: accounts by token, the clock, the link signer and the rules that span modules (report
- * requests, status changes). Plain TypeScript, no HTTP: the routes translate to and from these calls.
+ * The whole sandbox: accounts by token, the clock, the link signer, the commands that span accounts (accounts made
+ * and reset, status changes, announced to listeners) and the one `apply` every event goes through (`commands` carries
+ * the commands out). Plain TypeScript, no HTTP: the routes translate to and from these calls.
  *
  * @example
  * const sandbox = new Sandbox({ reportDelaySeconds: 5 });

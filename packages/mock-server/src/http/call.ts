@@ -9,8 +9,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { Sandbox } from '../domain/sandbox.js';
 import type { OperationRoute } from '../generated/documents.js';
 import type { OperationValidators } from '../generated/validators.js';
-import type { HttpDate } from './answer.js';
-import { RequestRefusal } from './answer.js';
+import { type HttpDate, RequestRefusal } from './answer.js';
 import type { OperationHandler, OperationId } from './operation-types.js';
 
 /** Body size limits, in bytes. */

@@ -65,8 +65,8 @@ export interface EventStore extends EventSink {
  * honoured; the sandbox and every command go through it.
  *
  * @example
- * const commands = new Commands(acceptAtOnce, ids, (event) => sandbox.apply(event), () => sandbox.rebuild());
- * commands.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => undefined }));
+ * // The sandbox makes its own, applying with `Sandbox.apply` and rebuilding by replaying the store:
+ * sandbox.commands.execute(() => ({ events: [{ type: 'faultsCleared', app: account.appId }], answer: () => {} }));
  */
 export class Commands {
   /** Counts rebuilds: a batch accepted before the last one was undone by it (see `undo`). */
