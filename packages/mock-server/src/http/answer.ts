@@ -139,6 +139,13 @@ export function rateLimitHeaders(state: RateLimitState, headers: Record<string, 
 }
 
 /**
+ * Marks an answer made with its `date` already among its headers, so that `stamp` leaves it alone. A property, not a
+ * WeakSet: an entry per answer was 1 % of a PATCH's and a report GET's samples (bench/NOTES.md).
+ */
+const DATED = Symbol('dated');
+type Marked = Response & { [DATED]?: true };
+
+/**
  * The HTTP `Date` header on the virtual clock. Node's server would write real time; an answer stamped here carries
  * the clock's time instead, so a frozen sandbox's answers repeat byte for byte. The text is made once per clock-second.
  *
@@ -149,8 +156,6 @@ export function rateLimitHeaders(state: RateLimitState, headers: Record<string, 
 export class HttpDate {
   private second = Number.NaN;
   private text = '';
-  /** Answers made with their `date` already among the headers they were built with: `stamp` leaves them alone. */
-  private readonly dated = new WeakSet<Response>();
 
   constructor(private readonly clock: VirtualClock) {}
 
@@ -159,13 +164,13 @@ export class HttpDate {
    * is: touching `response.headers` makes @hono/node-server build a Headers object for it (bench/NOTES.md).
    */
   stamp(response: Response): Response {
-    if (!this.dated.has(response) && !response.headers.has('Date')) response.headers.set('Date', this.now());
+    if (!(response as Marked)[DATED] && !response.headers.has('Date')) response.headers.set('Date', this.now());
     return response;
   }
 
   /** Marks an answer whose headers already hold `date: ${now()}`, and returns it. */
   madeDated(response: Response): Response {
-    this.dated.add(response);
+    (response as Marked)[DATED] = true;
     return response;
   }
 
