@@ -12,9 +12,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
-import { storageUnavailable } from '../domain/domain-error.js';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
 import { DataDirError, lockDataDir, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, unusableDataDir } from './data-dir-lock.js';
+import { errorCode, GroupCommit, storageRefusal } from './group-commit.js';
 import { writeSnapshot } from './log-compaction.js';
 import { type LinePlace, readFolder } from './log-folder.js';
 import { type EventLine, type FormatLine, SNAPSHOT_FORMAT } from './log-format.js';
@@ -52,9 +52,6 @@ const NODE_WRITER: LogWriter = {
   fsync: (fd, done) => fsync(fd, done),
 };
 
-/** A batch written but not yet flushed: its answer waits for the group's fsync. */
-type Waiting = { resolve: () => void; reject: (error: unknown) => void };
-
 /** How the log writes. */
 export type DurableLogOptions = {
   /**
@@ -83,10 +80,9 @@ export const DEFAULT_COMPACT_AT = 16 * 1024 * 1024;
  * snapshot (`sandbox-snapshot.ndjson`, see `writeSnapshot`) and a fresh log follows it. One process at a time writes
  * a folder (`sandbox.lock`).
  *
- * With `fsync: 'always'` it commits in groups: `accept` writes the line at once and returns a promise; one fsync, off
- * the event loop, flushes every line written since the last one (the commands of one turn, and those that came while
- * the previous fsync ran), then their promises resolve. A failed fsync refuses every line not yet flushed: the file
- * is cut back to the last flushed byte and their promises reject, so the sandbox undoes them (ARCHITECTURE.md).
+ * With `fsync: 'always'` it commits in groups (`GroupCommit`): `accept` writes the line at once and returns a promise
+ * that one fsync of the turn's lines resolves. A failed fsync refuses every line not yet flushed: the file is cut
+ * back to the last flushed byte and their promises reject, so the sandbox undoes them (ARCHITECTURE.md).
  *
  * @example
  * const log = DurableLog.open('/tmp/sandbox', { fsync: 'always' });
@@ -95,8 +91,6 @@ export const DEFAULT_COMPACT_AT = 16 * 1024 * 1024;
 export class DurableLog implements EventStore {
   /** How many compactions this log has made (tests read it; nothing else does). */
   compactions = 0;
-  /** How many group fsyncs this log has made (tests read it; nothing else does). */
-  flushes = 0;
   private fd: number;
   private bytes: number;
   /** With `fsync: 'always'`: the bytes the last successful fsync flushed. */
@@ -105,16 +99,9 @@ export class DurableLog implements EventStore {
   private due: ReturnType<typeof setImmediate> | undefined;
   /** Set when a failed append's bytes could not be cut off yet: the next append cuts them first. */
   private torn = false;
-  /** The lines written since the last fsync began, waiting for the next one. */
-  private waiting: Waiting[] = [];
-  private flushDue: ReturnType<typeof setImmediate> | undefined;
-  /** An fsync is running: lines written meanwhile wait for the next. */
-  private flushing = false;
   private closed = false;
-  /** The promise of the last line written and not yet flushed. */
-  private last: Promise<void> | undefined;
-  /** How the flush of `close` went: an fsync still running then has its lines settled by it. */
-  private closedWith: Error | null = null;
+  /** With `fsync: 'always'`, the lines waiting for an fsync; without, nothing ever waits in it. */
+  private readonly group: GroupCommit;
   /** The lines read at open, until the first replay hands them over (a later replay reads the folder again). */
   private lines: EventLine[] | undefined;
   /** Where each line of the last read of the folder is, for naming one that cannot be replayed. */
@@ -148,6 +135,30 @@ export class DurableLog implements EventStore {
     };
     this.file = join(dir, LOG_NAME);
     this.fd = openSync(this.file, 'a', PRIVATE_FILE_MODE);
+    this.group = new GroupCommit({
+      fsync: (done) => this.writer.fsync(this.fd, done),
+      fsyncNow: () => fsyncSync(this.fd),
+      written: () => this.bytes,
+      flushedTo: (bytes) => {
+        this.flushed = bytes;
+      },
+      lost: (count, error) => {
+        this.bytes = this.flushed;
+        this.torn = true;
+        try {
+          this.cutBack();
+        } catch {
+          // Still torn: the next append cuts the file back before it writes.
+        }
+        this.warn(`an fsync of the log failed (${errorCode(error)}): ${count} changes not kept were refused`);
+      },
+      idle: () => this.compactSoon(),
+    });
+  }
+
+  /** How many group fsyncs this log has made (tests read it; nothing else does). */
+  get flushes(): number {
+    return this.group.flushes;
   }
 
   /**
@@ -260,25 +271,21 @@ export class DurableLog implements EventStore {
       } catch {
         // Still torn: the next append cuts the file back before it writes.
       }
-      throw refusalOf(error);
+      throw storageRefusal(error);
     }
     this.bytes += bytes.length;
-    // After the answer, not before it: the request that crossed the line is not kept waiting.
-    if (this.bytes > this.compactAt && !this.due) this.due = setImmediate(() => this.compactIfDue());
-    if (!this.fsync) return;
-    const flushed = new Promise<void>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      // After the turn's other commands: they join this fsync.
-      if (!this.flushing && !this.flushDue) this.flushDue = setImmediate(() => this.flush());
-    });
-    this.last = flushed;
-    return flushed;
+    this.compactSoon();
+    return this.fsync ? this.group.add() : undefined;
   }
 
   /** The promise of the last line not yet flushed (groups settle in order, so it settles last); undefined if none. */
   unsettled(): Promise<void> | undefined {
-    if (this.waiting.length === 0 && !this.flushing) this.last = undefined;
-    return this.last;
+    return this.group.unsettled();
+  }
+
+  /** Compacts after the current turn, once past the threshold: the request that crossed it is not kept waiting. */
+  private compactSoon(): void {
+    if (this.bytes > this.compactAt && !this.due) this.due = setImmediate(() => this.compactIfDue());
   }
 
   /** Compacts if the log is past the threshold (after a restart, and on a graceful stop). */
@@ -295,8 +302,8 @@ export class DurableLog implements EventStore {
    * Lines waiting for a group fsync are flushed first (the snapshot must not take in what is then lost).
    */
   compact(): void {
-    if (this.flushing) return; // the running fsync's end compacts
-    this.flushNow();
+    if (this.group.running) return; // the running fsync's end compacts
+    this.group.flushNow();
     const snapshotFile = join(this.dir, SNAPSHOT_NAME);
     const header: FormatLine = {
       type: 'format',
@@ -334,13 +341,7 @@ export class DurableLog implements EventStore {
   /** Closes the file and releases the folder; flushes what waits for an fsync, and compacts when past the threshold. */
   close(): void {
     if (this.closed) return;
-    if (this.flushDue) clearImmediate(this.flushDue);
-    this.flushDue = undefined;
-    // A running fsync may not have reached the disk before the file closes: flush everything here, and let its end
-    // settle its lines by this flush.
-    const running = this.flushing;
-    this.flushing = false;
-    this.closedWith = this.flushNow(running);
+    this.group.close();
     this.compactIfDue();
     this.closed = true;
     closeSync(this.fd);
@@ -349,64 +350,10 @@ export class DurableLog implements EventStore {
 
   /** Closes the log and releases the folder's lock without compacting: for a start that failed after opening it. */
   abandon(): void {
+    this.group.abandon();
     this.closed = true;
     closeSync(this.fd);
     this.unlock();
-  }
-
-  /** One group: flushes every line written so far, off the event loop, then answers their commands. */
-  private flush(): void {
-    this.flushDue = undefined;
-    if (this.closed || this.flushing || this.waiting.length === 0) return;
-    const group = this.waiting;
-    const upTo = this.bytes;
-    this.waiting = [];
-    this.flushing = true;
-    this.writer.fsync(this.fd, (error) => {
-      if (this.closed) return settle(group, this.closedWith);
-      this.flushing = false;
-      if (error) return this.lose(group, error);
-      this.flushes++;
-      this.flushed = upTo;
-      settle(group, null);
-      if (this.waiting.length > 0) this.flush();
-      else if (this.bytes > this.compactAt && !this.due) this.due = setImmediate(() => this.compactIfDue());
-    });
-  }
-
-  /** Flushes what waits (or, `always`, everything), synchronously: before a compaction, on close. */
-  private flushNow(always = false): Error | null {
-    if (this.waiting.length === 0 && !always) return null;
-    const group = this.waiting;
-    this.waiting = [];
-    try {
-      fsyncSync(this.fd);
-    } catch (error) {
-      this.lose(group, error as Error);
-      return error as Error;
-    }
-    this.flushes++;
-    this.flushed = this.bytes;
-    settle(group, null);
-    return null;
-  }
-
-  /**
-   * An fsync failed: what it should have flushed, and every line written since, may be lost. They are all refused,
-   * and cut back off the file, so that the file holds what was flushed and nothing the sandbox is about to undo.
-   */
-  private lose(group: Waiting[], error: Error): void {
-    const lost = [...group, ...this.waiting];
-    this.waiting = [];
-    this.bytes = this.flushed;
-    this.torn = true;
-    try {
-      this.cutBack();
-    } catch {
-      // Still torn: the next append cuts the file back before it writes.
-    }
-    this.warn(`an fsync of the log failed (${codeOf(error)}): ${lost.length} changes not kept were refused`);
-    settle(lost, error);
   }
 
   /** Cuts the file back to its last whole line. */
@@ -414,21 +361,4 @@ export class DurableLog implements EventStore {
     this.writer.truncate(this.fd, this.bytes);
     this.torn = false;
   }
-}
-
-/** Resolves the waiting lines, or rejects them with the storage-unavailable refusal of `error`. */
-function settle(lines: Waiting[], error: Error | null): void {
-  const refusal = error && refusalOf(error);
-  for (const line of lines) {
-    if (refusal) line.reject(refusal);
-    else line.resolve();
-  }
-}
-
-function codeOf(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-}
-
-function refusalOf(error: unknown) {
-  return storageUnavailable(codeOf(error));
 }
