@@ -8,8 +8,7 @@ export type { EventBatch, EventSink, EventStore } from './domain/events/event-si
 export type { SandboxEvent } from './domain/events/sandbox-event.js';
 export { Sandbox } from './domain/sandbox.js';
 export type { SandboxLimits, SandboxOptions } from './domain/sandbox-options.js';
-export type { AccountSeed } from './domain/seed-file.js';
-export { checkSeedFile, type SeedFile } from './domain/seed-file.js';
+export { type AccountSeed, checkSeedFile, type SeedFile } from './domain/seed-file.js';
 export type { DeliveryLimits } from './domain/webhooks/delivery-queue.js';
 export {
   type DeliveryAttempt,

@@ -14,7 +14,7 @@ import {
 import { basename, join } from 'node:path';
 import type { EventBatch, EventStore } from '../domain/events/event-sink.js';
 import { DataDirError, lockDataDir, PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE, unusableDataDir } from './data-dir-lock.js';
-import { errorCode, GroupCommit, storageRefusal } from './group-commit.js';
+import { errorCode, GroupCommit, writeRefusal } from './group-commit.js';
 import { writeSnapshot } from './log-compaction.js';
 import { type LinePlace, readFolder } from './log-folder.js';
 import { type EventLine, type FormatLine, SNAPSHOT_FORMAT } from './log-format.js';
@@ -271,7 +271,7 @@ export class DurableLog implements EventStore {
       } catch {
         // Still torn: the next append cuts the file back before it writes.
       }
-      throw storageRefusal(error);
+      throw writeRefusal(error);
     }
     this.bytes += bytes.length;
     this.compactSoon();

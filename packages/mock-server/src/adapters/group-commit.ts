@@ -137,7 +137,7 @@ export class GroupCommit {
 
 /** Resolves the waiting lines, or rejects them with the storage-unavailable refusal of `error`. */
 function settle(lines: Waiting[], error: Error | null): void {
-  const refusal = error && storageRefusal(error);
+  const refusal = error && writeRefusal(error);
   for (const line of lines) {
     if (refusal) line.reject(refusal);
     else line.resolve();
@@ -149,7 +149,7 @@ export function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }
 
-/** The storage-unavailable refusal (503) of a failed file operation. */
-export function storageRefusal(error: unknown) {
+/** The storage-unavailable refusal (503) of a failed write or fsync of the log. */
+export function writeRefusal(error: unknown) {
   return storageUnavailable(errorCode(error));
 }
