@@ -43,7 +43,7 @@ async function startCli(args: string[]): Promise<{ child: ChildProcess; origin: 
   const since = performance.now();
   // No refusal for the rate limit: the throughput runs send far more than the default allows in a minute.
   const cliArgs = ['--port', String(port), '--quiet', '--rate-limit', '1000000000', ...args];
-  const child = spawn('node', [join(root, 'packages/mock-server/dist/cli.js'), ...cliArgs], {
+  const child = spawn('node', [join(root, 'packages/mock-server/dist/cli.cjs'), ...cliArgs], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const origin = `http://127.0.0.1:${port}`;

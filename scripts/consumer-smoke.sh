@@ -52,7 +52,7 @@ for tgz in "${tarballs[@]}"; do
   for required in package.json README.md LICENSE; do
     grep -qx "$required" <<<"$files" || fail "$name has no $required"
   done
-  stray="$(grep -vE '^(dist/.+|bin/[a-z-]+\.js|package\.json|README\.md|LICENSE)$' <<<"$files" |
+  stray="$(grep -vE '^(dist/.+|bin/([a-z-]+\.js|package\.json)|package\.json|README\.md|LICENSE)$' <<<"$files" |
     { [[ "$name" == freshchat-sandbox-openapi-* ]] && grep -vE '^([a-z-]+\.yaml|bundled/.+\.(yaml|json))$' || cat; })" || true
   [ -z "$stray" ] || fail "$name ships files outside dist: $(tr '\n' ' ' <<<"$stray")"
   tests="$(grep -E '(\.test\.|\.test-d\.|(^|/)testing/|\.map$|\.tsbuildinfo$)' <<<"$files")" || true

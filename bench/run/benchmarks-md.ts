@@ -68,7 +68,7 @@ export function benchmarkLines(measured: Measured): string[] {
   lines.push(
     `Measured by \`npx -y pnpm@10 bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${fmt(totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, hono ${pkg('hono')}, @hono/node-server ${pkg('@hono/node-server')}, Prism ${prismVersion}, autocannon ${pkg('autocannon')}. Load average (1, 5, 15 min) ${load.before.map((x) => fmt(x, 2)).join(', ')} at the start, ${load.after.map((x) => fmt(x, 2)).join(', ')} at the end.`,
     '',
-    `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, ${ROUNDS} rounds, each running the four servers back to back in alternating order; medians shown. The load generator shares the machine's ${cpus().length} cores with the server. The sandbox runs as its CLI (\`dist/cli.js\`, one bundled module) with auth, validation, the journal and rate-limit headers on (rate limit raised so that no request is refused). node:http answers the exact bytes the sandbox answered (status, headers, body): the limit. Bare Hono, served by @hono/node-server as the sandbox is, answers the same bytes (after reading a PATCH's body): what the framework alone leaves of that limit. Prism runs \`prism mock openapi/freshchat.yaml\`.`,
+    `Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 1 s warm-up, ${ROUNDS} rounds, each running the four servers back to back in alternating order; medians shown. The load generator shares the machine's ${cpus().length} cores with the server. The sandbox runs as its CLI (\`dist/cli.cjs\`, one bundled module) with auth, validation, the journal and rate-limit headers on (rate limit raised so that no request is refused). node:http answers the exact bytes the sandbox answered (status, headers, body): the limit. Bare Hono, served by @hono/node-server as the sandbox is, answers the same bytes (after reading a PATCH's body): what the framework alone leaves of that limit. Prism runs \`prism mock openapi/freshchat.yaml\`.`,
     '',
   );
   lines.push('## Throughput and p99 latency', '');
@@ -108,8 +108,8 @@ export function benchmarkLines(measured: Measured): string[] {
   lines.push('| server | median ms |', '| --- | ---: |');
   lines.push(
     `| sandbox command (\`bin/freshchat-sandbox.js\`, as \`pnpm start\` runs it) | ${fmt(coldSandbox)} |`,
-    `| bare Hono on @hono/node-server (\`bench/cold-start-floor.mjs hono\`, in turn with the command) | ${fmt(coldHere.honoMs)} |`,
-    `| plain node:http (\`bench/cold-start-floor.mjs node-http\`, in turn) | ${fmt(coldHere.httpMs)} |`,
+    `| bare Hono on @hono/node-server (\`bench/cold-start-floor.cjs hono\`, in turn with the command) | ${fmt(coldHere.honoMs)} |`,
+    `| plain node:http (\`bench/cold-start-floor.cjs node-http\`, in turn) | ${fmt(coldHere.httpMs)} |`,
     `| \`node -e 0\` (Node itself, in turn) | ${fmt(coldHere.nodeMs)} |`,
     `| prism mock | ${fmt(coldPrism)} |`,
   );

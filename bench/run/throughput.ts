@@ -59,7 +59,7 @@ export async function measureThroughput(): Promise<Throughput> {
   // --- servers -----------------------------------------------------------------------------------------------
   const mockPort = await freePort();
   const mockChild = start('node', [
-    'packages/mock-server/dist/cli.js',
+    'packages/mock-server/dist/cli.cjs',
     '--port',
     String(mockPort),
     '--quiet',

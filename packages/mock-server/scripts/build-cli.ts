@@ -1,12 +1,14 @@
 /**
- * Builds what the command line needs, and only that, in `dist/`: `dist/cli.js`, the command bundled into one file,
+ * Builds what the command line needs, and only that, in `dist/`: `dist/cli.cjs`, the command bundled into one file,
  * and `dist/web/`, the pages `/docs` and `/_inspector` serve. `build` runs it after tsc has built the library (whose
  * entry points, `dist/index.js`, …, stay as tsc emits them); the root `start` runs it alone, from the sources and the
  * committed generated code, so a first start needs no generate, no tsc and no other package's build. It says what it
  * does as it goes, so a first start is never silent.
  *
  * One module starts faster than Node resolving and loading some sixty (measured: cold start to the first 200,
- * ≈ 300 → ≈ 235 ms).
+ * ≈ 300 → ≈ 235 ms). It is CommonJS: an ES module makes Node start its ES module loader, and `import` of a built-in
+ * (`node:fs`, `node:util`, …) evaluates every lazy export of it, where `require` does not (bench/NOTES.md, "Cold
+ * start").
  */
 import { copyFileSync, cpSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,23 +38,22 @@ const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stdout.write(`freshchat-sandbox: ${line}\n`);
 
-say('bundling the command line (src/cli.ts → dist/cli.js)…');
+say('bundling the command line (src/cli.ts → dist/cli.cjs)…');
 await build({
   entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
+  outfile: 'dist/cli.cjs',
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   // No map: it would ship a copy of every bundled source (≈ 1.1 MB) for stack traces few ever read.
   sourcemap: false,
   allowOverwrite: true,
   logLevel: 'warning',
   plugins: [noHttp2],
-  // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-  },
+  // The sources find their package's files from `import.meta.url`, which CommonJS does not have: the bundle's own URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 // Scalar is a devDependency: an install of the package does not pull in its ≈ 270 MB of dependencies (Vue, icons,
@@ -60,5 +61,5 @@ await build({
 cpSync('web', 'dist/web', { recursive: true, filter: (file) => !file.endsWith('tsconfig.json') });
 const scalarEntry = createRequire(import.meta.url).resolve('@scalar/api-reference');
 copyFileSync(join(dirname(scalarEntry), 'browser', 'standalone.js'), 'dist/web/scalar.js');
-const size = (statSync('dist/cli.js').size / 1e6).toFixed(1);
-say(`dist/cli.js (${size} MB) and the /docs and /_inspector pages built in ${seconds()}`);
+const size = (statSync('dist/cli.cjs').size / 1e6).toFixed(1);
+say(`dist/cli.cjs (${size} MB) and the /docs and /_inspector pages built in ${seconds()}`);

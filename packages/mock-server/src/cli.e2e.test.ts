@@ -1,5 +1,5 @@
 /**
- * The built command line (`dist/cli.js`), as a user runs it: `--help`, a bad option, a graceful SIGTERM with a slow
+ * The built command line (`dist/cli.cjs`), as a user runs it: `--help`, a bad option, a graceful SIGTERM with a slow
  * request and a slow webhook attempt in flight, and keep-alive connections that survive early error answers.
  */
 import { readFileSync } from 'node:fs';

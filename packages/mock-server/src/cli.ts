@@ -30,19 +30,9 @@ function settingsOrExit(): CommandLineSettings {
   process.stdout.write(commandLine.show === 'help' ? usage() : `${VERSION}\n`);
   process.exit(0);
 }
-const { seed: seedPath, quiet, logFormat, ...settings } = settingsOrExit();
-
-let seed: SeedFile | undefined;
-if (seedPath !== undefined) {
-  try {
-    seed = await readSeedFile(seedPath);
-  } catch (error) {
-    fail(`cannot use seed ${seedPath}: ${(error as Error).message}`);
-  }
-}
 
 /** One request as a line of the log: text, or a JSON object. */
-function logLine(entry: RequestLogEntry): string {
+function logLine(entry: RequestLogEntry, logFormat: CommandLineSettings['logFormat']): string {
   const time = new Date(entry.at).toISOString();
   if (logFormat === 'json') {
     return `${JSON.stringify({
@@ -67,33 +57,53 @@ function startLine(sandbox: ListeningMockServer): string {
   return `Freshchat sandbox listening on ${sandbox.url} (API ${sandbox.url}/v2, docs ${sandbox.url}/docs, inspector ${inspector}, ${tokens.length === 1 ? 'token' : 'tokens'} ${shown})\n`;
 }
 
-try {
-  const sandbox = await listen({
-    ...settings,
-    seed,
-    onWarning: (message) => process.stderr.write(`freshchat-sandbox: warning: ${message}\n`),
-    onRequest: quiet ? undefined : (entry) => process.stdout.write(logLine(entry)),
-  });
-  process.stdout.write(startLine(sandbox));
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    if (!quiet) process.stdout.write(`${signal}: stopping\n`);
-    // In-flight requests get five seconds to finish; webhook attempts still under way then are aborted.
-    const deadline = setTimeout(() => process.exit(0), 5000);
-    deadline.unref();
-    void sandbox.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-} catch (error) {
-  const code = (error as { code?: string }).code;
-  if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message}); choose another with --port or PORT`);
-  // A host that is not this machine's, a name that does not resolve, a port below 1024 without the right.
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-    fail(`cannot listen on ${settings.host} port ${settings.port} (${(error as Error).message})`);
+/**
+ * Reads the flags and the seed, listens, and stops on SIGINT or SIGTERM. A function rather than top-level code, so that
+ * the bundle can be CommonJS, which Node starts faster than an ES module (bench/NOTES.md, "Cold start").
+ */
+async function main(): Promise<void> {
+  const { seed: seedPath, quiet, logFormat, ...settings } = settingsOrExit();
+
+  let seed: SeedFile | undefined;
+  if (seedPath !== undefined) {
+    try {
+      seed = await readSeedFile(seedPath);
+    } catch (error) {
+      fail(`cannot use seed ${seedPath}: ${(error as Error).message}`);
+    }
   }
-  if (error instanceof DomainError || error instanceof DataDirError || error instanceof RangeError) fail(error.message);
-  throw error;
+
+  try {
+    const sandbox = await listen({
+      ...settings,
+      seed,
+      onWarning: (message) => process.stderr.write(`freshchat-sandbox: warning: ${message}\n`),
+      onRequest: quiet ? undefined : (entry) => process.stdout.write(logLine(entry, logFormat)),
+    });
+    process.stdout.write(startLine(sandbox));
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      if (!quiet) process.stdout.write(`${signal}: stopping\n`);
+      // In-flight requests get five seconds to finish; webhook attempts still under way then are aborted.
+      const deadline = setTimeout(() => process.exit(0), 5000);
+      deadline.unref();
+      void sandbox.stop().then(() => process.exit(0));
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') fail(`port is in use (${(error as Error).message}); choose another with --port or PORT`);
+    // A host that is not this machine's, a name that does not resolve, a port below 1024 without the right.
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      fail(`cannot listen on ${settings.host} port ${settings.port} (${(error as Error).message})`);
+    }
+    if (error instanceof DomainError || error instanceof DataDirError || error instanceof RangeError)
+      fail(error.message);
+    throw error;
+  }
 }
+
+void main();

@@ -10,11 +10,16 @@ import { seededBytes } from '../id-source.js';
 // only.
 
 const E = 65537n;
-const SMALL_PRIMES = (() => {
+let smallPrimes: bigint[] | undefined;
+/** The first 300 odd primes, worked out on first use (≈ 2 ms): most starts never make a key pair. */
+function firstOddPrimes(): bigint[] {
+  if (smallPrimes) return smallPrimes;
   const primes: bigint[] = [];
   for (let n = 3; primes.length < 300; n += 2) if (primes.every((p) => n % Number(p) !== 0)) primes.push(BigInt(n));
+  smallPrimes = primes;
   return primes;
-})();
+}
+
 function modInverse(a: bigint, m: bigint): bigint {
   let [r0, r1, s0, s1] = [a, m, 1n, 0n];
   while (r1 !== 0n) {
@@ -27,7 +32,7 @@ function modInverse(a: bigint, m: bigint): bigint {
 
 /** Whether a small prime divides `n` (then `n` is composite, unless it is that prime). */
 function hasSmallFactor(n: bigint): boolean {
-  for (const p of SMALL_PRIMES) if (n % p === 0n) return n !== p;
+  for (const p of firstOddPrimes()) if (n % p === 0n) return n !== p;
   return false;
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** The mock-server package's folder. */
 const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 /** The built command line. */
-const CLI = join(PACKAGE_DIR, 'dist', 'cli.js');
+const CLI = join(PACKAGE_DIR, 'dist', 'cli.cjs');
 
 /** The newest modification time of the TypeScript files below `dir` (tests and `testing/` left out). */
 function newestSource(dir = join(PACKAGE_DIR, 'src')): number {
@@ -28,7 +28,7 @@ const isFresh = () =>
   existsSync(CLI) && statSync(CLI).mtimeMs >= Math.max(newestSource(), newestSource(join(PACKAGE_DIR, 'scripts')));
 
 /**
- * Makes sure `dist/cli.js` is built from the current sources as the package build makes it: `tsc -p
+ * Makes sure `dist/cli.cjs` is built from the current sources as the package build makes it: `tsc -p
  * tsconfig.build.json`, then `scripts/build-cli.ts`, when a source is newer. A lock folder keeps two test files
  * from building at once.
  */
@@ -51,24 +51,26 @@ export async function ensureBuiltCli(): Promise<void> {
     if (isFresh()) return;
     // TypeScript is the workspace root's dev dependency: no bin is linked into this package, so resolve it.
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    // tsc writes its output even when some file has a type error; what matters is a fresh cli.js.
-    await buildStep('building', [tsc, '-p', 'tsconfig.build.json'], 150_000);
+    const started = Date.now();
+    // tsc writes its output even when some file has a type error; what matters is a fresh cli.cjs.
+    const built = await buildStep([tsc, '-p', 'tsconfig.build.json'], 150_000);
     // Then the package build's second step, so that the tests run the one-file CLI users get.
-    await buildStep('bundling', ['--import', 'tsx', 'scripts/build-cli.ts'], 60_000);
+    const bundled = await buildStep(['--import', 'tsx', 'scripts/build-cli.ts'], 60_000);
+    if (!existsSync(CLI) || statSync(CLI).mtimeMs < started - 1000) {
+      throw new Error(`building the CLI failed:\n${built}\n${bundled}`);
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
 
-/** Runs one build step with Node in the package's folder; throws with its output unless it left a fresh cli.js. */
-async function buildStep(what: string, args: string[], timeout: number): Promise<void> {
-  const started = Date.now();
-  const output = await new Promise<string>((resolve) => {
+/** Runs one build step with Node in the package's folder; resolves with its output and error, if any. */
+function buildStep(args: string[], timeout: number): Promise<string> {
+  return new Promise<string>((resolve) => {
     execFile(process.execPath, args, { cwd: PACKAGE_DIR, timeout }, (error, stdout, stderr) =>
       resolve(`${stdout}${stderr}${error ? `\n${error.message}` : ''}`),
     );
   });
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < started - 1000) throw new Error(`${what} the CLI failed:\n${output}`);
 }
 
 /** A running CLI process. */
