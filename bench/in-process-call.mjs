@@ -1,5 +1,7 @@
 // The in-process call: the median time of one `client.GET('/agents/status')` through the sandbox's `app.fetch`
-// (tinybench). Plain JavaScript over the build, so that any Node runs it as it is.
+// (tinybench). Plain JavaScript over the build, so that Node 22 and later run it as it is; inside this repository the
+// build still reaches the workspace's TypeScript (@freshchat-sandbox/openapi's field-path), which Node 20 cannot load
+// alone, so on Node 20 the bench imports it under tsx.
 // As a module: measureInProcessCall. As a command: node in-process-call.mjs [--quick], which prints
 // {"node":"v24.x","medianUs":12.9}.
 import { fileURLToPath } from 'node:url';
