@@ -7,8 +7,8 @@
  *
  * One module starts faster than Node resolving and loading some sixty (measured: cold start to the first 200,
  * ≈ 300 → ≈ 235 ms). It is CommonJS: an ES module makes Node start its ES module loader, and `import` of a built-in
- * (`node:fs`, `node:util`, …) evaluates every lazy export of it, where `require` does not (bench/NOTES.md, "Cold
- * start").
+ * (`node:fs`, `node:util`, …) evaluates every lazy export of it, where `require` does not (bench/NOTES.md, "The
+ * cold start measured again").
  */
 import { copyFileSync, cpSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

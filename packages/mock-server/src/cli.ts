@@ -59,7 +59,8 @@ function startLine(sandbox: ListeningMockServer): string {
 
 /**
  * Reads the flags and the seed, listens, and stops on SIGINT or SIGTERM. A function rather than top-level code, so that
- * the bundle can be CommonJS, which Node starts faster than an ES module (bench/NOTES.md, "Cold start").
+ * the bundle can be CommonJS, which Node starts sooner than an ES module (bench/NOTES.md, "The cold start measured
+ * again").
  */
 async function main(): Promise<void> {
   const { seed: seedPath, quiet, logFormat, ...settings } = settingsOrExit();
