@@ -37,6 +37,10 @@ const noHttp2: Plugin = {
 const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stdout.write(`freshchat-sandbox: ${line}\n`);
+// A reader that stops early (`pnpm start --help | head`) is no reason to fail the build, nor the start after it.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 say('bundling the command line (src/cli.ts → dist/cli.cjs)…');
 await build({
