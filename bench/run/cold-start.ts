@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { freePort } from '../loopback.js';
 import { otherNodes } from './other-nodes.js';
-import { start, stop } from './processes.js';
+import { start, stop, until200 } from './processes.js';
 import { median, prismBin, quick, TOKEN } from './settings.js';
 
 /**
@@ -19,42 +18,14 @@ export type ColdStartRun = {
   missing?: string;
 };
 
-/** Whether one GET of `path` on `port`, over a plain socket, answers 200; false while the port refuses. */
-function answers200(port: number, path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let head = '';
-    socket.on('connect', () =>
-      socket.write(
-        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
-      ),
-    );
-    socket.on('data', (chunk) => {
-      head += chunk;
-      if (!head.includes('\r\n')) return;
-      socket.destroy();
-      resolve(head.startsWith('HTTP/1.1 200 '));
-    });
-    socket.on('error', () => resolve(false));
-    socket.on('close', () => resolve(false));
-  });
-}
-
-/**
- * Median milliseconds from spawning `command` to its first 200. The port is tried again 1 ms after each refusal, over a
- * plain socket: fetch's own start and a longer pause between tries would count in every start measured.
- */
+/** Median milliseconds from spawning `command` to its first 200 (see `until200`). */
 async function coldStart(command: string, args: (port: number) => string[], path: string, runs: number) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const port = await freePort();
     const since = performance.now();
     const child = start(command, args(port));
-    while (!(await answers200(port, path))) {
-      if (performance.now() - since > 60_000) throw new Error(`${command} did not answer 200 in 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    times.push(performance.now() - since);
+    times.push(await until200(`http://127.0.0.1:${port}${path}`, { authorization: `Bearer ${TOKEN}` }, since, 60_000));
     await stop(child);
   }
   return median(times);

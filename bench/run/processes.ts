@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { root } from './settings.js';
 
 const children: ChildProcess[] = [];
@@ -21,17 +22,39 @@ export function stopAll(): void {
   for (const child of children) child.kill('SIGTERM');
 }
 
-/** Polls `url` until it answers 200; returns the milliseconds since `since`. */
+/** Whether one GET of `url` (on 127.0.0.1), over a plain socket, answers 200; false while the port refuses. */
+function answers200(url: URL, headers: Record<string, string>): Promise<boolean> {
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return new Promise((resolve) => {
+    const socket = connect(Number(url.port), '127.0.0.1');
+    let head = '';
+    socket.on('connect', () =>
+      socket.write(
+        `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n${lines.join('')}Connection: close\r\n\r\n`,
+      ),
+    );
+    socket.on('data', (chunk) => {
+      head += chunk;
+      if (!head.includes('\r\n')) return;
+      socket.destroy();
+      resolve(head.startsWith('HTTP/1.1 200 '));
+    });
+    socket.on('error', () => resolve(false));
+    socket.on('close', () => resolve(false));
+  });
+}
+
+/**
+ * Asks `url` until it answers 200; returns the milliseconds since `since`. Asked again 1 ms after each refusal, over
+ * a plain socket: a cold start measured with it holds neither fetch's own start nor a longer pause between tries.
+ */
 export async function until200(url: string, headers: Record<string, string>, since: number, timeoutMs = 30_000) {
-  for (;;) {
-    try {
-      const r = await fetch(url, { headers });
-      await r.arrayBuffer();
-      if (r.status === 200) return performance.now() - since;
-    } catch {}
+  const target = new URL(url);
+  while (!(await answers200(target, headers))) {
     if (performance.now() - since > timeoutMs) throw new Error(`${url} did not answer 200 in ${timeoutMs} ms`);
-    await sleep(2);
+    await sleep(1);
   }
+  return performance.now() - since;
 }
 
 /** Stops one server and waits for it to exit. */
