@@ -2,7 +2,7 @@
 // `node cold-start-floor.cjs node-http --port <port>`: plain node:http. `… hono --port <port>`: a bare Hono app
 // served by @hono/node-server, as the sandbox is. Each answers GET /v2/agents/status with a small JSON body. CommonJS,
 // as the sandbox's command is: an ES module would add Node's ES module loader to the floor. Neither has a bundle or a
-// compile cache, which the sandbox's command has.
+// code cache, which the sandbox's command has.
 const [kind, , port] = process.argv.slice(2);
 const body = '{"agent_statuses":[]}';
 if (kind === 'node-http') {

@@ -115,7 +115,7 @@ export function benchmarkLines(measured: Measured): string[] {
   );
   lines.push(
     '',
-    "On each Node users run (the npm registry's `node` package for the others), the same command, which turns on Node's compile cache from Node 22.1 (the cache written by a first start), against that Node's own `node -e 0` and the two floors (CommonJS scripts as the command is, neither bundled nor cached), in turn, medians, the first 200 asked for over a plain socket 1 ms after each refusal; each ratio is to `node -e 0`:",
+    "On each Node users run (the npm registry's `node` package for the others), the same command, which reads its code cache of the bundle (written by a first start once it answered), against that Node's own `node -e 0` and the two floors (CommonJS scripts as the command is, neither bundled nor cached), in turn, medians, the first 200 asked for over a plain socket 1 ms after each refusal; each ratio is to `node -e 0`:",
     '',
     '| Node | sandbox command ms | bare Hono ms | node:http ms | `node -e 0` ms | sandbox | bare Hono | node:http |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

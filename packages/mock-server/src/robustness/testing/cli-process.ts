@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 /** The built command line. */
 const CLI = join(PACKAGE_DIR, 'dist', 'cli.cjs');
+/** The installed command, which runs the built one (through its code cache): what `pnpm start` and users run. */
+export const BIN = join(PACKAGE_DIR, 'bin', 'freshchat-sandbox.js');
 
 /** The newest modification time of the TypeScript files below `dir` (tests and `testing/` left out). */
 function newestSource(dir = join(PACKAGE_DIR, 'src')): number {
@@ -84,13 +86,17 @@ export type CliProcess = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-/** Runs the CLI with `args` (and `env` added to this process's environment) and resolves once it printed its base URL. */
+/**
+ * Runs the CLI with `args` (and `env` added to this process's environment) and resolves once it printed its base URL.
+ * `command` is the built bundle unless given (`BIN`).
+ */
 export async function startCli(
   args: string[],
   timeoutMs = 20_000,
   env: Record<string, string> = {},
+  command = CLI,
 ): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [command, ...args], {
     cwd: PACKAGE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
@@ -123,14 +129,18 @@ export async function startCli(
   return { child, url, output, exited };
 }
 
-/** Runs the CLI to its end (for `--help` and bad options), with `env` added to this process's environment. */
+/**
+ * Runs the CLI to its end (for `--help` and bad options), with `env` added to this process's environment. `command` is
+ * the built bundle unless given (`BIN`).
+ */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
+  command = CLI,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const options = { cwd: PACKAGE_DIR, timeout: 20_000, env: { ...process.env, ...env } };
-    execFile(process.execPath, [CLI, ...args], options, (error, stdout, stderr) =>
+    execFile(process.execPath, [command, ...args], options, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });
