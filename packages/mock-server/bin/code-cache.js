@@ -106,7 +106,7 @@ function runCompiled(file, script) {
  * @param {string} cacheFile
  */
 function saveAfterFirstAnswer(script, folder, cacheFile) {
-  const channel = diagnosticsChannel.channel('http.server.response.finish');
+  const finished = 'http.server.response.finish';
   let answered = false;
   let saved = false;
   const save = () => {
@@ -130,11 +130,11 @@ function saveAfterFirstAnswer(script, folder, cacheFile) {
     }
   };
   const onAnswer = () => {
-    channel.unsubscribe(onAnswer);
+    diagnosticsChannel.unsubscribe(finished, onAnswer);
     answered = true;
     setImmediate(save).unref();
   };
-  channel.subscribe(onAnswer);
+  diagnosticsChannel.subscribe(finished, onAnswer);
   process.once('exit', () => {
     if (answered) save();
   });
