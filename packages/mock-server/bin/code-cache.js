@@ -12,7 +12,7 @@ const { debuglog } = require('node:util');
 const vm = require('node:vm');
 const { crc32 } = require('node:zlib');
 
-/** Caches kept in the folder, the newest first: one per bundle and Node version in use, a few builds back. */
+/** Caches kept in the folder, the newest first: one per bundle, path and Node version in use, a few builds back. */
 const KEPT = 8;
 
 /** What the cache did, on stderr when `NODE_DEBUG=freshchat-sandbox`. */
@@ -52,7 +52,9 @@ function runWithCodeCache(file, bytes) {
 
   const folder = join(tmpdir(), `freshchat-sandbox-code-cache-${process.getuid?.() ?? 'user'}`);
   // V8 checks the Node version and flags of a cache, and its source's length, not the source itself: the key does.
-  const cacheFile = join(folder, `${process.version}-${process.arch}-${bytes.length}-${crc32(bytes)}.bin`);
+  // The path too: code read from a cache reports the path it was cached from in its stack traces.
+  const key = `${process.version}-${process.arch}-${crc32(file)}-${bytes.length}-${crc32(bytes)}`;
+  const cacheFile = join(folder, `${key}.bin`);
   const state = folderState(folder);
   if (state === 'shared') {
     debug("code cache: off: %s is not this user's alone", folder);
@@ -99,7 +101,7 @@ function runCompiled(file, script) {
 /**
  * Writes `script`'s code cache right after the first HTTP answer leaves (or at exit, if the process ends first),
  * once. A process that answers nothing (`--help`, a refused flag) writes none, so a cache always holds a start's
- * functions. Writing takes a few milliseconds, once per bundle and Node version.
+ * functions. Writing takes a few milliseconds, once per bundle, path and Node version.
  *
  * @param {vm.Script} script
  * @param {string} folder

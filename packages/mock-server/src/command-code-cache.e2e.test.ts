@@ -4,9 +4,19 @@
  * Node's own switch. Each test has a temporary folder of its own as `TMPDIR`; `NODE_DEBUG=freshchat-sandbox` makes
  * the command say what its cache did.
  */
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, type CliProcess, ensureBuiltCli, runCli, startCli } from './robustness/testing/cli-process.js';
 import { TOKEN } from './testing/sandbox-harness.js';
@@ -17,9 +27,12 @@ const folder = () => join(temp, `freshchat-sandbox-code-cache-${process.getuid?.
 const caches = () => readdirSync(folder()).filter((name) => name.endsWith('.bin'));
 const env = (more: Record<string, string> = {}) => ({ TMPDIR: temp, NODE_DEBUG: 'freshchat-sandbox', ...more });
 
-/** Starts the command, asks it for the statuses once, and stops it with SIGTERM; returns what it printed on stderr. */
-async function startAnswerStop(more: Record<string, string> = {}): Promise<string> {
-  running = await startCli(['--port', '0', '--quiet'], 20_000, env(more), BIN);
+/**
+ * Starts the command (`bin`, the package's own by default), asks it for the statuses once, and stops it with SIGTERM;
+ * returns what it printed on stderr.
+ */
+async function startAnswerStop(more: Record<string, string> = {}, bin = BIN): Promise<string> {
+  running = await startCli(['--port', '0', '--quiet'], 20_000, env(more), bin);
   const answer = await fetch(`${running.url}/v2/agents/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
   expect(answer.status).toBe(200);
   running.child.kill('SIGTERM');
@@ -46,7 +59,7 @@ describe('the command’s code cache', () => {
     expect(first).toMatch(/code cache: wrote \S+\.bin/);
     const [cache] = caches();
     expect(caches()).toHaveLength(1);
-    expect(cache).toMatch(new RegExp(`^${process.version}-${process.arch}-\\d+-\\d+\\.bin$`));
+    expect(cache).toMatch(new RegExp(`^${process.version}-${process.arch}-\\d+-\\d+-\\d+\\.bin$`));
     if (process.getuid) {
       expect(statSync(folder()).mode & 0o777).toBe(0o700);
       expect(statSync(join(folder(), cache as string)).mode & 0o777).toBe(0o600);
@@ -55,6 +68,18 @@ describe('the command’s code cache', () => {
     const second = await startAnswerStop();
     expect(second).toContain(`code cache: read ${join(folder(), cache as string)}`);
     expect(second).not.toContain('code cache: wrote');
+  });
+
+  it('is kept apart for each path the bundle is installed at, since its stack traces name the path it was cached from', async () => {
+    await startAnswerStop();
+    // Another install: a copy of the bin beside the same built files, reached through another path.
+    const elsewhere = join(temp, 'elsewhere');
+    mkdirSync(elsewhere);
+    cpSync(dirname(BIN), join(elsewhere, 'bin'), { recursive: true });
+    symlinkSync(join(dirname(BIN), '..', 'dist'), join(elsewhere, 'dist'));
+    const stderr = await startAnswerStop({}, join(elsewhere, 'bin', 'freshchat-sandbox.js'));
+    expect(stderr).toMatch(/code cache: none at \S+; written after the first answer/);
+    expect(caches()).toHaveLength(2);
   });
 
   it('is not written by a run that answers nothing (--help)', async () => {
