@@ -17,6 +17,25 @@ export function freshchatKeyLine(publicKeyPem: string): string {
 /** The account's signing key pair: the private key signs, the PEM public key verifies. */
 export type SigningKeyPair = { privateKey: KeyObject; publicKeyPem: string };
 
+/**
+ * Private keys already parsed and checked, by their PEM. A seed's key is restored every time its account is built (twice
+ * as a sandbox starts, and at every reset), and parsing one costs about a millisecond; a key cannot change, so
+ * accounts share it. Bounded, as seeds given through the control API are the client's to choose.
+ */
+const parsedKeys = new Map<string, KeyObject>();
+
+/** An account's key pair; the public key's PEM is worked out when first asked for (most starts never ask). */
+class KeyPair implements SigningKeyPair {
+  #publicKeyPem: string | undefined;
+
+  constructor(readonly privateKey: KeyObject) {}
+
+  get publicKeyPem(): string {
+    this.#publicKeyPem ??= createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    return this.#publicKeyPem;
+  }
+}
+
 /** A URL that receives the account's webhooks. */
 export type WebhookSubscription = { id: string; url: string; createdAt: number };
 
@@ -150,25 +169,28 @@ export class WebhookSubscriptions {
    * not an RSA private key of at least 2048 bits is `invalid`, naming `webhook_private_key`.
    */
   restoreKeyPair(privateKeyPem: string): void {
-    let key: KeyObject;
-    try {
-      key = createPrivateKey(privateKeyPem);
-    } catch {
-      throw new DomainError('invalid', 'INVALID_VALUE', 'webhook_private_key: must be an RSA private key in PEM');
-    }
-    if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
-      throw new DomainError(
-        'invalid',
-        'INVALID_VALUE',
-        'webhook_private_key: must be an RSA key of at least 2048 bits',
-      );
+    let key = parsedKeys.get(privateKeyPem);
+    if (!key) {
+      try {
+        key = createPrivateKey(privateKeyPem);
+      } catch {
+        throw new DomainError('invalid', 'INVALID_VALUE', 'webhook_private_key: must be an RSA private key in PEM');
+      }
+      if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+        throw new DomainError(
+          'invalid',
+          'INVALID_VALUE',
+          'webhook_private_key: must be an RSA key of at least 2048 bits',
+        );
+      }
+      if (parsedKeys.size >= 64) parsedKeys.clear();
+      parsedKeys.set(privateKeyPem, key);
     }
     this.useKey(key);
   }
 
   private useKey(privateKey: KeyObject): SigningKeyPair {
-    const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
-    this.keys = { privateKey, publicKeyPem };
+    this.keys = new KeyPair(privateKey);
     return this.keys;
   }
 }
