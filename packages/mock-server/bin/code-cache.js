@@ -1,8 +1,8 @@
 // The command's own code cache: V8's compiled code of the bundle, taken once the sandbox has answered its first
 // request, and read back by later starts of the same bundle on the same Node. Node's compile cache
 // (`module.enableCompileCache`, Node 22.1 and later) keeps only what V8 compiles when the module loads; most of a
-// start's compiling comes later, function by function, so a start from this cache is 9–17 ms sooner than from Node's
-// and Node 20, which has none, gains the most (bench/NOTES.md, "The command's code cache").
+// start's compiling comes later, function by function, so a start from this cache is sooner than from Node's, and
+// Node 20, which has none, gains the most (the figures: bench/NOTES.md, "The command's code cache").
 const diagnosticsChannel = require('node:diagnostics_channel');
 const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
@@ -41,7 +41,8 @@ function folderState(folder) {
  * @param {string} file the bundle's absolute path
  * @param {Buffer} bytes its content
  * @example
- * runWithCodeCache(join(__dirname, '..', 'dist', 'cli.cjs'), readFileSync(cli));
+ * const cli = join(__dirname, '..', 'dist', 'cli.cjs');
+ * runWithCodeCache(cli, readFileSync(cli));
  */
 function runWithCodeCache(file, bytes) {
   const source = bytes.toString('utf8');
