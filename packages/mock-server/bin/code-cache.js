@@ -62,17 +62,42 @@ function runWithCodeCache(file, bytes) {
     return runCompiled(file, compile(file, source, undefined));
   }
   let cached;
+  let damaged = false;
   try {
-    if (state === 'own') cached = readFileSync(cacheFile);
+    if (state === 'own') [cached, damaged] = unsealed(readFileSync(cacheFile));
   } catch {}
   const script = compile(file, source, cached);
   if (cached && !script.cachedDataRejected) {
     debug('code cache: read %s', cacheFile);
   } else {
-    debug('code cache: %s %s; written after the first answer', cached ? 'rejected' : 'none at', cacheFile);
+    const found = damaged ? 'damaged' : cached ? 'rejected' : 'none at';
+    debug('code cache: %s %s; written after the first answer', found, cacheFile);
     saveAfterFirstAnswer(script, folder, cacheFile);
   }
   runCompiled(file, script);
+}
+
+/**
+ * V8's cached data behind the CRC-32 of it (4 bytes): V8 checks a cache's header, not the whole of its content, and
+ * the content becomes code.
+ *
+ * @param {Buffer} data
+ */
+function sealed(data) {
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(crc32(data));
+  return Buffer.concat([header, data]);
+}
+
+/**
+ * The cached data of a sealed file, and whether it was damaged (then there is none).
+ *
+ * @param {Buffer} file
+ * @returns {[Buffer | undefined, boolean]}
+ */
+function unsealed(file) {
+  const data = file.subarray(4);
+  return file.length > 4 && file.readUInt32LE(0) === crc32(data) ? [data, false] : [undefined, true];
 }
 
 /**
@@ -120,7 +145,7 @@ function saveAfterFirstAnswer(script, folder, cacheFile) {
       if (folderState(folder) !== 'own') return debug("code cache: not written: %s is not this user's alone", folder);
       // Written whole under another name, then renamed: a start reading it meanwhile sees the old file or the new.
       const partial = `${cacheFile}.${process.pid}`;
-      writeFileSync(partial, script.createCachedData(), { mode: 0o600 });
+      writeFileSync(partial, sealed(script.createCachedData()), { mode: 0o600 });
       renameSync(partial, cacheFile);
       debug('code cache: wrote %s', cacheFile);
       const stale = readdirSync(folder)
