@@ -25,10 +25,13 @@ export async function recordAnswer(response) {
 }
 
 /**
- * A node:http server answering each "METHOD path" of `recorded` with its recorded answer; 404 otherwise.
+ * A node:http server answering each "METHOD path" of `recorded` with its recorded answer; 404 otherwise. It answers
+ * without waiting for a request's body; with `readBody`, it first reads the whole body and parses it as JSON, the
+ * least that any server doing a write must do (`bench:cost` shows it beside the PATCH).
  * @param {Record<string, RecordedAnswer>} recorded
+ * @param {{ readBody?: boolean }} [options]
  */
-export function identicalBytesServer(recorded) {
+export function identicalBytesServer(recorded, options = {}) {
   const answers = new Map(
     Object.entries(recorded).map(([key, a]) => [
       key,
@@ -37,13 +40,27 @@ export function identicalBytesServer(recorded) {
   );
   return http.createServer((req, res) => {
     const answer = answers.get(`${req.method} ${req.url}`);
-    req.resume();
     if (!answer) {
+      req.resume();
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length });
-    res.end(answer.body);
+    const send = () => {
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.length });
+      res.end(answer.body);
+    };
+    if (!options.readBody) {
+      req.resume();
+      send();
+      return;
+    }
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      if (chunks.length > 0) JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      send();
+    });
   });
 }
 

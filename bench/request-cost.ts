@@ -4,8 +4,10 @@
  * request a real change, the statuses alternating) and `GET /v2/reports/raw/{id}` (a completed job, three links).
  * All servers and a keep-alive client run in this one process, measured in short bursts taken in turn, so the drift
  * of this shared machine falls on all of them alike and no process has to wake another. The client's share is the
- * same for every server: the differences are the servers'. Then the in-process call: `client.GET('/agents/status')`
- * through the sandbox's `app.fetch`, against the same client on a bare Hono app answering the same bytes.
+ * same for every server: the differences are the servers'. Beside the PATCH, node:http also answers after reading and
+ * parsing the body ("body read"): the least a server that makes a change must do, which the baseline, answering at
+ * once, does not. Then the in-process call: `client.GET('/agents/status')` through the sandbox's `app.fetch`, against
+ * the same client on a bare Hono app answering the same bytes.
  *
  * `--check` compares each path's extra cost, as a share of the baseline's cost (so that the machine's speed and load
  * cancel out), with `bench/cost-baseline.json` and fails when one grew by more than the file's margin. `--write`
@@ -86,9 +88,14 @@ for (const path of paths) {
   recorded[path.key] = answer;
 }
 const raw = identicalBytesServer(recorded);
-const rawPort = await new Promise<number>((resolve) =>
-  raw.listen(0, '127.0.0.1', () => resolve((raw.address() as net.AddressInfo).port)),
-);
+// A write's floor: node:http reading and parsing the body before it answers, measured beside the PATCH only.
+const reading = identicalBytesServer(recorded, { readBody: true });
+const listenOn = (server: typeof raw) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  );
+const rawPort = await listenOn(raw);
+const readingPort = await listenOn(reading);
 const bare = bareHonoApp(recorded);
 const barePort = await new Promise<number>((resolve) => {
   serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (address) => resolve(address.port));
@@ -97,7 +104,10 @@ const ports: Record<string, number> = {
   'node:http': rawPort,
   'bare Hono': barePort,
   sandbox: Number(new URL(sandbox.url).port),
+  'body read': readingPort,
 };
+/** The servers a path is measured on: the write's floor only where there is a body to read. */
+const serversOf = (path: Path) => Object.keys(ports).filter((name) => name !== 'body read' || path.name === 'PATCH');
 
 /**
  * Sends `total` requests over CONNECTIONS keep-alive sockets, each waiting for its answer before the next; the
@@ -143,11 +153,11 @@ const cpuSince = (before: NodeJS.CpuUsage) => {
 /** One figure per path: the medians per round of CPU per request, extra over node:http, and that extra's share. */
 type Figure = { baseUs: number; sandboxUs: number; extraUs: number; extraShare: number };
 const figures: Record<string, Figure> = {};
-const names = Object.keys(ports);
 process.stdout.write(
   `${ROUNDS} rounds of ${BURST} requests, ${CONNECTIONS} connections; client included; load ${loadAverage()}\n`,
 );
 for (const path of paths) {
+  const names = serversOf(path);
   for (const name of names) await run(ports[name] as number, path, 5000); // warm-up
   const cpu: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -176,6 +186,7 @@ for (const path of paths) {
 }
 await sandbox.stop();
 raw.close();
+reading.close();
 
 // In-process: the same client call on the sandbox's app.fetch and on a bare Hono app answering the same bytes.
 const mock = createMockServer({ limits: { requestsPerMinute: 1e9 } });
