@@ -227,6 +227,50 @@ describe('StatusHistory.backfill', () => {
     ]);
   });
 
+  it('carries changes recorded between the steps of a backfill, new agents and old, into the merged history', () => {
+    // Later than the whole batch, as live changes are: the result is that of backfilling first and recording after.
+    const during: Change[] = [
+      ['c', 0, s(410)],
+      ['a', 1, s(420)],
+      ['c', 1, s(430)],
+      ['a', 0, s(440)],
+      // After the merge has copied the columns: it closes an entry the copy holds open.
+      ['b', 1, s(450)],
+    ];
+    const ids = ['n1', 'n2'];
+    const batch = {
+      agentIds: ids,
+      actors: [admin, admin],
+      statuses,
+      length: backfilled.length,
+      at: Float64Array.from(backfilled, (c) => c[2]),
+      agent: Int32Array.from(backfilled, (c) => ids.indexOf(c[0])),
+      status: Int32Array.from(backfilled, (c) => c[1]),
+    };
+    const record = (h: StatusHistory, [agentId, status, at]: Change) => {
+      const ref = statuses[status] as (typeof statuses)[number];
+      h.record({ agentId, statusId: ref.id, statusName: ref.name, active: ref.active, at, actor: admin });
+    };
+    const stepped = live(existing);
+    // Two changes after each of the first steps, the rest after the third (the merge's last step comes next).
+    let next = 0;
+    let step = 0;
+    for (const _ of stepped.backfillSteps(batch, s(500))) {
+      expect(stepped.backfilling).toBe(true);
+      const upTo = ++step < 3 ? next + 2 : during.length;
+      while (next < upTo && next < during.length) record(stepped, during[next++] as Change);
+    }
+    expect(next).toBe(during.length);
+    expect(stepped.backfilling).toBe(false);
+    const expected = merged(s(500));
+    for (const change of during) record(expected, change);
+
+    expect(stepped.length).toBe(expected.length);
+    for (let i = 0; i < expected.length; i++) expect(stepped.entry(i)).toEqual(expected.entry(i));
+    for (const agent of ['a', 'b', 'c', 'n1', 'n2']) expect(view(stepped, agent)).toEqual(view(expected, agent));
+    expect(periods(stepped, s(-200), s(600), s(600))).toEqual(periods(expected, s(-200), s(600), s(600)));
+  });
+
   it('refuses an agent that already has history, and an unsorted batch', () => {
     const h = live(existing);
     const batch = (agentIds: string[], at: number[]) => ({
