@@ -1,3 +1,5 @@
+import type { AgentPositions } from './history-column.js';
+
 /**
  * The columns a status history keeps, one slot per entry (see `StatusHistory`): when each entry began and ended
  * (NaN while it runs), the agent's previous entry (−1 for its first), and the agent, status and actor by their
@@ -97,4 +99,95 @@ export function* mergeBackfillSteps(
   // A step between the merge and its last one, which carries in the changes recorded meanwhile.
   yield;
   return { columns: { at, end, previous: prev, agentOf, statusOf, actorOf }, moved, filled };
+}
+
+/**
+ * Copies of the agents' entry positions, renumbered into the merged history, made in steps (the originals stay in
+ * use, and may grow, until {@link settlePositions}).
+ */
+export function* renumberedPositionSteps(
+  positions: readonly AgentPositions[],
+  renumber: (index: number) => number,
+): Generator<void, AgentPositions[]> {
+  const copies: AgentPositions[] = [];
+  let sinceStep = 0;
+  for (const mine of positions) {
+    const data = new Int32Array(mine.data.length);
+    for (let x = 0; x < mine.length; x++) data[x] = renumber(mine.data[x] as number);
+    copies.push({ data, length: mine.length });
+    sinceStep += mine.length;
+    if (sinceStep >= ENTRIES_PER_STEP) {
+      sinceStep = 0;
+      yield;
+    }
+  }
+  return copies;
+}
+
+/**
+ * The merge's last step for the positions: each copy takes the positions its agent gained during the steps and
+ * replaces the original, and the agents first seen during the steps (`from` on) are renumbered where they are.
+ */
+export function settlePositions(
+  positions: AgentPositions[],
+  copies: AgentPositions[],
+  from: number,
+  renumber: (index: number) => number,
+): void {
+  copies.forEach((copy, agent) => {
+    const mine = positions[agent] as AgentPositions;
+    if (mine.length > copy.length && mine.data.length > copy.data.length) {
+      const bigger = new Int32Array(mine.data.length);
+      bigger.set(copy.data);
+      copy.data = bigger;
+    }
+    for (let x = copy.length; x < mine.length; x++) copy.data[x] = renumber(mine.data[x] as number);
+    copy.length = mine.length;
+    positions[agent] = copy;
+  });
+  for (let agent = from; agent < positions.length; agent++) {
+    const mine = positions[agent] as AgentPositions;
+    for (let x = 0; x < mine.length; x++) mine.data[x] = renumber(mine.data[x] as number);
+  }
+}
+
+/**
+ * The merged columns with the entries recorded since the merge began (`now`'s `size` to `end`) appended after its
+ * `total` entries; a period they closed gets its end in the merged columns too.
+ */
+export function withLiveChanges(
+  merged: HistoryColumns,
+  now: HistoryColumns,
+  size: number,
+  end: number,
+  total: number,
+  moved: Int32Array,
+): HistoryColumns {
+  const live = end - size;
+  if (live === 0) return merged;
+  const needed = total + live;
+  const grown =
+    merged.at.length >= needed
+      ? merged
+      : (Object.fromEntries(
+          Object.entries(merged).map(([name, column]) => {
+            const bigger = new (column.constructor as Float64ArrayConstructor | Int32ArrayConstructor)(
+              needed + (needed >> 3),
+            );
+            bigger.set(column);
+            return [name, bigger];
+          }),
+        ) as HistoryColumns);
+  for (let i = size; i < end; i++) {
+    const k = total + (i - size);
+    grown.at[k] = now.at[i] as number;
+    grown.end[k] = now.end[i] as number;
+    grown.agentOf[k] = now.agentOf[i] as number;
+    grown.statusOf[k] = now.statusOf[i] as number;
+    grown.actorOf[k] = now.actorOf[i] as number;
+    const p = now.previous[i] as number;
+    grown.previous[k] = p < 0 ? -1 : p < size ? (moved[p] as number) : total + (p - size);
+    if (p >= 0 && p < size) grown.end[moved[p] as number] = now.end[p] as number;
+  }
+  return grown;
 }

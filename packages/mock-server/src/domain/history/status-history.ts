@@ -1,34 +1,14 @@
-import { ENTRIES_PER_STEP, type HistoryColumns, mergeBackfillSteps } from './history-backfill.js';
+import {
+  ENTRIES_PER_STEP,
+  type HistoryColumns,
+  mergeBackfillSteps,
+  renumberedPositionSteps,
+  settlePositions,
+  withLiveChanges,
+} from './history-backfill.js';
+import { type AgentPositions, f64, HistoryColumn, i32, lowerBound } from './history-column.js';
 import type { Actor, HistoryBatch, HistoryEntry, StatusChangeRun, StatusRef } from './history-entry.js';
 import { type HistorySnapshot, PeriodCursor } from './period-cursor.js';
-
-/** A growable column of numbers. */
-class Column<T extends Float64Array | Int32Array> {
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(length: number, value: number): void {
-    if (length === this.data.length) {
-      const bigger = this.make(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[length] = value;
-  }
-  /** Room for `n` values (doubling, as `push` does). */
-  reserve(n: number): void {
-    if (n <= this.data.length) return;
-    let size = this.data.length;
-    while (size < n) size *= 2;
-    const bigger = this.make(size);
-    bigger.set(this.data);
-    this.data = bigger;
-  }
-}
-
-const f64 = (n: number) => new Float64Array(n);
-const i32 = (n: number) => new Int32Array(n);
 
 /**
  * One account's status history: every change of every agent, in clock order. Live changes are appended (the clock
@@ -39,19 +19,19 @@ const i32 = (n: number) => new Int32Array(n);
 export class StatusHistory {
   private size = 0;
   private merging = false;
-  private readonly at = new Column(f64(1024), f64);
+  private readonly at = new HistoryColumn(f64(1024), f64);
   /** NaN while the period is still running. */
-  private readonly end = new Column(f64(1024), f64);
-  private readonly previousIndex = new Column(i32(1024), i32);
-  private readonly agentOf = new Column(i32(1024), i32);
-  private readonly statusOf = new Column(i32(1024), i32);
-  private readonly actorOf = new Column(i32(1024), i32);
+  private readonly end = new HistoryColumn(f64(1024), f64);
+  private readonly previousIndex = new HistoryColumn(i32(1024), i32);
+  private readonly agentOf = new HistoryColumn(i32(1024), i32);
+  private readonly statusOf = new HistoryColumn(i32(1024), i32);
+  private readonly actorOf = new HistoryColumn(i32(1024), i32);
   private readonly agentIds: string[] = [];
   private readonly agentIndex = new Map<string, number>();
   /** Per agent: when its history was recorded, for backfilled agents; −∞ for agents recorded as things happened. */
   private readonly agentRecordedAt: number[] = [];
   /** Per agent: the history indices of its entries, ascending (for binary search by time). */
-  private readonly positions: { data: Int32Array; length: number }[] = [];
+  private readonly positions: AgentPositions[] = [];
   private readonly statuses: StatusRef[] = [];
   private readonly statusIndex = new Map<string, number>();
   private readonly actors: Actor[] = [];
@@ -77,12 +57,8 @@ export class StatusHistory {
     actor: Actor;
   }): HistoryEntry {
     if (change.at < this.lastAt) throw new RangeError('history entries must be recorded in clock order');
-    const agent = this.intern(this.agentIndex, this.agentIds, change.agentId, change.agentId);
-    if (agent === this.positions.length) {
-      this.positions.push({ data: i32(4), length: 0 });
-      this.agentRecordedAt.push(Number.NEGATIVE_INFINITY);
-    }
-    const mine = this.positions[agent] as { data: Int32Array; length: number };
+    const agent = this.agentPosition(change.agentId, Number.NEGATIVE_INFINITY, 4);
+    const mine = this.positions[agent] as AgentPositions;
     const previous = mine.length > 0 ? (mine.data[mine.length - 1] as number) : -1;
     if (previous >= 0) this.end.data[previous] = change.at;
     const index = this.size;
@@ -90,18 +66,8 @@ export class StatusHistory {
     this.end.push(index, Number.NaN);
     this.previousIndex.push(index, previous);
     this.agentOf.push(index, agent);
-    this.statusOf.push(
-      index,
-      this.intern(this.statusIndex, this.statuses, `${change.statusId}\u0000${change.statusName}`, {
-        id: change.statusId,
-        name: change.statusName,
-        active: change.active,
-      }),
-    );
-    this.actorOf.push(
-      index,
-      this.intern(this.actorIndex, this.actors, `${change.actor.type}\u0000${change.actor.id}`, { ...change.actor }),
-    );
+    this.statusOf.push(index, this.statusPosition(change.statusId, change.statusName, change.active));
+    this.actorOf.push(index, this.actorPosition(change.actor));
     if (mine.length === mine.data.length) {
       const bigger = i32(mine.data.length * 2);
       bigger.set(mine.data);
@@ -117,18 +83,9 @@ export class StatusHistory {
    * restart's runs of changes go straight into the columns, with no object per change.
    */
   append(run: StatusChangeRun): void {
-    const agents = run.agentIds.map((id) => {
-      const agent = this.intern(this.agentIndex, this.agentIds, id, id);
-      if (agent === this.positions.length) {
-        this.positions.push({ data: i32(4), length: 0 });
-        this.agentRecordedAt.push(Number.NEGATIVE_INFINITY);
-      }
-      return agent;
-    });
-    const statuses = run.statuses.map((s) =>
-      this.intern(this.statusIndex, this.statuses, `${s.id}\u0000${s.name}`, { ...s }),
-    );
-    const actors = run.actors.map((a) => this.intern(this.actorIndex, this.actors, `${a.type}\u0000${a.id}`, { ...a }));
+    const agents = run.agentIds.map((id) => this.agentPosition(id, Number.NEGATIVE_INFINITY, 4));
+    const statuses = run.statuses.map((s) => this.statusPosition(s.id, s.name, s.active));
+    const actors = run.actors.map((a) => this.actorPosition(a));
     const n = this.size + run.length;
     for (const column of [this.at, this.end, this.previousIndex, this.agentOf, this.statusOf, this.actorOf]) {
       column.reserve(n);
@@ -137,7 +94,7 @@ export class StatusHistory {
     const counts = new Int32Array(run.agentIds.length);
     for (let k = 0; k < run.length; k++) (counts[run.agent[k] as number] as number)++;
     agents.forEach((agent, a) => {
-      const mine = this.positions[agent] as { data: Int32Array; length: number };
+      const mine = this.positions[agent] as AgentPositions;
       const needed = mine.length + (counts[a] as number);
       if (needed > mine.data.length) {
         const bigger = i32(needed + (needed >> 3));
@@ -157,7 +114,7 @@ export class StatusHistory {
       if (when < last) throw new RangeError('history entries must be recorded in clock order');
       last = when;
       const agent = agents[run.agent[k] as number] as number;
-      const mine = this.positions[agent] as { data: Int32Array; length: number };
+      const mine = this.positions[agent] as AgentPositions;
       const previous = mine.length > 0 ? (mine.data[mine.length - 1] as number) : -1;
       if (previous >= 0) end[previous] = when;
       at[index] = when;
@@ -213,11 +170,11 @@ export class StatusHistory {
    */
   cursor(from: number, to: number, cutoff: number): PeriodCursor {
     const upper = Math.min(to, cutoff);
-    const start = this.lowerBound(this.at.data, this.size, from);
+    const start = lowerBound(this.at.data, this.size, from);
     // Periods that began before `from` and may run into it: each agent's last entry before `start`.
     const carried: number[] = [];
     for (const mine of this.positions) {
-      const k = this.lowerBound(mine.data, mine.length, start) - 1;
+      const k = lowerBound(mine.data, mine.length, start) - 1;
       if (k >= 0) carried.push(mine.data[k] as number);
     }
     carried.sort((a, b) => a - b);
@@ -287,18 +244,9 @@ export class StatusHistory {
       if (j % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) yield;
     }
     const firstNew = this.positions.length;
-    const agentOfBatch = batch.agentIds.map((id, a) => {
-      const agent = this.intern(this.agentIndex, this.agentIds, id, id);
-      this.positions.push({ data: i32(Math.max(4, counts[a] as number)), length: 0 });
-      this.agentRecordedAt.push(recordedAt);
-      return agent;
-    });
-    const statusOfBatch = batch.statuses.map((s) =>
-      this.intern(this.statusIndex, this.statuses, `${s.id}\u0000${s.name}`, { ...s }),
-    );
-    const actorOfBatch = batch.actors.map((actor) =>
-      this.intern(this.actorIndex, this.actors, `${actor.type}\u0000${actor.id}`, { ...actor }),
-    );
+    const agentOfBatch = batch.agentIds.map((id, a) => this.agentPosition(id, recordedAt, counts[a] as number));
+    const statusOfBatch = batch.statuses.map((s) => this.statusPosition(s.id, s.name, s.active));
+    const actorOfBatch = batch.actors.map((actor) => this.actorPosition(actor));
     yield;
     const newAgents = this.positions.slice(firstNew, firstNew + batch.agentIds.length);
     const size = this.size;
@@ -316,36 +264,10 @@ export class StatusHistory {
     const total = size + batch.length;
     const renumber = (x: number) => (x < size ? (moved[x] as number) : total + (x - size));
     // In steps too: the older agents' entry positions in the merged history, in copies (the originals stay in use).
-    const renumbered: { data: Int32Array; length: number }[] = [];
-    let sinceStep = 0;
-    for (let agent = 0; agent < firstNew; agent++) {
-      const mine = this.positions[agent] as { data: Int32Array; length: number };
-      const data = new Int32Array(mine.data.length);
-      for (let x = 0; x < mine.length; x++) data[x] = renumber(mine.data[x] as number);
-      renumbered.push({ data, length: mine.length });
-      sinceStep += mine.length;
-      if (sinceStep >= ENTRIES_PER_STEP) {
-        sinceStep = 0;
-        yield;
-      }
-    }
+    const renumbered = yield* renumberedPositionSteps(this.positions.slice(0, firstNew), renumber);
     // The last step, all at once: changes recorded during the steps go after the batch, and the positions move.
-    const merged = this.withLiveChanges(columns, size, total, moved);
-    renumbered.forEach((copy, agent) => {
-      const mine = this.positions[agent] as { data: Int32Array; length: number };
-      if (mine.length > copy.length && mine.data.length > copy.data.length) {
-        const bigger = new Int32Array(mine.data.length);
-        bigger.set(copy.data);
-        copy.data = bigger;
-      }
-      for (let x = copy.length; x < mine.length; x++) copy.data[x] = renumber(mine.data[x] as number);
-      copy.length = mine.length;
-      this.positions[agent] = copy;
-    });
-    for (let agent = firstNew + newAgents.length; agent < this.positions.length; agent++) {
-      const mine = this.positions[agent] as { data: Int32Array; length: number };
-      for (let x = 0; x < mine.length; x++) mine.data[x] = renumber(mine.data[x] as number);
-    }
+    const merged = withLiveChanges(columns, this.columns(), size, this.size, total, moved);
+    settlePositions(this.positions, renumbered, firstNew + newAgents.length, renumber);
     newAgents.forEach((p, a) => {
       p.length = filled[a] as number;
     });
@@ -370,63 +292,40 @@ export class StatusHistory {
     };
   }
 
-  /**
-   * The merged columns with the entries recorded since the merge began (`size` on) appended after its `total`
-   * entries; a period they closed gets its end in the merged columns too.
-   */
-  private withLiveChanges(merged: HistoryColumns, size: number, total: number, moved: Int32Array): HistoryColumns {
-    const live = this.size - size;
-    if (live === 0) return merged;
-    const needed = total + live;
-    const grown =
-      merged.at.length >= needed
-        ? merged
-        : (Object.fromEntries(
-            Object.entries(merged).map(([name, column]) => {
-              const bigger = new (column.constructor as Float64ArrayConstructor | Int32ArrayConstructor)(
-                needed + (needed >> 3),
-              );
-              bigger.set(column);
-              return [name, bigger];
-            }),
-          ) as HistoryColumns);
-    const now = this.columns();
-    for (let i = size; i < this.size; i++) {
-      const k = total + (i - size);
-      grown.at[k] = now.at[i] as number;
-      grown.end[k] = now.end[i] as number;
-      grown.agentOf[k] = now.agentOf[i] as number;
-      grown.statusOf[k] = now.statusOf[i] as number;
-      grown.actorOf[k] = now.actorOf[i] as number;
-      const p = now.previous[i] as number;
-      grown.previous[k] = p < 0 ? -1 : p < size ? (moved[p] as number) : total + (p - size);
-      if (p >= 0 && p < size) grown.end[moved[p] as number] = now.end[p] as number;
-    }
-    return grown;
-  }
-
   private positionsOf(agentId: string) {
     const agent = this.agentIndex.get(agentId);
     return agent === undefined ? undefined : this.positions[agent];
   }
 
-  /** First position among `data[0..length)` (ascending) whose value is >= `target`. */
-  private lowerBound(data: Float64Array | Int32Array, length: number, target: number): number {
-    let lo = 0;
-    let hi = length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((data[mid] as number) < target) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  /**
+   * The agent's position among the history's agents; a new agent gets room for `capacity` entries and `recordedAt`
+   * (see `agentRecordedAt`).
+   */
+  private agentPosition(id: string, recordedAt: number, capacity: number): number {
+    const known = this.agentIndex.get(id);
+    if (known !== undefined) return known;
+    this.agentIndex.set(id, this.agentIds.length);
+    this.agentIds.push(id);
+    this.positions.push({ data: i32(Math.max(4, capacity)), length: 0 });
+    this.agentRecordedAt.push(recordedAt);
+    return this.agentIds.length - 1;
   }
 
-  private intern<T>(index: Map<string, number>, list: T[], key: string, value: T): number {
-    const known = index.get(key);
+  /** A status's position among the history's statuses (by id and name), added when new. */
+  private statusPosition(id: string, name: string, active: boolean): number {
+    const key = `${id}\u0000${name}`;
+    const known = this.statusIndex.get(key);
     if (known !== undefined) return known;
-    index.set(key, list.length);
-    list.push(value);
-    return list.length - 1;
+    this.statusIndex.set(key, this.statuses.length);
+    return this.statuses.push({ id, name, active }) - 1;
+  }
+
+  /** An actor's position among the history's actors, added when new. */
+  private actorPosition(actor: Actor): number {
+    const key = `${actor.type}\u0000${actor.id}`;
+    const known = this.actorIndex.get(key);
+    if (known !== undefined) return known;
+    this.actorIndex.set(key, this.actors.length);
+    return this.actors.push({ ...actor }) - 1;
   }
 }
