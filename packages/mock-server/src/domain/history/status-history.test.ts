@@ -130,13 +130,15 @@ describe('StatusHistory.backfill', () => {
     { id: 'lunch', name: 'Lunch', active: false },
   ];
   type Change = [agent: string, status: 0 | 1, at: number];
+  /** Records one change as it happens. */
+  function record(h: StatusHistory, [agentId, status, at]: Change): void {
+    const ref = statuses[status] as (typeof statuses)[number];
+    h.record({ agentId, statusId: ref.id, statusName: ref.name, active: ref.active, at, actor: admin });
+  }
   /** The same changes recorded one by one in clock order, as if they had happened live. */
   function live(changes: Change[]): StatusHistory {
     const h = new StatusHistory();
-    for (const [agentId, status, at] of [...changes].sort((x, y) => x[2] - y[2])) {
-      const ref = statuses[status] as (typeof statuses)[number];
-      h.record({ agentId, statusId: ref.id, statusName: ref.name, active: ref.active, at, actor: admin });
-    }
+    for (const change of [...changes].sort((x, y) => x[2] - y[2])) record(h, change);
     return h;
   }
   const existing: Change[] = [
@@ -152,21 +154,22 @@ describe('StatusHistory.backfill', () => {
     ['n2', 1, s(200)],
     ['n1', 1, s(400)],
   ];
+  /** The backfilled changes as a batch. */
+  function backfilledBatch() {
+    const ids = ['n1', 'n2'];
+    return {
+      agentIds: ids,
+      actors: [admin, admin],
+      statuses,
+      length: backfilled.length,
+      at: Float64Array.from(backfilled, (c) => c[2]),
+      agent: Int32Array.from(backfilled, (c) => ids.indexOf(c[0])),
+      status: Int32Array.from(backfilled, (c) => c[1]),
+    };
+  }
   function merged(recordedAt: number) {
     const h = live(existing);
-    const ids = ['n1', 'n2'];
-    h.backfill(
-      {
-        agentIds: ids,
-        actors: [admin, admin],
-        statuses,
-        length: backfilled.length,
-        at: Float64Array.from(backfilled, (c) => c[2]),
-        agent: Int32Array.from(backfilled, (c) => ids.indexOf(c[0])),
-        status: Int32Array.from(backfilled, (c) => c[1]),
-      },
-      recordedAt,
-    );
+    h.backfill(backfilledBatch(), recordedAt);
     return h;
   }
   const view = (h: StatusHistory, agent: string) =>
@@ -237,25 +240,11 @@ describe('StatusHistory.backfill', () => {
       // After the merge has copied the columns: it closes an entry the copy holds open.
       ['b', 1, s(450)],
     ];
-    const ids = ['n1', 'n2'];
-    const batch = {
-      agentIds: ids,
-      actors: [admin, admin],
-      statuses,
-      length: backfilled.length,
-      at: Float64Array.from(backfilled, (c) => c[2]),
-      agent: Int32Array.from(backfilled, (c) => ids.indexOf(c[0])),
-      status: Int32Array.from(backfilled, (c) => c[1]),
-    };
-    const record = (h: StatusHistory, [agentId, status, at]: Change) => {
-      const ref = statuses[status] as (typeof statuses)[number];
-      h.record({ agentId, statusId: ref.id, statusName: ref.name, active: ref.active, at, actor: admin });
-    };
     const stepped = live(existing);
     // Two changes after each of the first steps, the rest after the third (the merge's last step comes next).
     let next = 0;
     let step = 0;
-    for (const _ of stepped.backfillSteps(batch, s(500))) {
+    for (const _ of stepped.backfillSteps(backfilledBatch(), s(500))) {
       expect(stepped.backfilling).toBe(true);
       const upTo = ++step < 3 ? next + 2 : during.length;
       while (next < upTo && next < during.length) record(stepped, during[next++] as Change);
