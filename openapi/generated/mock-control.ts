@@ -582,11 +582,24 @@ export interface paths {
     "/_storage/extraction/{account_hash}/{year}/{month}/{object}": {
         parameters: {
             query: {
+                /**
+                 * @description The `Content-Disposition` the answer carries, as Freshchat's links ask the storage service for it:
+                 *     `attachment; filename=<the object's key>`, the key's slashes included. Sealed by the signature.
+                 */
+                "response-content-disposition"?: string;
+                /**
+                 * @description The `Content-Type` the answer carries, as Freshchat's links ask for it: `application/octet-stream`. Sealed
+                 *     by the signature.
+                 */
+                "response-content-type"?: string;
                 /** @description When the link was issued, as `YYYYMMDDTHHMMSSZ`. */
                 "X-Amz-Date": string;
                 /** @description How many seconds after `X-Amz-Date` the link stays valid. */
                 "X-Amz-Expires": number;
-                /** @description The signature over the key, issue time and lifetime. */
+                /**
+                 * @description The signature over the key, the issue time, the lifetime and the two `response-*` parameters: a link
+                 *     with any of them changed, or left out, gets 403 `SignatureDoesNotMatch`.
+                 */
                 "X-Amz-Signature": string;
             };
             header?: never;
@@ -604,7 +617,11 @@ export interface paths {
         };
         /**
          * Download one sub-report
-         * @description Serves a zip holding one CSV. The link needs no token and refuses one: the signature in its query is its
+         * @description Serves a zip holding one CSV, with the `Content-Type` and `Content-Disposition` its link's
+         *     `response-content-type` and `response-content-disposition` ask for, as the storage service answers
+         *     Freshchat's links: `application/octet-stream`, and `attachment; filename=` the object's whole key (slashes
+         *     included). A client that saves the file under that name must make it a file name of its own first.
+         *     The link needs no token and refuses one: the signature in its query is its
          *     authentication, so a request that also carries an `Authorization` header gets 400 `InvalidArgument`, as
          *     the storage service answers a second auth mechanism (download links with a client that adds no default
          *     header). It is valid for `X-Amz-Expires` seconds of clock
@@ -2564,11 +2581,24 @@ export interface operations {
     downloadReportPart: {
         parameters: {
             query: {
+                /**
+                 * @description The `Content-Disposition` the answer carries, as Freshchat's links ask the storage service for it:
+                 *     `attachment; filename=<the object's key>`, the key's slashes included. Sealed by the signature.
+                 */
+                "response-content-disposition"?: string;
+                /**
+                 * @description The `Content-Type` the answer carries, as Freshchat's links ask for it: `application/octet-stream`. Sealed
+                 *     by the signature.
+                 */
+                "response-content-type"?: string;
                 /** @description When the link was issued, as `YYYYMMDDTHHMMSSZ`. */
                 "X-Amz-Date": string;
                 /** @description How many seconds after `X-Amz-Date` the link stays valid. */
                 "X-Amz-Expires": number;
-                /** @description The signature over the key, issue time and lifetime. */
+                /**
+                 * @description The signature over the key, the issue time, the lifetime and the two `response-*` parameters: a link
+                 *     with any of them changed, or left out, gets 403 `SignatureDoesNotMatch`.
+                 */
                 "X-Amz-Signature": string;
             };
             header?: never;
@@ -2589,12 +2619,15 @@ export interface operations {
             /** @description The zipped CSV. */
             200: {
                 headers: {
-                    /** @description The zip's file name. */
+                    /**
+                     * @description `attachment; filename=extraction/<account hash>/<yyyy>/<mm>/<job id>-<start in epoch ms>.zip`, the
+                     *     link's `response-content-disposition`.
+                     */
                     "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/zip": string;
+                    "application/octet-stream": string;
                 };
             };
             /** @description The request carries an `Authorization` header besides the link's signature. */

@@ -52,7 +52,7 @@ async function session(port: number, receiver: WebhookReceiver): Promise<Transcr
     const text = raw.replace(MEASURED, '$10');
     // A measured duration's digits change the length too.
     if (text !== raw) delete headers['content-length'];
-    const isZip = headers['content-type'] === 'application/zip';
+    const isZip = headers['content-type'] === 'application/octet-stream';
     exchanges.push({
       request: `${method} ${url.replace(cli.url, '')}`,
       status: response.status,

@@ -1579,6 +1579,18 @@ limit?: number;
 
 export type DownloadReportPartParams = {
 /**
+ * The `Content-Disposition` the answer carries, as Freshchat's links ask the storage service for it:
+`attachment; filename=<the object's key>`, the key's slashes included. Sealed by the signature.
+
+ */
+'response-content-disposition'?: string;
+/**
+ * The `Content-Type` the answer carries, as Freshchat's links ask for it: `application/octet-stream`. Sealed
+by the signature.
+
+ */
+'response-content-type'?: string;
+/**
  * When the link was issued, as `YYYYMMDDTHHMMSSZ`.
  * @pattern ^\d{8}T\d{6}Z$
  */
@@ -1589,7 +1601,9 @@ export type DownloadReportPartParams = {
  */
 'X-Amz-Expires': number;
 /**
- * The signature over the key, issue time and lifetime.
+ * The signature over the key, the issue time, the lifetime and the two `response-*` parameters: a link
+with any of them changed, or left out, gets 403 `SignatureDoesNotMatch`.
+
  * @pattern ^[0-9a-f]{64}$
  */
 'X-Amz-Signature': string;
@@ -3445,7 +3459,11 @@ export const streamInspectorEvents = async ( options?: RequestInit): Promise<str
 
 
 /**
- * Serves a zip holding one CSV. The link needs no token and refuses one: the signature in its query is its
+ * Serves a zip holding one CSV, with the `Content-Type` and `Content-Disposition` its link's
+`response-content-type` and `response-content-disposition` ask for, as the storage service answers
+Freshchat's links: `application/octet-stream`, and `attachment; filename=` the object's whole key (slashes
+included). A client that saves the file under that name must make it a file name of its own first.
+The link needs no token and refuses one: the signature in its query is its
 authentication, so a request that also carries an `Authorization` header gets 400 `InvalidArgument`, as
 the storage service answers a second auth mechanism (download links with a client that adds no default
 header). It is valid for `X-Amz-Expires` seconds of clock

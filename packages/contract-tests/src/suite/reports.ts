@@ -211,7 +211,7 @@ export function reportChecks(target: ContractTarget): void {
         const href = report.links[0]?.link?.href as string;
         const fresh = await fetchLink(target, href);
         expect(fresh.status).toBe(200);
-        expect(fresh.headers.get('content-type')).toBe('application/zip');
+        expect(fresh.headers.get('content-type')).toBe('application/octet-stream');
         await fresh.body?.cancel();
 
         await advanceClock(target, 3601);

@@ -523,7 +523,11 @@ describe('report links', () => {
 
     expect(request.headers.has('Authorization')).toBe(false);
     expect(part.status).toBe(200);
-    expect(part.contentType).toBe('application/zip');
+    // As the storage service answers Freshchat's links, which ask for these two headers.
+    expect(part.contentType).toBe('application/octet-stream');
+    const key = new URL(href).pathname.replace('/_storage/', '');
+    expect(key).toMatch(new RegExp(`^extraction/[0-9a-f]{64}/\\d{4}/\\d{2}/${accepted?.id}-\\d+\\.zip$`));
+    expect((await fetch(new Request(href))).headers.get('content-disposition')).toBe(`attachment; filename=${key}`);
     const names = Object.keys(part.files);
     expect(names).toHaveLength(1);
     expect(names[0]).toMatch(/\.csv$/);
@@ -603,6 +607,11 @@ describe('report links', () => {
       tampered((u) => {
         u.pathname = otherPart;
       }),
+      // The answer's headers the link asks for are signed too, as every parameter of a pre-signed query is.
+      tampered((u) => u.searchParams.set('response-content-type', 'application/zip')),
+      tampered((u) => u.searchParams.delete('response-content-type')),
+      tampered((u) => u.searchParams.set('response-content-disposition', 'attachment; filename=report.zip')),
+      tampered((u) => u.searchParams.delete('response-content-disposition')),
     ];
     for (const variant of variants) {
       const response = await fetch(new Request(variant));

@@ -473,7 +473,11 @@ export const streamInspectorEvents = <ThrowOnError extends boolean = false>(opti
 /**
  * Download one sub-report
  *
- * Serves a zip holding one CSV. The link needs no token and refuses one: the signature in its query is its
+ * Serves a zip holding one CSV, with the `Content-Type` and `Content-Disposition` its link's
+ * `response-content-type` and `response-content-disposition` ask for, as the storage service answers
+ * Freshchat's links: `application/octet-stream`, and `attachment; filename=` the object's whole key (slashes
+ * included). A client that saves the file under that name must make it a file name of its own first.
+ * The link needs no token and refuses one: the signature in its query is its
  * authentication, so a request that also carries an `Authorization` header gets 400 `InvalidArgument`, as
  * the storage service answers a second auth mechanism (download links with a client that adds no default
  * header). It is valid for `X-Amz-Expires` seconds of clock

@@ -2586,6 +2586,18 @@ export type DownloadReportPartData = {
     };
     query: {
         /**
+         * The `Content-Disposition` the answer carries, as Freshchat's links ask the storage service for it:
+         * `attachment; filename=<the object's key>`, the key's slashes included. Sealed by the signature.
+         *
+         */
+        'response-content-disposition'?: string;
+        /**
+         * The `Content-Type` the answer carries, as Freshchat's links ask for it: `application/octet-stream`. Sealed
+         * by the signature.
+         *
+         */
+        'response-content-type'?: string;
+        /**
          * When the link was issued, as `YYYYMMDDTHHMMSSZ`.
          */
         'X-Amz-Date': string;
@@ -2594,7 +2606,9 @@ export type DownloadReportPartData = {
          */
         'X-Amz-Expires': number;
         /**
-         * The signature over the key, issue time and lifetime.
+         * The signature over the key, the issue time, the lifetime and the two `response-*` parameters: a link
+         * with any of them changed, or left out, gets 403 `SignatureDoesNotMatch`.
+         *
          */
         'X-Amz-Signature': string;
     };
