@@ -534,7 +534,9 @@ export interface components {
             /**
              * @description The window the report covers, as two UTC times separated by a space, such as
              *     `2020-12-21 00:00:00.0 2020-12-22 13:00:00.0`. Each time keeps its milliseconds as that format prints
-             *     them: trailing zeros dropped, at least one digit (`…:05.123`, `…:05.5`, `…:00.0`).
+             *     them: trailing zeros dropped, at least one digit (`…:05.123`, `…:05.5`, `…:00.0`). Freshchat has also
+             *     been seen to separate the two times with `_`: read either (the sandbox's `report_interval` fault answers
+             *     that way).
              */
             interval: string;
             /** @description The sub-reports; empty until the job is complete. */

@@ -1010,7 +1010,7 @@ export interface components {
             dropped: number;
         };
         /** @description A fault to inject. */
-        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["ReportSplitFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
+        FaultInput: components["schemas"]["ReportFailureFault"] | components["schemas"]["ReportPartStatusFault"] | components["schemas"]["ReportSplitFault"] | components["schemas"]["ReportIntervalFault"] | components["schemas"]["LatencyFault"] | components["schemas"]["ErrorFault"] | components["schemas"]["DropConnectionFault"];
         /** @description The next report jobs end FAILED instead of COMPLETED. */
         ReportFailureFault: {
             /**
@@ -1042,6 +1042,29 @@ export interface components {
             status?: "FAILED" | "PENDING" | "IN_PROGRESS" | "SUCCESS";
             /**
              * @description How many report jobs complete this way.
+             * @default 1
+             */
+            count?: number;
+        };
+        /**
+         * @description The next report jobs write their `interval` with `separator` between the two times instead of a space
+         *     (`2030-06-14 00:00:00.0_2030-06-15 00:00:00.0`), as Freshchat's has also been seen to write it. A client
+         *     that reads `interval` must take either.
+         */
+        ReportIntervalFault: {
+            /**
+             * @description The kind of fault. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            type: "report_interval";
+            /**
+             * @description What stands between the two times.
+             * @default _
+             * @enum {string}
+             */
+            separator?: "_";
+            /**
+             * @description How many report jobs write their interval this way.
              * @default 1
              */
             count?: number;
@@ -1127,12 +1150,17 @@ export interface components {
              * @description The kind of fault.
              * @enum {string}
              */
-            type: "report_failure" | "report_part_status" | "report_split" | "latency" | "error" | "drop_connection";
+            type: "report_failure" | "report_part_status" | "report_split" | "report_interval" | "latency" | "error" | "drop_connection";
             operation?: components["schemas"]["FreshchatOperation"];
             /** @description Added delay, for a latency fault. */
             ms?: number;
             /** @description How many equal parts, for a report_split fault that names them (one per UTC day without). */
             parts?: number;
+            /**
+             * @description What stands between the interval's two times, for a report_interval fault.
+             * @enum {string}
+             */
+            separator?: "_";
             /** @description The error status, for an error fault; the sub-report's status, for a report_part_status fault. */
             status?: number | components["schemas"]["ReportPartStatus"];
             /** @description How many more times the fault fires; null when it fires until removed. */

@@ -357,6 +357,17 @@ describe('openDurableMockServer with --id-seed, --frozen-clock and --clock-start
       ['PATCH', `/v2/agents/${IDS.john}`, { agent_status: { id: IDS.lunch } }],
       ['POST', '/_mock/accounts', {}],
       ['POST', '/_mock/faults', { type: 'report_failure' }],
+      ['POST', '/_mock/faults', { type: 'report_interval' }],
+      [
+        'POST',
+        '/v2/reports/raw',
+        {
+          start: '2029-12-31T09:00:00Z',
+          end: '2030-01-01T09:00:00Z',
+          event: 'Agent-IntelliAssign-Activity',
+          format: 'csv',
+        },
+      ],
       ['POST', '/_mock/webhooks', { url: 'http://127.0.0.1:9/seeded' }],
       ['POST', '/_mock/simulate', { agents: 2, days: 1, seed: 3 }],
       ['POST', '/_mock/statuses', { name: 'Seeded two' }],
@@ -370,9 +381,19 @@ describe('openDurableMockServer with --id-seed, --frozen-clock and --clock-start
         durable = await open(dir);
       }
     }
-    for (const path of ['/_mock/clock', '/_mock/statuses', '/v2/agents?items_per_page=50', '/_mock/faults']) {
+    for (const path of [
+      '/_mock/clock',
+      '/_mock/statuses',
+      '/v2/agents?items_per_page=50',
+      '/_mock/faults',
+      '/_mock/reports',
+    ]) {
       expect(await call(durable, 'GET', path), path).toEqual(await call(twin, 'GET', path));
     }
+    // The report_interval fault's mark is the job's own, kept by the log.
+    expect((await call(durable, 'GET', '/_mock/reports')).body.reports).toMatchObject([
+      { status: 'PENDING', interval: '2029-12-31 09:00:00.0_2030-01-01 09:00:00.0' },
+    ]);
     expect((await call(durable, 'GET', '/_mock/clock')).body).toEqual({
       now: '2030-01-01T09:01:30.000Z',
       frozen: true,

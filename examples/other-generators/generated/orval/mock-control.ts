@@ -502,7 +502,7 @@ export interface WebhookDeliveryList {
 /**
  * A fault to inject.
  */
-export type FaultInput = ReportFailureFault | ReportPartStatusFault | ReportSplitFault | LatencyFault | ErrorFault | DropConnectionFault;
+export type FaultInput = ReportFailureFault | ReportPartStatusFault | ReportSplitFault | ReportIntervalFault | LatencyFault | ErrorFault | DropConnectionFault;
 
 export type ReportFailureFaultType = typeof ReportFailureFaultType[keyof typeof ReportFailureFaultType];
 
@@ -558,6 +558,43 @@ export interface ReportPartStatusFault {
   status?: ReportPartStatusFaultStatus;
   /**
    * How many report jobs complete this way.
+   * @minimum 1
+   * @maximum 1000
+   */
+  count?: number;
+}
+
+export type ReportIntervalFaultType = typeof ReportIntervalFaultType[keyof typeof ReportIntervalFaultType];
+
+
+// eslint-disable-next-line @typescript-eslint/no-redeclare
+export const ReportIntervalFaultType = {
+  report_interval: 'report_interval',
+} as const;
+
+/**
+ * What stands between the two times.
+ */
+export type ReportIntervalFaultSeparator = typeof ReportIntervalFaultSeparator[keyof typeof ReportIntervalFaultSeparator];
+
+
+// eslint-disable-next-line @typescript-eslint/no-redeclare
+export const ReportIntervalFaultSeparator = {
+  _: '_',
+} as const;
+
+/**
+ * The next report jobs write their `interval` with `separator` between the two times instead of a space
+(`2030-06-14 00:00:00.0_2030-06-15 00:00:00.0`), as Freshchat's has also been seen to write it. A client
+that reads `interval` must take either.
+
+ */
+export interface ReportIntervalFault {
+  type: ReportIntervalFaultType;
+  /** What stands between the two times. */
+  separator?: ReportIntervalFaultSeparator;
+  /**
+   * How many report jobs write their interval this way.
    * @minimum 1
    * @maximum 1000
    */
@@ -711,9 +748,21 @@ export const FaultType = {
   report_failure: 'report_failure',
   report_part_status: 'report_part_status',
   report_split: 'report_split',
+  report_interval: 'report_interval',
   latency: 'latency',
   error: 'error',
   drop_connection: 'drop_connection',
+} as const;
+
+/**
+ * What stands between the interval's two times, for a report_interval fault.
+ */
+export type FaultSeparator = typeof FaultSeparator[keyof typeof FaultSeparator];
+
+
+// eslint-disable-next-line @typescript-eslint/no-redeclare
+export const FaultSeparator = {
+  _: '_',
 } as const;
 
 /**
@@ -739,6 +788,8 @@ export interface Fault {
   ms?: number;
   /** How many equal parts, for a report_split fault that names them (one per UTC day without). */
   parts?: number;
+  /** What stands between the interval's two times, for a report_interval fault. */
+  separator?: FaultSeparator;
   /** The error status, for an error fault; the sub-report's status, for a report_part_status fault. */
   status?: FaultStatus;
   /** How many more times the fault fires; null when it fires until removed. */

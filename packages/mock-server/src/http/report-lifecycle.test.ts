@@ -347,6 +347,31 @@ describe('getRawReport', () => {
     expect(completed.data?.status).toBe('COMPLETED');
   });
 
+  it('writes the interval with _ between its times under a report_interval fault, FAILED jobs too, for count jobs', async () => {
+    const { freshchat, control, advance } = openSandbox();
+    const fault = await control.POST('/_mock/faults', { body: { type: 'report_interval', count: 2 } });
+    await control.POST('/_mock/faults', { body: { type: 'report_failure' } });
+    const intervals: (string | undefined)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { data: accepted } = await freshchat.POST('/reports/raw', { body: dayBefore });
+      await advance(60);
+      intervals.push((await getReport(freshchat, accepted?.id ?? '')).data?.interval);
+    }
+    const { data: jobs } = await control.GET('/_mock/reports');
+
+    expect(fault.data).toMatchObject({ type: 'report_interval', separator: '_', remaining: 2 });
+    expect(intervals).toEqual([
+      '2030-06-14 12:00:00.0_2030-06-15 12:00:00.0',
+      '2030-06-14 12:00:00.0_2030-06-15 12:00:00.0',
+      '2030-06-14 12:00:00.0 2030-06-15 12:00:00.0',
+    ]);
+    expect(jobs?.reports.map((job) => [job.status, job.interval])).toEqual([
+      ['FAILED', intervals[0]],
+      ['COMPLETED', intervals[1]],
+      ['COMPLETED', intervals[2]],
+    ]);
+  });
+
   it('completes with its last sub-report FAILED and without a link under a report_part_status fault', async () => {
     const { freshchat, control, fetch, advance } = openSandbox();
     const fault = await control.POST('/_mock/faults', { body: { type: 'report_part_status' } });

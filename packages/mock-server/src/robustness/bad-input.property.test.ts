@@ -303,7 +303,7 @@ function ensureFuzzAccount(mock: MockServer): void {
 function expectNoDisruptiveFault(mock: MockServer): void {
   const faults = mock.state.authenticate(FUZZ_TOKEN)?.faults.all() ?? [];
   expect(
-    faults.filter((f) => !['report_failure', 'report_part_status', 'report_split'].includes(f.type)),
+    faults.filter((f) => !['report_failure', 'report_part_status', 'report_split', 'report_interval'].includes(f.type)),
     JSON.stringify(faults),
   ).toEqual([]);
 }

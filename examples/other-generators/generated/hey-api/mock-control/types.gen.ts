@@ -516,6 +516,8 @@ export type FaultInput = ({
 } & ReportPartStatusFault) | ({
     type: 'report_split';
 } & ReportSplitFault) | ({
+    type: 'report_interval';
+} & ReportIntervalFault) | ({
     type: 'latency';
 } & LatencyFault) | ({
     type: 'error';
@@ -553,6 +555,27 @@ export type ReportPartStatusFault = {
     status?: 'FAILED' | 'PENDING' | 'IN_PROGRESS' | 'SUCCESS';
     /**
      * How many report jobs complete this way.
+     */
+    count?: number;
+};
+
+/**
+ * The next report jobs write their `interval` with `separator` between the two times instead of a space
+ * (`2030-06-14 00:00:00.0_2030-06-15 00:00:00.0`), as Freshchat's has also been seen to write it. A client
+ * that reads `interval` must take either.
+ *
+ */
+export type ReportIntervalFault = {
+    /**
+     * The kind of fault.
+     */
+    type: 'report_interval';
+    /**
+     * What stands between the two times.
+     */
+    separator?: '_';
+    /**
+     * How many report jobs write their interval this way.
      */
     count?: number;
 };
@@ -651,7 +674,7 @@ export type Fault = {
     /**
      * The kind of fault.
      */
-    type: 'report_failure' | 'report_part_status' | 'report_split' | 'latency' | 'error' | 'drop_connection';
+    type: 'report_failure' | 'report_part_status' | 'report_split' | 'report_interval' | 'latency' | 'error' | 'drop_connection';
     operation?: FreshchatOperation;
     /**
      * Added delay, for a latency fault.
@@ -661,6 +684,10 @@ export type Fault = {
      * How many equal parts, for a report_split fault that names them (one per UTC day without).
      */
     parts?: number;
+    /**
+     * What stands between the interval's two times, for a report_interval fault.
+     */
+    separator?: '_';
     /**
      * The error status, for an error fault; the sub-report's status, for a report_part_status fault.
      */

@@ -5,16 +5,28 @@ import { type IdSource, randomIds } from '../id-source.js';
 /** A fault as the control API describes it. */
 export type Fault = {
   id: string;
-  type: 'report_failure' | 'report_part_status' | 'report_split' | 'latency' | 'error' | 'drop_connection';
+  type:
+    | 'report_failure'
+    | 'report_part_status'
+    | 'report_split'
+    | 'report_interval'
+    | 'latency'
+    | 'error'
+    | 'drop_connection';
   operation?: FreshchatOperationId | undefined;
   ms?: number | undefined;
   /** How many equal parts a `report_split` fault cuts a report into; one per UTC day when left out. */
   parts?: number | undefined;
+  /** What a `report_interval` fault puts between the interval's two times. */
+  separator?: ReportIntervalSeparator | undefined;
   /** The error status of an `error` fault; the sub-report status of a `report_part_status` fault. */
   status?: number | ReportPartFaultStatus | undefined;
   /** How many more times it fires; null for until removed. */
   remaining: number | null;
 };
+
+/** What a `report_interval` fault can put between a report interval's two times, instead of a space. */
+export type ReportIntervalSeparator = '_';
 
 /** The statuses a `report_part_status` fault can give a report's last sub-report. */
 export type ReportPartFaultStatus = 'FAILED' | 'PENDING' | 'IN_PROGRESS' | 'SUCCESS';
@@ -24,6 +36,7 @@ export type FaultInput =
   | { type: 'report_failure'; count?: number | undefined }
   | { type: 'report_part_status'; status?: ReportPartFaultStatus | undefined; count?: number | undefined }
   | { type: 'report_split'; parts?: number | undefined; count?: number | undefined }
+  | { type: 'report_interval'; separator?: ReportIntervalSeparator | undefined; count?: number | undefined }
   | { type: 'latency'; operation?: FreshchatOperationId | undefined; ms: number; count?: number | undefined }
   | {
       type: 'error';
@@ -35,7 +48,8 @@ export type FaultInput =
 
 /**
  * One account's active faults: failed reports, reports with a sub-report in another status, reports split into
- * several sub-reports, added latency, forced error answers, dropped connections.
+ * several sub-reports, reports whose interval is written another way, added latency, forced error answers, dropped
+ * connections.
  */
 export class FaultPlan {
   private faults: Fault[] = [];
@@ -77,6 +91,9 @@ export class FaultPlan {
         break;
       case 'report_split':
         fault = { ...base, ...(input.parts === undefined ? {} : { parts: input.parts }), remaining: input.count ?? 1 };
+        break;
+      case 'report_interval':
+        fault = { ...base, separator: input.separator ?? '_', remaining: input.count ?? 1 };
         break;
       case 'latency':
         fault = { ...base, operation: input.operation, ms: input.ms, remaining: input.count ?? null };

@@ -227,7 +227,7 @@ export function setClock(
 /**
  * Accepts a report request: the window rules first, then the one-per-minute limit (a rejected request does not
  * use it up), then a `report_failure` fault if one is set, else a `report_part_status` fault and a
- * `report_split` fault.
+ * `report_split` fault; and a `report_interval` fault either way (a FAILED job has an interval too).
  */
 export function requestReport(sandbox: Sandbox, account: Account, request: ReportRequest): Pending<ReportJob> {
   return sandbox.commands.execute(() => {
@@ -244,6 +244,7 @@ export function requestReport(sandbox: Sandbox, account: Account, request: Repor
     const failure = account.faults.find('report_failure');
     const partFault = failure ? undefined : account.faults.find('report_part_status');
     const splitFault = failure ? undefined : account.faults.find('report_split');
+    const intervalFault = account.faults.find('report_interval');
     const job: ReportJob = {
       id: sandbox.newId(),
       event: request.event,
@@ -255,8 +256,9 @@ export function requestReport(sandbox: Sandbox, account: Account, request: Repor
       failing: failure !== undefined,
       lastPartStatus: partFault?.status as ReportJob['lastPartStatus'],
       split: splitFault && (splitFault.parts === undefined ? 'utc_day' : { parts: splitFault.parts }),
+      intervalSeparator: intervalFault?.separator,
     };
-    const used = [failure ?? partFault, splitFault].filter((fault) => fault !== undefined);
+    const used = [failure ?? partFault, splitFault, intervalFault].filter((fault) => fault !== undefined);
     return {
       events: [
         ...used.map((fault) => ({ type: 'faultUsed' as const, app: account.appId, faultId: fault.id })),

@@ -1,4 +1,4 @@
-import type { ReportPartFaultStatus } from '../accounts/fault-plan.js';
+import type { ReportIntervalSeparator, ReportPartFaultStatus } from '../accounts/fault-plan.js';
 import { addCalendarMonths, formatIntervalTime, splitByUtcDay } from '../clock/calendar.js';
 import { DomainError } from '../domain-error.js';
 import type { DownloadLink, DownloadLinkSigner } from './download-link.js';
@@ -45,6 +45,8 @@ export type ReportJob = {
   readonly lastPartStatus?: ReportPartFaultStatus | undefined;
   /** How the window is cut into sub-reports; one covering it all when left out. */
   readonly split?: ReportSplit | undefined;
+  /** What a `report_interval` fault put between the interval's two times; a space when left out. */
+  readonly intervalSeparator?: ReportIntervalSeparator | undefined;
 };
 
 /** Status of the job at `now`. */
@@ -53,9 +55,9 @@ export function reportStatus(job: ReportJob, now: number): ReportStatus {
   return job.failing ? 'FAILED' : 'COMPLETED';
 }
 
-/** The job's `interval` string, as Freshchat writes it. */
+/** The job's `interval` string, as Freshchat writes it: a space between the two times, unless a fault said `_`. */
 export function reportInterval(job: ReportJob): string {
-  return `${formatIntervalTime(job.start)} ${formatIntervalTime(job.end)}`;
+  return `${formatIntervalTime(job.start)}${job.intervalSeparator ?? ' '}${formatIntervalTime(job.end)}`;
 }
 
 /**
