@@ -300,6 +300,18 @@ export function reportChecks(target: ContractTarget): void {
       expect(await response.text()).toMatch(/<Error><Code>\w+<\/Code>/);
     });
 
+    sandboxIt(
+      `a report_interval fault writes the next job's interval with _ between its times, as Freshchat's has been seen to ${SANDBOX_ONLY}`,
+      async () => {
+        ok(await controlClient(target).POST('/_mock/faults', { body: { type: 'report_interval' } }), 'inject fault');
+        const report = await finishedReport(target);
+        // Two times, each `YYYY-MM-DD HH:MM:SS.s…`, with `_` between them: a reader must take it as well as a space.
+        expect(report.interval).toMatch(
+          /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+_\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+$/,
+        );
+      },
+    );
+
     sandboxIt(`a report_failure fault ends the next job FAILED, without links ${SANDBOX_ONLY}`, async () => {
       ok(await controlClient(target).POST('/_mock/faults', { body: { type: 'report_failure' } }), 'inject fault');
       const report = await finishedReport(target);
