@@ -1,5 +1,4 @@
-import { constants, deflateRaw } from 'node:zlib';
-import { type FlateError, Zip, ZipPassThrough } from 'fflate';
+import type { OneEntryZip } from './one-entry-zip.js';
 
 /**
  * How long one batch of lines may take to build on the event loop, in milliseconds, and the most bytes it holds.
@@ -10,54 +9,6 @@ const BATCH_BUDGET_MS = 4;
 const BATCH_MAX_CHARS = 512 * 1024;
 /** Lines built between two looks at the time. */
 const LINES_PER_LOOK = 64;
-
-/**
- * A zip entry deflated by Node's zlib in its thread pool (native code, off the event loop; fflate's own deflate is
- * JavaScript on it), with fflate's streaming zip container, CRC and sizes. Each pushed batch is deflated on its own
- * and sync-flushed, so the pieces concatenate into one valid deflate stream; only the last is final. `settled`
- * resolves once the last pushed batch has been handed on, which is when the next may be pushed.
- */
-class NativeZipDeflate extends ZipPassThrough {
-  settled: Promise<void> = Promise.resolve();
-
-  constructor(filename: string) {
-    super(filename);
-    this.compression = 8;
-  }
-
-  protected override process(chunk: Uint8Array, final: boolean): void {
-    this.settled = new Promise((resolve) => {
-      deflateRaw(
-        chunk,
-        { level: 1, finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH },
-        (error, deflated) => {
-          if (error) this.ondata(Object.assign(error, { code: 0 }) as FlateError, new Uint8Array(0), final);
-          else this.ondata(null, new Uint8Array(deflated.buffer, deflated.byteOffset, deflated.byteLength), final);
-          resolve();
-        },
-      );
-    });
-  }
-}
-
-/** The range a zip entry's MS-DOS timestamp can hold. */
-const ZIP_TIME_RANGE = { first: Date.UTC(1980, 0, 1), last: Date.UTC(2099, 11, 31, 23, 59, 58) };
-
-/**
- * The `mtime` to hand fflate so the entry's timestamp reads `at` in UTC on any machine (fflate writes the local
- * time's fields), clamped to what a zip can hold (1980–2099).
- */
-function zipEntryTime(at: number): Date {
-  const utc = new Date(Math.min(Math.max(at, ZIP_TIME_RANGE.first), ZIP_TIME_RANGE.last));
-  return new Date(
-    utc.getUTCFullYear(),
-    utc.getUTCMonth(),
-    utc.getUTCDate(),
-    utc.getUTCHours(),
-    utc.getUTCMinutes(),
-    utc.getUTCSeconds(),
-  );
-}
 
 /**
  * A zip holding one CSV file, produced as a stream: lines are pulled in batches only as fast as the reader takes
@@ -72,16 +23,12 @@ function zipEntryTime(at: number): Date {
 export function zippedCsv(fileName: string, lines: Iterator<string>, modifiedAt: number): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let pending: Uint8Array[] = [];
-  const zip = new Zip((error, chunk) => {
-    if (error) throw error;
-    pending.push(chunk);
-  });
-  const file = new NativeZipDeflate(fileName);
-  file.mtime = zipEntryTime(modifiedAt);
-  zip.add(file);
+  let zip: OneEntryZip | undefined;
   let done = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      // The zip's modules load with the first download, not with every start (bench/NOTES.md, the cold start).
+      zip ??= (await import('./one-entry-zip.js')).oneEntryZip(fileName, modifiedAt, (bytes) => pending.push(bytes));
       // Batch after batch until the zip has produced output or the lines run out; each batch's deflate is a turn
       // of the event loop, so other requests are answered in between.
       while (pending.length === 0 && !done) {
@@ -98,9 +45,7 @@ export function zippedCsv(fileName: string, lines: Iterator<string>, modifiedAt:
           }
           if (batch.length >= BATCH_MAX_CHARS || performance.now() - started >= BATCH_BUDGET_MS) break;
         }
-        file.push(encoder.encode(batch), done);
-        await file.settled;
-        if (done) zip.end();
+        await zip.push(encoder.encode(batch), done);
       }
       for (const chunk of pending) controller.enqueue(chunk);
       pending = [];

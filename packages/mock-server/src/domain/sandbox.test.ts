@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { refusal } from '../testing/refusal.js';
 import { frozenClock, iso, T0 } from '../testing/sandbox-harness.js';
+import { DEFAULT_SEED } from './accounts/default-seed.js';
 import { Sandbox } from './sandbox.js';
 import { checkSeedFile } from './seed-file.js';
 
 const STATUS = '0c0c0c0c-1111-4222-8333-444444444444';
 
 describe('a seed', () => {
+  it('is the built-in one by default, which the SeedFile schema holds valid', () => {
+    expect(checkSeedFile(DEFAULT_SEED)).toBe(DEFAULT_SEED);
+  });
+
   it('is checked against the SeedFile schema, naming the field', () => {
     expect(refusal(() => checkSeedFile({ accounts: [] }))).toEqual({
       kind: 'invalid',
