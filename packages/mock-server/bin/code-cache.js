@@ -53,8 +53,10 @@ function runWithCodeCache(file, bytes) {
 
   const folder = join(tmpdir(), `freshchat-sandbox-code-cache-${process.getuid?.() ?? 'user'}`);
   // V8 checks the Node version and flags of a cache, and its source's length, not the source itself: the key does.
-  // The path too: code read from a cache reports the path it was cached from in its stack traces.
-  const key = `${process.version}-${process.arch}-${crc32(file)}-${bytes.length}-${crc32(bytes)}`;
+  // The path too: code read from a cache reports the path it was cached from in its stack traces. And the flags:
+  // V8 rejects a cache made under others, so starts that alternate flags would otherwise rewrite one file each time.
+  const flags = crc32([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0'));
+  const key = `${process.version}-${process.arch}-${crc32(file)}-${flags}-${bytes.length}-${crc32(bytes)}`;
   const cacheFile = join(folder, `${key}.bin`);
   const state = folderState(folder);
   if (state === 'shared') {

@@ -60,7 +60,7 @@ describe('the command’s code cache', () => {
     expect(first).toMatch(/code cache: wrote \S+\.bin/);
     const [cache] = caches();
     expect(caches()).toHaveLength(1);
-    expect(cache).toMatch(new RegExp(`^${process.version}-${process.arch}-\\d+-\\d+-\\d+\\.bin$`));
+    expect(cache).toMatch(new RegExp(`^${process.version}-${process.arch}-\\d+-\\d+-\\d+-\\d+\\.bin$`));
     if (process.getuid) {
       expect(statSync(folder()).mode & 0o777).toBe(0o700);
       expect(statSync(join(folder(), cache as string)).mode & 0o777).toBe(0o600);
@@ -81,6 +81,16 @@ describe('the command’s code cache', () => {
     const stderr = await startAnswerStop({}, join(elsewhere, 'bin', 'freshchat-sandbox.js'));
     expect(stderr).toMatch(/code cache: none at \S+; written after the first answer/);
     expect(caches()).toHaveLength(2);
+  });
+
+  it('is kept apart for each set of Node flags, since V8 refuses a cache made under other flags', async () => {
+    const flagged = { NODE_OPTIONS: '--max-old-space-size=300' };
+    await startAnswerStop();
+    expect(await startAnswerStop(flagged)).toMatch(/code cache: none at \S+; written after the first answer/);
+    expect(caches()).toHaveLength(2);
+    // Each set of flags reads its own: neither start rejects, and so rewrites, the other's.
+    expect(await startAnswerStop()).toContain('code cache: read');
+    expect(await startAnswerStop(flagged)).toContain('code cache: read');
   });
 
   it('is not written by a run that answers nothing (--help)', async () => {
