@@ -57,7 +57,7 @@ export class StatusHistory {
     actor: Actor;
   }): HistoryEntry {
     if (change.at < this.lastAt) throw new RangeError('history entries must be recorded in clock order');
-    const agent = this.agentPosition(change.agentId, Number.NEGATIVE_INFINITY, 4);
+    const agent = this.agentPosition(change.agentId);
     const mine = this.positions[agent] as AgentPositions;
     const previous = mine.length > 0 ? (mine.data[mine.length - 1] as number) : -1;
     if (previous >= 0) this.end.data[previous] = change.at;
@@ -83,7 +83,7 @@ export class StatusHistory {
    * restart's runs of changes go straight into the columns, with no object per change.
    */
   append(run: StatusChangeRun): void {
-    const agents = run.agentIds.map((id) => this.agentPosition(id, Number.NEGATIVE_INFINITY, 4));
+    const agents = run.agentIds.map((id) => this.agentPosition(id));
     const statuses = run.statuses.map((s) => this.statusPosition(s.id, s.name, s.active));
     const actors = run.actors.map((a) => this.actorPosition(a));
     const n = this.size + run.length;
@@ -299,9 +299,9 @@ export class StatusHistory {
 
   /**
    * The agent's position among the history's agents; a new agent gets room for `capacity` entries and `recordedAt`
-   * (see `agentRecordedAt`).
+   * (see `agentRecordedAt`). A backfill passes both; a change recorded as it happens leaves them to the defaults.
    */
-  private agentPosition(id: string, recordedAt: number, capacity: number): number {
+  private agentPosition(id: string, recordedAt = Number.NEGATIVE_INFINITY, capacity = 4): number {
     const known = this.agentIndex.get(id);
     if (known !== undefined) return known;
     this.agentIndex.set(id, this.agentIds.length);
