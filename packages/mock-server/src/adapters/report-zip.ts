@@ -27,7 +27,7 @@ export function zippedCsv(fileName: string, lines: Iterator<string>, modifiedAt:
   let done = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      // The zip's modules load with the first download, not with every start (bench/NOTES.md, the cold start).
+      // fflate and zlib load with the first download, not with every start (bench/NOTES.md, "What a start loads").
       zip ??= (await import('./one-entry-zip.js')).oneEntryZip(fileName, modifiedAt, (bytes) => pending.push(bytes));
       // Batch after batch until the zip has produced output or the lines run out; each batch's deflate is a turn
       // of the event loop, so other requests are answered in between.
